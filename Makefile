@@ -1,0 +1,63 @@
+# critique-suite: `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PARAMS ?= notebooks/params/briefing.yml
+JOBS ?= 2
+WHEELHOUSE ?= wheelhouse
+# Set PIP_OFFLINE=1 (or use `make wheelhouse` first) to install from $(WHEELHOUSE) with no network.
+PIP_INSTALL_FLAGS := $(if $(wildcard $(WHEELHOUSE)/*.whl),--no-index --find-links $(WHEELHOUSE),)
+
+.PHONY: help env reports test lab data bench clean check-html workshop profiles wheelhouse
+
+help: ## List every target
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
+	  awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11+ or run make PYTHON=/path/to/python3.11" >&2; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "error: Python 3.11+ is required, found " + sys.version.split()[0])'
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip $(PIP_INSTALL_FLAGS)
+	$(BIN)/python -m pip install --quiet $(PIP_INSTALL_FLAGS) -e '.[test]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name critique --display-name "critique (project)" >/dev/null
+	touch $(STAMP)
+
+env: $(STAMP) ## Create or refresh the .venv from pyproject.toml
+
+reports: $(STAMP) ## Run every notebook with the briefing parameters into reports/
+	$(BIN)/critique reports -f $(PARAMS) --jobs $(JOBS)
+
+test: $(STAMP) ## Run the whole test suite
+	$(BIN)/python -m pytest
+
+lab: $(STAMP) ## Open JupyterLab on the project
+	$(BIN)/jupyter lab --notebook-dir=.
+
+data: $(STAMP) ## Fetch and verify every dataset in data/catalog.yml
+	$(BIN)/critique data fetch
+	$(BIN)/critique data verify
+
+bench: $(STAMP) ## Print speed benchmarks (ratios measured in one run)
+	$(BIN)/python -m critique.bench
+
+check-html: $(STAMP) ## Open reports/briefing/index.html in headless Chromium and check links
+	$(BIN)/python -m critique.htmlcheck reports/briefing/index.html
+
+workshop: $(STAMP) ## Build the workshop kit (question and answer versions, guide, handouts)
+	$(BIN)/critique workshop
+
+profiles: $(STAMP) ## Render every country profile into reports/countries/
+	$(BIN)/critique profiles --all --jobs $(JOBS)
+
+wheelhouse: ## Download every Python dependency into wheelhouse/ for offline installs
+	$(PYTHON) -m pip download --dest $(WHEELHOUSE) pip setuptools wheel '.[test]'
+
+clean: ## Remove the environment, caches and generated reports (keeps data/raw)
+	rm -rf $(VENV) reports .pytest_cache build src/*.egg-info data/cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

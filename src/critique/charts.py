@@ -1,0 +1,145 @@
+"""House style and the one way to save a figure: :func:`finalise`.
+
+Every chart states its source, caveats and N under it (the BBC's finaliser will not save a chart
+without a source line; Kelley & Heiss save a caption file beside each figure). ``finalise`` writes
+PNG and SVG plus a ``.txt`` caption (title, what the chart shows, source, caveats, N) that the
+reports use as alt text, and a ``.json`` sidecar the report index reads.
+"""
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")  # reports are made headless; JupyterLab still renders inline
+import matplotlib.pyplot as plt  # noqa: E402
+
+from critique import paths  # noqa: E402
+
+STYLE_FILE = paths.package_dir() / "critique.mplstyle"
+SCENARIO_LABEL = "SCENARIO (illustrative assumptions, not a measurement)"
+
+
+class ChartError(Exception):
+    """A figure that cannot be saved as it stands (no source, bad name...)."""
+
+
+@dataclass
+class Caption:
+    """What travels with a saved figure."""
+
+    name: str
+    title: str
+    description: str
+    source: str
+    caveats: list[str] = field(default_factory=list)
+    n: str | None = None
+    scenario: bool = False
+    datasets: list[str] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)
+
+    def text(self) -> str:
+        """The caption as plain text (the ``.txt`` file and the HTML alt text)."""
+        lines = [("Scenario: " if self.scenario and not self.title.lower().startswith("scenario")
+                  else "") + self.title, "", self.description, "", f"Source: {self.source}"]
+        if self.scenario:
+            lines.append(SCENARIO_LABEL)
+        for caveat in self.caveats:
+            lines.append(f"Caveat: {caveat}")
+        lines.append(f"N: {self.n}" if self.n is not None else "N: not applicable")
+        return "\n".join(lines) + "\n"
+
+
+def use_style() -> None:
+    """Apply the house style (call once at the top of a notebook)."""
+    plt.style.use(str(STYLE_FILE))
+
+
+def _slug(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    if not slug:
+        raise ChartError(f"finalise: figure name {name!r} has no letters or digits")
+    return slug
+
+
+def finalise(
+    fig: "plt.Figure",
+    name: str,
+    *,
+    title: str,
+    description: str,
+    source: str | None = None,
+    datasets: Sequence[str] = (),
+    caveat: str | Iterable[str] | None = None,
+    n: int | str | None = None,
+    scenario: bool = False,
+    outdir: Path | None = None,
+    footer_caveats: int = 2,
+) -> Caption:
+    """Label ``fig`` with title, source, caveats and N, and save PNG, SVG and caption files.
+
+    Parameters
+    ----------
+    name: file stem (slugified), unique within a notebook.
+    title, description: what the chart is and what it shows, in plain words.
+    source: the source line; when omitted it is built from ``datasets``. A figure with neither is
+        refused: no chart leaves without its source.
+    datasets: ids passed to ``critique.datasets.load``; their caveats are added to the caption.
+    caveat: caveat(s) the notebook adds.
+    n: the number of observations behind the chart (countries, records, tables...).
+    scenario: mark the chart as a scenario in its title and caption.
+    footer_caveats: how many caveats are printed on the image itself (all go in the caption).
+    """
+    from critique import datasets as ds
+
+    if not title or not title.strip():
+        raise ChartError(f"finalise({name!r}): a title is required")
+    if not description or not description.strip():
+        raise ChartError(f"finalise({name!r}): a description of what the chart shows is required")
+    sources = [source.strip()] if source and source.strip() else []
+    if not sources:
+        sources = [ds.source_line(d) for d in datasets]
+    if not sources:
+        raise ChartError(f"finalise({name!r}): refusing to save a figure without a source "
+                         "(pass source= or datasets=)")
+    caveats: list[str] = []
+    extra = [caveat] if isinstance(caveat, str) else list(caveat or [])
+    for c in extra + [c for d in datasets for c in ds.caveats(d)]:
+        if c and c not in caveats:
+            caveats.append(c)
+    stem = _slug(name)
+    shown_title = title if not scenario or title.lower().startswith("scenario") else f"Scenario: {title}"
+    cap = Caption(name=stem, title=shown_title, description=description.strip(),
+                  source="; ".join(sources), caveats=caveats,
+                  n=None if n is None else str(n), scenario=scenario, datasets=list(datasets))
+
+    if fig._suptitle is None:  # keep a notebook's own suptitle
+        fig.suptitle(shown_title, x=0.01, ha="left", fontsize=12, fontweight="bold")
+    footer = [f"Source: {cap.source}"]
+    if scenario:
+        footer.append(SCENARIO_LABEL)
+    footer += [f"Caveat: {c}" for c in caveats[:footer_caveats]]
+    footer.append(f"N: {cap.n}" if cap.n is not None else "")
+    width_chars = int(fig.get_figwidth() * 15)
+    wrapped = "\n".join(textwrap.fill(line, width_chars) for line in footer if line)
+    n_lines = wrapped.count("\n") + 1
+    bottom = min(0.45, 0.04 + 0.022 * n_lines * 5 / fig.get_figheight())
+    fig.tight_layout(rect=(0, bottom, 1, 0.95))
+    fig.text(0.01, 0.01, wrapped, ha="left", va="bottom", fontsize=7, color="#444444")
+
+    outdir = Path(outdir) if outdir else paths.figures_dir()
+    outdir.mkdir(parents=True, exist_ok=True)
+    for ext in ("png", "svg"):
+        target = outdir / f"{stem}.{ext}"
+        fig.savefig(target, format=ext)
+        cap.files[ext] = target.name
+    (outdir / f"{stem}.txt").write_text(cap.text(), encoding="utf-8")
+    cap.files["txt"] = f"{stem}.txt"
+    (outdir / f"{stem}.json").write_text(json.dumps(asdict(cap), indent=2), encoding="utf-8")
+    plt.close(fig)
+    return cap

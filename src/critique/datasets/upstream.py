@@ -1,0 +1,1 @@
+"""Loaders of the upstream datasets in data/catalog.yml (placeholder: being written)."""
