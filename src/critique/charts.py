@@ -142,4 +142,25 @@ def finalise(
     cap.files["txt"] = f"{stem}.txt"
     (outdir / f"{stem}.json").write_text(json.dumps(asdict(cap), indent=2), encoding="utf-8")
     plt.close(fig)
+    _display_inline(outdir / cap.files["png"], cap)
     return cap
+
+
+def _display_inline(png: Path, cap: Caption) -> None:
+    """Show the saved figure in a running notebook, with its caption as alt text and figcaption."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import HTML, display
+    except ImportError:
+        return
+    if get_ipython() is None:
+        return
+    import base64
+    import html
+
+    data = base64.b64encode(png.read_bytes()).decode()
+    caption = "<br>".join(html.escape(line) for line in cap.text().splitlines() if line)
+    display(HTML(
+        f'<figure class="critique-figure"><img src="data:image/png;base64,{data}" '
+        f'alt="{html.escape(cap.text())}" style="max-width:100%">'
+        f'<figcaption style="font-size:0.85em;color:#444">{caption}</figcaption></figure>'))

@@ -115,6 +115,16 @@ def _write_parquet_atomic(frame: pd.DataFrame, target: Path) -> None:
         Path(tmp).unlink(missing_ok=True)
 
 
+def current_sha256(dataset_id: str) -> str:
+    """The sha256 a load of ``dataset_id`` would read now (pinned upstream hash or table file hash)."""
+    loader = _loader(dataset_id)
+    if loader.kind == "published":
+        from critique.datasets import published
+
+        return published.sha256_of_table(dataset_id)
+    return catalog.get(dataset_id).sha256
+
+
 def caveats(dataset_id: str) -> list[str]:
     """Plain-language caveats of a dataset (catalogue or published-table metadata)."""
     loader = _loader(dataset_id)

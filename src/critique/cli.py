@@ -1,0 +1,151 @@
+"""The ``critique`` command: data, run, reports (and the workshop and profile commands).
+
+Exit code 0 only on success; an error is one clear line on stderr that names the file, column,
+value or parameter.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from critique import catalog, paths
+
+# Subcommands added by other modules: name -> (add_arguments, handler).
+EXTRA_COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {}
+
+
+def _cmd_data_list(args: argparse.Namespace) -> int:
+    cat = catalog.load_catalog()
+    print(f"{'id':<12} {'status':<24} {'years':<10} title")
+    for ds_id in cat:
+        st = catalog.status(ds_id)
+        years = f"{st.dataset.years[0]}-{st.dataset.years[1]}" if st.dataset.years else ""
+        state = "cached, verified" if st.verified else ("cached, MISMATCH" if st.cached else "not cached")
+        print(f"{ds_id:<12} {state:<24} {years:<10} {st.dataset.title}")
+    print(f"cache: {paths.raw_dir()}  mirror: {paths.mirror() or '(none: network)'}")
+    return 0
+
+
+def _cmd_data_fetch(args: argparse.Namespace) -> int:
+    ids = args.ids or list(catalog.load_catalog())
+    for ds_id in ids:
+        path = catalog.fetch(ds_id)
+        print(f"{ds_id}: ok ({path})")
+    return 0
+
+
+def _cmd_data_verify(args: argparse.Namespace) -> int:
+    ids = args.ids or list(catalog.load_catalog())
+    bad = 0
+    for ds_id in ids:
+        st = catalog.status(ds_id)
+        if st.verified:
+            print(f"{ds_id}: verified {st.dataset.filename} sha256 {st.actual_sha256}")
+        else:
+            bad += 1
+            detail = (f"expected {st.dataset.sha256}, got {st.actual_sha256}" if st.cached
+                      else "not cached (run `critique data fetch`)")
+            print(f"{ds_id}: FAILED {st.dataset.filename}: {detail}", file=sys.stderr)
+    return 1 if bad else 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from critique import runner
+
+    params: dict = {}
+    if args.file:
+        name, per_nb = runner.load_param_set(Path(args.file))
+        params.update(per_nb.get(Path(args.notebook).stem, {}))
+    for name, value in args.param or []:
+        params[name] = runner.parse_cli_value(value)
+    out = Path(args.out) if args.out else None
+    result = runner.run_notebook(args.notebook, params, out, timeout=args.timeout)
+    print(f"{result.notebook}: ok -> {result.out_dir} ({len(result.figures)} figures, "
+          f"{len(result.findings.get('findings', {}))} findings)")
+    return 0
+
+
+def _cmd_reports(args: argparse.Namespace) -> int:
+    from critique import reports
+
+    params = Path(args.file) if args.file else None
+    res = reports.build_reports(params, n_jobs=args.jobs, force=args.force, timeout=args.timeout)
+    print(f"reports: {len(res.ran)} run, {len(res.skipped)} unchanged, {len(res.failed)} failed -> "
+          f"{res.index}")
+    for name, err in res.failed.items():
+        print(f"FAILED {name}: {err}", file=sys.stderr)
+    return 1 if res.failed else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="critique", description="Reproducible critiques of "
+                                     "published human-trafficking statistics.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    data = sub.add_parser("data", help="list, fetch and verify the upstream datasets")
+    dsub = data.add_subparsers(dest="data_command", required=True)
+    dsub.add_parser("list", help="each dataset and whether it is cached and verified").set_defaults(func=_cmd_data_list)
+    fetch = dsub.add_parser("fetch", help="download into the cache (from CRITIQUE_DATA_MIRROR when set)")
+    fetch.add_argument("ids", nargs="*")
+    fetch.set_defaults(func=_cmd_data_fetch)
+    verify = dsub.add_parser("verify", help="re-check the cached files' sha256")
+    verify.add_argument("ids", nargs="*")
+    verify.set_defaults(func=_cmd_data_verify)
+
+    run = sub.add_parser("run", help="run one notebook with validated parameters")
+    run.add_argument("notebook")
+    run.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"))
+    run.add_argument("-f", "--file", help="a parameter-set YAML (its block for this notebook is used)")
+    run.add_argument("--out", help="output folder (default reports/runs/<notebook>)")
+    run.add_argument("--timeout", type=int, default=600, help="per-cell timeout in seconds")
+    run.set_defaults(func=_cmd_run)
+
+    rep = sub.add_parser("reports", help="run every notebook with a parameter set into reports/")
+    rep.add_argument("-f", "--file", help="parameter set (default notebooks/params/briefing.yml)")
+    rep.add_argument("--jobs", type=int, default=1)
+    rep.add_argument("--force", action="store_true", help="re-run notebooks even when unchanged")
+    rep.add_argument("--timeout", type=int, default=600, help="per-cell timeout in seconds")
+    rep.set_defaults(func=_cmd_reports)
+
+    for name, (add_args, handler) in EXTRA_COMMANDS.items():
+        p = sub.add_parser(name)
+        add_args(p)
+        p.set_defaults(func=handler)
+    return parser
+
+
+def _load_extra_commands() -> None:
+    """Modules that add subcommands register them in EXTRA_COMMANDS on import."""
+    import importlib
+
+    for module in ("critique.workshop", "critique.profiles", "critique.pack"):
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _load_extra_commands()
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("critique: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        from critique.datasets import DataError
+        from critique.runner import ParameterError, RunError
+
+        known = (catalog.CatalogError, DataError, ParameterError, RunError, FileNotFoundError)
+        if isinstance(exc, known):
+            print(f"critique: error: {exc}", file=sys.stderr)
+            return 2 if isinstance(exc, ParameterError) else 1
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

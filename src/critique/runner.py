@@ -1,0 +1,366 @@
+"""Run a notebook safely: validated parameters, the project's kernel, atomic output.
+
+papermill alone only warns on unknown parameters (papermill issue 667), trusts the kernel name stored
+in the notebook (818), resolves paths from wherever it is started (251, 316) and can leave a
+half-written output. This module closes those gaps:
+
+- the notebook's ``parameters`` cell is read with papermill's own inspection, and every requested
+  value is checked against it **before any cell runs**: unknown names (with the closest known name),
+  wrong types, values outside a declared ``range: LO..HI`` or ``choices: a, b``;
+- it always runs with the project's kernel (``critique``, installed into the running environment
+  when missing) and the project root as working directory, with a per-cell timeout;
+- it executes into a temporary folder beside the target and renames it into place only on
+  success; a failed run keeps the partially executed notebook in ``<target>.failed/`` and never
+  touches the last good output.
+"""
+from __future__ import annotations
+
+import ast
+import difflib
+import hashlib
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import nbformat
+import yaml
+
+from critique import findings, paths
+
+KERNEL_NAME = "critique"
+DEFAULT_CELL_TIMEOUT_S = 600
+_RANGE_RE = re.compile(r"range:\s*(-?[\d.eE+-]+|\*)\s*\.\.\s*(-?[\d.eE+-]+|\*)")
+_CHOICES_RE = re.compile(r"choices:\s*([^;]+)")
+_TYPES = {"int": int, "float": float, "str": str, "bool": bool, "list": list, "dict": dict}
+
+
+class ParameterError(ValueError):
+    """A parameter the notebook does not accept: the message names it, the value and what is allowed."""
+
+
+class RunError(RuntimeError):
+    """A notebook that failed while executing."""
+
+
+@dataclass(frozen=True)
+class ParameterSpec:
+    """One entry of a notebook's ``parameters`` cell."""
+
+    name: str
+    type_name: str
+    default: Any
+    help: str
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] | None = None
+
+    def allowed(self) -> str:
+        """What this parameter accepts, in words."""
+        parts = [self.type_name if self.type_name != "list" else "list"]
+        if self.low is not None or self.high is not None:
+            lo = "-inf" if self.low is None else f"{self.low:g}"
+            hi = "inf" if self.high is None else f"{self.high:g}"
+            parts.append(f"{'each element ' if self.type_name == 'list' else ''}in [{lo}, {hi}]")
+        if self.choices:
+            parts.append(f"{'each element ' if self.type_name == 'list' else ''}one of {', '.join(self.choices)}")
+        return ", ".join(parts)
+
+
+def _parse_bound(text: str) -> float | None:
+    return None if text == "*" else float(text)
+
+
+def _literal(text: str) -> Any:
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+
+
+def notebook_parameters(notebook: Path) -> dict[str, ParameterSpec]:
+    """The declared parameters of ``notebook`` (papermill's inspection plus our range/choices)."""
+    from papermill.inspection import _infer_parameters  # the same parser papermill uses to inject
+
+    nb = _read_notebook(notebook)
+    specs = {}
+    for p in _infer_parameters(nb, name=KERNEL_NAME, language="python"):
+        help_text = p.help or ""
+        low = high = None
+        match = _RANGE_RE.search(help_text)
+        if match:
+            low, high = _parse_bound(match.group(1)), _parse_bound(match.group(2))
+        choices = None
+        cmatch = _CHOICES_RE.search(help_text)
+        if cmatch:
+            choices = tuple(c.strip().strip("'\"") for c in cmatch.group(1).split(",") if c.strip())
+        default = _literal(p.default)
+        type_name = p.inferred_type_name
+        if type_name in ("None", "", None):
+            type_name = type(default).__name__ if default is not None else "any"
+        specs[p.name] = ParameterSpec(p.name, type_name, default, help_text, low, high, choices)
+    return specs
+
+
+def _read_notebook(notebook: Path) -> nbformat.NotebookNode:
+    if not Path(notebook).exists():
+        raise RunError(f"{notebook}: notebook not found")
+    nb = nbformat.read(str(notebook), as_version=4)
+    nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "critique (project)", "language": "python"}
+    for cell in nb.cells:  # papermill's own loader does the same
+        cell.metadata.setdefault("tags", [])
+    return nb
+
+
+def _check_scalar(spec: ParameterSpec, value: Any, label: str) -> None:
+    if spec.choices is not None and str(value) not in spec.choices:
+        close = difflib.get_close_matches(str(value), spec.choices, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise ParameterError(f"parameter '{spec.name}': {label}{value!r} is not allowed{hint}; "
+                             f"allowed: {spec.allowed()}")
+    if spec.low is not None or spec.high is not None:
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise ParameterError(f"parameter '{spec.name}': {label}{value!r} is not a number; "
+                                 f"allowed: {spec.allowed()}")
+        if (spec.low is not None and value < spec.low) or (spec.high is not None and value > spec.high):
+            raise ParameterError(f"parameter '{spec.name}': {label}{value!r} is out of range; "
+                                 f"allowed: {spec.allowed()}")
+
+
+def coerce_value(spec: ParameterSpec, value: Any) -> Any:
+    """Check (and where lossless, convert) ``value`` for ``spec``; raise ParameterError otherwise."""
+    expected = _TYPES.get(spec.type_name)
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if expected is list and isinstance(value, tuple):
+        value = list(value)
+    if expected is not None:
+        ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
+        if not ok:
+            raise ParameterError(
+                f"parameter '{spec.name}': value {value!r} is a {type(value).__name__}, expected "
+                f"{spec.type_name}; allowed: {spec.allowed()}")
+    if isinstance(value, list):
+        default_types = {type(v) for v in (spec.default or [])}
+        numeric_default = default_types and default_types <= {int, float}
+        for i, item in enumerate(value):
+            if numeric_default and (not isinstance(item, (int, float)) or isinstance(item, bool)):
+                raise ParameterError(f"parameter '{spec.name}': element {i} ({item!r}) is not a number; "
+                                     f"allowed: {spec.allowed()}")
+            _check_scalar(spec, item, f"element {i} ")
+    else:
+        _check_scalar(spec, value, "value ")
+    return value
+
+
+def parse_cli_value(text: str) -> Any:
+    """A ``-p NAME VALUE`` string read as YAML (``3`` -> int, ``[1, 2]`` -> list), as papermill does."""
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+
+
+def validate_parameters(notebook: Path, params: Mapping[str, Any]) -> dict[str, Any]:
+    """Refuse unknown names, wrong types and out-of-range values; return the checked parameters."""
+    specs = notebook_parameters(notebook)
+    checked = {}
+    for name, value in params.items():
+        if name not in specs:
+            close = difflib.get_close_matches(name, list(specs), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            known = ", ".join(specs) or "none"
+            raise ParameterError(f"{Path(notebook).name}: unknown parameter '{name}'{hint} "
+                                 f"(known: {known})")
+        checked[name] = coerce_value(specs[name], value)
+    return checked
+
+
+def load_param_set(path: Path) -> tuple[str, dict[str, dict[str, Any]]]:
+    """Read a parameter-set YAML: ``(name, {notebook stem: {param: value}})``."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise ParameterError(f"{path}: parameter set not found") from None
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"{path}: not valid YAML ({exc})") from None
+    name = raw.get("name") or path.stem
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", str(name)):
+        raise ParameterError(f"{path}: set name {name!r} must be letters, digits, '-', '_' or '.'")
+    notebooks = raw.get("notebooks") or {}
+    if not isinstance(notebooks, dict):
+        raise ParameterError(f"{path}: 'notebooks' must map notebook stems to parameters")
+    return str(name), {str(k): dict(v or {}) for k, v in notebooks.items()}
+
+
+def code_fingerprint() -> str:
+    """A hash of the ``critique`` package source (any change re-runs the reports)."""
+    digest = hashlib.sha256()
+    pkg = paths.package_dir()
+    for file in sorted(pkg.rglob("*")):
+        if file.is_file() and file.suffix in {".py", ".mplstyle", ".csv", ".yml", ".html"} \
+                and "__pycache__" not in file.parts:
+            digest.update(str(file.relative_to(pkg)).encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+@dataclass
+class RunResult:
+    """What a run produced."""
+
+    notebook: str
+    out_dir: Path
+    skipped: bool = False
+    figures: list[dict[str, Any]] = field(default_factory=list)
+    findings: dict[str, Any] = field(default_factory=dict)
+
+
+def ensure_kernel() -> None:
+    """Install the ``critique`` kernelspec into this environment when it is missing."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+        if Path(spec.argv[0]).exists() and Path(spec.argv[0]).resolve() == Path(sys.executable).resolve():
+            return
+    except NoSuchKernel:
+        pass
+    from ipykernel.kernelspec import install
+
+    install(kernel_name=KERNEL_NAME, display_name="critique (project)", prefix=sys.prefix)
+
+
+def _input_fingerprint(out_dir: Path) -> list[dict[str, str]]:
+    """Current sha256 of the inputs the last good run of this notebook read."""
+    previous = out_dir / "findings.json"
+    if not previous.exists():
+        return []
+    from critique import datasets
+
+    inputs = json.loads(previous.read_text(encoding="utf-8")).get("inputs", [])
+    current = []
+    for item in inputs:
+        try:
+            current.append({"id": item["id"], "sha256": datasets.current_sha256(item["id"])})
+        except Exception:
+            current.append({"id": item["id"], "sha256": "unavailable"})
+    return current
+
+
+def run_key(notebook: Path, params: Mapping[str, Any], out_dir: Path, code: str | None = None) -> str:
+    """What decides whether a run is stale: source, parameters, inputs' checksums, package code."""
+    payload = {
+        "notebook": hashlib.sha256(Path(notebook).read_bytes()).hexdigest(),
+        "parameters": params,
+        "inputs": _input_fingerprint(out_dir),
+        "code": code or code_fingerprint(),
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def run_notebook(
+    notebook: Path | str,
+    params: Mapping[str, Any] | None = None,
+    out_dir: Path | str | None = None,
+    *,
+    timeout: int = DEFAULT_CELL_TIMEOUT_S,
+    force: bool = True,
+    code: str | None = None,
+    html: bool = True,
+) -> RunResult:
+    """Validate, execute into a temporary folder, and move the result into ``out_dir`` on success.
+
+    ``out_dir`` receives ``<stem>.ipynb``, ``<stem>.html`` (no code cells), ``figures/`` and
+    ``findings.json``. With ``force=False`` a run whose :func:`run_key` is unchanged is skipped.
+    """
+    notebook = Path(notebook)
+    if not notebook.is_absolute():
+        notebook = (Path.cwd() / notebook) if (Path.cwd() / notebook).exists() else paths.root() / notebook
+    params = dict(params or {})
+    checked = validate_parameters(notebook, params)  # refuse before anything runs or is written
+    stem = notebook.stem
+    out_dir = Path(out_dir) if out_dir else paths.reports_dir() / "runs" / stem
+    code = code or code_fingerprint()
+    key = run_key(notebook, checked, out_dir, code)
+    key_file = out_dir / ".run-key"
+    if not force and key_file.exists() and key_file.read_text().strip() == key \
+            and (out_dir / "findings.json").exists():
+        return _result(stem, out_dir, skipped=True)
+
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    ensure_kernel()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
+    source = staging / f".{stem}.source.ipynb"
+    nbformat.write(_read_notebook(notebook), str(source))
+    executed = staging / f"{stem}.ipynb"
+    previous_env = {k: os.environ.get(k) for k in ("CRITIQUE_OUTPUT_DIR", "CRITIQUE_ROOT", "MPLBACKEND")}
+    os.environ["CRITIQUE_OUTPUT_DIR"] = str(staging)
+    os.environ["CRITIQUE_ROOT"] = str(paths.root())
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    try:
+        pm.execute_notebook(
+            str(source), str(executed), parameters=checked, kernel_name=KERNEL_NAME,
+            cwd=str(paths.root()), execution_timeout=timeout, progress_bar=False,
+            log_output=False, report_mode=False,
+        )
+    except PapermillExecutionError as exc:
+        failed = out_dir.parent / f"{out_dir.name}.failed"
+        shutil.rmtree(failed, ignore_errors=True)
+        source.unlink(missing_ok=True)
+        os.replace(staging, failed)
+        evalue = str(exc.evalue).strip().splitlines()[-1][:400] if exc.evalue else ""
+        raise RunError(
+            f"{notebook.name}: cell {exc.cell_index} failed: {exc.ename}: {evalue} "
+            f"(partial notebook kept in {failed / executed.name}; last good output untouched)"
+        ) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        for k, v in previous_env.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    source.unlink(missing_ok=True)
+    findings.finalise(staging, notebook=str(notebook.relative_to(paths.root()))
+                      if notebook.is_relative_to(paths.root()) else notebook.name, parameters=checked)
+    if html:
+        from critique.htmlpages import notebook_html
+
+        (staging / f"{stem}.html").write_text(notebook_html(executed), encoding="utf-8")
+    # Stored key: computed on what this run actually read, so the next check compares like with like.
+    (staging / ".run-key").write_text(run_key(notebook, checked, staging, code))
+    _swap_into_place(staging, out_dir)
+    return _result(stem, out_dir)
+
+
+def _swap_into_place(staging: Path, out_dir: Path) -> None:
+    """Replace ``out_dir`` by ``staging`` with two renames; the old copy goes only after the new lands."""
+    old = None
+    if out_dir.exists():
+        old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(out_dir, old)
+    os.replace(staging, out_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(out_dir.parent / f"{out_dir.name}.failed", ignore_errors=True)
+
+
+def _result(stem: str, out_dir: Path, skipped: bool = False) -> RunResult:
+    figs = []
+    for sidecar in sorted((out_dir / "figures").glob("*.json")):
+        figs.append(json.loads(sidecar.read_text(encoding="utf-8")))
+    found = json.loads((out_dir / "findings.json").read_text(encoding="utf-8"))
+    return RunResult(stem, out_dir, skipped=skipped, figures=figs, findings=found)

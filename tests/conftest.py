@@ -1,0 +1,58 @@
+"""Shared fixtures: the data mirror, isolated caches, and notebook runs through the runner."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_MIRROR = ROOT.parent / "shared" / "data" / "mirror"
+
+# Tests read upstream files from the mirror (CI sets CRITIQUE_DATA_MIRROR; default: ../shared/data/mirror).
+if not os.environ.get("CRITIQUE_DATA_MIRROR") and DEFAULT_MIRROR.is_dir():
+    os.environ["CRITIQUE_DATA_MIRROR"] = str(DEFAULT_MIRROR)
+
+
+@pytest.fixture(scope="session")
+def mirror_dir() -> Path:
+    """The mirror folder of upstream files (tests that need it skip... no: they fail clearly)."""
+    value = os.environ.get("CRITIQUE_DATA_MIRROR")
+    if not value or not Path(value).is_dir():
+        pytest.fail("CRITIQUE_DATA_MIRROR is not set to a folder of upstream files "
+                    "(the tests expect ../shared/data/mirror)")
+    return Path(value)
+
+
+@pytest.fixture(scope="session")
+def smoke_dir(tmp_path_factory) -> Path:
+    """Where the smoke-set notebook runs of this test session go."""
+    return tmp_path_factory.mktemp("smoke")
+
+
+_SMOKE_CACHE: dict[str, dict] = {}
+
+
+@pytest.fixture(scope="session")
+def smoke_run(smoke_dir, mirror_dir):
+    """Run a notebook (by stem) through the runner with notebooks/params/smoke.yml; return findings.json.
+
+    Each notebook runs once per test session, however many tests ask for it.
+    """
+    from critique import paths, runner
+
+    _, per_notebook = runner.load_param_set(paths.params_dir() / "smoke.yml")
+
+    def run(stem: str) -> dict:
+        if stem not in _SMOKE_CACHE:
+            matches = sorted(paths.notebooks_dir().rglob(f"{stem}.ipynb"))
+            assert matches, f"no notebook named {stem}.ipynb under notebooks/"
+            out = smoke_dir / stem
+            runner.run_notebook(matches[0], per_notebook.get(stem, {}), out, timeout=600)
+            data = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+            data["_out_dir"] = str(out)
+            _SMOKE_CACHE[stem] = data
+        return _SMOKE_CACHE[stem]
+
+    return run

@@ -1,0 +1,134 @@
+"""The data catalogue: every dataset described, fetched from the mirror, verified, refused when altered."""
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from critique import catalog
+
+IDS = ["glotip", "tip-tiers", "gsi-2023", "ctdc-2020", "fbi-ucr-ht"]
+
+
+@pytest.fixture
+def isolated_cache(tmp_path, monkeypatch):
+    cache = tmp_path / "raw"
+    monkeypatch.setenv("CRITIQUE_DATA_DIR", str(cache))
+    return cache
+
+
+def test_catalog_lists_the_five_datasets_with_every_field():
+    cat = catalog.load_catalog()
+    assert sorted(cat) == sorted(IDS)
+    for ds in cat.values():
+        assert ds.caveats, ds.id
+        assert ds.url.startswith("https://") and ds.page.startswith("https://")
+        assert len(ds.sha256) == 64
+
+
+def test_catalog_agrees_with_the_mirror_manifest(mirror_dir):
+    manifest = {r["filename"]: r for r in csv.DictReader(open(mirror_dir / "MANIFEST.csv"))}
+    for ds in catalog.load_catalog().values():
+        row = manifest[ds.filename]
+        assert row["sha256"] == ds.sha256
+        assert row["pinned_copy_url"] == ds.url
+        assert int(row["bytes"]) == ds.bytes
+
+
+def test_fetch_and_verify_all_from_mirror(isolated_cache, mirror_dir):
+    paths = catalog.fetch_all()
+    assert sorted(paths) == sorted(IDS)
+    for ds_id in IDS:
+        st = catalog.status(ds_id)
+        assert st.cached and st.verified, ds_id
+    assert not list(isolated_cache.glob("*.partial")), "no partial files may remain"
+
+
+def _cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "critique.cli", *args], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=120)
+
+
+def test_cli_fetch_then_verify_succeeds(isolated_cache, mirror_dir):
+    fetched = _cli("data", "fetch")
+    assert fetched.returncode == 0, fetched.stderr
+    verified = _cli("data", "verify")
+    assert verified.returncode == 0, verified.stderr
+    assert verified.stdout.count("verified") == 5
+    listed = _cli("data", "list")
+    assert listed.stdout.count("cached, verified") == 5
+
+
+def test_altered_mirror_copy_is_refused_and_good_cache_kept(tmp_path, isolated_cache, mirror_dir, monkeypatch):
+    bad_mirror = tmp_path / "mirror"
+    bad_mirror.mkdir()
+    original = (mirror_dir / "Global_Slavery_Index_2023.csv").read_bytes()
+    altered = bytearray(original)
+    altered[100] = (altered[100] + 1) % 256  # one byte changed
+    (bad_mirror / "Global_Slavery_Index_2023.csv").write_bytes(bytes(altered))
+    import hashlib
+
+    actual = hashlib.sha256(bytes(altered)).hexdigest()
+    result = _cli("data", "fetch", "gsi-2023", env={"CRITIQUE_DATA_MIRROR": str(bad_mirror)})
+    assert result.returncode != 0
+    assert "Global_Slavery_Index_2023.csv" in result.stderr
+    assert catalog.get("gsi-2023").sha256 in result.stderr and actual in result.stderr
+    assert not (isolated_cache / "Global_Slavery_Index_2023.csv").exists(), "a bad file must not land"
+    assert not list(isolated_cache.glob(".*partial")), "no partial download may remain"
+
+    # With a good copy cached, a bad mirror cannot replace it.
+    shutil.copyfile(mirror_dir / "Global_Slavery_Index_2023.csv", isolated_cache / "Global_Slavery_Index_2023.csv")
+    monkeypatch.setenv("CRITIQUE_DATA_MIRROR", str(bad_mirror))
+    catalog.fetch("gsi-2023")
+    assert (isolated_cache / "Global_Slavery_Index_2023.csv").read_bytes() == original
+
+
+def test_corrupted_cache_fails_verify_naming_both_hashes(isolated_cache, mirror_dir):
+    catalog.fetch("tip-tiers")
+    target = isolated_cache / "map_tiers.csv"
+    target.write_bytes(target.read_bytes()[:-10])  # truncated after the fact
+    result = _cli("data", "verify", "tip-tiers")
+    assert result.returncode == 1
+    assert "map_tiers.csv" in result.stderr and catalog.get("tip-tiers").sha256 in result.stderr
+    # fetch repairs it from the mirror
+    catalog.fetch("tip-tiers")
+    assert catalog.status("tip-tiers").verified
+
+
+def test_no_mirror_and_no_network_fails_fast_naming_the_setting(isolated_cache):
+    start = time.monotonic()
+    result = _cli("data", "fetch", "gsi-2023", env={"CRITIQUE_DATA_MIRROR": "",
+                                                   # an address that refuses at once, never a real host
+                                                   "HTTPS_PROXY": "http://127.0.0.1:9",
+                                                   "https_proxy": "http://127.0.0.1:9"})
+    elapsed = time.monotonic() - start
+    assert result.returncode != 0
+    assert "CRITIQUE_DATA_MIRROR" in result.stderr
+    assert elapsed < 60, "a fetch without network must fail within seconds, not hang"
+    assert not any(isolated_cache.glob("*")) or not (isolated_cache / "Global_Slavery_Index_2023.csv").exists()
+
+
+def test_mirror_missing_a_file_names_it(tmp_path, isolated_cache, monkeypatch):
+    empty = tmp_path / "empty-mirror"
+    empty.mkdir()
+    monkeypatch.setenv("CRITIQUE_DATA_MIRROR", str(empty))
+    with pytest.raises(catalog.CatalogError, match="data_glotip.xlsx.*CRITIQUE_DATA_MIRROR"):
+        catalog.fetch("glotip")
+
+
+def test_unknown_dataset_id_suggests_closest():
+    with pytest.raises(catalog.CatalogError, match="did you mean glotip"):
+        catalog.get("glotp")
+
+
+def test_catalogue_missing_a_field_is_named(tmp_path):
+    bad = tmp_path / "catalog.yml"
+    bad.write_text("datasets:\n  x:\n    title: T\n    publisher: P\n")
+    with pytest.raises(catalog.CatalogError, match="'x' lacks field.*citation"):
+        catalog.load_catalog(bad)

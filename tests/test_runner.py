@@ -1,0 +1,155 @@
+"""The runner refuses bad parameters before any cell runs, and never replaces a good output by a failed one."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from critique import runner
+
+PARAMS = '''n: int = 3  # how many points; range: 1..10
+scale: float = 1.5  # multiplier; range: 0..*
+label: str = "a"  # which series; choices: a, b
+rates: list = [0.1, 0.2]  # rates; range: 0..1
+fail: bool = False  # make a cell fail (tests)
+'''
+
+BODY = '''import matplotlib.pyplot as plt
+from critique import charts, findings
+charts.use_style()
+assert not fail or 1 / 0
+fig, ax = plt.subplots()
+ax.plot(range(n), [scale * i for i in range(n)])
+cap = charts.finalise(fig, "line", title="A line", description="y = scale * x for the test.",
+                      source="Test source", caveat="A test caveat.", n=n)
+findings.record("total", sum(scale * i for i in range(n)), note="sum of the line")
+findings.record("label", label)
+'''
+
+
+def make_notebook(path: Path, params: str = PARAMS, body: str = BODY) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    cell = nbformat.v4.new_code_cell(params)
+    cell.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Tiny test notebook"), cell, nbformat.v4.new_code_cell(body)]
+    nbformat.write(nb, str(path))
+    return path
+
+
+@pytest.fixture
+def tiny(tmp_path) -> Path:
+    return make_notebook(tmp_path / "tiny.ipynb")
+
+
+def test_parameters_are_read_with_ranges_and_choices(tiny):
+    specs = runner.notebook_parameters(tiny)
+    assert specs["n"].type_name == "int" and (specs["n"].low, specs["n"].high) == (1, 10)
+    assert specs["scale"].low == 0 and specs["scale"].high is None
+    assert specs["label"].choices == ("a", "b")
+    assert specs["rates"].default == [0.1, 0.2]
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"nn": 3}, "unknown parameter 'nn'; did you mean 'n'"),
+    ({"n": "three"}, "parameter 'n': value 'three' is a str, expected int"),
+    ({"n": 11}, r"parameter 'n': value 11 is out of range; allowed: int, in \[1, 10\]"),
+    ({"n": True}, "parameter 'n': value True is a bool, expected int"),
+    ({"label": "c"}, "parameter 'label': value 'c' is not allowed"),
+    ({"rates": [0.5, 1.5]}, "parameter 'rates': element 1 1.5 is out of range"),
+    ({"rates": ["x"]}, "parameter 'rates': element 0 .'x'. is not a number"),
+    ({"scale": -1}, "parameter 'scale': value -1.0 is out of range"),
+])
+def test_bad_parameters_are_refused_naming_the_parameter(tiny, params, message):
+    with pytest.raises(runner.ParameterError, match=message):
+        runner.validate_parameters(tiny, params)
+
+
+def test_int_is_accepted_for_float_and_cli_values_are_typed(tiny):
+    assert runner.validate_parameters(tiny, {"scale": 2}) == {"scale": 2.0}
+    assert runner.parse_cli_value("3") == 3 and runner.parse_cli_value("[0.1, 0.3]") == [0.1, 0.3]
+    assert runner.parse_cli_value("b") == "b"
+
+
+def test_successful_run_writes_outputs_atomically(tiny, tmp_path):
+    out = tmp_path / "out"
+    result = runner.run_notebook(tiny, {"n": 4, "scale": 2}, out)
+    found = json.loads((out / "findings.json").read_text())
+    assert found["findings"]["total"] == 12.0  # 2 * (0 + 1 + 2 + 3)
+    assert found["findings"]["label"] == "a"
+    assert found["notes"]["total"] == "sum of the line"
+    assert found["parameters"] == {"n": 4, "scale": 2.0}
+    assert {"pandas", "python", "critique-suite"} <= set(found["versions"])
+    for ext in ("png", "svg", "txt", "json"):
+        assert (out / "figures" / f"line.{ext}").exists()
+    caption = (out / "figures" / "line.txt").read_text()
+    assert "Source: Test source" in caption and "Caveat: A test caveat." in caption and "N: 4" in caption
+    page = (out / "tiny.html").read_text()
+    assert "Tiny test notebook" in page and "findings.record" not in page, "no code in the HTML page"
+    assert 'alt="A line' in page
+    assert not list(tmp_path.glob(".out.*")), "no staging folder left behind"
+    assert result.figures[0]["source"] == "Test source"
+
+
+def test_incremental_run_is_skipped_when_nothing_changed(tiny, tmp_path):
+    out = tmp_path / "out"
+    runner.run_notebook(tiny, {"n": 2}, out, force=False, code="v1")
+    assert runner.run_notebook(tiny, {"n": 2}, out, force=False, code="v1").skipped
+    assert not runner.run_notebook(tiny, {"n": 3}, out, force=False, code="v1").skipped, "new parameters"
+    assert not runner.run_notebook(tiny, {"n": 3}, out, force=False, code="v2").skipped, "new package code"
+    tiny.write_text(tiny.read_text().replace("A line", "A new line"))
+    assert not runner.run_notebook(tiny, {"n": 3}, out, force=False, code="v2").skipped, "edited notebook"
+    assert runner.run_notebook(tiny, {"n": 3}, out, force=True, code="v2").skipped is False
+
+
+def test_failed_run_keeps_last_good_output_and_partial_notebook(tiny, tmp_path):
+    out = tmp_path / "out"
+    runner.run_notebook(tiny, {"n": 2}, out)
+    before = (out / "findings.json").read_text()
+    with pytest.raises(runner.RunError, match=r"tiny.ipynb: cell \d+ failed: ZeroDivisionError"):
+        runner.run_notebook(tiny, {"fail": True}, out)
+    assert (out / "findings.json").read_text() == before
+    assert (tmp_path / "out.failed" / "tiny.ipynb").exists(), "the partial notebook is kept for inspection"
+
+
+def test_refused_parameter_leaves_previous_output_untouched(tiny, tmp_path):
+    out = tmp_path / "out"
+    runner.run_notebook(tiny, {"n": 2}, out)
+    stamp = (out / "findings.json").stat().st_mtime_ns
+    with pytest.raises(runner.ParameterError):
+        runner.run_notebook(tiny, {"n": 99}, out)
+    assert (out / "findings.json").stat().st_mtime_ns == stamp
+    assert not (tmp_path / "out.failed").exists()
+
+
+def _cli(*args):
+    return subprocess.run([sys.executable, "-m", "critique.cli", *args], capture_output=True, text=True,
+                          timeout=300, env=os.environ.copy())
+
+
+def test_cli_run_refuses_before_running(tiny, tmp_path):
+    out = tmp_path / "cli-out"
+    for bad in (["-p", "nn", "3"], ["-p", "n", "three"], ["-p", "n", "50"]):
+        res = _cli("run", str(tiny), "--out", str(out), *bad)
+        assert res.returncode != 0
+        assert "parameter 'n" in res.stderr and "Traceback" not in res.stderr
+        assert not out.exists()
+
+
+def test_cli_run_failing_cell_exits_non_zero_with_brief_error(tiny, tmp_path):
+    res = _cli("run", str(tiny), "--out", str(tmp_path / "o"), "-p", "fail", "true")
+    assert res.returncode == 1
+    assert "ZeroDivisionError" in res.stderr and res.stderr.count("\n") <= 2
+
+
+def test_cli_run_with_params_file(tiny, tmp_path):
+    pfile = tmp_path / "set.yml"
+    pfile.write_text("name: t\nnotebooks:\n  tiny:\n    n: 5\n")
+    res = _cli("run", str(tiny), "-f", str(pfile), "--out", str(tmp_path / "o"))
+    assert res.returncode == 0, res.stderr
+    assert json.loads((tmp_path / "o" / "findings.json").read_text())["parameters"] == {"n": 5}
