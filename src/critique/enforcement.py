@@ -1,0 +1,246 @@
+"""The US TIP report's global law-enforcement figures, read critically.
+
+Input is the published table ``tip-law-enforcement`` (one row per data year and verification status;
+each figure sits in exactly one row, so every cell keeps its own citation and status). The State
+Department itself calls these figures "estimates only, given the lack of uniformity in national
+reporting structures" (TIP Report 2015, p. 48). Everything here keeps that visible:
+
+- :func:`cells` turns the table into one row per figure with its verification; unverified figures
+  are left out unless asked for, and then carry ``verification == "unverified"``;
+- missing years stay missing (rows of NaN in :func:`series`), never interpolated, and year-on-year
+  changes are only computed between consecutive data years (:func:`yoy_flags`);
+- a derived number (a ratio, a share) carries the weakest status of its inputs.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+TABLE_ID = "tip-law-enforcement"
+MEASURES: tuple[str, ...] = ("prosecutions", "convictions", "victims_identified")
+LABOUR: dict[str, str] = {"prosecutions": "labor_prosecutions", "convictions": "labor_convictions",
+                          "victims_identified": "labor_victims_identified"}
+ALL_MEASURES: tuple[str, ...] = MEASURES + tuple(LABOUR.values()) + ("new_or_amended_legislation",)
+_MEASURE_WORDS: dict[str, tuple[str, ...]] = {
+    "prosecutions": ("prosecution",), "convictions": ("conviction",),
+    "victims_identified": ("victim",), "labor_prosecutions": ("labour prosecution", "labor prosecution"),
+    "labor_convictions": ("labour conviction", "labor conviction"),
+    "labor_victims_identified": ("labour victim", "labor victim"),
+    "new_or_amended_legislation": ("legislation",)}
+_RANK = {"primary": 0, "secondary": 1, "unverified": 2, "missing": 3}
+STATE_CAVEAT = ("The above statistics are estimates only, given the lack of uniformity in national "
+                "reporting structures.")
+STATE_CAVEAT_CITATION = ("US Department of State, Trafficking in Persons Report 2015, p. 48 "
+                         "(copy at https://aassone.com/George-Mentz-Colorado-Springs-015.html)")
+
+
+def weakest(statuses: Sequence[str]) -> str:
+    """The weakest verification status of several inputs (primary > secondary > unverified > missing)."""
+    return max(statuses, key=lambda s: _RANK.get(str(s), 3)) if len(statuses) else "missing"
+
+
+def cells(table: pd.DataFrame, *, include_unverified: bool = False) -> pd.DataFrame:
+    """One row per published figure: data_year, measure, value, verification, report_edition,
+    citation, source_url.
+
+    Raises ValueError if one figure appears in two rows of the table (the table's contract is that
+    a year split by status holds each figure in one row only).
+    """
+    present = [m for m in ALL_MEASURES if m in table.columns]
+    long = table.melt(id_vars=["data_year", "report_edition", "verification", "citation",
+                               "source_url"], value_vars=present, var_name="measure",
+                      value_name="value")
+    long = long.loc[long["value"].notna()].copy()
+    dup = long.duplicated(["data_year", "measure"], keep=False)
+    if dup.any():
+        bad = long.loc[dup, ["data_year", "measure", "verification"]].to_dict("records")[:6]
+        raise ValueError(f"{TABLE_ID}: one figure given in two rows: {bad}")
+    if not include_unverified:
+        long = long.loc[long["verification"] != "unverified"]
+    long["value"] = long["value"].astype(float)
+    long["data_year"] = long["data_year"].astype(int)
+    return long.sort_values(["measure", "data_year"], ignore_index=True)
+
+
+def series(table: pd.DataFrame, measures: Sequence[str] = MEASURES,
+           years: tuple[int, int] | None = None, *, include_unverified: bool = False) -> pd.DataFrame:
+    """Wide frame indexed by every data year in ``years`` (inclusive): one value column per
+    measure and a ``<measure>_verification`` column (``missing`` where no figure is published).
+
+    Years without a figure are rows of NaN, so a line chart breaks there instead of bridging a gap.
+    """
+    unknown = [m for m in measures if m not in ALL_MEASURES]
+    if unknown:
+        raise ValueError(f"series: unknown measure(s) {unknown}; choose from {list(ALL_MEASURES)}")
+    c = cells(table, include_unverified=include_unverified)
+    lo, hi = years if years else (int(table["data_year"].min()), int(table["data_year"].max()))
+    idx = pd.Index(range(lo, hi + 1), name="data_year")
+    out = pd.DataFrame(index=idx)
+    for m in measures:
+        sub = c.loc[c["measure"] == m].set_index("data_year")
+        out[m] = sub["value"].reindex(idx)
+        out[f"{m}_verification"] = sub["verification"].reindex(idx).fillna("missing").astype(str)
+    return out
+
+
+def _ratio(s: pd.DataFrame, num: str, den: str) -> tuple[pd.Series, pd.Series]:
+    value = s[num] / s[den].where(s[den] > 0)
+    status = [weakest([a, b]) if not np.isnan(v) else "missing"
+              for a, b, v in zip(s[f"{num}_verification"], s[f"{den}_verification"], value)]
+    return value, pd.Series(status, index=s.index)
+
+
+def ratios(table: pd.DataFrame, years: tuple[int, int] | None = None, *,
+           include_unverified: bool = False) -> pd.DataFrame:
+    """Per data year: convictions per prosecution, convictions per identified victim, prosecutions
+    per identified victim, each with the weakest status of its two inputs (``*_verification``).
+
+    These are ratios of annual totals reported by different governments in different years of a
+    case's life, not case-level conversion rates.
+    """
+    s = series(table, MEASURES, years, include_unverified=include_unverified)
+    out = pd.DataFrame(index=s.index)
+    for name, num, den in (("convictions_per_prosecution", "convictions", "prosecutions"),
+                           ("convictions_per_victim", "convictions", "victims_identified"),
+                           ("prosecutions_per_victim", "prosecutions", "victims_identified")):
+        out[name], out[f"{name}_verification"] = _ratio(s, num, den)
+    return out
+
+
+def labour_shares(table: pd.DataFrame, years: tuple[int, int] | None = None, *,
+                  include_unverified: bool = False) -> pd.DataFrame:
+    """Per data year: labour-trafficking share of prosecutions, convictions and identified victims
+    (the figures the report prints in parentheses, from data year 2007), with their status."""
+    measures = list(MEASURES) + [LABOUR[m] for m in MEASURES]
+    s = series(table, measures, years, include_unverified=include_unverified)
+    out = pd.DataFrame(index=s.index)
+    for m in MEASURES:
+        out[f"{m}_labour_share"], out[f"{m}_labour_share_verification"] = _ratio(s, LABOUR[m], m)
+    return out
+
+
+def identified_share(table: pd.DataFrame, estimate: float, *,
+                     years: tuple[int, int] | None = None,
+                     include_unverified: bool = False) -> pd.DataFrame:
+    """Identified victims per year as a share of one global prevalence ``estimate``.
+
+    A prevalence estimate is a stock (people in the situation on a given day or period), identified
+    victims an annual flow; the share is an order of magnitude, not a detection rate.
+    """
+    if not estimate or estimate <= 0:
+        raise ValueError(f"identified_share: estimate must be positive, got {estimate!r}")
+    s = series(table, ["victims_identified"], years, include_unverified=include_unverified)
+    return pd.DataFrame({"victims_identified": s["victims_identified"],
+                         "share_of_estimate": s["victims_identified"] / estimate,
+                         "verification": s["victims_identified_verification"]})
+
+
+def yoy_flags(table: pd.DataFrame, measures: Sequence[str] = MEASURES, threshold: float = 0.25,
+              *, include_unverified: bool = False) -> pd.DataFrame:
+    """Year-on-year relative changes, flagged when ``|change| >= threshold``, with the recorded
+    explanation (``jump_note`` and its citation) attached where one exists.
+
+    A change is only computed between consecutive data years that both have a figure: a gap is
+    reported as such (``change`` missing, ``note`` says why), never bridged.
+    Columns: measure, data_year, previous, value, change, flagged, verification, explanation,
+    explanation_citation, note.
+    """
+    if not 0 < threshold < 10:
+        raise ValueError(f"yoy_flags: threshold is a relative change (0.25 = 25%), got {threshold}")
+    c = cells(table, include_unverified=include_unverified)
+    notes = table.loc[table["jump_note"].notna()] if "jump_note" in table.columns else table.iloc[:0]
+    jump = notes.groupby("data_year")["jump_note"].first()
+    jump_cit = (notes.groupby("data_year")["jump_note_citation"].first()
+                if "jump_note_citation" in notes.columns else pd.Series(dtype=object))
+
+    def explains(year: int, measure: str) -> bool:
+        # The table has one jump_note per data year; attach it only to the measure(s) the note
+        # names, so a note about prosecutions is not shown as the reason for a change in convictions.
+        text = str(jump.get(year, "")).lower()
+        return any(word in text for word in _MEASURE_WORDS[measure])
+    rows = []
+    for m in measures:
+        sub = c.loc[c["measure"] == m].set_index("data_year")
+        for year in sub.index:
+            if year - 1 not in sub.index:
+                if year == sub.index.min():
+                    continue
+                prev, change, note = np.nan, np.nan, f"no {m} figure for {year - 1}: no comparison across a gap"
+            else:
+                prev = sub.at[year - 1, "value"]
+                change = sub.at[year, "value"] / prev - 1 if prev > 0 else np.nan
+                note = ""
+            rows.append({
+                "measure": m, "data_year": int(year), "previous": prev,
+                "value": sub.at[year, "value"], "change": change,
+                "flagged": bool(not np.isnan(change) and abs(change) >= threshold),
+                "verification": (weakest([sub.at[year, "verification"],
+                                          sub.at[year - 1, "verification"]])
+                                 if not np.isnan(prev) else sub.at[year, "verification"]),
+                "explanation": jump.get(year, pd.NA) if explains(year, m) else pd.NA,
+                "explanation_citation": jump_cit.get(year, pd.NA) if explains(year, m) else pd.NA,
+                "note": note,
+            })
+    return pd.DataFrame(rows, columns=["measure", "data_year", "previous", "value", "change",
+                                       "flagged", "verification", "explanation",
+                                       "explanation_citation", "note"])
+
+
+def funnel(table: pd.DataFrame, data_year: int, estimate: float, estimate_label: str, *,
+           include_unverified: bool = False) -> pd.DataFrame:
+    """From an estimated prevalence to identified victims, prosecutions and convictions.
+
+    Stages: estimate, victims_identified, prosecutions, convictions for one data year, with
+    share_of_previous, share_of_estimate and each stage's verification. A stage without a figure
+    stays missing (and so do the shares that need it). The estimate is a stock of people, the
+    other stages are annual counts of people or cases reported by governments: the funnel shows
+    orders of magnitude, not a pipeline through which the same people pass.
+    """
+    s = series(table, MEASURES, (data_year, data_year), include_unverified=include_unverified)
+    values = [float(estimate)] + [float(s.at[data_year, m]) for m in
+                                  ("victims_identified", "prosecutions", "convictions")]
+    status = ["estimate"] + [s.at[data_year, f"{m}_verification"] for m in
+                             ("victims_identified", "prosecutions", "convictions")]
+    out = pd.DataFrame({"stage": [estimate_label, "victims identified", "prosecutions",
+                                  "convictions"], "value": values, "verification": status})
+    out["share_of_previous"] = out["value"] / out["value"].shift(1)
+    out["share_of_estimate"] = out["value"] / float(estimate)
+    out["data_year"] = data_year
+    return out
+
+
+def country_enforcement_view(iso3: str, glotip: pd.DataFrame, tiers: pd.DataFrame | None = None,
+                             *, lag: int = 1) -> pd.DataFrame:
+    """One country's figures reported to UNODC by data year, beside its TIP tier.
+
+    Columns: data_year, detected_victims, persons_prosecuted, persons_convicted (national totals;
+    missing when not reported; a suppressed "<5" cell shows as missing with ``*_suppressed``
+    True), then report_year (= data_year + ``lag``: a report assesses the previous year), tier and
+    tier_status from :func:`critique.tiers.country_tiers` (``unknown (partial year)`` where the
+    transcription is partial).
+    """
+    from critique import tiers as tiers_mod
+
+    code = iso3.upper()
+    sub = glotip.loc[(glotip["iso3"] == code) & (glotip["dimension"] == "Total")
+                     & (glotip["category"] == "Total") & (glotip["sex"] == "Total")
+                     & (glotip["age"] == "Total")]
+    names = {"Detected trafficking victims": "detected_victims",
+             "Persons prosecuted": "persons_prosecuted", "Persons convicted": "persons_convicted"}
+    years = pd.Index(range(int(glotip["year"].min()), int(glotip["year"].max()) + 1),
+                     name="data_year")
+    out = pd.DataFrame(index=years)
+    for ind, col in names.items():
+        rows = sub.loc[sub["indicator"] == ind].groupby("year")
+        out[col] = rows["value"].max().reindex(years)
+        out[f"{col}_suppressed"] = rows["suppressed"].any().reindex(years).fillna(False).astype(bool)
+    out = out.reset_index()
+    out["report_year"] = out["data_year"] + lag
+    t = tiers_mod.country_tiers(code, tiers)
+    out = out.merge(t[["report_year", "tier", "status"]].rename(columns={"status": "tier_status"}),
+                    on="report_year", how="left")
+    out["tier_status"] = out["tier_status"].fillna("no TIP data for this report year")
+    out.insert(0, "iso3", code)
+    return out

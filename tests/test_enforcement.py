@@ -1,0 +1,86 @@
+"""critique.enforcement against hand-computed values from the published TIP law-enforcement table."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from critique import datasets, enforcement
+
+
+@pytest.fixture(scope="module")
+def table() -> pd.DataFrame:
+    return datasets.load("tip-law-enforcement")
+
+
+def test_ratios_hand_computed(table):
+    r = enforcement.ratios(table)
+    assert r.loc[2003, "convictions_per_prosecution"] == pytest.approx(2815 / 7992)  # 0.3522
+    assert r.loc[2003, "convictions_per_prosecution_verification"] == "primary"
+    assert r.loc[2009, "convictions_per_victim"] == pytest.approx(4166 / 49105)  # 0.0848
+    assert r.loc[2023, "prosecutions_per_victim"] == pytest.approx(18774 / 133943)  # 0.1402
+    # 2008 holds only unverified figures: missing by default, never interpolated
+    assert np.isnan(r.loc[2008, "convictions_per_prosecution"])
+    assert r.loc[2008, "convictions_per_prosecution_verification"] == "missing"
+    with_u = enforcement.ratios(table, include_unverified=True)
+    assert with_u.loc[2008, "convictions_per_prosecution"] == pytest.approx(2983 / 5212)
+    assert with_u.loc[2008, "convictions_per_prosecution_verification"] == "unverified"
+
+
+def test_series_keeps_gaps_and_every_year(table):
+    s = enforcement.series(table, ["prosecutions"], (2003, 2023))
+    assert list(s.index) == list(range(2003, 2024))
+    assert s["prosecutions"].isna().sum() == 5  # 2008, 2010, 2011, 2014, 2015
+    assert s.loc[2015, "prosecutions_verification"] == "missing"
+    with pytest.raises(ValueError, match="unknown measure"):
+        enforcement.series(table, ["arrests"])
+
+
+def test_labour_shares_hand_computed(table):
+    ls = enforcement.labour_shares(table)
+    assert ls.loc[2007, "prosecutions_labour_share"] == pytest.approx(490 / 5682)  # 0.0862
+    assert ls.loc[2023, "victims_identified_labour_share"] == pytest.approx(42098 / 133943)  # 0.3143
+    assert np.isnan(ls.loc[2006, "prosecutions_labour_share"])  # no breakout before data year 2007
+
+
+def test_yoy_flags_hand_computed(table):
+    f = enforcement.yoy_flags(table, threshold=0.25).set_index(["measure", "data_year"])
+    # prosecutions 2017 -> 2018: 11096 / 17471 - 1 = -0.3649 -> flagged at 25%
+    assert f.loc[("prosecutions", 2018), "change"] == pytest.approx(11096 / 17471 - 1)
+    assert f.loc[("prosecutions", 2018), "flagged"]
+    # 2018 -> 2019: 11841 / 11096 - 1 = +0.0671 -> not flagged
+    assert not f.loc[("prosecutions", 2019), "flagged"]
+    # convictions 2015 (6,609, secondary) -> 2016 (9,071): +37.25%
+    assert f.loc[("convictions", 2016), "change"] == pytest.approx(9071 / 6609 - 1)
+    # no change across a gap: 2008 prosecutions are unverified, so 2009 has no comparison
+    assert np.isnan(f.loc[("prosecutions", 2009), "change"]) and "gap" in f.loc[("prosecutions", 2009), "note"]
+    # the 2005 note is about prosecutions: attached there, not to the +44.8% in convictions
+    assert "India" in f.loc[("prosecutions", 2005), "explanation"]
+    assert f.loc[("convictions", 2005), "flagged"] and pd.isna(f.loc[("convictions", 2005), "explanation"])
+    assert f.loc[("convictions", 2005), "change"] == pytest.approx(4379 / 3025 - 1)
+    strict = enforcement.yoy_flags(table, threshold=0.5)
+    assert strict["flagged"].sum() == 0  # the largest verified change is -47.5% (convictions 2020)
+    with pytest.raises(ValueError, match="threshold"):
+        enforcement.yoy_flags(table, threshold=25)
+
+
+def test_funnel_hand_computed(table):
+    fun = enforcement.funnel(table, 2021, 27_600_000, "forced labour").set_index("stage")
+    assert fun.loc["victims identified", "share_of_estimate"] == pytest.approx(90354 / 27.6e6)  # 0.33%
+    assert fun.loc["convictions", "share_of_previous"] == pytest.approx(5260 / 10572)
+    assert fun.loc["prosecutions", "verification"] == "secondary"
+    gap = enforcement.funnel(table, 2014, 27_600_000, "forced labour").set_index("stage")
+    assert gap["value"].iloc[1:].isna().all()  # 2014 holds only unverified figures
+
+
+def test_cells_refuses_a_figure_given_twice():
+    t = pd.DataFrame({"data_year": [2015, 2015], "report_edition": [2016, 2016],
+                      "prosecutions": [100, 101], "verification": ["secondary", "unverified"],
+                      "citation": ["a", "b"], "source_url": ["u", None]})
+    with pytest.raises(ValueError, match="two rows"):
+        enforcement.cells(t)
+
+
+def test_weakest_status():
+    assert enforcement.weakest(["primary", "secondary"]) == "secondary"
+    assert enforcement.weakest(["primary", "unverified"]) == "unverified"
