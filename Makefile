@@ -44,7 +44,7 @@ data: $(STAMP) ## Fetch and verify every dataset in data/catalog.yml
 	$(BIN)/critique data verify
 
 bench: $(STAMP) ## Print speed benchmarks (ratios measured in one run)
-	$(BIN)/python -m critique.bench
+	$(BIN)/python benchmarks/run.py $(BENCH)
 
 check-html: $(STAMP) ## Open reports/briefing/index.html in headless Chromium and check links
 	$(BIN)/python -m critique.htmlcheck reports/briefing/index.html
