@@ -153,3 +153,29 @@ def test_cli_run_with_params_file(tiny, tmp_path):
     res = _cli("run", str(tiny), "-f", str(pfile), "--out", str(tmp_path / "o"))
     assert res.returncode == 0, res.stderr
     assert json.loads((tmp_path / "o" / "findings.json").read_text())["parameters"] == {"n": 5}
+
+
+def test_parameter_line_papermill_cannot_read_is_an_error(tmp_path):
+    nb = make_notebook(tmp_path / "odd.ipynb", params='x: int = 1  # note: a = b confuses papermill\n')
+    try:
+        specs = runner.notebook_parameters(nb)
+    except runner.RunError as exc:
+        assert "cannot read parameter(s) x" in str(exc)
+    else:  # if papermill reads it after all, it must be complete
+        assert "x" in specs
+
+
+def test_every_project_notebook_declares_checkable_parameters():
+    from critique import paths
+
+    notebooks = sorted(paths.notebooks_dir().rglob("*.ipynb"))
+    assert notebooks
+    for nb in notebooks:
+        if ".ipynb_checkpoints" in nb.parts:
+            continue
+        specs = runner.notebook_parameters(nb)  # raises if papermill cannot read a line
+        for spec in specs.values():
+            assert spec.help, f"{nb.name}: parameter {spec.name} has no help comment"
+            if spec.type_name in ("int", "float"):
+                assert spec.low is not None or spec.high is not None or spec.choices, \
+                    f"{nb.name}: numeric parameter {spec.name} declares no range"

@@ -88,8 +88,10 @@ def notebook_parameters(notebook: Path) -> dict[str, ParameterSpec]:
     from papermill.inspection import _infer_parameters  # the same parser papermill uses to inject
 
     nb = _read_notebook(notebook)
+    inferred = _infer_parameters(nb, name=KERNEL_NAME, language="python")
+    _check_every_assignment_is_read(notebook, nb, {p.name for p in inferred})
     specs = {}
-    for p in _infer_parameters(nb, name=KERNEL_NAME, language="python"):
+    for p in inferred:
         help_text = p.help or ""
         low = high = None
         match = _RANGE_RE.search(help_text)
@@ -105,6 +107,27 @@ def notebook_parameters(notebook: Path) -> dict[str, ParameterSpec]:
             type_name = type(default).__name__ if default is not None else "any"
         specs[p.name] = ParameterSpec(p.name, type_name, default, help_text, low, high, choices)
     return specs
+
+
+def _check_every_assignment_is_read(notebook: Path, nb: nbformat.NotebookNode, names: set[str]) -> None:
+    """papermill silently skips a parameter line it cannot parse (it then cannot be validated)."""
+    cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    if not cells:
+        return
+    try:
+        tree = ast.parse(cells[0].source)
+    except SyntaxError as exc:
+        raise RunError(f"{Path(notebook).name}: parameters cell is not valid Python ({exc})") from None
+    assigned = []
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] \
+            if isinstance(node, ast.AnnAssign) else []
+        assigned += [t.id for t in targets if isinstance(t, ast.Name)]
+    unread = [n for n in assigned if n not in names]
+    if unread:
+        raise RunError(f"{Path(notebook).name}: papermill cannot read parameter(s) {', '.join(unread)} "
+                       "(keep each on one line as `name: type = literal  # help; range: LO..HI`, "
+                       "and avoid '=' in the comment)")
 
 
 def _read_notebook(notebook: Path) -> nbformat.NotebookNode:
