@@ -60,6 +60,13 @@ def use_style() -> None:
     plt.style.use(str(STYLE_FILE))
 
 
+def integer_years(ax: "plt.Axes") -> None:
+    """Year ticks as whole numbers (matplotlib would otherwise show 2002.5)."""
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
 def _slug(name: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
     if not slug:
