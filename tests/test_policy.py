@@ -1,0 +1,248 @@
+"""critique.policy: segmented regression, placebos, minimum detectable effect, refusals."""
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from critique import policy as P
+
+YEARS = np.arange(2003, 2023)  # 20 yearly points, 10 each side of 2013
+
+
+def _series(seed: int, level: float, slope: float = 0.0, base: float = 4.0, trend: float = 0.05,
+            exposure: np.ndarray | None = None) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    t = YEARS - 2013
+    post = (YEARS >= 2013).astype(float)
+    log_mu = base + trend * t + level * post + slope * t * post
+    if exposure is not None:
+        log_mu = log_mu + np.log(exposure)
+    return rng.poisson(np.exp(log_mu)).astype(float)
+
+
+# --- known break is recovered ---------------------------------------------------------------
+
+@pytest.mark.parametrize("model", P.MODELS)
+def test_known_break_recovered_within_interval(model):
+    y = _series(seed=20180411, level=0.5, slope=-0.03)
+    res = P.segmented_regression(YEARS, y, 2013, model=model)
+    assert res.n_pre == 10 and res.n_post == 10
+    assert res.level.ci_low <= 0.5 <= res.level.ci_high
+    assert res.slope.ci_low <= -0.03 <= res.slope.ci_high
+    # a break of exp(0.5) = 1.65x on counts near e^4 = 55 is large against Poisson noise: detected
+    assert res.level.ci_low > 0
+    assert res.mde() < 0.5
+
+
+def test_offset_recovers_break_net_of_coverage():
+    # coverage doubles at the break (exposure 100 -> 200 agencies) and the true rate does not move:
+    # without the offset the level change is log 2 = 0.693; with it, 0 lies in the interval.
+    exposure = np.where(YEARS >= 2013, 200.0, 100.0)
+    y = _series(seed=7, level=0.0, base=-1.0, exposure=exposure)
+    with_offset = P.segmented_regression(YEARS, y, 2013, exposure=exposure)
+    without = P.segmented_regression(YEARS, y, 2013)
+    assert with_offset.level.ci_low <= 0.0 <= with_offset.level.ci_high
+    assert without.level.ci_low <= np.log(2) <= without.level.ci_high
+    assert without.level.ci_low > 0
+
+
+def test_interval_coverage_close_to_nominal():
+    # 200 seeded series with a true level change of 0.3: a 95% interval should cover it in about
+    # 95% of them; binomial SD sqrt(.95 * .05 / 200) = 1.5 points, so 0.90..0.99 is a 3-SD band.
+    hits = 0
+    for seed in range(200):
+        res = P.segmented_regression(YEARS, _series(seed, level=0.3), 2013, model="poisson")
+        hits += res.level.ci_low <= 0.3 <= res.level.ci_high
+    assert 0.90 <= hits / 200 <= 0.99
+
+
+def test_fitted_and_counterfactual_shapes():
+    y = _series(3, level=0.0)
+    res = P.segmented_regression(YEARS, y, 2013)
+    assert list(res.fitted.index) == list(YEARS)
+    assert res.counterfactual.loc[:2012].isna().all()
+    assert res.counterfactual.loc[2013:].notna().all()
+    # with no slope change, the post fitted value in 2013 divided by the projection is exp(level)
+    assert res.fitted.loc[2013] / res.counterfactual.loc[2013] == pytest.approx(np.exp(res.level.estimate))
+
+
+# --- no break: placebo rank not extreme -----------------------------------------------------
+
+def test_no_break_placebo_not_extreme():
+    y = _series(seed=11, level=0.0)
+    pl = P.placebo_in_time(YEARS, y, 2013, model="poisson")
+    # fake years 2006..2020 minus 2013 leave >= 3 points a side: 14 placebos
+    assert pl.n_placebos == 14
+    assert pl.p_value > 0.1
+    assert pl.rank > 1
+
+
+def test_no_break_placebo_p_values_not_piling_up_near_zero():
+    # under no break the placebo p-value should not be small much more often than by chance
+    small = 0
+    for seed in range(40):
+        pl = P.placebo_in_time(YEARS, _series(seed, level=0.0), 2013, model="ols-log")
+        small += pl.p_value <= 0.1
+    assert small <= 10  # expected about 4 of 40 (10%); 10 would be 25%
+
+
+def test_real_break_ranks_first_among_placebos():
+    y = _series(seed=5, level=0.8)
+    pl = P.placebo_in_time(YEARS, y, 2013)
+    assert pl.rank == 1
+    assert pl.p_value == pytest.approx(1 / 15)  # the floor with 14 placebos: 1 / (14 + 1)
+    assert pl.min_p_value == pytest.approx(1 / 15)
+
+
+def test_rank_among_hand_computed():
+    # real 0.5 among 0.1, -0.6, 0.2: one placebo (|-0.6|) at least as large -> rank 2,
+    # p = (1 + 1) / (1 + 3) = 0.5, percentile 2/3 = 66.67
+    rank, p, pct = P.rank_among(0.5, [0.1, -0.6, 0.2])
+    assert (rank, p) == (2, 0.5)
+    assert pct == pytest.approx(200 / 3)
+    # a tie counts against the real estimate
+    assert P.rank_among(0.5, [-0.5]) == (2, 1.0, 0.0)
+
+
+def test_placebo_across_units():
+    real = P.segmented_regression(YEARS, _series(1, level=0.7), 2013)
+    controls = {f"c{i}": pd.DataFrame({"year": YEARS, "count": _series(100 + i, level=0.0)})
+                for i in range(9)}
+    controls["short"] = pd.DataFrame({"year": [2011, 2012, 2013, 2014], "count": [5, 6, 7, 8]})
+    pl = P.placebo_across_units(real, controls)
+    assert pl.n_placebos == 9
+    assert pl.rank == 1 and pl.p_value == pytest.approx(0.1)  # 1 / (9 + 1)
+    refused = pl.placebos.set_index("label").loc["short", "status"]
+    assert refused.startswith("refused:") and "2 point(s) before" in refused
+
+
+def test_admissible_years():
+    # 2010..2017 with min 3: fake year c needs 3 years < c and 3 years >= c -> 2013, 2014, 2015
+    assert P.admissible_years(range(2010, 2018), min_points=3) == [2013, 2014, 2015]
+
+
+# --- minimum detectable effect --------------------------------------------------------------
+
+def test_mde_formula_hand_computed():
+    # (z_.975 + z_.80) * SE = (1.959964 + 0.841621) * 0.1 = 0.2801585
+    assert P.minimum_detectable_effect(0.1) == pytest.approx(0.2801585, abs=1e-6)
+    # alpha 0.10, power 0.9: (1.644854 + 1.281552) * 0.2 = 0.5852811
+    assert P.minimum_detectable_effect(0.2, alpha=0.10, power=0.9) == pytest.approx(0.5852811, abs=1e-6)
+
+
+def test_design_mde_hand_computed():
+    # 3 points a side, sigma 1: var = (1/3 + 2^2/2) + (1/3 + 1^2/2) = 3.1667, SE 1.77951
+    assert P.design_mde(3, 3, 1.0) == pytest.approx(2.8015852 * np.sqrt(19 / 6), rel=1e-6)
+    # longer series detect smaller changes
+    assert P.design_mde(10, 10, 1.0) < P.design_mde(5, 5, 1.0) < P.design_mde(3, 3, 1.0)
+
+
+def test_mde_refuses_bad_input():
+    with pytest.raises(P.PolicyError, match="power=1.5"):
+        P.minimum_detectable_effect(0.1, power=1.5)
+
+
+# --- refusals -------------------------------------------------------------------------------
+
+def test_too_short_refused_with_message():
+    with pytest.raises(P.PolicyError) as err:
+        P.segmented_regression([2015, 2016, 2017, 2018, 2019], [1432, 1516, 198, 1525, 1486], 2016,
+                               series="FRA detected victims")
+    msg = str(err.value)
+    assert "FRA detected victims" in msg and "intervention 2016" in msg
+    assert "1 point(s) before (2015)" in msg and "4 after (2016, 2017, 2018, 2019)" in msg
+    assert "at least 3" in msg
+
+
+def test_min_points_is_a_parameter():
+    years, counts = [2007, 2008, 2009, 2010, 2011, 2012], [203, 256, 292, 127, 134, 136]
+    with pytest.raises(P.PolicyError, match="2 point"):
+        P.segmented_regression(years, counts, 2009)
+    with pytest.raises(P.PolicyError, match="min_points=1"):
+        P.check_sides(years, 2009, min_points=1)
+    with pytest.raises(P.PolicyError, match="at least 4"):
+        P.segmented_regression(years, counts, 2010, min_points=4)
+
+
+def test_missing_years_are_dropped_not_counted():
+    years = [2012, 2013, 2014, 2015, 2016, 2017, 2018]
+    counts = [10, np.nan, 12, 11, 20, 22, 21]
+    with pytest.raises(P.PolicyError, match=r"2 point\(s\) before \(2012, 2014\)"):
+        P.segmented_regression(years, counts, 2015)
+
+
+def test_bad_inputs_named():
+    with pytest.raises(P.PolicyError, match="model='ols'"):
+        P.segmented_regression(YEARS, _series(1, 0.0), 2013, model="ols")
+    with pytest.raises(P.PolicyError, match="exposure must be positive; year 2003"):
+        P.segmented_regression(YEARS, _series(1, 0.0), 2013, exposure=np.zeros(len(YEARS)))
+    with pytest.raises(P.PolicyError, match="more than once"):
+        P.segmented_regression([2010, 2010, 2011, 2012, 2013, 2014, 2015], [1] * 7, 2012)
+
+
+# --- dates and data shaping -----------------------------------------------------------------
+
+def test_first_post_year_rules():
+    assert P.first_post_year("2018-04-11") == 2018          # day 101 of 365: majority in force
+    assert P.first_post_year("2014-12-06") == 2015          # in force for 26 days of 2014
+    assert P.first_post_year(date(2009, 1, 1), rule="next") == 2009
+    assert P.first_post_year("2016-04-13", rule="next") == 2017
+    assert P.first_post_year("2020-07-10", rule="same") == 2020
+
+
+def test_glotip_series_suppressed_rules():
+    frame = pd.DataFrame({
+        "iso3": ["XXX"] * 3, "indicator": ["Detected trafficking victims"] * 3,
+        "dimension": ["Total"] * 3, "category": ["Total"] * 3, "sex": ["Total"] * 3,
+        "age": ["Total"] * 3, "year": [2010, 2011, 2012], "value": [10.0, np.nan, 7.0],
+        "suppressed": [False, True, False], "value_low": [10.0, 1.0, 7.0],
+        "value_high": [10.0, 4.0, 7.0]})
+    assert P.glotip_series(frame, "XXX")["count"].tolist() == [10.0, 2.5, 7.0]
+    assert P.glotip_series(frame, "XXX", suppressed="high")["count"].tolist() == [10.0, 4.0, 7.0]
+    assert P.glotip_series(frame, "XXX", suppressed="drop")["year"].tolist() == [2010, 2012]
+
+
+def test_ucr_yearly_sums_rows_and_fixed_panel():
+    frame = pd.DataFrame({
+        "year": [2017, 2017, 2017, 2018, 2018, 2018],
+        "ori": ["A", "A", "B", "A", "C", "C"],
+        "offence": ["Commercial Sex Acts"] * 5 + ["Involuntary Servitude"],
+        "actual": [2, 3, 1, 4, 5, 6]})
+    yearly = P.ucr_yearly(frame, ["Commercial Sex Acts"])
+    # 2017: 2 + 3 + 1 = 6 over A, B; 2018: 4 + 5 = 9 over A, C
+    assert yearly["count"].tolist() == [6.0, 9.0]
+    assert yearly["agencies"].tolist() == [2, 2]
+    assert P.ucr_fixed_panel(frame, [2017, 2018]) == ["A"]
+    panel = P.ucr_yearly(frame, ["Commercial Sex Acts"], agencies=["A"])
+    assert panel["count"].tolist() == [5.0, 4.0] and panel["per_agency"].tolist() == [5.0, 4.0]
+
+
+def test_glotip_series_duplicate_rows():
+    # 2017 "Other forms" arrives as two rows (sub-forms with one label): 6 + "<5" (2.5) = 8.5
+    frame = pd.DataFrame({
+        "iso3": ["XXX"] * 3, "indicator": ["Detected trafficking victims"] * 3,
+        "dimension": ["by form of exploitation"] * 3, "category": ["Other forms of exploitation"] * 3,
+        "sex": ["Total"] * 3, "age": ["Total"] * 3, "year": [2016, 2017, 2017],
+        "value": [3.0, 6.0, np.nan], "suppressed": [False, False, True],
+        "value_low": [3.0, 6.0, 1.0], "value_high": [3.0, 6.0, 4.0]})
+    with pytest.raises(P.PolicyError, match="year 2017 appears more than once"):
+        P.glotip_series(frame, "XXX", category="Other forms of exploitation")
+    out = P.glotip_series(frame, "XXX", category="Other forms of exploitation", duplicates="sum")
+    assert out["count"].tolist() == [3.0, 8.5] and out["suppressed"].tolist() == [False, True]
+    # dropping suppressed parts leaves the 2017 sum unknown, not 6
+    dropped = P.glotip_series(frame, "XXX", category="Other forms of exploitation",
+                              duplicates="sum", suppressed="drop")
+    assert dropped["year"].tolist() == [2016]
+
+
+def test_policy_timing_bases():
+    table = pd.DataFrame({
+        "policy_id": ["a", "b", "c"], "date_in_force": [pd.Timestamp("2014-12-06"), pd.NaT, pd.NaT],
+        "date_enacted": [pd.NaT, pd.Timestamp("2016-04-13"), pd.NaT], "year_in_force": [2014, 2016, 1999],
+        "verification": ["unverified", "secondary", "secondary"]})
+    out = P.policy_timing(table)
+    assert out["first_post_year"].tolist() == [2015, 2016, 1999]
+    assert out["date_basis"].tolist() == ["date in force", "date enacted", "year only"]
