@@ -1,0 +1,76 @@
+"""The coverage and detection-bias notebooks, run through the runner with notebooks/params/smoke.yml.
+
+Smoke set: 10-coverage-composition on 2010-2020 with a 2014-2020 panel and top_k 3;
+11-detection-bias on editions 2009, 2018, 2020 against GEMS 2017.
+"""
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.notebook
+
+
+def _f(run, stem):
+    return run(stem)["findings"]
+
+
+def test_coverage_counts_countries_and_bounds_shares(smoke_run):
+    f = _f(smoke_run, "10-coverage-composition")
+    n_forms = {int(k): v for k, v in f["countries_reporting_forms"].items()}
+    assert sorted(n_forms) == list(range(2010, 2021))
+    # UNODC 2023 release: country coverage by form jumps between 2016 and 2017 (80 -> about 180)
+    assert n_forms[2017] > 2 * n_forms[2016]
+    # every share is an interval from suppressed cells, low <= high, inside [0, 1]
+    for lo_key, hi_key in [("se_share_all_low", "se_share_all_high"), ("se_share_panel_low", "se_share_panel_high")]:
+        lo, hi = f[lo_key], f[hi_key]
+        assert lo and set(lo) == set(hi)
+        assert all(0 <= lo[y] <= hi[y] <= 1 for y in lo)
+    assert f["suppressed_cells_forms"] > 0
+    # the panel is reported only inside its window, and is the same countries every year
+    assert f["panel_window"] == [2014, 2020]
+    assert set(f["se_share_panel_low"]) == {str(y) for y in range(2014, 2021)}
+    assert f["panel_size"] == len(f["panel_countries"]) > 0
+    assert f["panel_size"] <= min(n_forms[y] for y in range(2014, 2021))
+
+
+def test_coverage_decomposition_is_exact(smoke_run):
+    f = _f(smoke_run, "10-coverage-composition")
+    assert f["decomposition_exact_max_error"] == 0
+    for year, parts in f["decomposition"].items():
+        assert parts["entering"] + parts["leaving"] + parts["continuing"] == pytest.approx(parts["change"])
+        prev = f["victims_total_low"][str(int(year) - 1)]
+        assert parts["change"] == pytest.approx(f["victims_total_low"][year] - prev)
+
+
+def test_coverage_ctdc_and_fbi(smoke_run):
+    f = _f(smoke_run, "10-coverage-composition")
+    assert f["ctdc_records"] > 0 and f["ctdc_top_country"] == "USA"
+    assert 0 < f["ctdc_top_country_share"] < 1 and 0 < f["ctdc_no_type_share"] < 1
+    agencies = {int(k): v for k, v in f["fbi_agencies"].items()}
+    # FBI UCR mirror: 9 agencies in 2013 (outside the smoke years), 503 in 2020
+    assert agencies[2020] == 503 and agencies[2020] > agencies[2014]
+    per = f["fbi_offences_per_agency"]
+    assert per["2020"] == pytest.approx(f["fbi_offences"]["2020"] / 503, abs=1e-3)
+
+
+def test_detection_hand_computed(smoke_run):
+    f = _f(smoke_run, "11-detection-bias")
+    assert f["editions_used"] == [2009, 2018, 2020]
+    # 2009: 79/18/3, r = 2: 39.5 / 60.5 = 65.29%; 2018 r = 3: 19.667 / 60.667 = 32.42%
+    assert f["true_se_share_at"]["2009"]["2"] == pytest.approx(65.29, abs=0.01)
+    assert f["true_se_share_at"]["2018"]["3"] == pytest.approx(32.42, abs=0.01)
+    assert f["true_se_share_at"]["2020"]["1"] == pytest.approx(50.0)
+    # break-even r* = s / (1 - s): 79/21, 59/41, 50/50
+    assert f["break_even_ratio"]["2009"] == pytest.approx(79 / 21, abs=1e-4)
+    assert f["break_even_ratio"]["2018"] == pytest.approx(59 / 41, abs=1e-4)
+    assert f["break_even_ratio"]["2020"] == pytest.approx(1.0)
+
+
+def test_detection_implied_ratio_2016_estimates(smoke_run):
+    f = _f(smoke_run, "11-detection-bias")
+    assert f["estimate_edition"] == "GEMS 2017"
+    # (59/34) / (4.8/16.0) = 5.7843 ; (59/41) / (4.8/20.1) = 6.0259
+    assert f["implied_ratio_se_fl"] == pytest.approx(5.7843, abs=1e-3)
+    assert f["implied_ratio_all"] == pytest.approx(6.0259, abs=1e-3)
+    assert f["implied_ratio_min"] <= f["implied_ratio_se_fl"] <= f["implied_ratio_max"]
+    assert f["estimate_se_share"]["se_fl"] == pytest.approx(4.8 / 20.8)
