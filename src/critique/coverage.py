@@ -1,11 +1,13 @@
 """Reporting coverage, fixed panels and the composition of change in summed counts.
 
 The central lesson behind these functions: a "global" count grows when more units (countries,
-police agencies) report, not only when more people are exploited. Kelley & Heiss compare all rated
-countries with a fixed panel in their TIP scorecard work; OWID's caveats say trends "may reflect
-changes in policing or reporting willingness". So every series here can be set beside the same
-series on a constant panel, and a year-on-year change can be split into who entered, who left and
-what changed within continuing reporters.
+police agencies) report, not only when more people are exploited (UNODC itself notes that a rise in
+detections can reflect "enhanced efforts by authorities to identify victims and/or a larger
+trafficking problem", GLOTIP 2018 [V, secondary]; literature.md section 1.2). So every series here
+can be set beside the same series on a constant panel, and a year-on-year change can be split into
+who entered, who left and what changed within continuing reporters. A fixed panel removes changes in
+*who* reports, not changes in *how much* each unit detects, and it is a selected group of steady
+reporters, not a sample.
 
 All functions are pure and generic: a long frame with one row per cell, a unit column (``iso3``
 for UNODC countries, ``ori`` for FBI agencies), a year column and value columns. A unit *reports*

@@ -19,7 +19,11 @@ exploitation relative to every other form, with all other forms assumed to share
 twice as likely to be detected as a victim of another form. Assumptions: detection is independent of
 everything but the form (no country, sex or age mix effects unless the caller reweights per country);
 the detected shares are exact (sampling error is ignored: the counts are tens of thousands); ``r`` is
-not known and is explored as a range, never as a point estimate.
+not known and is explored as a range, never as a point estimate. ``r`` may also be below 1 in some
+places and years, and it changes over time (literature.md section 8a). A ratio "implied" by setting
+detected shares beside the ILO/Walk Free/IOM estimates (:func:`implied_ratio`) is partly circular,
+because those estimates of forced commercial sexual exploitation draw on detected-case data
+(:data:`CIRCULARITY_CAVEAT`); it is one point in a range, not a measurement of detection.
 
 UNODC said as much of its first report: the 79% sexual-exploitation share "may be an 'optical
 illusion', because 'sexual exploitation is highly visible in cities or along highways while forced
@@ -43,8 +47,9 @@ DENOMINATORS: tuple[str, ...] = ("se_fl", "all")
 
 CIRCULARITY_CAVEAT = (
     "Circular in part: the ILO/Walk Free/IOM estimate of forced commercial sexual exploitation is "
-    "itself built partly on detected-case data (the CTDC/IOM case dataset is a stated input of the "
-    "2022 edition; how exactly it enters is unverified), so an implied ratio compares detection-based "
+    "itself built partly on detected-case data (IOM victim case data are a stated input of the 2017 "
+    "edition and the CTDC/IOM case dataset of the 2022 edition; how exactly they enter is unverified), "
+    "so an implied ratio compares detection-based "
     "data with an estimate that also leans on detection. Walby & Francis (2025) show the estimate's "
     "sexual-exploitation share moves from 27% to 56% when UNODC data replace CTDC. Read it as one "
     "point in a range, not a measured detection rate."
@@ -260,9 +265,10 @@ def prevalence_split(
 ) -> dict[str, float]:
     """A prevalence mapping for :func:`implied_ratio` from the global-estimates table's columns.
 
-    ``other`` (state-imposed forced labour) is derived as total forced labour minus the two parts,
-    which reproduces the report's own 4.1 million for 2016 (24.9 - 4.8 - 16.0) where the ILO fact
-    page rounds it to 4.0. Without a total, there is no ``other``.
+    ``other`` (state-imposed forced labour) is derived as total forced labour minus the two parts:
+    4.1 million for 2016 (24.9 - 4.8 - 16.0, derived [D]); the ILO fact page gives 4.0 [V], and a
+    "4.1 million" figure seen elsewhere is unverified (literature.md section 2). Without a total,
+    there is no ``other``.
     """
     out = {SE: float(forced_commercial_sexual_exploitation), FL: float(forced_labour_private_economy)}
     if forced_labour_total is not None and not pd.isna(forced_labour_total):

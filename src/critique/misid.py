@@ -687,7 +687,11 @@ def simulate_feedback(
     })
     fp = feedback_fixed_point(t, detection_rate, misidentified, responsiveness=lam,
                               baseline_effort=b, target=target)
-    text = (f"Scenario: true shares fixed at {dict(t.round(3))}; yields per unit effort {dict(c.round(3))} "
+    def _fmt(s: pd.Series) -> str:  # plain "name value" pairs, not numpy reprs, in a printed caption
+        return ", ".join(f"{k} {float(v):.3g}" for k, v in s.items())
+
+    text = (f"Scenario: true shares fixed at {_fmt(t)}; yields per unit effort {_fmt(c)} "
             f"(detection rate / (1 - misidentified fraction)); responsiveness {lam:g}; "
-            f"baseline effort {dict(b.round(3))}; {years} years.")
+            f"baseline effort {_fmt(b)}; {years} years. The loop (effort follows last year's "
+            "detections) is a modelled hypothesis, not an observed process.")
     return FeedbackResult(path, fp, c, text)

@@ -1,7 +1,9 @@
 """Interrupted time series around policy changes: what a yearly count can and cannot say.
 
-Campaigns cite a count that fell or rose after a law (client criminalisation, FOSTA-SESTA) as proof
-that the law worked. A detected-victim or recorded-offence count measures detection and reporting as
+Counts that fell or rose after a law (client criminalisation, FOSTA-SESTA) are cited as evidence that
+the law worked: e.g. Canada's Justice Minister cited Sweden's 2010 evaluation as showing reductions in
+street prostitution "as well as the rate of human trafficking", while conceding "We may not have the
+empirical data we would hope to have" (literature.md section 5.1 [V]). A detected-victim or recorded-offence count measures detection and reporting as
 much as prevalence, so a break in it is at best a break in *enforcement times prevalence*. This module
 gives the honest tools to look anyway, and to say how little a short series can show:
 

@@ -11,10 +11,10 @@ Two sources are merged by :func:`load_tiers`:
   Tier 2; :data:`PARTIAL` decides what every function does with such a year, and no function
   computes a share for a partial year as if it were complete.
 
-Why fixed panels: the number of rated countries grew from 79 (2001 in the coded file) to 188, and
-the countries added later were placed differently from the first ones, so shares over all rated
-countries mix entry with change. Kelley (2017) and Kelley & Heiss compare all-rated shares against
-a panel of countries rated in every year; :func:`fixed_panel` and :func:`distribution` do the same.
+Why fixed panels: the number of rated countries grew from 79 (2001 in the coded file) to 186 (2015)
+and 185 (2021, 2023), and the countries added later were placed differently from the first ones, so
+shares over all rated countries mix entry with change. :func:`fixed_panel` and :func:`distribution`
+compare all-rated shares with a panel of countries rated in every complete year.
 
 Tier order used throughout (best to worst): ``1 < 2 < 2WL < 3`` (Tier 2 Watch List, first placed in
 the 2004 report in the coded data).
