@@ -25,7 +25,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip $(PIP_INSTALL_FLAGS)
 	$(BIN)/python -m pip install --quiet $(PIP_INSTALL_FLAGS) -e '.[test]'
-	$(BIN)/python -m ipykernel install --sys-prefix --name critique --display-name "critique (project)" >/dev/null
+	$(BIN)/python -c "from critique.runner import ensure_kernel; ensure_kernel()"
 	touch $(STAMP)
 
 env: $(STAMP) ## Create or refresh the .venv from pyproject.toml

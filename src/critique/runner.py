@@ -133,7 +133,14 @@ def _check_every_assignment_is_read(notebook: Path, nb: nbformat.NotebookNode, n
 def _read_notebook(notebook: Path) -> nbformat.NotebookNode:
     if not Path(notebook).exists():
         raise RunError(f"{notebook}: notebook not found")
-    nb = nbformat.read(str(notebook), as_version=4)
+    return _read_notebook_bytes(Path(notebook).read_bytes(), notebook)
+
+
+def _read_notebook_bytes(data: bytes, notebook: Path) -> nbformat.NotebookNode:
+    try:
+        nb = nbformat.reads(data.decode("utf-8"), as_version=4)
+    except Exception as exc:
+        raise RunError(f"{notebook}: not a readable notebook ({exc})") from None
     nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "critique (project)", "language": "python"}
     for cell in nb.cells:  # papermill's own loader does the same
         cell.metadata.setdefault("tags", [])
@@ -251,13 +258,20 @@ def ensure_kernel() -> None:
 
     try:
         spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
-        if Path(spec.argv[0]).exists() and Path(spec.argv[0]).resolve() == Path(sys.executable).resolve():
+        if Path(spec.argv[0]).exists() and Path(spec.argv[0]).resolve() == Path(sys.executable).resolve() \
+                and "--IPKernelApp.log_level=CRITICAL" in spec.argv:
             return
     except NoSuchKernel:
         pass
     from ipykernel.kernelspec import install
 
-    install(kernel_name=KERNEL_NAME, display_name="critique (project)", prefix=sys.prefix)
+    dest = install(kernel_name=KERNEL_NAME, display_name="critique (project)", prefix=sys.prefix)
+    spec_file = Path(dest) / "kernel.json"
+    spec = json.loads(spec_file.read_text())
+    # The kernel's start-up warnings (TCP transport, KeyboardInterrupt on shutdown) are noise in a report build.
+    spec["argv"] = [a for a in spec["argv"] if not a.startswith("--IPKernelApp.log_level")] + \
+        ["--IPKernelApp.log_level=CRITICAL"]
+    spec_file.write_text(json.dumps(spec, indent=1))
 
 
 def _input_fingerprint(out_dir: Path) -> list[dict[str, str]]:
@@ -277,10 +291,14 @@ def _input_fingerprint(out_dir: Path) -> list[dict[str, str]]:
     return current
 
 
-def run_key(notebook: Path, params: Mapping[str, Any], out_dir: Path, code: str | None = None) -> str:
-    """What decides whether a run is stale: source, parameters, inputs' checksums, package code."""
+def run_key(notebook: Path | bytes, params: Mapping[str, Any], out_dir: Path, code: str | None = None) -> str:
+    """What decides whether a run is stale: source, parameters, inputs' checksums, package code.
+
+    ``notebook`` is the notebook's path or the bytes that were executed.
+    """
+    source = notebook if isinstance(notebook, bytes) else Path(notebook).read_bytes()
     payload = {
-        "notebook": hashlib.sha256(Path(notebook).read_bytes()).hexdigest(),
+        "notebook": hashlib.sha256(source).hexdigest(),
         "parameters": params,
         "inputs": _input_fingerprint(out_dir),
         "code": code or code_fingerprint(),
@@ -311,7 +329,8 @@ def run_notebook(
     stem = notebook.stem
     out_dir = Path(out_dir) if out_dir else paths.reports_dir() / "runs" / stem
     code = code or code_fingerprint()
-    key = run_key(notebook, checked, out_dir, code)
+    source_bytes = notebook.read_bytes()  # the key describes exactly what was executed
+    key = run_key(source_bytes, checked, out_dir, code)
     key_file = out_dir / ".run-key"
     if not force and key_file.exists() and key_file.read_text().strip() == key \
             and (out_dir / "findings.json").exists():
@@ -324,7 +343,7 @@ def run_notebook(
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
     source = staging / f".{stem}.source.ipynb"
-    nbformat.write(_read_notebook(notebook), str(source))
+    nbformat.write(_read_notebook_bytes(source_bytes, notebook), str(source))
     executed = staging / f"{stem}.ipynb"
     previous_env = {k: os.environ.get(k) for k in ("CRITIQUE_OUTPUT_DIR", "CRITIQUE_ROOT", "MPLBACKEND")}
     os.environ["CRITIQUE_OUTPUT_DIR"] = str(staging)
@@ -363,7 +382,7 @@ def run_notebook(
 
         (staging / f"{stem}.html").write_text(notebook_html(executed), encoding="utf-8")
     # Stored key: computed on what this run actually read, so the next check compares like with like.
-    (staging / ".run-key").write_text(run_key(notebook, checked, staging, code))
+    (staging / ".run-key").write_text(run_key(source_bytes, checked, staging, code))
     _swap_into_place(staging, out_dir)
     return _result(stem, out_dir)
 
