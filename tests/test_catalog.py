@@ -92,6 +92,8 @@ def test_altered_mirror_copy_is_refused_and_good_cache_kept(tmp_path, isolated_c
 def test_corrupted_cache_fails_verify_naming_both_hashes(isolated_cache, mirror_dir):
     catalog.fetch("tip-tiers")
     target = isolated_cache / "map_tiers.csv"
+    assert not target.stat().st_mode & 0o222, "a verified raw file is stored read-only"
+    target.chmod(0o644)
     target.write_bytes(target.read_bytes()[:-10])  # truncated after the fact
     result = _cli("data", "verify", "tip-tiers")
     assert result.returncode == 1

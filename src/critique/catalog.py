@@ -192,6 +192,7 @@ def fetch(dataset_id: str) -> Path:
         actual = sha256_of(tmp)
         if actual != ds.sha256:
             raise ChecksumError(ds.filename, ds.sha256, actual, origin)
+        os.chmod(tmp, 0o444)  # raw downloads are never edited
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)

@@ -199,6 +199,7 @@ def _atomic_write_text(target: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(text)
+    os.chmod(tmp, 0o644)  # mkstemp makes files private; reports are for reading
     os.replace(tmp, target)
 
 
@@ -247,6 +248,7 @@ def chart_pack(target: Path, figures: Sequence[dict[str, Any]], *, title: str,
                 page.text(0.05, 0.27, text, fontsize=7.5, va="top", family="sans-serif")
                 pdf.savefig(page)
                 plt.close(page)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     finally:
         Path(tmp).unlink(missing_ok=True)
