@@ -53,7 +53,7 @@ workshop: $(STAMP) ## Build the workshop kit (question and answer versions, guid
 	$(BIN)/critique workshop
 
 profiles: $(STAMP) ## Render every country profile into reports/countries/
-	$(BIN)/critique profiles --all --jobs $(JOBS)
+	$(BIN)/critique profiles --all --batch --jobs $(JOBS)
 
 wheelhouse: ## Download every Python dependency into wheelhouse/ for offline installs
 	$(PYTHON) -m pip download --dest $(WHEELHOUSE) pip setuptools wheel '.[test]'

@@ -179,3 +179,10 @@ def test_every_project_notebook_declares_checkable_parameters():
             if spec.type_name in ("int", "float"):
                 assert spec.low is not None or spec.high is not None or spec.choices, \
                     f"{nb.name}: numeric parameter {spec.name} declares no range"
+
+
+def test_choices_word_in_prose_declares_no_choices(tmp_path):
+    nb = make_notebook(tmp_path / "prose.ipynb", params='mode: str = "x"  # see the choices: \n')
+    spec = runner.notebook_parameters(nb)["mode"]
+    assert spec.choices is None
+    assert runner.validate_parameters(nb, {"mode": "y"}) == {"mode": "y"}

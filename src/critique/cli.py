@@ -93,6 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
     verify = dsub.add_parser("verify", help="re-check the cached files' sha256")
     verify.add_argument("ids", nargs="*")
     verify.set_defaults(func=_cmd_data_verify)
+    from critique import pack as pack_mod
+
+    pk = dsub.add_parser("pack", help="write every upstream file and MANIFEST.csv into DIR (an offline mirror)")
+    pack_mod.add_arguments(pk)
+    pk.set_defaults(func=pack_mod.command)
 
     run = sub.add_parser("run", help="run one notebook with validated parameters")
     run.add_argument("notebook")
@@ -120,7 +125,7 @@ def _load_extra_commands() -> None:
     """Modules that add subcommands register them in EXTRA_COMMANDS on import."""
     import importlib
 
-    for module in ("critique.workshop", "critique.profiles", "critique.pack"):
+    for module in ("critique.workshop", "critique.profiles"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:

@@ -101,6 +101,7 @@ def notebook_parameters(notebook: Path) -> dict[str, ParameterSpec]:
         cmatch = _CHOICES_RE.search(help_text)
         if cmatch:
             choices = tuple(c.strip().strip("'\"") for c in cmatch.group(1).split(",") if c.strip())
+            choices = choices or None  # "choices:" in prose with nothing after it declares nothing
         default = _literal(p.default)
         type_name = p.inferred_type_name
         if type_name in ("None", "", None):

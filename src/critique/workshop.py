@@ -1,0 +1,230 @@
+"""The workshop kit: "spot the flaw" exercises, built into question and answer versions.
+
+Each exercise in ``notebooks/workshop/NN-*.ipynb`` starts from a published claim quoted with its
+citation, shows the data, asks a question, and holds its answers in code cells tagged ``answer``
+that call :func:`answer` (which displays nothing unless ``reveal_answers`` is True, so a trainee
+running the notebook in JupyterLab with the default sees no answer output).
+
+``critique workshop`` (``make workshop``) builds ``reports/workshop/``:
+
+- ``questions/<stem>/``: the notebook with every ``answer`` cell **removed before it runs** (not
+  hidden: neither the ipynb nor the HTML holds the answer text), run with ``reveal_answers=False``;
+- ``answers/<stem>/``: the full notebook run with ``reveal_answers=True``;
+- ``handouts/<stem>.pdf``: a printable page per chart of the question version (caption and
+  source under each), made with :func:`critique.reports.chart_pack`;
+- ``guide.html``: the facilitator guide (``notebooks/workshop/guide.md``);
+- ``index.html``: links to all of it.
+
+Runs go through :func:`critique.runner.run_notebook` (validated parameters, atomic output, run-key
+skip), so an unchanged exercise is not re-run.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import datetime as dt
+import html
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import nbformat
+
+from critique import paths
+
+ANSWER_TAG = "answer"
+
+
+def answer(reveal: bool, text: str) -> None:
+    """Show ``text`` (Markdown) as the answer, only when ``reveal`` is True."""
+    if not reveal:
+        return
+    from IPython.display import Markdown, display
+
+    display(Markdown("**Answer.** " + text.strip()))
+
+
+def workshop_dir() -> Path:
+    """``notebooks/workshop/``: exercises and the guide."""
+    return paths.notebooks_dir() / "workshop"
+
+
+def exercises() -> list[Path]:
+    """The exercise notebooks, ``notebooks/workshop/NN-*.ipynb``, in order."""
+    return sorted(workshop_dir().glob("[0-9][0-9]-*.ipynb"))
+
+
+def out_root() -> Path:
+    """``reports/workshop/``."""
+    return paths.reports_dir() / "workshop"
+
+
+def is_answer(cell: nbformat.NotebookNode) -> bool:
+    """True for a cell tagged ``answer``."""
+    return ANSWER_TAG in (cell.get("metadata", {}).get("tags") or [])
+
+
+def strip_answers(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of ``nb`` without its ``answer`` cells (refuses a notebook that has none)."""
+    out = nbformat.from_dict(nb)
+    kept = [c for c in out.cells if not is_answer(c)]
+    if len(kept) == len(out.cells):
+        raise ValueError("strip_answers: the notebook has no cell tagged 'answer'")
+    out.cells = kept
+    return out
+
+
+def answer_snippets(nb: nbformat.NotebookNode, min_chars: int = 40) -> list[str]:
+    """Distinctive plain-text runs from the answer cells' string literals (for the no-leak test).
+
+    Each string passed to :func:`answer` (and any other string literal in an answer cell) is cut
+    into runs of letters, digits, spaces and commas of at least ``min_chars`` characters: such a
+    run survives Markdown rendering and HTML escaping unchanged.
+    """
+    out: list[str] = []
+    for cell in nb.cells:
+        if not is_answer(cell) or cell.cell_type != "code":
+            continue
+        for node in ast.walk(ast.parse(cell.source)):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                for run in re.findall(r"[A-Za-z0-9 ,]{%d,}" % min_chars, node.value):
+                    run = " ".join(run.split())
+                    if len(run) >= min_chars and run not in out:
+                        out.append(run)
+    return out
+
+
+@dataclass
+class WorkshopResult:
+    """What a workshop build did."""
+
+    out_root: Path
+    ran: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    handouts: list[Path] = field(default_factory=list)
+    guide: Path | None = None
+    index: Path | None = None
+
+
+def _figures(folder: Path) -> list[dict]:
+    import json
+
+    figs = []
+    for sidecar in sorted((folder / "figures").glob("*.json")):
+        cap = json.loads(sidecar.read_text(encoding="utf-8"))
+        figs.append({"abs_png": folder / "figures" / f"{cap['name']}.png",
+                     "caption_text": (folder / "figures" / f"{cap['name']}.txt").read_text(encoding="utf-8"),
+                     "title": cap["title"]})
+    return figs
+
+
+def guide_html(markdown_text: str, title: str = "Workshop facilitator guide") -> str:
+    """The guide's Markdown as a standalone, printable HTML page (mistune, as nbconvert uses)."""
+    import mistune
+
+    body = mistune.html(markdown_text) if hasattr(mistune, "html") else mistune.markdown(markdown_text)
+    return ("<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+            f"<title>{html.escape(title)}</title><style>body{{font-family:sans-serif;max-width:50em;"
+            "margin:2em auto;line-height:1.45;padding:0 1em}table{border-collapse:collapse}"
+            "td,th{border:1px solid #ccc;padding:0.2em 0.5em}blockquote{border-left:4px solid #ccc;"
+            "margin-left:0;padding-left:1em;color:#333}@media print{a{color:black}}</style></head>"
+            f"<body>{body}</body></html>")
+
+
+def _title(nb_path: Path) -> str:
+    nb = nbformat.read(str(nb_path), as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("#"):
+                    return line.lstrip("#").strip()
+    return nb_path.stem
+
+
+def build(out: Path | None = None, *, force: bool = False, stems: Sequence[str] | None = None,
+          timeout: int = 600) -> WorkshopResult:
+    """Build question and answer versions, handouts, the guide and an index into ``out``."""
+    from critique import reports, runner
+
+    out = Path(out) if out else out_root()
+    out.mkdir(parents=True, exist_ok=True)
+    notebooks = exercises()
+    if stems:
+        unknown = sorted(set(stems) - {p.stem for p in notebooks})
+        if unknown:
+            raise runner.ParameterError(f"no workshop exercise named {', '.join(unknown)} "
+                                        f"(exercises: {', '.join(p.stem for p in notebooks)})")
+        notebooks = [p for p in notebooks if p.stem in set(stems)]
+    if not notebooks:
+        raise runner.RunError(f"{workshop_dir()}: no exercise notebooks (NN-*.ipynb)")
+    res = WorkshopResult(out)
+    sources = out / ".question-sources"
+    sources.mkdir(exist_ok=True)
+    now = dt.datetime.now(dt.timezone.utc)
+    for nb_path in notebooks:
+        stem = nb_path.stem
+        question_src = sources / f"{stem}.ipynb"
+        stripped = strip_answers(nbformat.read(str(nb_path), as_version=4))
+        text = nbformat.writes(stripped)
+        if not question_src.exists() or question_src.read_text(encoding="utf-8") != text:
+            question_src.write_text(text, encoding="utf-8")  # unchanged text keeps the run key
+        for version, src, reveal in (("questions", question_src, False), ("answers", nb_path, True)):
+            r = runner.run_notebook(src, {"reveal_answers": reveal}, out / version / stem,
+                                    force=force, timeout=timeout)
+            (res.skipped if r.skipped else res.ran).append(f"{version}/{stem}")
+        handout = out / "handouts" / f"{stem}.pdf"
+        handout.parent.mkdir(exist_ok=True)
+        reports.chart_pack(handout, _figures(out / "questions" / stem),
+                           title=f"Workshop handout: {_title(nb_path)}", generated=now)
+        res.handouts.append(handout)
+    guide_src = workshop_dir() / "guide.md"
+    if guide_src.exists():
+        res.guide = out / "guide.html"
+        res.guide.write_text(guide_html(guide_src.read_text(encoding="utf-8")), encoding="utf-8")
+    res.index = out / "index.html"
+    res.index.write_text(_index_html([p for p in notebooks], res, now), encoding="utf-8")
+    return res
+
+
+def _index_html(notebooks: Sequence[Path], res: WorkshopResult, now: dt.datetime) -> str:
+    rows = []
+    for nb_path in notebooks:
+        s = nb_path.stem
+        rows.append(f"<tr><td>{html.escape(_title(nb_path))}</td>"
+                    f"<td><a href='questions/{s}/{s}.html'>page</a> · <a href='questions/{s}/{s}.ipynb'>notebook</a></td>"
+                    f"<td><a href='answers/{s}/{s}.html'>page</a> · <a href='answers/{s}/{s}.ipynb'>notebook</a></td>"
+                    f"<td><a href='handouts/{s}.pdf'>PDF</a></td></tr>")
+    guide = "<p><a href='guide.html'>Facilitator guide</a> (print it from the browser)</p>" if res.guide else ""
+    return ("<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Workshop kit</title>"
+            "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}td,th{padding:0.3em 0.8em;"
+            "border-bottom:1px solid #ddd;text-align:left}</style></head><body>"
+            "<h1>critique-suite workshop kit</h1>"
+            f"<p>Built {now:%Y-%m-%d %H:%M UTC}. Give participants the <b>question</b> versions; the answer "
+            "versions are for the facilitator.</p>" + guide +
+            "<table><tr><th>Exercise</th><th>Questions</th><th>Answers</th><th>Handout</th></tr>"
+            + "".join(rows) + "</table></body></html>")
+
+
+def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = "Build the workshop kit into reports/workshop/."
+    parser.add_argument("stems", nargs="*", help="exercise notebook stems (default: all)")
+    parser.add_argument("--force", action="store_true", help="re-run exercises even when unchanged")
+    parser.add_argument("--timeout", type=int, default=600, help="per-cell timeout in seconds")
+
+
+def _command(args: argparse.Namespace) -> int:
+    res = build(force=args.force, stems=args.stems or None, timeout=args.timeout)
+    print(f"workshop: {len(res.ran)} run, {len(res.skipped)} unchanged; {len(res.handouts)} handouts; "
+          f"guide {'written' if res.guide else 'missing'} -> {res.index}")
+    return 0
+
+
+def _register() -> None:
+    from critique import cli
+
+    cli.EXTRA_COMMANDS["workshop"] = (_add_arguments, _command)
+
+
+_register()

@@ -1,0 +1,107 @@
+"""Workshop kit: answers removed from the question version, present in the answer version."""
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pytest
+
+from critique import workshop
+
+
+def _nb(*cells):
+    return nbformat.v4.new_notebook(cells=list(cells))
+
+
+def test_strip_answers_removes_tagged_cells_only():
+    q = nbformat.v4.new_markdown_cell("# Question")
+    a = nbformat.v4.new_code_cell('answer(reveal_answers, "The secret answer text is long enough to count here")',
+                                  metadata={"tags": ["answer"]})
+    out = workshop.strip_answers(_nb(q, a))
+    assert [c.source for c in out.cells] == ["# Question"]
+    with pytest.raises(ValueError, match="no cell tagged 'answer'"):
+        workshop.strip_answers(_nb(q))
+
+
+def test_answer_snippets_are_plain_runs_of_the_answer_strings():
+    a = nbformat.v4.new_code_cell('x = 1\nanswer(reveal_answers, f"""The count is **{x} convictions**, '
+                                  'and the rest of this sentence is plain text""")',
+                                  metadata={"tags": ["answer"]})
+    other = nbformat.v4.new_code_cell('print("a question cell string that is long enough to be a run")')
+    snippets = workshop.answer_snippets(_nb(a, other))
+    assert snippets == [", and the rest of this sentence is plain text"]  # 44 chars; "{x}" and ** split runs
+
+
+def test_answer_shows_nothing_unless_revealed(capsys):
+    workshop.answer(False, "hidden")
+    assert capsys.readouterr().out == ""
+
+
+def test_every_exercise_quotes_a_cited_claim_and_has_answers():
+    exercises = workshop.exercises()
+    assert 5 <= len(exercises) <= 6
+    for path in exercises:
+        nb = nbformat.read(str(path), as_version=4)
+        first = nb.cells[0].source
+        assert "**The claim.**" in first and "Source" in first, path.name  # claim + citation
+        params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+        assert params and params[0].source.startswith("reveal_answers: bool = False"), path.name
+        assert workshop.answer_snippets(nb), f"{path.name}: no answer text"
+    assert (workshop.workshop_dir() / "guide.md").exists()
+
+
+@pytest.fixture(scope="module")
+def kit(tmp_path_factory, mirror_dir):
+    out = tmp_path_factory.mktemp("workshop")
+    return workshop.build(out)
+
+
+@pytest.mark.notebook
+def test_question_version_holds_no_answer_text(kit):
+    out = kit.out_root
+    for path in workshop.exercises():
+        stem = path.stem
+        snippets = workshop.answer_snippets(nbformat.read(str(path), as_version=4))
+        q_html = (out / "questions" / stem / f"{stem}.html").read_text(encoding="utf-8")
+        q_nb = (out / "questions" / stem / f"{stem}.ipynb").read_text(encoding="utf-8")
+        a_html = (out / "answers" / stem / f"{stem}.html").read_text(encoding="utf-8")
+        a_nb = (out / "answers" / stem / f"{stem}.ipynb").read_text(encoding="utf-8")
+        for s in snippets:
+            assert s not in q_html and s not in q_nb, f"{stem}: answer text in the question version: {s!r}"
+        assert "Answer." not in q_html and '"answer"' not in q_nb  # no rendered answer, no tagged cell
+        # the check can fail: the same snippets are in the answer version
+        assert any(s in a_html for s in snippets) and any(s in a_nb for s in snippets), stem
+        assert "**Answer.**" in a_nb
+
+
+@pytest.mark.notebook
+def test_kit_has_handouts_guide_index_and_findings(kit):
+    out = kit.out_root
+    stems = [p.stem for p in workshop.exercises()]
+    assert sorted(h.name for h in kit.handouts) == sorted(f"{s}.pdf" for s in stems)
+    for h in kit.handouts:
+        assert h.read_bytes()[:5] == b"%PDF-"
+    guide = (out / "guide.html").read_text(encoding="utf-8")
+    assert "<h2>Running order</h2>" in guide and "Common misreadings" in guide
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for s in stems:
+        assert f"questions/{s}/{s}.html" in index and f"handouts/{s}.pdf" in index
+    f = {s: json.loads((out / "answers" / s / "findings.json").read_text())["findings"] for s in stems}
+    assert f["01-seventy-nine-percent"]["share_2009"] == 79.0  # UNODC GLOTIP 2009
+    # 79/2 / (79/2 + 18 + 3) = 39.5 / 60.5 = 65.3% (scenario, r = 2)
+    assert f["01-seventy-nine-percent"]["scenario_share_r2"] == 65.3
+    assert (f["02-victims-rescued"]["pentameter2_victims"], f["02-victims-rescued"]["pentameter2_convictions"]) == (167, 15)
+    assert (f["03-tier-upgrade"]["tier_2014"], f["03-tier-upgrade"]["tier_2015"]) == ("3", "2WL")
+    uk = f["04-uk-ten-to-thirteen-thousand"]
+    assert uk["observed"] == 2744  # literature.md appendix: total observed 2,744
+    # the published "between 10 thousand and 13 thousand" is the selected model's interval
+    assert 9500 < uk["selected_low"] < 10500 and 12500 < uk["selected_high"] < 13500
+    assert f["05-the-law-worked"]["law_year"] == 1999 and f["05-the-law-worked"]["first_data_year"] == 2008
+    q = json.loads((out / "questions" / "01-seventy-nine-percent" / "findings.json").read_text())["findings"]
+    assert "scenario_share_r2" not in q  # answer cells did not run in the question version
+
+
+@pytest.mark.notebook
+def test_rebuild_skips_unchanged(kit):
+    again = workshop.build(kit.out_root)
+    assert not again.ran and len(again.skipped) == 2 * len(workshop.exercises())
