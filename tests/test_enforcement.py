@@ -84,3 +84,95 @@ def test_cells_refuses_a_figure_given_twice():
 def test_weakest_status():
     assert enforcement.weakest(["primary", "secondary"]) == "secondary"
     assert enforcement.weakest(["primary", "unverified"]) == "unverified"
+
+
+# ---------------------------------------------------------------------------- jump notes, stated changes
+
+def _le_row(year: int, **cells) -> dict:
+    row = {"data_year": year, "report_edition": year + 1, "prosecutions": None, "convictions": None,
+           "victims_identified": None, "jump_note": None, "jump_measures": None,
+           "jump_note_citation": None, "verification": "primary", "citation": "c", "source_url": "u"}
+    row.update(cells)
+    return row
+
+
+def test_jump_note_goes_only_to_the_listed_measures():
+    # the note's text names convictions, but jump_measures says prosecutions: the structured column
+    # decides, not the wording (the old keyword matching would have attached it to convictions)
+    t = pd.DataFrame([_le_row(2010, prosecutions=100, convictions=100, victims_identified=100),
+                      _le_row(2011, prosecutions=200, convictions=200, victims_identified=200,
+                              jump_note="convictions table changed", jump_measures="prosecutions; victims_identified",
+                              jump_note_citation="cit")])
+    f = enforcement.yoy_flags(t, threshold=0.25).set_index(["measure", "data_year"])
+    # 200 / 100 - 1 = +100% for all three measures, all flagged
+    assert f.loc[("prosecutions", 2011), "change"] == pytest.approx(1.0)
+    assert f.loc[("prosecutions", 2011), "explanation"] == "convictions table changed"
+    assert f.loc[("victims_identified", 2011), "explanation_citation"] == "cit"
+    assert pd.isna(f.loc[("convictions", 2011), "explanation"])
+    assert f.loc[("convictions", 2011), "flagged"]
+
+
+@pytest.mark.parametrize("note, listed, message", [
+    ("a note", None, "empty jump_measures"),
+    (None, "prosecutions", "no jump_note"),
+    ("a note", "prosecutions;arrests", r"\['arrests'\] are not measures"),
+])
+def test_jump_measures_errors_name_the_year(note, listed, message):
+    t = pd.DataFrame([_le_row(2010, prosecutions=1),
+                      _le_row(2011, prosecutions=2, jump_note=note, jump_measures=listed)])
+    with pytest.raises(ValueError, match=f"data year 2011.*{message}"):
+        enforcement.yoy_flags(t)
+
+
+def test_jump_notes_in_the_published_table(table):
+    j = enforcement.jump_notes(table).set_index(["data_year", "measure"])
+    # 2005 (India's missing data, TIP 2006) and 2015 (better data sharing, Human Rights First):
+    # both are about prosecutions only
+    assert list(j.index) == [(2005, "prosecutions"), (2015, "prosecutions")]
+    assert "data sharing" in j.loc[(2015, "prosecutions"), "explanation"]
+    # 2015 prosecutions are only in the unverified row: the note shows up only when they are shown
+    f = enforcement.yoy_flags(table, include_unverified=True).set_index(["measure", "data_year"])
+    assert f.loc[("prosecutions", 2015), "change"] == pytest.approx(19127 / 10051 - 1)  # +90.3%
+    assert f.loc[("prosecutions", 2015), "verification"] == "unverified"
+    assert "data sharing" in f.loc[("prosecutions", 2015), "explanation"]
+    assert pd.isna(f.loc[("convictions", 2015), "explanation"])
+
+
+@pytest.fixture(scope="module")
+def changes() -> pd.DataFrame:
+    return datasets.load("tip-law-enforcement-changes")
+
+
+def test_stated_changes_2015(changes):
+    st = enforcement.stated_changes(changes).set_index(["measure", "data_year"])
+    # Human Rights First on TIP 2016: prosecutions +88%, convictions +49%, victims identified +75%
+    # in 2015 over 2014
+    assert st.loc[("prosecutions", 2015), "stated_change"] == pytest.approx(0.88)
+    assert st.loc[("convictions", 2015), "change_pct"] == pytest.approx(49)
+    assert st.loc[("victims_identified", 2015), "stated_change"] == pytest.approx(0.75)
+    assert set(st["compared_with_year"]) == {2014}
+    assert set(st["verification"]) == {"secondary"}  # a summary of the report, not the report
+    assert len(enforcement.stated_changes(changes, ["convictions"])) == 1
+    assert enforcement.stated_changes(changes, years=(2016, 2023)).empty
+    with pytest.raises(ValueError, match="unknown measure"):
+        enforcement.stated_changes(changes, ["arrests"])
+    bad = changes.copy()
+    bad.loc[0, "compared_with_year"] = 2016
+    with pytest.raises(ValueError, match="compared_with_year must be before data_year"):
+        enforcement.stated_changes(bad)
+
+
+def test_flags_with_stated_keeps_computed_and_stated_apart(table, changes):
+    f = enforcement.yoy_flags(table, threshold=0.25)
+    w = enforcement.flags_with_stated(f, enforcement.stated_changes(changes))
+    # 11 computed flags at 25% (convictions 2005 2006 2016 2019 2020 2023, prosecutions 2018 2022,
+    # victims 2017 2019 2022) + 3 stated changes for 2015, where no verified levels exist
+    assert len(w) == 14 and (w["basis"] == "stated").sum() == 3
+    w = w.set_index(["measure", "data_year"])
+    s = w.loc[("prosecutions", 2015)]
+    assert s["basis"] == "stated" and np.isnan(s["change"]) and s["verification"] == "missing"
+    assert s["stated_change"] == pytest.approx(0.88) and s["stated_compared_with_year"] == 2014
+    assert s["stated_verification"] == "secondary"
+    c = w.loc[("prosecutions", 2018)]
+    assert c["basis"] == "computed" and c["change"] == pytest.approx(11096 / 17471 - 1)
+    assert pd.isna(c["stated_change"])

@@ -9,7 +9,14 @@ reporting structures" (TIP Report 2015, p. 48). Everything here keeps that visib
   are left out unless asked for, and then carry ``verification == "unverified"``;
 - missing years stay missing (rows of NaN in :func:`series`), never interpolated, and year-on-year
   changes are only computed between consecutive data years (:func:`yoy_flags`);
-- a derived number (a ratio, a share) carries the weakest status of its inputs.
+- a derived number (a ratio, a share) carries the weakest status of its inputs;
+- an explanation of a jump (``jump_note``) is attached only to the measures the table names in
+  ``jump_measures`` (:func:`jump_notes`), never guessed from the note's wording;
+- changes that a source states directly (table ``tip-law-enforcement-changes``, e.g. Human Rights
+  First on the TIP 2016 report: prosecutions +88%, convictions +49%, victims identified +75% in 2015
+  on 2014) are read by :func:`stated_changes` and set beside the computed flags by
+  :func:`flags_with_stated`, so a stated jump is shown with its source even where the levels it
+  compares are missing or unverified.
 """
 from __future__ import annotations
 
@@ -19,16 +26,11 @@ import numpy as np
 import pandas as pd
 
 TABLE_ID = "tip-law-enforcement"
+CHANGES_TABLE_ID = "tip-law-enforcement-changes"
 MEASURES: tuple[str, ...] = ("prosecutions", "convictions", "victims_identified")
 LABOUR: dict[str, str] = {"prosecutions": "labor_prosecutions", "convictions": "labor_convictions",
                           "victims_identified": "labor_victims_identified"}
 ALL_MEASURES: tuple[str, ...] = MEASURES + tuple(LABOUR.values()) + ("new_or_amended_legislation",)
-_MEASURE_WORDS: dict[str, tuple[str, ...]] = {
-    "prosecutions": ("prosecution",), "convictions": ("conviction",),
-    "victims_identified": ("victim",), "labor_prosecutions": ("labour prosecution", "labor prosecution"),
-    "labor_convictions": ("labour conviction", "labor conviction"),
-    "labor_victims_identified": ("labour victim", "labor victim"),
-    "new_or_amended_legislation": ("legislation",)}
 _RANK = {"primary": 0, "secondary": 1, "unverified": 2, "missing": 3}
 STATE_CAVEAT = ("The above statistics are estimates only, given the lack of uniformity in national "
                 "reporting structures.")
@@ -137,29 +139,69 @@ def identified_share(table: pd.DataFrame, estimate: float, *,
                          "verification": s["victims_identified_verification"]})
 
 
+def jump_notes(table: pd.DataFrame) -> pd.DataFrame:
+    """The recorded explanations of jumps, one row per (data_year, measure) they are about.
+
+    Each table row's ``jump_note`` (with ``jump_note_citation``) is attached to the measures listed,
+    semicolon-separated, in the same row's ``jump_measures`` column, and to no other: a note about
+    prosecutions is not shown as the reason for a change in convictions. Columns: data_year,
+    measure, explanation, explanation_citation.
+
+    Raises ValueError (naming the data year) when a note lists no measure, when measures are listed
+    without a note, when a listed name is not a measure column, or when two rows explain the same
+    measure and year (the table holds one explanation per measure and year).
+    """
+    cols = ["data_year", "measure", "explanation", "explanation_citation"]
+    if "jump_note" not in table.columns:
+        return pd.DataFrame(columns=cols)
+    if "jump_measures" not in table.columns:
+        raise ValueError(f"{TABLE_ID}: column 'jump_measures' is missing; it names the measures each "
+                         "jump_note is about (e.g. 'prosecutions;convictions')")
+    rows = []
+    for r in table.itertuples(index=False):
+        note = r.jump_note if isinstance(r.jump_note, str) and r.jump_note.strip() else None
+        listed = r.jump_measures if isinstance(r.jump_measures, str) else ""
+        names = [m.strip() for m in listed.split(";") if m.strip()]
+        year = int(r.data_year)
+        if note is None and names:
+            raise ValueError(f"{TABLE_ID}: data year {year} lists jump_measures {names} but has no jump_note")
+        if note is None:
+            continue
+        if not names:
+            raise ValueError(f"{TABLE_ID}: data year {year} has a jump_note but empty jump_measures; "
+                             f"name the measure(s) it is about from {list(ALL_MEASURES)}")
+        unknown = [m for m in names if m not in ALL_MEASURES]
+        if unknown:
+            raise ValueError(f"{TABLE_ID}: data year {year}: jump_measures {unknown} are not measures; "
+                             f"choose from {list(ALL_MEASURES)}")
+        citation = getattr(r, "jump_note_citation", None)
+        for m in names:
+            rows.append({"data_year": year, "measure": m, "explanation": note,
+                         "explanation_citation": citation if isinstance(citation, str) else pd.NA})
+    out = pd.DataFrame(rows, columns=cols)
+    dup = out.duplicated(["data_year", "measure"], keep=False)
+    if dup.any():
+        raise ValueError(f"{TABLE_ID}: more than one jump_note for "
+                         f"{out.loc[dup, ['data_year', 'measure']].drop_duplicates().to_dict('records')}")
+    return out
+
+
 def yoy_flags(table: pd.DataFrame, measures: Sequence[str] = MEASURES, threshold: float = 0.25,
               *, include_unverified: bool = False) -> pd.DataFrame:
     """Year-on-year relative changes, flagged when ``|change| >= threshold``, with the recorded
-    explanation (``jump_note`` and its citation) attached where one exists.
+    explanation (``jump_note`` and its citation) attached to the measures the table lists for it in
+    ``jump_measures`` (see :func:`jump_notes`).
 
     A change is only computed between consecutive data years that both have a figure: a gap is
-    reported as such (``change`` missing, ``note`` says why), never bridged.
+    reported as such (``change`` missing, ``note`` says why), never bridged. Changes a source states
+    directly are not computed here: see :func:`stated_changes` and :func:`flags_with_stated`.
     Columns: measure, data_year, previous, value, change, flagged, verification, explanation,
     explanation_citation, note.
     """
     if not 0 < threshold < 10:
         raise ValueError(f"yoy_flags: threshold is a relative change (0.25 = 25%), got {threshold}")
     c = cells(table, include_unverified=include_unverified)
-    notes = table.loc[table["jump_note"].notna()] if "jump_note" in table.columns else table.iloc[:0]
-    jump = notes.groupby("data_year")["jump_note"].first()
-    jump_cit = (notes.groupby("data_year")["jump_note_citation"].first()
-                if "jump_note_citation" in notes.columns else pd.Series(dtype=object))
-
-    def explains(year: int, measure: str) -> bool:
-        # The table has one jump_note per data year; attach it only to the measure(s) the note
-        # names, so a note about prosecutions is not shown as the reason for a change in convictions.
-        text = str(jump.get(year, "")).lower()
-        return any(word in text for word in _MEASURE_WORDS[measure])
+    expl = jump_notes(table).set_index(["data_year", "measure"])
     rows = []
     for m in measures:
         sub = c.loc[c["measure"] == m].set_index("data_year")
@@ -172,6 +214,7 @@ def yoy_flags(table: pd.DataFrame, measures: Sequence[str] = MEASURES, threshold
                 prev = sub.at[year - 1, "value"]
                 change = sub.at[year, "value"] / prev - 1 if prev > 0 else np.nan
                 note = ""
+            key = (int(year), m)
             rows.append({
                 "measure": m, "data_year": int(year), "previous": prev,
                 "value": sub.at[year, "value"], "change": change,
@@ -179,13 +222,85 @@ def yoy_flags(table: pd.DataFrame, measures: Sequence[str] = MEASURES, threshold
                 "verification": (weakest([sub.at[year, "verification"],
                                           sub.at[year - 1, "verification"]])
                                  if not np.isnan(prev) else sub.at[year, "verification"]),
-                "explanation": jump.get(year, pd.NA) if explains(year, m) else pd.NA,
-                "explanation_citation": jump_cit.get(year, pd.NA) if explains(year, m) else pd.NA,
+                "explanation": expl.at[key, "explanation"] if key in expl.index else pd.NA,
+                "explanation_citation": (expl.at[key, "explanation_citation"] if key in expl.index
+                                         else pd.NA),
                 "note": note,
             })
     return pd.DataFrame(rows, columns=["measure", "data_year", "previous", "value", "change",
                                        "flagged", "verification", "explanation",
                                        "explanation_citation", "note"])
+
+
+STATED_COLUMNS = ["measure", "data_year", "compared_with_year", "change_pct", "stated_change",
+                  "note", "citation", "source_url", "verification"]
+
+
+def stated_changes(changes: pd.DataFrame, measures: Sequence[str] = MEASURES,
+                   years: tuple[int, int] | None = None, *,
+                   include_unverified: bool = False) -> pd.DataFrame:
+    """Changes that a source states directly (table ``tip-law-enforcement-changes``), for the
+    chosen ``measures`` and data years (inclusive), sorted by measure and year.
+
+    The percentage is the source's own, not recomputed from levels: e.g. Human Rights First on the
+    TIP 2016 report, "global prosecutions rose in 2015 by 88 percent, convictions rose by 49
+    percent, and victims identified by law enforcement increased by 75 percent over the previous
+    reporting period" (https://humanrightsfirst.org/library/tip-report-highlights-increase-in-
+    prosecution-of-human-trafficking-worldwide/, a secondary source). It can therefore be shown
+    where the levels it compares are missing or unverified in ``tip-law-enforcement``.
+    Columns: measure, data_year, compared_with_year, change_pct (88 = +88%), stated_change
+    (relative, 0.88), note, citation, source_url, verification. Unverified rows are left out unless
+    ``include_unverified``.
+    """
+    unknown = [m for m in measures if m not in ALL_MEASURES]
+    if unknown:
+        raise ValueError(f"stated_changes: unknown measure(s) {unknown}; choose from {list(ALL_MEASURES)}")
+    bad = changes.loc[~changes["measure"].isin(ALL_MEASURES), "measure"].tolist()
+    if bad:
+        raise ValueError(f"{CHANGES_TABLE_ID}: measure {bad} is not a measure of {TABLE_ID}; "
+                         f"choose from {list(ALL_MEASURES)}")
+    order = changes["compared_with_year"] >= changes["data_year"]
+    if order.any():
+        raise ValueError(f"{CHANGES_TABLE_ID}: compared_with_year must be before data_year, got "
+                         f"{changes.loc[order, ['data_year', 'compared_with_year']].to_dict('records')}")
+    out = changes.loc[changes["measure"].isin(list(measures))].copy()
+    if years is not None:
+        out = out.loc[out["data_year"].between(years[0], years[1])]
+    if not include_unverified:
+        out = out.loc[out["verification"] != "unverified"]
+    out["data_year"] = out["data_year"].astype(int)
+    out["compared_with_year"] = out["compared_with_year"].astype(int)
+    out["change_pct"] = out["change_pct"].astype(float)
+    out["stated_change"] = out["change_pct"] / 100
+    return out[STATED_COLUMNS].sort_values(["measure", "data_year"], ignore_index=True)
+
+
+def flags_with_stated(flags: pd.DataFrame, stated: pd.DataFrame) -> pd.DataFrame:
+    """The flagged computed changes of :func:`yoy_flags` beside the changes a source states
+    (:func:`stated_changes`), one row per (measure, data_year).
+
+    Keeps every flagged row of ``flags`` and every row of ``stated``; a stated change without a
+    computed one (levels missing or unverified) keeps ``change`` missing and ``verification``
+    ``missing``, so the computed and the stated change are never mixed up. Adds
+    ``stated_change``, ``stated_compared_with_year``, ``stated_verification``,
+    ``stated_citation`` and ``basis`` ("computed", "stated" or "computed and stated").
+    """
+    fl = flags.loc[flags["flagged"]]
+    st = stated.rename(columns={"compared_with_year": "stated_compared_with_year",
+                                "verification": "stated_verification",
+                                "citation": "stated_citation"})
+    st = st[["measure", "data_year", "stated_change", "stated_compared_with_year",
+             "stated_verification", "stated_citation"]]
+    out = fl.merge(st, on=["measure", "data_year"], how="outer", indicator=True)
+    out["basis"] = out["_merge"].map({"left_only": "computed", "right_only": "stated",
+                                      "both": "computed and stated"}).astype(str)
+    out = out.drop(columns="_merge")
+    # the outer merge turns the year into float where a computed row has no stated change
+    out["stated_compared_with_year"] = out["stated_compared_with_year"].astype("Int64")
+    out["flagged"] = out["flagged"].astype("boolean").fillna(False).astype(bool)
+    out["verification"] = out["verification"].astype(object).where(out["verification"].notna(),
+                                                                   "missing")
+    return out.sort_values(["measure", "data_year"], ignore_index=True)
 
 
 def funnel(table: pd.DataFrame, data_year: int, estimate: float, estimate_label: str, *,
