@@ -31,3 +31,9 @@ def test_enforcement_notebook_keeps_gaps_and_flags(smoke_run):
     # funnel 2021: 90,354 identified / 27.6 million (GEMS 2022 forced labour) = 0.327%
     assert f["funnel_identified_share_of_estimate"] == pytest.approx(90354 / 27.6e6, rel=1e-3)
     assert f["labour_share_latest"]["prosecutions"] == {"year": 2023, "share": pytest.approx(3684 / 18774, abs=1e-4)}
+
+
+@pytest.mark.notebook
+def test_enforcement_notebook_shows_the_stated_2015_rise(smoke_run):
+    f = smoke_run("30-tip-law-enforcement")["findings"]
+    assert "prosecutions 2015 +88% vs 2014 (secondary)" in f["stated_changes"]
