@@ -241,14 +241,8 @@ def bca_interval(boot: np.ndarray, estimate: float, acceleration: float,
     """BCa limits (Efron 1987): percentiles shifted by the bias correction ``z0`` (share of
     replicates below the estimate) and the acceleration."""
     boot = boot[np.isfinite(boot)]
-    share = (np.sum(boot < estimate) + 0.5 * np.sum(boot == estimate)) / len(boot)
-    z0 = stats.norm.ppf(np.clip(share, 1e-6, 1 - 1e-6))
-    out = []
-    for alpha in ((1 - level) / 2, (1 + level) / 2):
-        za = stats.norm.ppf(alpha)
-        adj = stats.norm.cdf(z0 + (z0 + za) / (1 - acceleration * (z0 + za)))
-        out.append(float(np.quantile(boot, adj)))
-    return out[0], out[1]
+    low, high = bca_levels(boot, estimate, acceleration, level)
+    return float(np.quantile(boot, low)), float(np.quantile(boot, high))
 
 
 def bootstrap(table: CaptureTable, procedure: Procedure = Procedure(), *, n: int = 1000,
