@@ -290,3 +290,17 @@ def test_from_dataset_matches_shared_table(mse_csv, tmp_path, monkeypatch):
     ref = _table(mse_csv, "UKdat_5")
     assert t.lists == ref.lists and (t.counts == ref.counts).all()
     assert t.labels["PFNCA"].startswith("police forces")
+
+
+def test_bca_reduces_to_percentile_without_bias_or_acceleration():
+    import numpy as np
+
+    from critique.mse.bootstrap import bca_interval, bca_levels
+
+    boot = np.arange(1.0, 1001.0)  # median 500.5: half the replicates below, so z0 = 0
+    assert bca_levels(boot, 500.5, 0.0) == pytest.approx((0.025, 0.975))
+    assert bca_interval(boot, 500.5, 0.0) == pytest.approx(
+        (np.quantile(boot, 0.025), np.quantile(boot, 0.975)))
+    # an estimate above most replicates shifts both ends upwards (bias correction)
+    low, high = bca_interval(boot, 700.0, 0.0)
+    assert low > np.quantile(boot, 0.025) and high > np.quantile(boot, 0.975)
