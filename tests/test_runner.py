@@ -186,3 +186,21 @@ def test_choices_word_in_prose_declares_no_choices(tmp_path):
     spec = runner.notebook_parameters(nb)["mode"]
     assert spec.choices is None
     assert runner.validate_parameters(nb, {"mode": "y"}) == {"mode": "y"}
+
+
+def test_is_up_to_date_needs_same_bytes_params_and_code(tiny, tmp_path):
+    out = tmp_path / "out"
+    assert not runner.is_up_to_date(tiny, {"n": 2}, out, code="v1"), "nothing there yet"
+    runner.run_notebook(tiny, {"n": 2}, out, code="v1")
+    assert runner.is_up_to_date(tiny, {"n": 2}, out, code="v1")
+    assert not runner.is_up_to_date(tiny, {"n": 3}, out, code="v1")
+    assert not runner.is_up_to_date(tiny, {"n": 2}, out, code="v2")
+    tiny.write_text(tiny.read_text().replace("A line", "Another line"))
+    assert not runner.is_up_to_date(tiny, {"n": 2}, out, code="v1")
+
+
+def test_cli_help_lists_every_command():
+    res = _cli("--help")
+    assert res.returncode == 0
+    for command in ("data", "run", "reports", "workshop", "profiles"):
+        assert f"    {command}" in res.stdout

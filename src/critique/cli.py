@@ -115,26 +115,37 @@ def build_parser() -> argparse.ArgumentParser:
     rep.set_defaults(func=_cmd_reports)
 
     for name, (add_args, handler) in EXTRA_COMMANDS.items():
-        p = sub.add_parser(name)
+        p = sub.add_parser(name, help=EXTRA_HELP.get(name))
         add_args(p)
         p.set_defaults(func=handler)
     return parser
 
 
-def _load_extra_commands() -> None:
-    """Modules that add subcommands register them in EXTRA_COMMANDS on import."""
+EXTRA_MODULES = {"workshop": "critique.workshop", "profiles": "critique.profiles"}
+EXTRA_HELP = {
+    "workshop": "build the workshop kit: question and answer versions, guide, handouts",
+    "profiles": "render country profiles into reports/countries/ with an index",
+}
+
+
+def _load_extra_commands(argv: Sequence[str]) -> None:
+    """Import the module of a requested extra subcommand (all of them for top-level help).
+
+    Imported only when asked for: the workshop module pulls in nbformat and its schema validator,
+    seconds of start-up that `critique reports` on an unchanged project should not pay.
+    """
     import importlib
 
-    for module in ("critique.workshop", "critique.profiles"):
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
+    wanted = [m for name, m in EXTRA_MODULES.items() if name in argv[:1]]
+    if not argv or argv[0] in ("-h", "--help"):
+        wanted = list(EXTRA_MODULES.values())
+    for module in wanted:
+        importlib.import_module(module)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    _load_extra_commands()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _load_extra_commands(argv)
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)

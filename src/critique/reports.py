@@ -63,14 +63,22 @@ def run_jobs(jobs: Sequence[Job], *, n_jobs: int = 1, force: bool = False,
     """Run jobs (in parallel across ``n_jobs`` processes); return (ran, skipped, failed)."""
     from tqdm import tqdm
 
-    for job in jobs:  # refuse bad parameters before anything runs
-        runner.validate_parameters(job.notebook, job.params)
-    runner.ensure_kernel()
     code = runner.code_fingerprint()
     ran: list[str] = []
     skipped: list[str] = []
     failed: dict[str, str] = {}
     bar = tqdm(total=len(jobs), desc=label, unit="nb", disable=not progress, file=sys.stderr)
+    if not force:  # unchanged notebooks are skipped before any notebook is parsed or kernel started
+        fresh = [job for job in jobs if runner.is_up_to_date(job.notebook, job.params, job.out_dir, code)]
+        for job in fresh:
+            skipped.append(job.name)
+            bar.set_postfix_str(f"{job.name} (unchanged)")
+            bar.update(1)
+        jobs = [job for job in jobs if job not in fresh]
+    for job in jobs:  # refuse bad parameters before anything runs
+        runner.validate_parameters(job.notebook, job.params)
+    if jobs:
+        runner.ensure_kernel()
 
     def done(name: str, was_skipped: bool | None, error: str | None) -> None:
         if error is not None:
@@ -82,7 +90,9 @@ def run_jobs(jobs: Sequence[Job], *, n_jobs: int = 1, force: bool = False,
         bar.set_postfix_str(f"{name}{' (unchanged)' if was_skipped else ''}{' FAILED' if error else ''}")
         bar.update(1)
 
-    if n_jobs <= 1 or len(jobs) <= 1:
+    if not jobs:
+        pass
+    elif n_jobs <= 1 or len(jobs) <= 1:
         for job in jobs:
             try:
                 name, was_skipped = _run_job(job, force, code, timeout)
@@ -172,7 +182,7 @@ def _notebook_title(executed: Path) -> str | None:
 
 
 def _dataset_rows(pages: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    from critique import catalog, datasets
+    from critique import catalog, fingerprints
 
     rows: dict[str, dict[str, Any]] = {}
     cat = catalog.load_catalog()
@@ -186,8 +196,8 @@ def _dataset_rows(pages: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
                                     "sha256": item["sha256"]}
             else:
                 try:
-                    title = datasets.source_line(item["id"])
-                except Exception:
+                    title = fingerprints.title(item["id"])
+                except KeyError:
                     title = item["id"]
                 rows[item["id"]] = {"id": item["id"], "title": title,
                                     "citation": "typed in from publications; every row cited in data/published",

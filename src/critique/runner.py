@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-import nbformat
 import yaml
 
 from critique import findings, paths
@@ -110,7 +109,7 @@ def notebook_parameters(notebook: Path) -> dict[str, ParameterSpec]:
     return specs
 
 
-def _check_every_assignment_is_read(notebook: Path, nb: nbformat.NotebookNode, names: set[str]) -> None:
+def _check_every_assignment_is_read(notebook: Path, nb: "nbformat.NotebookNode", names: set[str]) -> None:
     """papermill silently skips a parameter line it cannot parse (it then cannot be validated)."""
     cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     if not cells:
@@ -131,13 +130,15 @@ def _check_every_assignment_is_read(notebook: Path, nb: nbformat.NotebookNode, n
                        "and avoid '=' in the comment)")
 
 
-def _read_notebook(notebook: Path) -> nbformat.NotebookNode:
+def _read_notebook(notebook: Path) -> "nbformat.NotebookNode":
     if not Path(notebook).exists():
         raise RunError(f"{notebook}: notebook not found")
     return _read_notebook_bytes(Path(notebook).read_bytes(), notebook)
 
 
-def _read_notebook_bytes(data: bytes, notebook: Path) -> nbformat.NotebookNode:
+def _read_notebook_bytes(data: bytes, notebook: Path) -> "nbformat.NotebookNode":
+    import nbformat  # imported late: it pulls in jsonschema, seconds of start-up an unchanged build skips
+
     try:
         nb = nbformat.reads(data.decode("utf-8"), as_version=4)
     except Exception as exc:
@@ -280,13 +281,13 @@ def _input_fingerprint(out_dir: Path) -> list[dict[str, str]]:
     previous = out_dir / "findings.json"
     if not previous.exists():
         return []
-    from critique import datasets
+    from critique.fingerprints import current_sha256
 
     inputs = json.loads(previous.read_text(encoding="utf-8")).get("inputs", [])
     current = []
     for item in inputs:
         try:
-            current.append({"id": item["id"], "sha256": datasets.current_sha256(item["id"])})
+            current.append({"id": item["id"], "sha256": current_sha256(item["id"])})
         except Exception:
             current.append({"id": item["id"], "sha256": "unavailable"})
     return current
@@ -305,6 +306,22 @@ def run_key(notebook: Path | bytes, params: Mapping[str, Any], out_dir: Path, co
         "code": code or code_fingerprint(),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def is_up_to_date(notebook: Path | str, params: Mapping[str, Any], out_dir: Path | str,
+                  code: str | None = None) -> bool:
+    """Whether ``out_dir`` already holds a good run of exactly this notebook, parameters, inputs and code.
+
+    Cheap (no notebook parsing): an unchanged report build skips validation and kernels entirely.
+    Parameters are compared as given; values that only validation would coerce (``2`` for ``2.0``)
+    fall through to a full check in :func:`run_notebook`, which then skips too.
+    """
+    notebook, out_dir = Path(notebook), Path(out_dir)
+    key_file = out_dir / ".run-key"
+    if not key_file.exists() or not (out_dir / "findings.json").exists() or not notebook.exists():
+        return False
+    key = run_key(notebook.read_bytes(), dict(params), out_dir, code or code_fingerprint())
+    return key_file.read_text().strip() == key
 
 
 def run_notebook(
@@ -344,6 +361,8 @@ def run_notebook(
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
     source = staging / f".{stem}.source.ipynb"
+    import nbformat
+
     nbformat.write(_read_notebook_bytes(source_bytes, notebook), str(source))
     executed = staging / f"{stem}.ipynb"
     previous_env = {k: os.environ.get(k) for k in ("CRITIQUE_OUTPUT_DIR", "CRITIQUE_ROOT", "MPLBACKEND")}

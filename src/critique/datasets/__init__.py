@@ -117,12 +117,10 @@ def _write_parquet_atomic(frame: pd.DataFrame, target: Path) -> None:
 
 def current_sha256(dataset_id: str) -> str:
     """The sha256 a load of ``dataset_id`` would read now (pinned upstream hash or table file hash)."""
-    loader = _loader(dataset_id)
-    if loader.kind == "published":
-        from critique.datasets import published
+    from critique.fingerprints import current_sha256 as _current
 
-        return published.sha256_of_table(dataset_id)
-    return catalog.get(dataset_id).sha256
+    _loader(dataset_id)  # unknown ids: the usual error with suggestions
+    return _current(dataset_id)
 
 
 def caveats(dataset_id: str) -> list[str]:
