@@ -164,4 +164,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run the imported module's main, not this __main__ copy: extra commands register themselves
+    # in critique.cli.EXTRA_COMMANDS, which would otherwise be a different dict.
+    from critique.cli import main as _main
+
+    sys.exit(_main())
