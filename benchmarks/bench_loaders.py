@@ -17,27 +17,18 @@ _DEFAULT_MIRROR = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 def run() -> list[str]:
     """Time one cold load (fetch from mirror + parse + write parquet) and one warm load of glotip."""
     os.environ.setdefault("CRITIQUE_DATA_MIRROR", str(_DEFAULT_MIRROR))
-    saved = {k: os.environ.get(k) for k in ("CRITIQUE_DATA_DIR", "CRITIQUE_CACHE_DIR", "CRITIQUE_OUTPUT_DIR")}
-    with tempfile.TemporaryDirectory(prefix="bench-loaders-") as tmp:
-        os.environ["CRITIQUE_DATA_DIR"] = str(Path(tmp) / "raw")
-        os.environ["CRITIQUE_CACHE_DIR"] = str(Path(tmp) / "cache")
-        os.environ["CRITIQUE_OUTPUT_DIR"] = str(Path(tmp) / "out")
-        try:
-            from critique import catalog, datasets
+    from critique import catalog, datasets, paths
 
-            catalog.fetch("glotip")  # copy from the mirror first: not part of either timing
-            start = time.perf_counter()
-            cold = datasets.load("glotip")
-            t_cold = time.perf_counter() - start
-            start = time.perf_counter()
-            warm = datasets.load("glotip")
-            t_warm = time.perf_counter() - start
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+    with tempfile.TemporaryDirectory(prefix="bench-loaders-") as tmp, paths.environment(
+            CRITIQUE_DATA_DIR=str(Path(tmp) / "raw"), CRITIQUE_CACHE_DIR=str(Path(tmp) / "cache"),
+            CRITIQUE_OUTPUT_DIR=str(Path(tmp) / "out")):
+        catalog.fetch("glotip")  # copy from the mirror first: not part of either timing
+        start = time.perf_counter()
+        cold = datasets.load("glotip")
+        t_cold = time.perf_counter() - start
+        start = time.perf_counter()
+        warm = datasets.load("glotip")
+        t_warm = time.perf_counter() - start
     assert len(cold) == len(warm), "warm load returned a different number of rows"
     return [
         f"glotip cold parse (xlsx -> validated frame -> parquet): {t_cold:.2f} s, {len(cold):,} rows",

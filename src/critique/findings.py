@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from critique import paths
+from critique.atomicio import write_json_atomic
 
 PARTIAL_NAME = ".findings.partial.json"
 VERSIONED_PACKAGES = ("critique-suite", "pandas", "numpy", "scipy", "statsmodels", "matplotlib",
@@ -46,20 +45,6 @@ def _jsonable(value: Any) -> Any:
         seq = value.tolist() if hasattr(value, "tolist") else value
         return [_jsonable(v) for v in seq]
     raise TypeError(f"findings: cannot store a value of type {type(value).__name__}: {value!r}")
-
-
-def write_json_atomic(path: Path, payload: Any) -> None:
-    """Write JSON to a temporary file beside ``path`` and rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(payload, handle, indent=2, sort_keys=False, ensure_ascii=False)
-            handle.write("\n")
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
 
 
 def _read_partial() -> dict[str, Any]:

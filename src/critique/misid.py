@@ -560,6 +560,18 @@ def _yields(true_shares: pd.Series, detection_rate: Mapping[str, float] | float,
     return r / (1.0 - phi), phi
 
 
+def _feedback_inputs(caller: str, true_shares, baseline_effort, responsiveness) -> tuple[pd.Series, pd.Series, float]:
+    """Checked true shares, baseline effort (default: the true shares) and responsiveness λ."""
+    t = _as_shares(true_shares, "true_shares")
+    b = t if baseline_effort is None else _as_shares(baseline_effort, "baseline_effort").reindex(t.index)
+    if b.isna().any():
+        raise MisidError(f"{caller}: baseline_effort must name every form in {list(t.index)}")
+    lam = float(responsiveness)
+    if not 0 <= lam <= 1:
+        raise MisidError(f"{caller}: responsiveness must lie in [0, 1], got {responsiveness}")
+    return t, b, lam
+
+
 def feedback_fixed_point(
     true_shares: Mapping[str, float] | pd.Series,
     detection_rate: Mapping[str, float] | float = 1.0,
@@ -582,13 +594,7 @@ def feedback_fixed_point(
       ``κ = c_target / c_rest`` and ``u = (1-λ) b_target``: closed form. With more groups the root
       is found with Brent's method (exact to 1e-14).
     """
-    t = _as_shares(true_shares, "true_shares")
-    b = t if baseline_effort is None else _as_shares(baseline_effort, "baseline_effort").reindex(t.index)
-    if b.isna().any():
-        raise MisidError(f"feedback_fixed_point: baseline_effort must name every form in {list(t.index)}")
-    lam = float(responsiveness)
-    if not 0 <= lam <= 1:
-        raise MisidError(f"responsiveness must lie in [0, 1], got {responsiveness}")
+    t, b, lam = _feedback_inputs("feedback_fixed_point", true_shares, baseline_effort, responsiveness)
     c, _ = _yields(t, detection_rate, misidentified, target)
     if lam == 1.0:
         top = c[b > 0].max()
@@ -655,13 +661,7 @@ def simulate_feedback(
     and, when effort follows the data (λ > 0), the gap never shrinks. The fixed point is given by
     :func:`feedback_fixed_point`.
     """
-    t = _as_shares(true_shares, "true_shares")
-    b = t if baseline_effort is None else _as_shares(baseline_effort, "baseline_effort").reindex(t.index)
-    if b.isna().any():
-        raise MisidError(f"simulate_feedback: baseline_effort must name every form in {list(t.index)}")
-    lam = float(responsiveness)
-    if not 0 <= lam <= 1:
-        raise MisidError(f"simulate_feedback: responsiveness must lie in [0, 1], got {responsiveness}")
+    t, b, lam = _feedback_inputs("simulate_feedback", true_shares, baseline_effort, responsiveness)
     if int(years) < 1:
         raise MisidError(f"simulate_feedback: years must be at least 1, got {years}")
     c, phi = _yields(t, detection_rate, misidentified, target)

@@ -15,7 +15,9 @@ Environment variables:
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -98,3 +100,18 @@ def figures_dir() -> Path:
     path = output_dir() / "figures"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@contextmanager
+def environment(**overrides: str) -> Iterator[None]:
+    """Set environment variables for the duration of a block, then restore what was there."""
+    saved = {key: os.environ.get(key) for key in overrides}
+    os.environ.update(overrides)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

@@ -422,9 +422,9 @@ def write_index(root: Path, failures: dict[str, str] | None = None) -> Path:
             + (f"<h2>Failed</h2><ul>{failed}</ul>" if failed else "")
             + "<table><tr><th>Country</th><th>ISO3</th><th>Years</th><th>Years reported</th>"
             "<th>Latest national total</th><th>Cautions</th></tr>" + "".join(rows) + "</table></body></html>")
-    target = Path(root) / "index.html"
-    target.write_text(page, encoding="utf-8")
-    return target
+    from critique.atomicio import write_text_atomic
+
+    return write_text_atomic(Path(root) / "index.html", page)
 
 
 # --------------------------------------------------------------------------------------------
@@ -443,8 +443,7 @@ del _os, _plt
 def _batch_worker(codes: Sequence[str], root: str, force: bool, code_fp: str,
                   timeout: int) -> tuple[list[str], list[str], dict[str, str], dict[str, float]]:
     """Run ``codes`` one after another in one kept kernel (see :func:`run_batch`)."""
-    import os
-    import shutil
+    import contextlib
     import tempfile
     import time
 
@@ -453,26 +452,25 @@ def _batch_worker(codes: Sequence[str], root: str, force: bool, code_fp: str,
     from nbclient.exceptions import CellExecutionError
     from papermill.parameterize import parameterize_notebook
 
-    from critique import findings, runner
-    from critique.htmlpages import notebook_html
+    from critique import runner
 
     nb_path = notebook()
-    source = runner._read_notebook(nb_path)
+    source_bytes = nb_path.read_bytes()
+    source = runner.read_notebook(nb_path)
     ran: list[str] = []
     skipped: list[str] = []
     failed: dict[str, str] = {}
     timing = {"kernel_start_s": 0.0, "cells_s": 0.0, "write_s": 0.0}
-    os.environ["CRITIQUE_ROOT"] = str(paths.root())
-    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    env = runner.kernel_environment(Path(root))
+    env.pop("CRITIQUE_OUTPUT_DIR")  # set per country by the reset cell
+    restore_env = contextlib.ExitStack()
+    restore_env.enter_context(paths.environment(**env))
     client = None
     try:
         for code in codes:
             out_dir = Path(root) / code
             params = {"iso3": code}
-            key = runner.run_key(nb_path, params, out_dir, code_fp)
-            key_file = out_dir / ".run-key"
-            if not force and key_file.exists() and key_file.read_text().strip() == key \
-                    and (out_dir / "findings.json").exists():
+            if not force and runner.is_up_to_date(nb_path, params, out_dir, code_fp):
                 skipped.append(code)
                 continue
             if client is None:
@@ -496,21 +494,22 @@ def _batch_worker(codes: Sequence[str], root: str, force: bool, code_fp: str,
                 for index, cell in enumerate(nb.cells):
                     client.execute_cell(cell, index)
             except CellExecutionError as exc:
-                failed[code] = f"{nb_path.name} iso3={code}: cell {index} failed: {str(exc).strip().splitlines()[-1][:300]}"
-                shutil.rmtree(staging, ignore_errors=True)
+                nbformat.write(nb, str(staging / f"{nb_path.stem}.ipynb"))  # partial, for inspection
+                error = runner.keep_failed(
+                    staging, out_dir, f"{nb_path.name} iso3={code}: cell {index} failed: "
+                                      f"{str(exc).strip().splitlines()[-1][:300]}", f"{nb_path.stem}.ipynb")
+                failed[code] = str(error)
                 timing["cells_s"] += time.perf_counter() - t0
                 continue
             timing["cells_s"] += time.perf_counter() - t0
             t0 = time.perf_counter()
             executed = staging / f"{nb_path.stem}.ipynb"
             nbformat.write(nb, str(executed))
-            findings.finalise(staging, notebook=str(nb_path.relative_to(paths.root())), parameters=params)
-            (staging / f"{nb_path.stem}.html").write_text(notebook_html(executed), encoding="utf-8")
-            (staging / ".run-key").write_text(runner.run_key(nb_path, params, staging, code_fp))
-            runner._swap_into_place(staging, out_dir)
+            runner.finish_run(staging, executed, nb_path, source_bytes, params, code_fp, out_dir)
             timing["write_s"] += time.perf_counter() - t0
             ran.append(code)
     finally:
+        restore_env.close()
         if client is not None:
             client._cleanup_kernel() if hasattr(client, "_cleanup_kernel") else client.km.shutdown_kernel(now=True)
     return ran, skipped, failed, timing

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from critique import paths, runner
+from critique.atomicio import write_text_atomic
 
 
 @dataclass(frozen=True)
@@ -205,14 +206,6 @@ def _dataset_rows(pages: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return [rows[k] for k in sorted(rows)]
 
 
-def _atomic_write_text(target: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.chmod(tmp, 0o644)  # mkstemp makes files private; reports are for reading
-    os.replace(tmp, target)
-
-
 def write_index_and_pack(out_root: Path, names: Sequence[str], *, title: str,
                          failures: Sequence[str] = (), rebuild_pdf: bool = True,
                          pdf_name: str = "briefing.pdf") -> tuple[Path, Path | None]:
@@ -222,7 +215,7 @@ def write_index_and_pack(out_root: Path, names: Sequence[str], *, title: str,
     pages = _page_entries(out_root, names)
     now = dt.datetime.now(dt.timezone.utc)
     index = out_root / "index.html"
-    _atomic_write_text(index, index_html(title, pages, _dataset_rows(pages), now, failures))
+    write_text_atomic(index, index_html(title, pages, _dataset_rows(pages), now, failures))
     pdf = out_root / pdf_name
     if rebuild_pdf or not pdf.exists():
         chart_pack(pdf, [f for p in pages for f in p["figures"]], title=title, generated=now)

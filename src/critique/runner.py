@@ -86,7 +86,7 @@ def notebook_parameters(notebook: Path) -> dict[str, ParameterSpec]:
     """The declared parameters of ``notebook`` (papermill's inspection plus our range/choices)."""
     from papermill.inspection import _infer_parameters  # the same parser papermill uses to inject
 
-    nb = _read_notebook(notebook)
+    nb = read_notebook(notebook)
     inferred = _infer_parameters(nb, name=KERNEL_NAME, language="python")
     _check_every_assignment_is_read(notebook, nb, {p.name for p in inferred})
     specs = {}
@@ -130,7 +130,8 @@ def _check_every_assignment_is_read(notebook: Path, nb: "nbformat.NotebookNode",
                        "and avoid '=' in the comment)")
 
 
-def _read_notebook(notebook: Path) -> "nbformat.NotebookNode":
+def read_notebook(notebook: Path) -> "nbformat.NotebookNode":
+    """A notebook as the runner executes it: project kernelspec, every cell with a tags list."""
     if not Path(notebook).exists():
         raise RunError(f"{notebook}: notebook not found")
     return _read_notebook_bytes(Path(notebook).read_bytes(), notebook)
@@ -365,49 +366,59 @@ def run_notebook(
 
     nbformat.write(_read_notebook_bytes(source_bytes, notebook), str(source))
     executed = staging / f"{stem}.ipynb"
-    previous_env = {k: os.environ.get(k) for k in ("CRITIQUE_OUTPUT_DIR", "CRITIQUE_ROOT", "MPLBACKEND")}
-    os.environ["CRITIQUE_OUTPUT_DIR"] = str(staging)
-    os.environ["CRITIQUE_ROOT"] = str(paths.root())
-    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     try:
-        pm.execute_notebook(
-            str(source), str(executed), parameters=checked, kernel_name=KERNEL_NAME,
-            cwd=str(paths.root()), execution_timeout=timeout, progress_bar=False,
-            log_output=False, report_mode=False,
-        )
+        with paths.environment(**kernel_environment(staging)):
+            pm.execute_notebook(
+                str(source), str(executed), parameters=checked, kernel_name=KERNEL_NAME,
+                cwd=str(paths.root()), execution_timeout=timeout, progress_bar=False,
+                log_output=False, report_mode=False,
+            )
     except PapermillExecutionError as exc:
-        failed = out_dir.parent / f"{out_dir.name}.failed"
-        shutil.rmtree(failed, ignore_errors=True)
         source.unlink(missing_ok=True)
-        os.replace(staging, failed)
         evalue = str(exc.evalue).strip().splitlines()[-1][:400] if exc.evalue else ""
-        raise RunError(
-            f"{notebook.name}: cell {exc.cell_index} failed: {exc.ename}: {evalue} "
-            f"(partial notebook kept in {failed / executed.name}; last good output untouched)"
-        ) from None
+        raise keep_failed(staging, out_dir, f"{notebook.name}: cell {exc.cell_index} failed: "
+                                            f"{exc.ename}: {evalue}", executed.name) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    finally:
-        for k, v in previous_env.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
     source.unlink(missing_ok=True)
-    findings.finalise(staging, notebook=str(notebook.relative_to(paths.root()))
-                      if notebook.is_relative_to(paths.root()) else notebook.name, parameters=checked)
-    if html:
-        from critique.htmlpages import notebook_html
-
-        (staging / f"{stem}.html").write_text(notebook_html(executed), encoding="utf-8")
-    # Stored key: computed on what this run actually read, so the next check compares like with like.
-    (staging / ".run-key").write_text(run_key(source_bytes, checked, staging, code))
-    _swap_into_place(staging, out_dir)
+    finish_run(staging, executed, notebook, source_bytes, checked, code, out_dir, html=html)
     return _result(stem, out_dir)
 
 
-def _swap_into_place(staging: Path, out_dir: Path) -> None:
+def kernel_environment(staging: Path) -> dict[str, str]:
+    """What a notebook's kernel needs to know: where to write, where the project is, inline figures."""
+    return {"CRITIQUE_OUTPUT_DIR": str(staging), "CRITIQUE_ROOT": str(paths.root()),
+            "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+
+
+def keep_failed(staging: Path, out_dir: Path, message: str, executed_name: str) -> RunError:
+    """Move a failed run's staging folder to ``<out_dir>.failed`` and return the error to raise."""
+    failed = out_dir.parent / f"{out_dir.name}.failed"
+    shutil.rmtree(failed, ignore_errors=True)
+    os.replace(staging, failed)
+    return RunError(f"{message} (partial notebook kept in {failed / executed_name}; "
+                    "last good output untouched)")
+
+
+def finish_run(staging: Path, executed: Path, notebook: Path, source_bytes: bytes,
+               params: Mapping[str, Any], code: str, out_dir: Path, *, html: bool = True) -> None:
+    """Complete an executed run in ``staging`` and move it into ``out_dir``.
+
+    Writes ``findings.json``, the HTML page without code, and the run key (computed on what this
+    run actually read, so the next check compares like with like), then swaps the folder in.
+    """
+    findings.finalise(staging, notebook=str(notebook.relative_to(paths.root()))
+                      if notebook.is_relative_to(paths.root()) else notebook.name, parameters=dict(params))
+    if html:
+        from critique.htmlpages import notebook_html
+
+        (staging / f"{notebook.stem}.html").write_text(notebook_html(executed), encoding="utf-8")
+    (staging / ".run-key").write_text(run_key(source_bytes, params, staging, code))
+    swap_into_place(staging, out_dir)
+
+
+def swap_into_place(staging: Path, out_dir: Path) -> None:
     """Replace ``out_dir`` by ``staging`` with two renames; the old copy goes only after the new lands."""
     old = None
     if out_dir.exists():

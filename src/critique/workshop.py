@@ -33,6 +33,7 @@ from typing import Sequence
 import nbformat
 
 from critique import paths
+from critique.atomicio import write_text_atomic
 
 ANSWER_TAG = "answer"
 
@@ -182,9 +183,8 @@ def build(out: Path | None = None, *, force: bool = False, stems: Sequence[str] 
     guide_src = workshop_dir() / "guide.md"
     if guide_src.exists():
         res.guide = out / "guide.html"
-        res.guide.write_text(guide_html(guide_src.read_text(encoding="utf-8")), encoding="utf-8")
-    res.index = out / "index.html"
-    res.index.write_text(_index_html([p for p in notebooks], res, now), encoding="utf-8")
+        write_text_atomic(res.guide, guide_html(guide_src.read_text(encoding="utf-8")))
+    res.index = write_text_atomic(out / "index.html", _index_html(list(notebooks), res, now))
     return res
 
 
