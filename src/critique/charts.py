@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 import matplotlib
+import pandas as pd
 
 matplotlib.use("Agg")  # reports are made headless; JupyterLab still renders inline
 import matplotlib.pyplot as plt  # noqa: E402
@@ -87,6 +88,7 @@ def finalise(
     scenario: bool = False,
     outdir: Path | None = None,
     footer_caveats: int = 2,
+    data: "pd.DataFrame | None" = None,
 ) -> Caption:
     """Label ``fig`` with title, source, caveats and N, and save PNG, SVG and caption files.
 
@@ -101,6 +103,8 @@ def finalise(
     n: the number of observations behind the chart (countries, records, tables...).
     scenario: mark the chart as a scenario in its title and caption.
     footer_caveats: how many caveats are printed on the image itself (all go in the caption).
+    data: the numbers behind the chart, saved beside it as ``<name>.csv`` (as Kelley & Heiss and
+        Our World in Data publish them) and listed in the caption's files.
     """
     from critique import datasets as ds
 
@@ -147,6 +151,9 @@ def finalise(
         cap.files[ext] = target.name
     (outdir / f"{stem}.txt").write_text(cap.text(), encoding="utf-8")
     cap.files["txt"] = f"{stem}.txt"
+    if data is not None:
+        data.to_csv(outdir / f"{stem}.csv", index=not isinstance(data.index, pd.RangeIndex))
+        cap.files["csv"] = f"{stem}.csv"
     (outdir / f"{stem}.json").write_text(json.dumps(asdict(cap), indent=2), encoding="utf-8")
     plt.close(fig)
     _display_inline(outdir / cap.files["png"], cap)

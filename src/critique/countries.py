@@ -214,7 +214,7 @@ def to_iso3(names_or_codes, *, src: Source = None):
         else:
             out.append(code)  # type: ignore[arg-type]
     if unmapped:
-        from critique.datasets import DataError
+        from critique.errors import DataError
 
         parts = []
         for text in sorted(set(unmapped)):
@@ -240,7 +240,7 @@ def name_of(iso3: str) -> str:
         return str(hit.iloc[0])
     if code in _exception_names():
         return _exception_names()[code]
-    from critique.datasets import DataError
+    from critique.errors import DataError
 
     close = closest_iso3(code)
     hint = f"; did you mean {', '.join(close)}?" if close else ""

@@ -69,7 +69,7 @@ def check_iso3(codes: Iterable[str], available: Sequence[str]) -> list[str]:
         # imported only to refuse: runner pulls in nbformat/jsonschema (3 s) and countries builds
         # country_converter's table, which a profile run that passes the check does not need
         from critique import countries
-        from critique.runner import ParameterError
+        from critique.errors import ParameterError
 
         if code in countries.valid_iso3():
             close = difflib.get_close_matches(code, sorted(avail), n=3, cutoff=0.5)
@@ -576,7 +576,7 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _command(args: argparse.Namespace) -> int:
-    from critique.runner import ParameterError
+    from critique.errors import ParameterError
 
     if args.all == bool(args.codes):
         raise ParameterError("critique profiles: give ISO3 codes or --all (not both, not neither)")

@@ -31,20 +31,13 @@ from typing import Any, Mapping
 import yaml
 
 from critique import findings, paths
+from critique.errors import ParameterError, RunError  # noqa: F401  (re-exported)
 
 KERNEL_NAME = "critique"
 DEFAULT_CELL_TIMEOUT_S = 600
 _RANGE_RE = re.compile(r"range:\s*(-?[\d.eE+-]+|\*)\s*\.\.\s*(-?[\d.eE+-]+|\*)")
 _CHOICES_RE = re.compile(r"choices:\s*([^;]+)")
 _TYPES = {"int": int, "float": float, "str": str, "bool": bool, "list": list, "dict": dict}
-
-
-class ParameterError(ValueError):
-    """A parameter the notebook does not accept: the message names it, the value and what is allowed."""
-
-
-class RunError(RuntimeError):
-    """A notebook that failed while executing."""
 
 
 @dataclass(frozen=True)

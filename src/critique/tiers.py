@@ -57,7 +57,7 @@ def _map_names(names: Iterable[str], to_iso3: Callable[[str], str | None]) -> di
         else:
             out[name] = str(code)
     if bad:
-        from critique.datasets import DataError
+        from critique.errors import DataError
 
         raise DataError(f"{LATE_ID}: column 'country': no ISO3 code for {bad}; add them to the "
                         "explicit exceptions of critique.countries")
@@ -103,7 +103,7 @@ def merge_tiers(early: pd.DataFrame, late: pd.DataFrame, coverage: pd.DataFrame,
     years = set(late["report_year"].astype(int))
     missing = sorted(years - set(complete))
     if missing:
-        from critique.datasets import DataError
+        from critique.errors import DataError
 
         raise DataError(f"{COVERAGE_ID}: no completeness row for report years {missing}")
     codes = _map_names(late["country"].astype(str), to_iso3)
@@ -123,7 +123,7 @@ def merge_tiers(early: pd.DataFrame, late: pd.DataFrame, coverage: pd.DataFrame,
     out = pd.concat([early_out, late_out], ignore_index=True)
     dup = out.duplicated(["iso3", "report_year"], keep=False)
     if dup.any():
-        from critique.datasets import DataError
+        from critique.errors import DataError
 
         rows = out.loc[dup, ["iso3", "country", "report_year"]].to_dict("records")[:6]
         raise DataError(f"tiers: two placements for one country and year after ISO3 mapping: {rows}")

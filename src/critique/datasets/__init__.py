@@ -22,10 +22,7 @@ from typing import Callable
 import pandas as pd
 
 from critique import catalog, findings, paths
-
-
-class DataError(Exception):
-    """Bad input data: the message names the file, column, value or row."""
+from critique.errors import DataError  # noqa: F401  (re-exported: critique.datasets.DataError)
 
 
 @dataclass(frozen=True)

@@ -176,7 +176,7 @@ def validate(frame: pd.DataFrame, dataset_id: str, *, file: str, row_offset: int
     with one header line it is 2). Raises ``critique.datasets.DataError`` with one line:
     ``<file>: column '<c>' value <v> at row <r> <problem> (and N more failures)``.
     """
-    from critique.datasets import DataError
+    from critique.errors import DataError
 
     try:
         return SCHEMAS[dataset_id].validate(frame, lazy=True)

@@ -16,7 +16,7 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from critique.datasets import DataError
+from critique.errors import DataError
 
 COUNT = "count"
 # Columns of a published table that describe the row, not list membership.
