@@ -307,3 +307,20 @@ def test_two_national_totals_for_one_country_year_name_it(tmp_path):
     path = _book(tmp_path / "g.xlsx", [_row("FRA", "France", "10"), _row("FRA", "France", "12")])
     with pytest.raises(DataError, match=r"g\.xlsx: more than one national total row for FRA 2019"):
         parse_upstream("glotip", path)
+
+
+# ------------------------------------------------------------------ downstream: TIP tiers
+
+
+def test_tier_reporting_shares_without_placeholders(loaded):
+    from critique import tiers
+
+    g = loaded(R2023)
+    tv = tiers.tier_vs_reporting(tiers.load_tiers(), tiers.unodc_reporting(g), lag=1)
+    by = tiers.reporting_by_tier(tv[tv["report_year"] == 2021]).set_index("tier")
+    # report year 2021 (data year 2020), share reporting to UNODC by tier: 25/28, 76/95, 18/45, 6/17;
+    # with the placeholders read as reports it was 0.96 / 0.97 / 0.87 / 0.88 (issue 13)
+    assert by["n"].tolist() == [28, 95, 45, 17]
+    assert by["share_reporting"].round(4).tolist() == [round(25 / 28, 4), round(76 / 95, 4), 0.4, round(6 / 17, 4)]
+    # the partial data year 2021 (report year 2022) is left out, not read as "not reporting"
+    assert 2021 not in set(tiers.unodc_reporting(g)["data_year"])

@@ -23,7 +23,8 @@ Evidence: in 2017-2020 (2023 release) 90, 88, 96, 99 country-years have only ``"
 against 1-9 a year before 2017; 46-66 of them a year have no total and usually nothing else at all
 (Mexico 2019: three ``"<5"`` rows and no other row, while Mexico published 731 detected victims in
 2018 and 824 in 2020); 13-20 a year have a total the forms cannot reach (Russia 2017-2020: totals
-209-342, every form ``"<5"``). Country-years whose forms are all ``"<5"`` and whose total is ``"<5"``
+209-342, every form ``"<5"``). Three countries have no other row at all than such placeholders
+(Dominica, North Korea and San Marino, 2017-2020). Country-years whose forms are all ``"<5"`` and whose total is ``"<5"``
 or small enough (Tonga 2017-2020: all 81 cells ``"<5"``; Singapore 2019-2021 beside 10-14 persons
 brought into formal contact) are consistent small or zero reports and stay in. Countries reporting
 by form, 2017-2020, under this rule: 113, 108, 102, 107 (2023 release) and 110, 108, 113, 123
