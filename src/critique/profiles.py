@@ -12,7 +12,7 @@ runner's validated parameters, atomic output and run-key skip) and writes an ind
 ``batch=True`` it runs several countries per kernel instead (:func:`run_batch`), which keeps
 papermill's parameter model (``parameterize_notebook``) and the runner's output layout.
 
-The runner's ``choices:`` cannot list 199 codes, so :func:`check_iso3` validates codes before
+The runner's ``choices:`` cannot list some 200 codes, so :func:`check_iso3` validates codes before
 anything runs: an unknown code is refused with the closest codes (``countries.closest_iso3``).
 """
 from __future__ import annotations
@@ -416,7 +416,7 @@ def write_index(root: Path, failures: dict[str, str] | None = None) -> Path:
     """``index.html``: one row per rendered country (name, years reported, latest total, cautions).
 
     A simpler index than :func:`critique.reports.write_index_and_pack` (which lists every figure
-    and expects ``<stem>/<stem>.html``): 199 countries x 3 figures would bury the links.
+    and expects ``<stem>/<stem>.html``): some 200 countries x 3 figures would bury the links.
     """
     import datetime as dt
     import html
