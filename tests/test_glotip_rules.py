@@ -199,6 +199,8 @@ def test_form_consistency_reports_excess_over_total(loaded):
     mys = check.loc[("MYS", 2016)]
     assert (mys["forms_low"], mys["total_high"], mys["status"]) == (676, 676, "consistent")
     # Sweden 2017: forms exceed the total (noted by the country profiles before this check existed)
+    both = check.loc[check["status"] != "no total"]
+    assert (len(both), int((both["status"] == "forms exceed total").sum())) == (1068, 133)
     swe = check.loc[("SWE", 2017)]
     assert swe["status"] == "forms exceed total"
     assert swe["excess"] == swe["forms_low"] - swe["total_high"] > 0
