@@ -58,3 +58,14 @@ def test_decomposition_bars_stack_to_the_parts():
     heights = sorted(p.get_height() for p in fig.axes[0].patches)
     assert heights == [-3.0, 0.0, 0.0, 0.0, 0.0, 7.0]
     plt.close(fig)
+
+
+def test_decomposition_marks_a_partial_year_only_when_the_caller_kept_it():
+    dec = pd.DataFrame({"change": [4.0, -9.0], "entering": [7.0, 0.0], "leaving": [0.0, -9.0],
+                        "continuing": [-3.0, 0.0]}, index=pd.Index([2020, 2021], name="year"))
+    fig = figures.change_decomposition(dec, partial=[2021])
+    assert [t.get_text() for t in fig.axes[0].texts] == [figures.PARTIAL_LABEL]
+    plt.close(fig)
+    fig = figures.change_decomposition(dec.loc[[2020]], partial=[2021])
+    assert not fig.axes[0].texts
+    plt.close(fig)

@@ -94,13 +94,14 @@ def share_all_vs_panel(share_all: pd.DataFrame, share_panel: pd.DataFrame, *, pa
     return fig
 
 
-def change_decomposition(dec: pd.DataFrame) -> plt.Figure:
+def change_decomposition(dec: pd.DataFrame, partial: Sequence[int] = ()) -> plt.Figure:
     """Stacked bars of entering, leaving and continuing reporters with the net change (a tick).
 
-    ``dec``: :func:`critique.coverage.decompose_change` (index year). Partial years are expected to
-    be left out by the caller (a release lag is not a change).
+    ``dec``: :func:`critique.coverage.decompose_change` (index year). Partial years are left out by
+    the caller by default (a release lag is not a change); any year of ``partial`` still in ``dec``
+    (the caller asked for it) is hatched and labelled.
     """
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig, ax = plt.subplots(figsize=(9.5, 4.5))
     x = dec.index.to_numpy()
     colors = {"continuing": _GREY, "entering": "#2e75b6", "leaving": _RED}
     bottom_p = np.zeros(len(dec))
@@ -113,10 +114,12 @@ def change_decomposition(dec: pd.DataFrame) -> plt.Figure:
         bottom_n += neg
     ax.plot(x, dec["change"], "k_", markersize=14, markeredgewidth=2, label="net change")
     ax.axhline(0, color="black", linewidth=0.8)
+    mark_partial(ax, [y for y in partial if y in set(dec.index)])
     integer_years(ax)
     ax.set_ylabel("change in summed detected victims")
     ax.set_xlabel("data year (change from the year before)")
-    ax.legend(fontsize=8, loc="upper left")
+    # outside the plotting area: bars can fill any corner of it
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     return fig
 
 
