@@ -200,9 +200,43 @@ def test_glotip_series_suppressed_rules():
         "age": ["Total"] * 3, "year": [2010, 2011, 2012], "value": [10.0, np.nan, 7.0],
         "suppressed": [False, True, False], "value_low": [10.0, 1.0, 7.0],
         "value_high": [10.0, 4.0, 7.0]})
-    assert P.glotip_series(frame, "XXX")["count"].tolist() == [10.0, 2.5, 7.0]
+    # "<5" is a gap by default, never a midpoint data point (issue 13)
+    assert P.glotip_series(frame, "XXX")["year"].tolist() == [2010, 2012]
     assert P.glotip_series(frame, "XXX", suppressed="high")["count"].tolist() == [10.0, 4.0, 7.0]
-    assert P.glotip_series(frame, "XXX", suppressed="drop")["year"].tolist() == [2010, 2012]
+    assert P.glotip_series(frame, "XXX", suppressed="low")["count"].tolist() == [10.0, 1.0, 7.0]
+    with pytest.raises(P.PolicyError, match="not 2.5"):
+        P.glotip_series(frame, "XXX", suppressed="midpoint")
+
+
+def _glotip_rows(values, suppressed, reasons=None, iso3="XXX"):
+    n = len(values)
+    frame = pd.DataFrame({
+        "iso3": [iso3] * n, "indicator": ["Detected trafficking victims"] * n,
+        "dimension": ["by form of exploitation"] * n, "category": ["Sexual exploitation"] * n,
+        "sex": ["Total"] * n, "age": ["Total"] * n, "year": list(range(2014, 2014 + n)),
+        "value": [np.nan if s else v for v, s in zip(values, suppressed)], "suppressed": suppressed,
+        "value_low": [1.0 if s else v for v, s in zip(values, suppressed)],
+        "value_high": [4.0 if s else v for v, s in zip(values, suppressed)]})
+    if reasons is not None:
+        frame["exclude_reason"] = pd.array(reasons, dtype="string")
+    return frame
+
+
+def test_glotip_series_placeholder_rows_left_out():
+    # the issue-13 example: 155, 129, then two "<5" placeholder years. With the loader's
+    # exclude_reason the placeholders are not reports; without the column (older loader) the
+    # "<5" cells are still gaps, never 2.5.
+    cat = dict(category="Sexual exploitation")
+    flagged = _glotip_rows([155, 129, 0, 0], [False, False, True, True],
+                           [None, None, "placeholder", "placeholder"])
+    out = P.glotip_series(flagged, "XXX", suppressed="high", **cat)
+    assert out["year"].tolist() == [2014, 2015] and out["count"].tolist() == [155.0, 129.0]
+    unflagged = _glotip_rows([155, 129, 0, 0], [False, False, True, True])
+    assert P.glotip_series(unflagged, "XXX", **cat)["count"].tolist() == [155.0, 129.0]
+    # a placeholder-only country drops out of the control pool entirely
+    only = _glotip_rows([0, 0, 0], [True, True, True], iso3="YYY")
+    pool = P.glotip_panel(pd.concat([unflagged, only]), **cat)
+    assert list(pool) == ["XXX"]
 
 
 def test_ucr_yearly_sums_rows_and_fixed_panel():
@@ -221,7 +255,7 @@ def test_ucr_yearly_sums_rows_and_fixed_panel():
 
 
 def test_glotip_series_duplicate_rows():
-    # 2017 "Other forms" arrives as two rows (sub-forms with one label): 6 + "<5" (2.5) = 8.5
+    # 2017 "Other forms" arrives as two rows (sub-forms with one label): 6 + "<5" (1 to 4)
     frame = pd.DataFrame({
         "iso3": ["XXX"] * 3, "indicator": ["Detected trafficking victims"] * 3,
         "dimension": ["by form of exploitation"] * 3, "category": ["Other forms of exploitation"] * 3,
@@ -230,11 +264,11 @@ def test_glotip_series_duplicate_rows():
         "value_low": [3.0, 6.0, 1.0], "value_high": [3.0, 6.0, 4.0]})
     with pytest.raises(P.PolicyError, match="year 2017 appears more than once"):
         P.glotip_series(frame, "XXX", category="Other forms of exploitation")
-    out = P.glotip_series(frame, "XXX", category="Other forms of exploitation", duplicates="sum")
-    assert out["count"].tolist() == [3.0, 8.5] and out["suppressed"].tolist() == [False, True]
-    # dropping suppressed parts leaves the 2017 sum unknown, not 6
-    dropped = P.glotip_series(frame, "XXX", category="Other forms of exploitation",
-                              duplicates="sum", suppressed="drop")
+    out = P.glotip_series(frame, "XXX", category="Other forms of exploitation", duplicates="sum",
+                          suppressed="high")
+    assert out["count"].tolist() == [3.0, 10.0] and out["suppressed"].tolist() == [False, True]
+    # by default a suppressed part leaves the 2017 sum unknown (a gap), not 6 and not 8.5
+    dropped = P.glotip_series(frame, "XXX", category="Other forms of exploitation", duplicates="sum")
     assert dropped["year"].tolist() == [2016]
 
 
