@@ -66,7 +66,7 @@ def _fit_panel(ax: plt.Axes, a: SeriesAnalysis, title: str) -> None:
 
 def segmented_fits(panels: Sequence[tuple[str, SeriesAnalysis]]) -> plt.Figure:
     """One panel a series: published counts, the segmented fit and the projected pre-trend."""
-    fig, axes = plt.subplots(1, len(panels), figsize=(3.2 * len(panels), 3.6), squeeze=False)
+    fig, axes = plt.subplots(1, len(panels), figsize=(max(8.0, 3.2 * len(panels)), 3.6), squeeze=False)
     for ax, (title, a) in zip(axes[0], panels):
         _fit_panel(ax, a, title)
     axes[0][0].legend(fontsize=6, loc="upper left")
