@@ -65,12 +65,13 @@ def policy_timing(table: pd.DataFrame, *, rule: str = "majority") -> pd.DataFram
 def usable_rows(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows whose ``exclude_reason`` is missing (all rows when the column is absent).
 
-    ``exclude_reason`` is set by the ``glotip`` loader (placeholder, duplicate-total, subnational,
-    ...); a flagged row is not a report and must not enter a count.
+    ``exclude_reason`` is set by the ``glotip`` loader (placeholder, duplicate-total, subnational;
+    rules and evidence in :mod:`critique.datasets.glotip_rules`); a flagged row is not a report and
+    must not enter a count. Sub-national rows stay out: a country's series is the national one.
     """
-    if "exclude_reason" not in frame.columns:
-        return frame
-    return frame[frame["exclude_reason"].isna()]
+    from critique.datasets import glotip_rules
+
+    return glotip_rules.usable(frame)
 
 
 def _select(frame: pd.DataFrame, *, indicator: str, category: str) -> pd.DataFrame:
