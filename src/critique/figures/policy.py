@@ -176,3 +176,31 @@ def fbi_series(series: Mapping[str, tuple[pd.DataFrame, pd.DataFrame]], post_yea
     axes[1].legend(fontsize=6)
     fig.tight_layout()
     return fig
+
+
+def series_with_law(counts: pd.DataFrame, suppressed_years: Sequence[int], law_year: int, *,
+                    label: str, upper: float = 4.0) -> plt.Figure:
+    """A yearly count with the year a law came into force (workshop 5).
+
+    ``counts``: ``year``, ``count`` (published numbers only). ``suppressed_years``: years published
+    as "<5", drawn as a bar from 0 to ``upper`` (a range, not a value) and never joined to the line.
+    """
+    fig, ax = plt.subplots(figsize=(9, 4))
+    full = counts.set_index("year")["count"].reindex(range(int(counts["year"].min()),
+                                                            int(counts["year"].max()) + 1))
+    # reindexed: a year without a count is NaN, so the line breaks there instead of bridging it
+    ax.plot(full.index, full.to_numpy(dtype=float), "o-", color="#333333", lw=1, label="published count")
+    if len(suppressed_years):
+        ax.vlines(list(suppressed_years), 0, upper, color="#333333", lw=3, alpha=0.5,
+                  label='"<5" (somewhere from 0 to 4: a range, not a value)')
+    ax.axvline(law_year, color=BREAK)
+    ax.text(law_year + 0.2, 0.92, f"{label} ({law_year})", color=BREAK, fontsize=8,
+            transform=ax.get_xaxis_transform())
+    years = list(counts["year"]) + list(suppressed_years)
+    ax.set_xlim(min([law_year] + years) - 2, max(years) + 1)
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel("detected victims (national total)")
+    ax.set_xlabel("data year")
+    charts.integer_years(ax)
+    ax.legend(fontsize=8, loc="upper right")
+    return fig

@@ -1,8 +1,9 @@
 """Yearly series for the policy fits, built from the suite's datasets, and policy timing.
 
 - :func:`glotip_series` / :func:`glotip_panel`: one country's (or every country's) yearly UNODC
-  count. A cell published as "<5" is 1 to 4: it becomes a gap (default) or, as a sensitivity run,
-  its lower or upper bound; never a midpoint that then counts as a data point. Rows the loader
+  count. A cell published as "<5" is somewhere from 0 to 4 (the loader's bounds ``value_low`` and
+  ``value_high``): it becomes a gap (default) or, as a sensitivity run, one of its bounds; never a
+  midpoint that then counts as a data point. Rows the loader
   flags in ``exclude_reason`` (placeholders made of "<5" cells only, "other forms" rows that
   repeat the total, sub-national rows) are left out; a frame without that column is read as having
   no flagged rows.
@@ -90,10 +91,11 @@ def glotip_series(frame: pd.DataFrame, iso3: str, *, indicator: str = "Detected 
     ``category`` "Total" reads dimension "Total"; a form of exploitation ("Sexual exploitation",
     "Forced labour", "Other forms of exploitation") reads dimension "by form of exploitation".
     Sex and age are "Total". Rows flagged in ``exclude_reason`` are left out (:func:`usable_rows`).
-    A cell published as "<5" (1 to 4) is a gap (``suppressed="drop"``, the default: the year is
-    missing, not a count) or, for a bound sensitivity run, its lower bound 1 (``"low"``) or upper
-    bound 4 (``"high"``); the ``suppressed`` column keeps the flag so a chart can mark the bound.
-    A midpoint (2.5) is refused: it would turn an unknown 1-4 into a data point.
+    A cell published as "<5" is a gap (``suppressed="drop"``, the default: the year is missing,
+    not a count) or, for a bound sensitivity run, the loader's lower bound ``value_low`` (``"low"``)
+    or upper bound ``value_high`` (``"high"``, 4); the ``suppressed`` column keeps the flag so a
+    chart can mark the bound. A midpoint is refused: it would turn an unknown value below 5 into a
+    data point.
 
     From 2017 the 2023 workbook splits "Other forms of exploitation" into several rows with the same
     label (sub-forms); ``duplicates="sum"`` adds them (a year with any "<5" part is a gap under
@@ -106,7 +108,8 @@ def glotip_series(frame: pd.DataFrame, iso3: str, *, indicator: str = "Detected 
     if duplicates not in ("raise", "sum"):
         raise PolicyError(f"duplicates={duplicates!r}; choose raise or sum")
     if suppressed not in SUPPRESSED_RULES:
-        extra = (" (a '<5' cell is 1 to 4, not 2.5: use 'drop' for a gap or 'low'/'high' for its bounds)"
+        extra = (" (a '<5' cell is an unknown value below 5, not 2.5: use 'drop' for a gap or "
+                 "'low'/'high' for its bounds)"
                  if suppressed == "midpoint" else "")
         raise PolicyError(f"suppressed={suppressed!r}; choose one of {', '.join(SUPPRESSED_RULES)}{extra}")
     sel = _select(usable_rows(frame), indicator=indicator, category=category)
