@@ -60,7 +60,7 @@ class ComparisonResult:
     interval: tuple[float, float] | None  # log scale; None with too few placebos
     interval_note: str
     units: tuple[str, ...]  # comparison units used
-    placebos: pd.DataFrame  # label, estimate (log scale)
+    placebos: pd.DataFrame  # label, estimate (log scale), status
     rank: int
     p_value: float
     alpha: float
@@ -164,10 +164,10 @@ def difference_in_differences(treated: pd.DataFrame, controls: Mapping[str, pd.D
     rows = []
     for u in units:
         try:
-            rows.append({"label": u, "estimate": _fit(rest, u, first_post, design)})
+            rows.append({"label": u, "estimate": _fit(rest, u, first_post, design), "status": "fitted"})
         except Exception as err:  # pyfixest raises several types for a unit it cannot fit  # noqa: BLE001
             rows.append({"label": u, "estimate": float("nan"), "status": f"not fitted: {err}"})
-    placebos = pd.DataFrame(rows, columns=["label", "estimate"])
+    placebos = pd.DataFrame(rows, columns=["label", "estimate", "status"])
     est = placebos["estimate"].dropna().to_numpy()
     rank, p, _ = rank_among(estimate, est)
     need = math.ceil(2 / alpha) - 1
