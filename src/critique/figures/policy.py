@@ -140,8 +140,8 @@ def comparison_placebos(results: Sequence[ComparisonResult]) -> plt.Figure:
                    label="comparison country as if treated" if i == 0 else None)
         s = res.summary()
         if res.interval is not None:
-            ax.plot(np.clip(s["interval_pct"], -100, 400), [i, i], color=BREAK, lw=2,
-                    label="placebo interval" if i == 0 else None)
+            ax.plot(np.clip(s["interval_pct"], -100, 400), [i + 0.22, i + 0.22], color=BREAK, lw=1.5,
+                    label="placebo interval (just below the row)" if i == 0 else None)
         ax.scatter([min(s["estimate_pct"], 400)], [i], color=BREAK, s=40, zorder=3,
                    label="estimate" if i == 0 else None)
         labels.append(f"{res.series}, {res.design}, {res.years[0]}-{res.years[1]}\n"
@@ -151,7 +151,7 @@ def comparison_placebos(results: Sequence[ComparisonResult]) -> plt.Figure:
     ax.set_yticks(range(len(results)), labels, fontsize=7)
     ax.invert_yaxis()
     ax.set_xlabel("change in the count, % (clipped at 400)", fontsize=8)
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=7, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False)
     fig.tight_layout()
     return fig
 
