@@ -4,8 +4,8 @@ Counts that fell or rose after a law (client criminalisation, FOSTA-SESTA) are c
 the law worked: e.g. Canada's Justice Minister cited Sweden's 2010 evaluation as showing reductions in
 street prostitution "as well as the rate of human trafficking", while conceding "We may not have the
 empirical data we would hope to have" (literature.md section 5.1 [V]). A detected-victim or
-recorded-offence count measures detection and reporting as much as prevalence, so a break in it is at
-best a break in *enforcement times prevalence*. This package gives the honest tools to look anyway,
+recorded-offence count reflects detection and reporting as well as prevalence, so a break in it may be a
+break in enforcement or recording as much as in trafficking. This package gives the honest tools to look anyway,
 and to say how little a short series can show. One module a job:
 
 - :mod:`~critique.policy.segmented`: segmented regression (level and slope change; quasi-Poisson,
