@@ -159,7 +159,10 @@ def difference_in_differences(treated: pd.DataFrame, controls: Mapping[str, pd.D
     if not units:
         raise PolicyError(f"{series}: no comparison unit has {min_points} published years on each side "
                           f"of {first_post}; no comparison estimate")
-    estimate = _fit(panel, treated_label, first_post, design)
+    try:
+        estimate = _fit(panel, treated_label, first_post, design)
+    except Exception as err:  # pyfixest raises several types (separation, singular design)  # noqa: BLE001
+        raise PolicyError(f"{series}: the {design} model could not be fitted ({err})") from err
     rest = panel[panel["unit"] != treated_label]
     rows = []
     for u in units:
