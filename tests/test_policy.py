@@ -200,9 +200,43 @@ def test_glotip_series_suppressed_rules():
         "age": ["Total"] * 3, "year": [2010, 2011, 2012], "value": [10.0, np.nan, 7.0],
         "suppressed": [False, True, False], "value_low": [10.0, 1.0, 7.0],
         "value_high": [10.0, 4.0, 7.0]})
-    assert P.glotip_series(frame, "XXX")["count"].tolist() == [10.0, 2.5, 7.0]
+    # "<5" is a gap by default, never a midpoint data point (issue 13)
+    assert P.glotip_series(frame, "XXX")["year"].tolist() == [2010, 2012]
     assert P.glotip_series(frame, "XXX", suppressed="high")["count"].tolist() == [10.0, 4.0, 7.0]
-    assert P.glotip_series(frame, "XXX", suppressed="drop")["year"].tolist() == [2010, 2012]
+    assert P.glotip_series(frame, "XXX", suppressed="low")["count"].tolist() == [10.0, 1.0, 7.0]
+    with pytest.raises(P.PolicyError, match="not 2.5"):
+        P.glotip_series(frame, "XXX", suppressed="midpoint")
+
+
+def _glotip_rows(values, suppressed, reasons=None, iso3="XXX"):
+    n = len(values)
+    frame = pd.DataFrame({
+        "iso3": [iso3] * n, "indicator": ["Detected trafficking victims"] * n,
+        "dimension": ["by form of exploitation"] * n, "category": ["Sexual exploitation"] * n,
+        "sex": ["Total"] * n, "age": ["Total"] * n, "year": list(range(2014, 2014 + n)),
+        "value": [np.nan if s else v for v, s in zip(values, suppressed)], "suppressed": suppressed,
+        "value_low": [1.0 if s else v for v, s in zip(values, suppressed)],
+        "value_high": [4.0 if s else v for v, s in zip(values, suppressed)]})
+    if reasons is not None:
+        frame["exclude_reason"] = pd.array(reasons, dtype="string")
+    return frame
+
+
+def test_glotip_series_placeholder_rows_left_out():
+    # the issue-13 example: 155, 129, then two "<5" placeholder years. With the loader's
+    # exclude_reason the placeholders are not reports; without the column (older loader) the
+    # "<5" cells are still gaps, never 2.5.
+    cat = dict(category="Sexual exploitation")
+    flagged = _glotip_rows([155, 129, 0, 0], [False, False, True, True],
+                           [None, None, "placeholder", "placeholder"])
+    out = P.glotip_series(flagged, "XXX", suppressed="high", **cat)
+    assert out["year"].tolist() == [2014, 2015] and out["count"].tolist() == [155.0, 129.0]
+    unflagged = _glotip_rows([155, 129, 0, 0], [False, False, True, True])
+    assert P.glotip_series(unflagged, "XXX", **cat)["count"].tolist() == [155.0, 129.0]
+    # a placeholder-only country drops out of the control pool entirely
+    only = _glotip_rows([0, 0, 0], [True, True, True], iso3="YYY")
+    pool = P.glotip_panel(pd.concat([unflagged, only]), **cat)
+    assert list(pool) == ["XXX"]
 
 
 def test_ucr_yearly_sums_rows_and_fixed_panel():
@@ -221,7 +255,7 @@ def test_ucr_yearly_sums_rows_and_fixed_panel():
 
 
 def test_glotip_series_duplicate_rows():
-    # 2017 "Other forms" arrives as two rows (sub-forms with one label): 6 + "<5" (2.5) = 8.5
+    # 2017 "Other forms" arrives as two rows (sub-forms with one label): 6 + "<5" (1 to 4)
     frame = pd.DataFrame({
         "iso3": ["XXX"] * 3, "indicator": ["Detected trafficking victims"] * 3,
         "dimension": ["by form of exploitation"] * 3, "category": ["Other forms of exploitation"] * 3,
@@ -230,11 +264,11 @@ def test_glotip_series_duplicate_rows():
         "value_low": [3.0, 6.0, 1.0], "value_high": [3.0, 6.0, 4.0]})
     with pytest.raises(P.PolicyError, match="year 2017 appears more than once"):
         P.glotip_series(frame, "XXX", category="Other forms of exploitation")
-    out = P.glotip_series(frame, "XXX", category="Other forms of exploitation", duplicates="sum")
-    assert out["count"].tolist() == [3.0, 8.5] and out["suppressed"].tolist() == [False, True]
-    # dropping suppressed parts leaves the 2017 sum unknown, not 6
-    dropped = P.glotip_series(frame, "XXX", category="Other forms of exploitation",
-                              duplicates="sum", suppressed="drop")
+    out = P.glotip_series(frame, "XXX", category="Other forms of exploitation", duplicates="sum",
+                          suppressed="high")
+    assert out["count"].tolist() == [3.0, 10.0] and out["suppressed"].tolist() == [False, True]
+    # by default a suppressed part leaves the 2017 sum unknown (a gap), not 6 and not 8.5
+    dropped = P.glotip_series(frame, "XXX", category="Other forms of exploitation", duplicates="sum")
     assert dropped["year"].tolist() == [2016]
 
 
@@ -246,3 +280,192 @@ def test_policy_timing_bases():
     out = P.policy_timing(table)
     assert out["first_post_year"].tolist() == [2015, 2016, 1999]
     assert out["date_basis"].tolist() == ["date in force", "date enacted", "year only"]
+
+
+# --- minimum residual degrees of freedom ---------------------------------------------------
+
+SEVEN = np.arange(2014, 2021)  # the FBI years 2014-2020: 4 before 2018, 3 after
+
+
+def test_negbin_on_seven_points_refused_quasi_poisson_fitted():
+    # NB has 4 mean parameters + its dispersion: 7 - 5 = 2 residual df < 3 -> refused with the
+    # reason; quasi-Poisson has 7 - 4 = 3 and is fitted.
+    counts = [410, 520, 610, 790, 640, 700, 540]
+    with pytest.raises(P.PolicyError) as err:
+        P.segmented_regression(SEVEN, counts, 2018, model="negbin", series="FBI involuntary servitude")
+    msg = str(err.value)
+    assert msg.startswith("FBI involuntary servitude: negbin with 5 parameters on 7 yearly points")
+    assert "leaves 2 residual degree(s) of freedom; at least 3 are needed" in msg
+    qp = P.segmented_regression(SEVEN, counts, 2018, model="poisson")
+    assert qp.diagnostics["df_resid"] == 3.0 and qp.diagnostics["n_params"] == 4.0
+    # the rule is a parameter: 2 lets the NB fit through
+    nb = P.segmented_regression(SEVEN, counts, 2018, model="negbin", min_resid_df=2)
+    assert nb.diagnostics["df_resid"] == 2.0
+
+
+def test_indicators_count_against_the_degrees_of_freedom():
+    counts = [410, 520, 610, 790, 640, 700, 540]
+    covid = P.single_year(SEVEN, 2020)
+    with pytest.raises(P.PolicyError, match="poisson with 5 parameters on 7 yearly points leaves 2"):
+        P.segmented_regression(SEVEN, counts, 2018, indicators={"year 2020": covid})
+    assert P.check_residual_df(9, 5, model="poisson") == 4
+    with pytest.raises(P.PolicyError, match="min_resid_df=0"):
+        P.check_residual_df(9, 5, model="poisson", min_resid_df=0)
+
+
+# --- FOSTA-SESTA: the US total over the specification grid ----------------------------------
+
+# UNODC GLOTIP, release of 30 May 2023: United States, detected trafficking victims, total
+US_YEARS = list(range(2007, 2022))
+US_TOTAL = [303, 317, 380, 541, 564, 469, 2315, 3308, 3885, 5582, 8003, 8913, 8375, 9854, 10070]
+
+
+@pytest.fixture(scope="module")
+def fosta_range():
+    data = pd.DataFrame({"year": US_YEARS, "count": US_TOTAL})
+    return P.specification_range(data, 2018, series="USA total")
+
+
+def test_recording_break_rule_finds_the_2013_jump():
+    data = pd.DataFrame({"year": US_YEARS, "count": US_TOTAL})
+    # 2315 / 469 = 4.94 >= 3; no other consecutive pair before 2018 differs by a factor of 3
+    assert P.recording_breaks(data, 2018) == [2013]
+    assert P.recording_breaks(data, 2018, ratio=5.0) == []
+    # a jump after the first post year is not a recording break (it cannot be told from the effect)
+    assert P.recording_breaks(data, 2013) == []
+
+
+def test_fosta_total_matches_the_independent_review(fosta_range):
+    # issue 14 (independent methods review of notebook 50): the notebook's model (quasi-Poisson)
+    # gives -29% [-47, -5] on the full pre-period, -19% [-34, 0] from 2013, -20% [-39, +5] from 2014
+    def pct(start):
+        row = fosta_range.row(pre_start=start, breaks="none", covid="include", model="poisson")
+        return round(row["level_change_pct"]), round(row["ci_low_pct"]), round(row["ci_high_pct"])
+    assert pct(2007) == (-29, -47, -5)
+    assert pct(2013) == (-19, -34, 0)
+    assert pct(2014) == (-20, -39, 5)
+
+
+def test_fosta_grid_shape_refusal_and_reading(fosta_range):
+    t = fosta_range.table
+    # starts 2007, 2013 (break year), 2014 (year after); break dummy only from 2007; 2020
+    # included or as an indicator; three models: 3 x 1 x 2 x 3 + 1 x 2 x 3 = 24
+    assert len(t) == 24
+    assert sorted(set(t["pre_start"])) == [2007, 2013, 2014]
+    assert set(t.loc[t["breaks"] == "dummy", "pre_start"]) == {2007}
+    refused = t[t["status"] == "refused"]
+    # NB from 2014 with the 2020 indicator: 8 points, 4 + 1 + 1 parameters -> 2 residual df
+    assert refused[["pre_start", "covid", "model"]].values.tolist() == [[2014, "indicator", "negbin"]]
+    assert "leaves 2 residual degree(s) of freedom" in refused["reason"].iloc[0]
+    s = fosta_range.summary()
+    assert s["recording_breaks"] == [2013] and s["n_fitted"] == 23
+    assert fosta_range.reading() == "not distinguishable from no change"
+    # the range spans a fall and a rise: the sign itself depends on the break handling
+    assert s["estimate_min_pct"] < -29 and s["estimate_max_pct"] > 0
+
+
+def test_covid_indicator_equals_dropping_2020_for_poisson(fosta_range):
+    # a single-year indicator fits that year exactly, so the other estimates equal those
+    # without the year (Poisson and OLS point estimates)
+    data = pd.DataFrame({"year": US_YEARS, "count": US_TOTAL})
+    spec = P.Specification(2013, "none", "exclude", "poisson")
+    excl = P.fit_specification(data, 2018, spec)
+    ind = fosta_range.row(pre_start=2013, breaks="none", covid="indicator", model="poisson")
+    assert 100 * (np.exp(excl.level.estimate) - 1) == pytest.approx(ind["level_change_pct"], abs=1e-6)
+
+
+def test_break_dummy_removes_a_pure_recording_jump():
+    # counts multiply by 5 at 2010 (recording) and nothing happens at 2016 (the "policy")
+    years = np.arange(2004, 2022)
+    rng = np.random.default_rng(2013)
+    mu = 40 * np.exp(0.05 * (years - 2004)) * np.where(years >= 2010, 5.0, 1.0)
+    data = pd.DataFrame({"year": years, "count": rng.poisson(mu).astype(float)})
+    assert P.recording_breaks(data, 2016) == [2010]
+    dummy = P.fit_specification(data, 2016, P.Specification(2004, "dummy", "include", "poisson"),
+                                breaks=[2010])
+    assert "break 2010" in dummy.indicators
+    assert dummy.level.ci_low <= 0 <= dummy.level.ci_high
+    # the counterfactual carries the break (baseline, not policy): at the first post year (t = 0)
+    # fitted = exp(b0 + b2 + c) and counterfactual = exp(b0 + c)
+    assert dummy.counterfactual.loc[2016] == pytest.approx(
+        dummy.fitted.loc[2016] / np.exp(dummy.level.estimate), rel=1e-9)
+    assert dummy.counterfactual.loc[2016] > 4 * 40 * np.exp(0.05 * 12)  # includes the x5 step
+
+
+def test_reading_rule_cases():
+    def rng_(rows):
+        t = pd.DataFrame(rows, columns=["level_change_pct", "ci_low_pct", "ci_high_pct"])
+        t["status"] = "fitted"
+        t["includes_zero"] = (t["ci_low_pct"] <= 0) & (t["ci_high_pct"] >= 0)
+        return P.SpecificationRange("s", 2018, (), 0.05, t)
+    assert rng_([[-20, -30, -5], [-10, -15, -2]]).reading() == "a fall in every specification"
+    assert rng_([[20, 5, 30]]).reading() == "a rise in every specification"
+    assert rng_([[-20, -30, -5], [20, 5, 30]]).reading() == "the direction depends on the specification"
+    assert rng_([[-20, -30, -5], [-10, -25, 3]]).reading() == "not distinguishable from no change"
+
+
+# --- comparison units ------------------------------------------------------------------------
+
+def _panel(n_controls: int, effect: float, seed: int = 1):
+    rng = np.random.default_rng(seed)
+    years = np.arange(2008, 2020)
+    shock = rng.normal(0, 0.1, len(years))  # common year shocks
+    controls = {}
+    for i in range(n_controls):
+        base = rng.uniform(3, 5)
+        controls[f"C{i:02d}"] = pd.DataFrame(
+            {"year": years, "count": rng.poisson(np.exp(base + shock)).astype(float)})
+    mu = np.exp(5 + shock + effect * (years >= 2015))
+    treated = pd.DataFrame({"year": years, "count": rng.poisson(mu).astype(float)})
+    return treated, controls
+
+
+def test_did_coefficient_equals_statsmodels_poisson_with_dummies():
+    # reference implementation: PPML with unit and year fixed effects is a Poisson GLM with
+    # unit and year dummies; the treated x post coefficient must agree
+    import statsmodels.api as sm
+    treated, controls = _panel(8, np.log(0.6))
+    res = P.difference_in_differences(treated, controls, 2015, series="t", treated_label="T")
+    panel = P.comparison_panel(treated, controls, 2015, treated_label="T")
+    X = pd.get_dummies(panel[["unit", "year"]].astype(str), drop_first=True).astype(float)
+    X["tp"] = ((panel["unit"] == "T") & (panel["year"] >= 2015)).astype(float)
+    X = sm.add_constant(X)
+    ref = sm.GLM(panel["count"], X, family=sm.families.Poisson()).fit()
+    assert res.estimate == pytest.approx(ref.params["tp"], abs=1e-6)
+    # 8 placebos are too few for a 95% placebo interval (39 needed): none is given, and why
+    assert res.interval is None and "at least 39 are needed" in res.interval_note
+
+
+def test_did_recovers_a_known_change_with_a_placebo_interval():
+    treated, controls = _panel(45, np.log(0.5), seed=7)
+    res = P.difference_in_differences(treated, controls, 2015, series="t", treated_label="T")
+    assert len(res.units) == 45 and res.n_placebos == 45
+    lo, hi = res.interval
+    assert lo <= np.log(0.5) <= hi and hi < 0
+    assert res.estimate == pytest.approx(np.log(0.5), abs=0.1)
+    assert res.rank == 1 and res.p_value == pytest.approx(1 / 46)
+    its = P.difference_in_differences(treated, controls, 2015, series="t", treated_label="T",
+                                      design="comparative-its")
+    assert its.design == "comparative-its" and np.isfinite(its.estimate)
+
+
+def test_comparison_refuses_short_units():
+    treated, controls = _panel(3, 0.0)
+    controls["short"] = pd.DataFrame({"year": [2014, 2015, 2016], "count": [5.0, 6.0, 7.0]})
+    panel = P.comparison_panel(treated, controls, 2015, treated_label="T")
+    assert "short" not in set(panel["unit"])
+    with pytest.raises(P.PolicyError, match="design='synth'"):
+        P.difference_in_differences(treated, controls, 2015, series="t", design="synth")
+    with pytest.raises(P.PolicyError, match="no comparison unit"):
+        P.difference_in_differences(treated, {"short": controls["short"]}, 2015, series="t")
+
+
+def test_us_series_in_the_2023_release_matches_the_fixture():
+    from critique import datasets
+    from critique.errors import DataError
+    try:  # releases side by side (issue 15); before that, "glotip" was the 2023 release
+        frame = datasets.load("glotip@2023-05-30")
+    except DataError:
+        frame = datasets.load("glotip")
+    us = P.glotip_series(frame, "USA", duplicates="sum")
+    assert us["year"].tolist() == US_YEARS and us["count"].tolist() == [float(v) for v in US_TOTAL]

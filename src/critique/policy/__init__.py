@@ -1,0 +1,54 @@
+"""Interrupted time series around policy changes: what a yearly count can and cannot say.
+
+Counts that fell or rose after a law (client criminalisation, FOSTA-SESTA) are cited as evidence that
+the law worked: e.g. Canada's Justice Minister cited Sweden's 2010 evaluation as showing reductions in
+street prostitution "as well as the rate of human trafficking", while conceding "We may not have the
+empirical data we would hope to have" (literature.md section 5.1 [V]). A detected-victim or
+recorded-offence count reflects detection and reporting as well as prevalence, so a break in it may be a
+break in enforcement or recording as much as in trafficking. This package gives the honest tools to look anyway,
+and to say how little a short series can show. One module a job:
+
+- :mod:`~critique.policy.segmented`: segmented regression (level and slope change; quasi-Poisson,
+  negative binomial, OLS on logs with Newey-West errors) and its result object;
+  :mod:`~critique.policy.design`: the design matrix, break and single-year indicators.
+- :mod:`~critique.policy.refusals`: when a fit is refused and why (points a side, residual degrees
+  of freedom).
+- :mod:`~critique.policy.specification`: the estimate as a range over pre-period start,
+  recording-break handling, the Covid year and the model family, with a reading rule.
+- :mod:`~critique.policy.comparison`: an estimate with comparison units (difference in differences
+  and comparative ITS, PPML with fixed effects via pyfixest) and its placebo interval.
+- :mod:`~critique.policy.placebo`: placebo ranks in time and across units.
+- :mod:`~critique.policy.power`: minimum detectable effects (Bloom 1995).
+- :mod:`~critique.policy.series`: yearly series from UNODC and FBI data; policy timing.
+- :mod:`~critique.policy.analysis`: one series' fit, placebos and MDE together.
+
+Every public name is importable from ``critique.policy``.
+"""
+from __future__ import annotations
+
+from critique.policy.analysis import SeriesAnalysis, analyse_series
+from critique.policy.comparison import (DESIGNS, ComparisonResult, comparison_panel,
+                                        difference_in_differences)
+from critique.policy.design import BASE_TERMS, design_matrix, newey_west_lags, single_year, step
+from critique.policy.placebo import (PlaceboResult, admissible_years, placebo_across_units,
+                                     placebo_in_time, rank_among, statistic_of)
+from critique.policy.power import design_mde, minimum_detectable_effect
+from critique.policy.refusals import MIN_RESID_DF, PolicyError, check_residual_df, check_sides
+from critique.policy.segmented import MODELS, Effect, ITSResult, segmented_regression
+from critique.policy.series import (SUPPRESSED_RULES, first_post_year, glotip_panel, glotip_series,
+                                    policy_timing, ucr_fixed_panel, ucr_yearly, usable_rows)
+from critique.policy.specification import (BREAK_RATIO, BREAK_RULES, COVID_RULES, COVID_YEAR,
+                                           Specification, SpecificationRange, fit_specification,
+                                           recording_breaks, specification_grid, specification_range)
+
+__all__ = [
+    "BASE_TERMS", "BREAK_RATIO", "BREAK_RULES", "COVID_RULES", "COVID_YEAR", "DESIGNS", "MIN_RESID_DF",
+    "MODELS", "SUPPRESSED_RULES", "ComparisonResult", "Effect", "ITSResult", "PlaceboResult",
+    "PolicyError", "SeriesAnalysis", "Specification", "SpecificationRange", "admissible_years",
+    "analyse_series", "check_residual_df", "check_sides", "comparison_panel", "design_matrix",
+    "design_mde", "difference_in_differences", "first_post_year", "fit_specification",
+    "glotip_panel", "glotip_series", "minimum_detectable_effect", "newey_west_lags",
+    "placebo_across_units", "placebo_in_time", "policy_timing", "rank_among", "recording_breaks",
+    "segmented_regression", "single_year", "specification_grid", "specification_range",
+    "statistic_of", "step", "ucr_fixed_panel", "ucr_yearly", "usable_rows",
+]
