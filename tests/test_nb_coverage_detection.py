@@ -80,7 +80,7 @@ def test_detection_implied_ratios_over_every_pairing(smoke_run):
     lo, hi = f["implied_ratio_low"], f["implied_ratio_high"]
     for k, v in gems22.items():
         if "2021" not in k:
-            assert lo <= v <= hi, k
+            assert lo - 1e-4 <= v <= hi + 1e-4, k  # findings round to 4 decimals
     assert lo < 2.5 and hi > 5.7  # both estimates' pairings span it: no single default pairing
     # the 2023 release's data year 2021 is partial (43 countries by form), the USA 38% of its SE detections
     assert list(f["partial_years"]["glotip"]) == ["2021"] and "43 countries" in f["partial_years"]["glotip"]["2021"]
