@@ -158,3 +158,25 @@ def test_select_glotip_drops_aggregate_rows_and_builds_unit():
     out = cov.select_glotip(frame)
     assert out["unit"].tolist() == ["ALB", "XKX"]
     assert len(cov.select_glotip(frame, countries_only=False)) == 3
+
+
+def test_select_glotip_leaves_out_flagged_rows_and_keeps_parts_only_when_asked():
+    base = {"indicator": "Detected trafficking victims", "dimension": "Total", "category": "Total",
+            "sex": "Total", "age": "Total", "region": "Europe"}
+    frame = pd.DataFrame([
+        {**base, "iso3": "GBR", "iso3_unodc": None, "exclude_reason": None},
+        {**base, "iso3": None, "iso3_unodc": "GBR_S", "exclude_reason": "subnational"},
+        {**base, "iso3": "MEX", "iso3_unodc": None, "exclude_reason": "placeholder"},
+    ])
+    frame["exclude_reason"] = frame["exclude_reason"].astype("string")
+    assert cov.select_glotip(frame)["unit"].tolist() == ["GBR"]
+    assert cov.select_glotip(frame, subnational=True)["unit"].tolist() == ["GBR", "GBR_S"]
+    # without the column (an older cache or a hand-made frame) every row is used
+    assert len(cov.select_glotip(frame.drop(columns="exclude_reason"))) == 3
+
+
+def test_complete_only_drops_the_partial_year_before_a_change():
+    d = cov.decompose_change(cov.complete_only(TOTALS, [2021]), value="value_low")
+    assert d.index.tolist() == [2020]   # no 2021 "change" from a year still being reported
+    with pytest.raises(cov.CoverageError, match="no column"):
+        cov.complete_only(TOTALS.drop(columns="year"), [2021])

@@ -12,12 +12,19 @@ reporters, not a sample.
 All functions are pure and generic: a long frame with one row per cell, a unit column (``iso3``
 for UNODC countries, ``ori`` for FBI agencies), a year column and value columns. A unit *reports*
 in a year when it has at least one non-missing value in the ``present`` column. For UNODC data use
-``value_high`` (or ``value_low``): a suppressed cell (``<5``) is a report of 1-4, so it counts as
-reporting, while ``value`` is NaN there.
+``value_high`` (or ``value_low``): a suppressed cell (``<5``) is a published report of 0-4, so it
+counts as reporting, while ``value`` is NaN there. UNODC rows flagged by the loader (``exclude_reason``:
+placeholders, a form row repeating the total, parts of a country; ``critique.datasets.glotip_rules``)
+are left out by :func:`select_glotip`.
 
 Suppressed cells are never guessed: sums return ``(low, high)`` bounds from ``value_low`` and
-``value_high`` (UNODC suppresses counts 1-4, so each ``<5`` cell adds 1 to the low and 4 to the high
-bound), and shares return the exact bounds of a ratio whose parts lie in those boxes.
+``value_high`` (UNODC publishes every count below 5, zero included, as ``<5``, so each such cell adds
+0 to the low and 4 to the high bound), and shares return the exact bounds of a ratio whose parts lie
+in those boxes.
+
+Years: a year in which no unit has a row is *no data*, never zero (callers reindex with NaN, not 0),
+and the release's incomplete latest year (``glotip_rules.partial_years``) is left out of changes and
+trends by default (:func:`complete_only`).
 """
 from __future__ import annotations
 
@@ -51,6 +58,7 @@ def select_glotip(
     age: str = "Total",
     regions: Sequence[str] | None = None,
     countries_only: bool = True,
+    subnational: bool = False,
 ) -> pd.DataFrame:
     """Rows of the tidy ``glotip`` frame for one indicator/dimension at sex=age="Total", with a
     ``unit`` column (``iso3``, else ``iso3_unodc``, else ``country``) to count and panel on.
@@ -63,8 +71,15 @@ def select_glotip(
     sub-regional aggregate rows (codes CAR, CAS, EEU, MCA, MCN, SAF, SAM, no country name), which
     would double count if added to country rows. They may also hold countries not published one by
     one, so a sum over countries can fall short of UNODC's own regional totals.
+
+    Rows with an ``exclude_reason`` (placeholders, repeated totals, parts of a country) are left out;
+    ``subnational=True`` keeps the parts of a country (for a table of the parts, never for a sum
+    with the country itself). A frame without the column is used whole.
     """
+    from critique.datasets.glotip_rules import usable
+
     _need(frame, ["indicator", "dimension", "category", "sex", "age", "region"], "select_glotip")
+    frame = usable(frame, subnational=subnational)
     mask = ((frame["indicator"] == indicator) & (frame["dimension"] == dimension)
             & (frame["sex"] == sex) & (frame["age"] == age))
     if category is not None:
@@ -111,7 +126,7 @@ def bounded_sum(
 ) -> pd.DataFrame:
     """Sum of cells by group as bounds: columns ``low``, ``high``, ``cells``, ``suppressed``.
 
-    A cell with ``low < high`` is suppressed (UNODC ``<5``: bounds 1 and 4); a known cell has
+    A cell with ``low < high`` is suppressed (UNODC ``<5``: bounds 0 and 4); a known cell has
     ``low == high``. A cell missing both bounds is not a report and adds nothing. No midpoint is
     returned on purpose: the truth is anywhere in ``[low, high]``.
     """
@@ -292,3 +307,10 @@ def per_unit(totals: pd.Series, units: pd.Series) -> pd.Series:
     per reporting agency). Years with no unit give NaN, not infinity."""
     units = units.astype(float).replace(0, np.nan)
     return (totals.astype(float) / units).rename("per_unit")
+
+
+def complete_only(frame: pd.DataFrame, partial: Iterable[int], *, year: str = "year") -> pd.DataFrame:
+    """The rows of ``frame`` outside the ``partial`` years (the release's incomplete latest year):
+    what changes and trends use by default, so that a release lag is not read as a fall."""
+    _need(frame, [year], "complete_only")
+    return frame.loc[~frame[year].isin([int(y) for y in partial])]

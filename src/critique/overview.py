@@ -28,7 +28,7 @@ COVERAGE_SPECS: dict[str, CoverageSpec] = {
     "tip-tiers": CoverageSpec("report_year", "iso3", "countries rated", keep="tier"),
     "gsi-2023": CoverageSpec(None, "iso3", "countries with an estimate", keep="estimated_number"),
     "ctdc-2020": CoverageSpec("year", "exploitation_iso3", "countries of exploitation"),
-    "fbi-ucr-ht": CoverageSpec("year", "ori", "reporting agencies"),
+    "fbi-ucr-ht": CoverageSpec("year", "ori", "agencies with at least one record"),
 }
 
 

@@ -12,7 +12,7 @@ runner's validated parameters, atomic output and run-key skip) and writes an ind
 ``batch=True`` it runs several countries per kernel instead (:func:`run_batch`), which keeps
 papermill's parameter model (``parameterize_notebook``) and the runner's output layout.
 
-The runner's ``choices:`` cannot list 199 codes, so :func:`check_iso3` validates codes before
+The runner's ``choices:`` cannot list some 200 codes, so :func:`check_iso3` validates codes before
 anything runs: an unknown code is refused with the closest codes (``countries.closest_iso3``).
 """
 from __future__ import annotations
@@ -49,7 +49,11 @@ def out_root() -> Path:
 # Which countries, and checking a requested code
 # --------------------------------------------------------------------------------------------
 def countries_with_data(glotip: pd.DataFrame) -> list[str]:
-    """ISO3 codes with at least one UNODC cell (a value or a suppressed "<5") for any indicator."""
+    """ISO3 codes with at least one usable UNODC cell (a value or a suppressed "<5") for any
+    indicator (rows flagged in ``exclude_reason``, such as placeholders, do not count)."""
+    from critique.datasets.glotip_rules import usable
+
+    glotip = usable(glotip)
     has = glotip["value"].notna() | glotip["suppressed"].astype(bool)
     codes = glotip.loc[has & glotip["iso3"].notna(), "iso3"].astype(str).unique()
     return sorted(codes)
@@ -92,10 +96,15 @@ def form_series(glotip: pd.DataFrame, iso3: str) -> pd.DataFrame:
     """Detected victims by form of exploitation and year (sex and age Total), plus the national total.
 
     Columns: year, form (the three forms and ``Total``), value (sum of published numbers; missing
-    when any part is suppressed: then only the bounds are known), low and high (bounds: a "<5" cell counts 1 and 4),
-    suppressed (any part was "<5"), parts (rows summed: "Other forms" has sub-forms from 2017).
-    Only reported cells appear: a missing year is *not reported*, not zero.
+    when any part is suppressed: then only the bounds are known), low and high (bounds: a "<5" cell counts 0 and 4),
+    suppressed (any part was "<5"), parts (rows summed: "Other forms" has sub-forms from 2017),
+    all_suppressed (every part was "<5"). Only usable cells appear (``exclude_reason`` missing:
+    UNODC's placeholder rows and a form row repeating the total are left out): a missing year is
+    *not reported*, not zero.
     """
+    from critique.datasets.glotip_rules import usable
+
+    glotip = usable(glotip)
     sel = glotip.loc[(glotip["iso3"] == iso3) & (glotip["indicator"] == INDICATOR)
                      & (glotip["sex"] == "Total") & (glotip["age"] == "Total")
                      & (((glotip["dimension"] == "by form of exploitation") & glotip["category"].isin(FORMS))
@@ -105,7 +114,7 @@ def form_series(glotip: pd.DataFrame, iso3: str) -> pd.DataFrame:
         return pd.DataFrame({"year": pd.Series(dtype=int), "form": pd.Series(dtype=str),
                              "value": pd.Series(dtype=float), "low": pd.Series(dtype=float),
                              "high": pd.Series(dtype=float), "suppressed": pd.Series(dtype=bool),
-                             "parts": pd.Series(dtype=int)})
+                             "parts": pd.Series(dtype=int), "all_suppressed": pd.Series(dtype=bool)})
     frame = pd.DataFrame({
         "year": sel["year"].astype(int).to_numpy(),
         "form": np.where(sel["dimension"].to_numpy() == "Total", "Total", sel["category"].astype(str).to_numpy()),
@@ -116,17 +125,21 @@ def form_series(glotip: pd.DataFrame, iso3: str) -> pd.DataFrame:
     })
     out = frame.groupby(["year", "form"], as_index=False).agg(
         value=("value", lambda v: v.sum(min_count=1)), low=("low", "sum"), high=("high", "sum"),
-        suppressed=("suppressed", "any"), parts=("value", "size"))
+        suppressed=("suppressed", "any"), parts=("value", "size"),
+        all_suppressed=("suppressed", "all"))
     # a sum with a suppressed part is only known as bounds: never show a partial sum as the value
     out["value"] = out["value"].mask(out["suppressed"])
     return out.sort_values(["year", "form"]).reset_index(drop=True)
 
 
-def coverage(series: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
+def coverage(series: pd.DataFrame, years: Sequence[int], partial: Sequence[int] = ()) -> pd.DataFrame:
     """Per data year: whether a total and which forms were reported, and suppressed cells.
 
     Columns: year, total_reported, forms_reported (0-3), suppressed_cells, status
-    (``not reported``, ``total only``, ``forms only``, ``total and forms``).
+    (``not reported``, ``total only``, ``forms only``, ``total and forms``; ``"all <5"`` is added
+    when every form cell of the year is "<5", i.e. 0 to 4 each: no mix of forms can be read; a
+    year in ``partial`` (the release's incomplete latest year) that has nothing is ``not yet
+    reported (release lag)``, not ``not reported``).
     """
     yrs = pd.Index(list(years), name="year")
     tot = series.loc[series["form"] == "Total"].set_index("year")
@@ -138,7 +151,11 @@ def coverage(series: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
     status = np.select([out["total_reported"] & (out["forms_reported"] > 0), out["total_reported"],
                         out["forms_reported"] > 0], ["total and forms", "total only", "forms only"],
                        "not reported")
-    out["status"] = status
+    all_sup = forms.groupby("year")["all_suppressed"].all() if "all_suppressed" in forms else pd.Series(dtype=bool)
+    all_sup = all_sup.reindex(yrs).fillna(False).astype(bool).to_numpy() & (out["forms_reported"].to_numpy() > 0)
+    status = np.where(all_sup, np.char.add(status.astype(str), " (forms all <5)"), status)
+    lag = yrs.isin([int(y) for y in partial]) & (status == "not reported")
+    out["status"] = np.where(lag, "not yet reported (release lag)", status)
     return out.reset_index()
 
 
@@ -180,7 +197,7 @@ def what_not_to_conclude(series: pd.DataFrame, *, tier_statuses: Sequence[str] =
     - ``short-series``: fewer than ``short_years`` years with a national total: no trend;
     - ``gaps``: years missing inside the reported span (a missing year is not zero, and a change
       across a gap mixes reporting with trafficking);
-    - ``suppressed``: "<5" cells (a value of 1 to 4, shown as bounds; a share built on them is a
+    - ``suppressed``: "<5" cells (a value of 0 to 4, shown as bounds; a share built on them is a
       range);
     - ``forms-partial``: years with a total but no split by form, or forms that do not add up to the
       total (shares of the reported forms are not shares of all detected victims);
@@ -217,7 +234,7 @@ def what_not_to_conclude(series: pd.DataFrame, *, tier_statuses: Sequence[str] =
         n_sup = int(series["suppressed"].sum())
         if n_sup:
             out.append(Caution("suppressed", f"{n_sup} of {len(series)} cells are suppressed (\"<5\": "
-                               "a value from 1 to 4). They are shown as bounds; any share or change "
+                               "a value from 0 to 4). They are shown as bounds; any share or change "
                                "built on them is a range, not a number."))
         no_forms = [y for y in total_years if y not in set(forms["year"].astype(int))]
         both = tot.set_index("year")[["value"]].join(
@@ -330,6 +347,9 @@ def world_context(series: pd.DataFrame, tip_table: pd.DataFrame, glotip: pd.Data
     from critique.datasets import published
 
     tot = series.loc[series["form"] == "Total", ["year", "value", "high"]]
+    from critique.datasets.glotip_rules import usable
+
+    glotip = usable(glotip)
     world = glotip.loc[(glotip["indicator"] == INDICATOR) & (glotip["dimension"] == "Total")
                        & (glotip["category"] == "Total") & (glotip["sex"] == "Total")
                        & (glotip["age"] == "Total") & glotip["iso3"].notna()]
@@ -398,7 +418,7 @@ def write_index(root: Path, failures: dict[str, str] | None = None) -> Path:
     """``index.html``: one row per rendered country (name, years reported, latest total, cautions).
 
     A simpler index than :func:`critique.reports.write_index_and_pack` (which lists every figure
-    and expects ``<stem>/<stem>.html``): 199 countries x 3 figures would bury the links.
+    and expects ``<stem>/<stem>.html``): some 200 countries x 3 figures would bury the links.
     """
     import datetime as dt
     import html

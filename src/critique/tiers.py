@@ -352,16 +352,28 @@ def country_tiers(iso3: str, tiers: pd.DataFrame | None = None) -> pd.DataFrame:
 # Tier against what a country reports to UNODC
 # --------------------------------------------------------------------------------------------
 def unodc_reporting(glotip: pd.DataFrame,
-                    indicator: str = "Detected trafficking victims") -> pd.DataFrame:
+                    indicator: str = "Detected trafficking victims", *,
+                    partial_years: Iterable[int] | None = None) -> pd.DataFrame:
     """Per country and data year: reported (bool) and the national total of ``indicator``.
 
-    ``reported`` is True when any row of the indicator has a value or a suppressed ("<5") cell;
-    ``value`` is the Total/Total/Total/Total row (missing when suppressed: 1-4, see value_low/high).
+    Only usable rows count (``exclude_reason`` missing; see ``critique.datasets.glotip_rules``):
+    UNODC's placeholder rows (every by-form cell "<5" with no total, or a total the forms cannot
+    reach) are not reports, and parts of a country are not the country. ``reported`` is True when
+    any usable row of the indicator has a value or a "<5" cell (0 to 4); ``value`` is the
+    Total/Total/Total/Total row (missing when "<5": see value_low/high). Data years in
+    ``partial_years`` (default: the release's partial latest year, ``glotip_rules.partial_years``)
+    are left out: a country missing from a year that is still being reported is unknown, not a
+    non-reporter. Columns: iso3, data_year, reported, value, value_low, value_high.
     """
-    sub = glotip.loc[glotip["indicator"] == indicator]
+    from critique.datasets import glotip_rules
+
+    sub = glotip_rules.usable(glotip)
+    sub = sub.loc[(sub["indicator"] == indicator) & sub["iso3"].notna()]
     if sub.empty:
         raise ValueError(f"unodc_reporting: indicator {indicator!r} not in glotip; known: "
                          f"{sorted(glotip['indicator'].dropna().unique())[:8]}")
+    skip = glotip_rules.partial_years(glotip, indicator=indicator) if partial_years is None else list(partial_years)
+    sub = sub.loc[~sub["year"].isin([int(y) for y in skip])]
     has = sub["value"].notna() | sub["suppressed"].astype(bool)
     rep = has.groupby([sub["iso3"], sub["year"]]).any().rename("reported")
     tot = sub.loc[(sub["dimension"] == "Total") & (sub["category"] == "Total")
@@ -379,7 +391,7 @@ def tier_vs_reporting(tiers: pd.DataFrame, reporting: pd.DataFrame, *, lag: int 
     Only complete report years are used (a partial year's rated countries are a selection) and only
     data years UNODC covers; a country with no UNODC row for the year counts as not reporting.
     Columns: iso3, report_year, data_year, tier, reported, victims, log_victims (log1p, 0 when
-    not reported; a suppressed cell counts at its lower bound 1).
+    not reported; a "<5" cell counts at its lower bound, 0).
     """
     yrs = _check_years(tiers, years, "drop")
     lo, hi = int(reporting["data_year"].min()), int(reporting["data_year"].max())

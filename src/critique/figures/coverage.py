@@ -1,0 +1,181 @@
+"""Charts of the coverage notebook (10): who reports, shares on all reporters and a fixed panel,
+the change decomposition, the largest reporters, CTDC composition and FBI agencies.
+
+Conventions: a year without data is a gap (NaN breaks the line), never zero; the release's
+incomplete latest year is drawn marked ``"incomplete: release lag"`` (hollow markers, a hatched
+band) and is not joined to the years before it, so no line or bar reads it as a change.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from critique.charts import integer_years
+
+PARTIAL_LABEL = "incomplete: release lag"
+_BLUE, _ORANGE, _GREY, _RED = "#1f4e79", "#c55a11", "#7f7f7f", "#c00000"
+
+
+def mark_partial(ax: plt.Axes, partial: Sequence[int]) -> None:
+    """Hatch each partial year and label it just above the axes (no overlap with data or legend)."""
+    for i, y in enumerate(sorted(int(v) for v in partial)):
+        ax.axvspan(y - 0.45, y + 0.45, facecolor="none", edgecolor="#999999", hatch="///", linewidth=0,
+                   zorder=0, label=PARTIAL_LABEL if i == 0 else None)
+        # above the plotting area, right-aligned on the band: clear of every line, marker and legend
+        ax.annotate(PARTIAL_LABEL, xy=(y + 0.45, 1.0), xycoords=("data", "axes fraction"), xytext=(0, 3),
+                    textcoords="offset points", ha="right", va="bottom", fontsize=7, color="#555555")
+
+
+def _line(ax: plt.Axes, series: pd.Series, partial: Sequence[int], **style) -> None:
+    """A year line with gaps for missing years; partial years as hollow markers, not joined."""
+    part = series.index.isin([int(y) for y in partial])
+    solid = series.where(~part)
+    ax.plot(solid.index, solid.to_numpy(dtype=float), **style)
+    if part.any():
+        color = ax.lines[-1].get_color()
+        ax.plot(series.index[part], series[part].to_numpy(dtype=float), linestyle="none",
+                marker=style.get("marker", "o"), markerfacecolor="white", markeredgecolor=color, color=color)
+
+
+def countries_reporting(counts: pd.DataFrame, partial: Sequence[int] = ()) -> plt.Figure:
+    """Countries reporting a total and by form, by year.
+
+    ``counts``: index year, columns ``total``, ``forms`` and optionally ``forms_strict`` (the lower
+    count leaving out country-years whose forms are all "<5"); NaN = no data (drawn as a gap).
+    """
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    _line(ax, counts["total"], partial, marker="o", color=_BLUE, label="countries reporting a total")
+    _line(ax, counts["forms"], partial, marker="s", color=_ORANGE,
+          label="countries reporting by form of exploitation")
+    if "forms_strict" in counts:
+        _line(ax, counts["forms_strict"], partial, marker="^", color=_GREY, linestyle="--",
+              label='by form, leaving out forms all "<5"')
+    mark_partial(ax, partial)
+    integer_years(ax)
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel("countries")
+    ax.set_xlabel("data year (gap: no rows of that kind in the release)")
+    ax.legend(loc="upper left", fontsize=8)
+    return fig
+
+
+def share_all_vs_panel(share_all: pd.DataFrame, share_panel: pd.DataFrame, *, panel_size: int,
+                       window: tuple[int, int], partial: Sequence[int] = ()) -> plt.Figure:
+    """Sexual-exploitation share (bounds, %) on all reporters and on a fixed panel.
+
+    Each frame: index year, columns ``share_low``, ``share_high``. A partial year is drawn as a
+    hollow bar of its bounds, not joined to the band.
+    """
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    part = [int(y) for y in partial]
+    series = [(share_all, "all reporting countries", _BLUE),
+              (share_panel, f"fixed panel: {panel_size} countries reporting every year {window[0]}-{window[1]}",
+               _ORANGE)]
+    for frame, label, color in series:
+        ok = frame["share_low"].notna() & ~frame.index.isin(part)
+        if ok.any():
+            ax.fill_between(frame.index[ok], 100 * frame.loc[ok, "share_low"], 100 * frame.loc[ok, "share_high"],
+                            color=color, alpha=0.35, linewidth=1.5, edgecolor=color, label=label)
+        late = frame.loc[frame.index.isin(part) & frame["share_low"].notna()]
+        for y, r in late.iterrows():
+            ax.vlines(y, 100 * r["share_low"], 100 * r["share_high"], color=color, linewidth=3, alpha=0.5)
+            ax.plot([y, y], [100 * r["share_low"], 100 * r["share_high"]], "o", color=color,
+                    markerfacecolor="white")
+    ax.axvspan(window[0], window[1], color="#dddddd", alpha=0.4, zorder=0)
+    mark_partial(ax, partial)
+    ax.set_ylim(0, 100)
+    ax.set_ylabel("sexual exploitation, %")
+    integer_years(ax)
+    ax.set_xlabel("data year")
+    ax.legend(loc="lower left", fontsize=8)
+    return fig
+
+
+def change_decomposition(dec: pd.DataFrame) -> plt.Figure:
+    """Stacked bars of entering, leaving and continuing reporters with the net change (a tick).
+
+    ``dec``: :func:`critique.coverage.decompose_change` (index year). Partial years are expected to
+    be left out by the caller (a release lag is not a change).
+    """
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    x = dec.index.to_numpy()
+    colors = {"continuing": _GREY, "entering": "#2e75b6", "leaving": _RED}
+    bottom_p = np.zeros(len(dec))
+    bottom_n = np.zeros(len(dec))
+    for k, c in colors.items():
+        pos, neg = dec[k].clip(lower=0).to_numpy(), dec[k].clip(upper=0).to_numpy()
+        ax.bar(x, pos, bottom=bottom_p, color=c, label=f"{k} reporters")
+        ax.bar(x, neg, bottom=bottom_n, color=c)
+        bottom_p += pos
+        bottom_n += neg
+    ax.plot(x, dec["change"], "k_", markersize=14, markeredgewidth=2, label="net change")
+    ax.axhline(0, color="black", linewidth=0.8)
+    integer_years(ax)
+    ax.set_ylabel("change in summed detected victims")
+    ax.set_xlabel("data year (change from the year before)")
+    ax.legend(fontsize=8, loc="upper left")
+    return fig
+
+
+def top_reporters_share(top: pd.DataFrame, k: int, partial: Sequence[int] = ()) -> plt.Figure:
+    """Share (bounds, %) of each year's summed total from the ``k`` largest reporters."""
+    fig, ax = plt.subplots(figsize=(8, 4))
+    part = [int(y) for y in partial]
+    ok = top["share_low"].notna() & ~top.index.isin(part)
+    ax.fill_between(top.index[ok], 100 * top.loc[ok, "share_low"], 100 * top.loc[ok, "share_high"],
+                    color=_BLUE, alpha=0.5, edgecolor=_BLUE, linewidth=1.5)
+    late = top.loc[top.index.isin(part) & top["share_low"].notna()]
+    for y, r in late.iterrows():
+        ax.plot([y, y], [100 * r["share_low"], 100 * r["share_high"]], "o-", color=_BLUE, markerfacecolor="white")
+    mark_partial(ax, partial)
+    ax.set_ylim(0, 100)
+    integer_years(ax)
+    ax.set_ylabel(f"% of the summed total from the {k} largest")
+    ax.set_xlabel("data year")
+    return fig
+
+
+def ctdc_composition(top_by_year: pd.DataFrame, shares: pd.DataFrame, top_country: str) -> plt.Figure:
+    """Left: share of records exploited in ``top_country`` by year (``top_by_year``: columns ``sum``,
+    ``size``); right: records by exploitation type, % (``shares``: year x type, suppressed cells NaN,
+    drawn as blank)."""
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    axes[0].bar(top_by_year.index, 100 * top_by_year["sum"] / top_by_year["size"], color=_BLUE)
+    axes[0].set_ylim(0, 100)
+    axes[0].set_ylabel(f"% of records exploited in {top_country}")
+    bottom = pd.Series(0.0, index=shares.index)
+    for col in shares.columns:
+        vals = shares[col].fillna(0)
+        axes[1].bar(shares.index, vals, bottom=bottom, label=col)
+        bottom += vals
+    axes[1].set_ylabel("% of records")
+    axes[1].legend(fontsize=7)
+    for ax in axes:
+        ax.set_xlabel("year of registration")
+        integer_years(ax)
+    return fig
+
+
+def fbi_offences_vs_agencies(offences: pd.Series, panel_offences: pd.Series, agencies: pd.Series,
+                             per_agency: pd.Series, *, panel_label: str) -> plt.Figure:
+    """Left: offences on all agencies with a record and on a fixed panel (lines) with the number of
+    agencies with a record (bars, right axis); right: offences per agency with a record."""
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    ax = axes[0]
+    ax.plot(offences.index, offences.values, marker="o", label="offences, all agencies with a record")
+    ax.plot(panel_offences.index, panel_offences.values, marker="s", label=panel_label)
+    ax.set_ylabel("offences (actual)")
+    ax.legend(fontsize=7, loc="upper left")
+    ax2 = ax.twinx()
+    ax2.bar(agencies.index, agencies.values, alpha=0.2, color="grey")
+    ax2.set_ylabel("agencies with at least one record (bars)")
+    axes[1].plot(per_agency.index, per_agency.values, marker="o", color=_ORANGE)
+    axes[1].set_ylabel("offences per agency with a record")
+    axes[1].set_ylim(bottom=0)
+    for a in axes:
+        a.set_xlabel("data year")
+        integer_years(a)
+    return fig
