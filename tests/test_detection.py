@@ -198,16 +198,6 @@ def test_ratio_range_includes_the_gems_2022_pairing_and_leaves_partial_years_out
         det.pairing_table([{**_splits()[0], "estimate": "GEMS 2030"}], {"GEMS 2017": GEMS2017})
 
 
-def test_partial_years_flags_only_a_short_last_year():
-    n = pd.Series({2017: 179, 2018: 181, 2019: 181, 2020: 181, 2021: 43})
-    got = det.partial_years(n)
-    assert list(got) == [2021] and "43 countries" in got[2021] and "181" in got[2021]
-    assert det.partial_years(n.drop(2021)) == {}
-    assert det.partial_years(pd.Series({2015: 81, 2016: 80, 2017: 179})) == {}  # a rise is not partial
-    with pytest.raises(det.DetectionError, match="share"):
-        det.partial_years(n, share=1.5)
-
-
 def test_country_data_split_bounds_and_exclusion():
     forms = pd.DataFrame({
         "unit": ["USA", "USA", "DEU", "DEU", "DEU", "FRA"],

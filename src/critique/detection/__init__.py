@@ -35,8 +35,8 @@ Modules (every public name importable from ``critique.detection``):
   :func:`break_even_ratio`) and the edition shares (:func:`edition_shares`);
 - ``implied``: the ratio implied by a global estimate (:func:`implied_ratio`) and the same over every
   defensible pairing of editions, country data, estimates, denominators and the largest reporter in
-  or out (:func:`pairing_table`, :func:`ratio_range`), with partial data years flagged
-  (:func:`partial_years`);
+  or out (:func:`pairing_table`, :func:`ratio_range`), partial data years flagged by the caller
+  (``critique.datasets.glotip_rules.partial_years``) and left out of the range;
 - ``bias_analysis``: probabilistic bias analysis, ``r`` drawn from a stated prior
   (:func:`ratio_prior`, :func:`bias_analysis`).
 """
@@ -56,7 +56,6 @@ from critique.detection.implied import (
     country_data_split,
     implied_ratio,
     pairing_table,
-    partial_years,
     prevalence_split,
     ratio_range,
 )
@@ -77,7 +76,7 @@ from critique.detection.shares import (
 __all__ = [
     "SE", "FL", "OTHER", "Denominator", "DENOMINATORS", "CIRCULARITY_CAVEAT", "DetectionError",
     "reweight_shares", "se_share_surface", "break_even_ratio", "edition_shares", "ImpliedRatio",
-    "implied_ratio", "prevalence_split", "country_data_split", "partial_years", "PAIRING_COLUMNS",
+    "implied_ratio", "prevalence_split", "country_data_split", "PAIRING_COLUMNS",
     "pairing_table", "RatioRange", "ratio_range", "PRIOR_KINDS", "RatioPrior", "ratio_prior",
     "BiasAnalysis", "bias_analysis",
 ]

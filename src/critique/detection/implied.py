@@ -161,29 +161,6 @@ def country_data_split(
             "high": {se: get(hi, se), fl: get(lo, fl), other: get(lo, other)}}
 
 
-def partial_years(countries_by_year: pd.Series, *, share: float = 0.5, lookback: int = 3) -> dict[int, str]:
-    """Data years whose reporting looks partial: the LAST year of a release whose number of
-    reporting countries is below ``share`` times the median of the ``lookback`` years before it.
-
-    A small own rule (not UNODC's): a release's latest data year is often still being filled in
-    (the 2023 release's 2021 has 43 countries reporting by form against about 180 in 2018-2020).
-    ``countries_by_year``: number of countries reporting, indexed by data year (one release).
-    Returns ``{year: reason}`` (empty when nothing is flagged).
-    """
-    if not 0 < share < 1:
-        raise DetectionError(f"partial_years: share must lie strictly between 0 and 1, got {share}")
-    s = countries_by_year.dropna().sort_index()
-    if len(s) < 2:
-        return {}
-    last = int(s.index[-1])
-    before = s.iloc[:-1].tail(int(lookback))
-    ref = float(before.median())
-    if float(s.iloc[-1]) < share * ref:
-        return {last: (f"partial year: {int(s.iloc[-1])} countries against a median of {ref:.0f} "
-                       f"in {int(before.index[0])}-{int(before.index[-1])} (latest year of the release)")}
-    return {}
-
-
 #: Columns of :func:`pairing_table`.
 PAIRING_COLUMNS = ["estimate", "reference_year", "detected", "kind", "release", "data_year",
                    "countries", "excluded", "denominator", "detected_share", "prevalence_share",
