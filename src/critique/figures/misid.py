@@ -47,12 +47,14 @@ def tip_adjusted(tip_out: pd.DataFrame, level: float) -> plt.Figure:
     """Published TIP "victims identified" and the scenario count with its interval (``tip_out``:
     index data year, columns ``identified``, ``point``, ``low``, ``high``, ``verification``)."""
     fig, ax = plt.subplots(figsize=(9, 4.5))
+    # a year without a (verified) figure is drawn as a gap, never bridged
+    tip_out = tip_out.reindex(range(int(tip_out.index.min()), int(tip_out.index.max()) + 1))
     x = tip_out.index.to_numpy()
     ax.plot(x, tip_out["identified"], marker="o", color=_GREY, label="published 'victims identified'")
     ax.plot(x, tip_out["point"], marker="o", color=_RED, label="scenario: without misidentified people")
     ax.fill_between(x, tip_out["low"], tip_out["high"], color=_RED, alpha=0.2,
                     label=f"{level:.0%} interval from the studies' sampling error only")
-    marked = (tip_out["verification"] == "unverified").to_numpy()
+    marked = tip_out["verification"].eq("unverified").fillna(False).to_numpy(dtype=bool)
     if marked.any():
         ax.scatter(x[marked], tip_out.loc[marked, "identified"], s=80, facecolors="none", edgecolors="k",
                    label="figure unverified")
