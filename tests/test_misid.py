@@ -271,8 +271,8 @@ def test_raid_sweep_extremes_equal_the_closed_form_at_the_grid_corners():
     ext = sw.extremes()
     l = lab / n
     corners = {
-        misid.counts.BASE_ALL: (n * (1 - 0.6 * 0.9 - 0.4 * 0.02), n * (1 - 0.05 * 0.1 - 0.95 * 0.02)),
-        misid.counts.BASE_LABOUR_AT_FACE_VALUE: (
+        misid.BASE_ALL: (n * (1 - 0.6 * 0.9 - 0.4 * 0.02), n * (1 - 0.05 * 0.1 - 0.95 * 0.02)),
+        misid.BASE_LABOUR_AT_FACE_VALUE: (
             n * (l + (1 - l) * (1 - 0.6 * 0.9 - 0.4 * 0.02)), n * (l + (1 - l) * (1 - 0.05 * 0.1 - 0.95 * 0.02))),
     }
     for base, (lo, hi) in corners.items():
@@ -282,8 +282,8 @@ def test_raid_sweep_extremes_equal_the_closed_form_at_the_grid_corners():
         assert (ext.loc[base, "max_raid_share"], ext.loc[base, "max_false_positive_rate"]) == pytest.approx((0.05, 0.1))
     # labour at face value: never below the labour count, and (1 - l) of the all-identified loss
     g = sw.grid.pivot_table(index=["raid_share", "false_positive_rate"], columns="base", values="remaining")
-    loss_all = n - g[misid.counts.BASE_ALL]
-    loss_lab = n - g[misid.counts.BASE_LABOUR_AT_FACE_VALUE]
+    loss_all = n - g[misid.BASE_ALL]
+    loss_lab = n - g[misid.BASE_LABOUR_AT_FACE_VALUE]
     assert np.allclose(loss_lab, (1 - l) * loss_all)
     # each cell agrees with adjust_counts at fixed rates (its point value)
     cell = misid.adjust_counts(n, 0.28, 0.5, 0.02, n_draws=2, seed=0).point
@@ -295,7 +295,7 @@ def test_the_evidence_band_lies_inside_the_sweep():
     prior = misid.Beta(194, 51)  # SANGRAM 193 of 243 not victims, Beta(1, 1) prior
     band = misid.adjust_counts(133_943, 0.28, prior, n_draws=50_000, seed=3, level=0.9)
     sw = misid.raid_sweep(133_943, np.linspace(0, 1, 11), np.linspace(0, 1, 11))
-    ext = sw.extremes().loc[misid.counts.BASE_ALL]
+    ext = sw.extremes().loc[misid.BASE_ALL]
     assert ext["min"] == 0.0 and ext["max"] == 133_943.0
     assert ext["min"] < band.low < band.high < ext["max"]
     # the band is a small part of what the assumptions move

@@ -33,6 +33,8 @@ Modules (one job each; every public name is importable from ``critique.misid``):
 from __future__ import annotations
 
 from critique.misid.counts import (
+    BASE_ALL,
+    BASE_LABOUR_AT_FACE_VALUE,
     AdjustedCount,
     RaidSweep,
     adjust_counts,
@@ -53,6 +55,7 @@ from critique.misid.shares import adjusted_shares, reweight_by_detection
 __all__ = [
     "SEX", "FPR_MEASURES", "CONVICTION_MEASURES", "MisidError", "Distribution", "Beta",
     "BetaMixture", "EvidencePrior", "evidence_prior", "AdjustedCount", "adjust_counts",
-    "misidentified_fraction", "remaining_fraction", "RaidSweep", "raid_sweep", "adjusted_shares",
+    "misidentified_fraction", "remaining_fraction", "RaidSweep", "raid_sweep", "BASE_ALL",
+    "BASE_LABOUR_AT_FACE_VALUE", "adjusted_shares",
     "reweight_by_detection", "FeedbackResult", "feedback_fixed_point", "simulate_feedback",
 ]
