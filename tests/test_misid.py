@@ -248,3 +248,76 @@ def test_composes_with_critique_detection_reweight_shares():
     out = misid.adjusted_shares(detection.reweight_shares(shares, 3.0), 0.5)
     # by hand: 0.5/3 * 0.5 = 0.083333 against 0.4 + 0.1 -> 0.083333 / 0.583333 = 1/7
     assert out[SEX] == pytest.approx(1 / 7)
+
+
+# ----------------------------------------------------------------------------------------------
+# the sweep over the assumptions (issue 14): closed form, no reference implementation exists
+
+
+def test_remaining_fraction_hand_computed():
+    # l + (1 - l)(1 - rs f - (1 - rs) o): 0.3 + 0.7 * (1 - 0.28 * 0.6 - 0.72 * 0.05) = 0.8572
+    assert misid.remaining_fraction(0.28, 0.6, 0.05, 0.3) == pytest.approx(0.3 + 0.7 * (1 - 0.168 - 0.036))
+    assert misid.remaining_fraction(0.28, 0.6) == pytest.approx(1 - 0.28 * 0.6)
+    with pytest.raises(misid.MisidError, match="labour_share"):
+        misid.remaining_fraction(0.2, 0.5, 0.0, 1.5)
+
+
+def test_raid_sweep_extremes_equal_the_closed_form_at_the_grid_corners():
+    # TIP data year 2023: 133,943 identified, 42,098 of them labour victims (tip-law-enforcement)
+    n, lab = 133_943.0, 42_098.0
+    fprs, shares = np.linspace(0.1, 0.9, 9), np.array([0.05, 0.28, 0.6])
+    sw = misid.raid_sweep(n, fprs, shares, labour_identified=lab, other_false_positive_rate=0.02)
+    assert len(sw.grid) == 2 * 9 * 3
+    ext = sw.extremes()
+    l = lab / n
+    corners = {
+        misid.BASE_ALL: (n * (1 - 0.6 * 0.9 - 0.4 * 0.02), n * (1 - 0.05 * 0.1 - 0.95 * 0.02)),
+        misid.BASE_LABOUR_AT_FACE_VALUE: (
+            n * (l + (1 - l) * (1 - 0.6 * 0.9 - 0.4 * 0.02)), n * (l + (1 - l) * (1 - 0.05 * 0.1 - 0.95 * 0.02))),
+    }
+    for base, (lo, hi) in corners.items():
+        assert ext.loc[base, "min"] == pytest.approx(lo)
+        assert ext.loc[base, "max"] == pytest.approx(hi)
+        assert (ext.loc[base, "min_raid_share"], ext.loc[base, "min_false_positive_rate"]) == pytest.approx((0.6, 0.9))
+        assert (ext.loc[base, "max_raid_share"], ext.loc[base, "max_false_positive_rate"]) == pytest.approx((0.05, 0.1))
+    # labour at face value: never below the labour count, and (1 - l) of the all-identified loss
+    g = sw.grid.pivot_table(index=["raid_share", "false_positive_rate"], columns="base", values="remaining")
+    loss_all = n - g[misid.BASE_ALL]
+    loss_lab = n - g[misid.BASE_LABOUR_AT_FACE_VALUE]
+    assert np.allclose(loss_lab, (1 - l) * loss_all)
+    # each cell agrees with adjust_counts at fixed rates (its point value)
+    cell = misid.adjust_counts(n, 0.28, 0.5, 0.02, n_draws=2, seed=0).point
+    sw2 = misid.raid_sweep(n, [0.5], [0.28], other_false_positive_rate=0.02)
+    assert sw2.grid["remaining"].iloc[0] == pytest.approx(cell)
+
+
+def test_the_evidence_band_lies_inside_the_sweep():
+    prior = misid.Beta(194, 51)  # SANGRAM 193 of 243 not victims, Beta(1, 1) prior
+    band = misid.adjust_counts(133_943, 0.28, prior, n_draws=50_000, seed=3, level=0.9)
+    sw = misid.raid_sweep(133_943, np.linspace(0, 1, 11), np.linspace(0, 1, 11))
+    ext = sw.extremes().loc[misid.BASE_ALL]
+    assert ext["min"] == 0.0 and ext["max"] == 133_943.0
+    assert ext["min"] < band.low < band.high < ext["max"]
+    # the band is a small part of what the assumptions move
+    assert (band.high - band.low) / (ext["max"] - ext["min"]) < 0.1
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"identified": -1, "false_positive_rates": [0.5], "raid_shares": [0.5]}, "identified"),
+    ({"identified": 10, "false_positive_rates": [], "raid_shares": [0.5]}, "false_positive_rates"),
+    ({"identified": 10, "false_positive_rates": [0.5, 0.5], "raid_shares": [0.5]}, "duplicate"),
+    ({"identified": 10, "false_positive_rates": [0.5], "raid_shares": [1.2]}, "raid_shares"),
+    ({"identified": 10, "false_positive_rates": [0.5], "raid_shares": [0.5], "labour_identified": 11}, "labour_identified"),
+])
+def test_raid_sweep_rejects_bad_input(kwargs, match):
+    with pytest.raises(misid.MisidError, match=match):
+        misid.raid_sweep(**kwargs)
+
+
+def test_public_names_still_importable_from_critique_misid():
+    from critique.misid import (  # noqa: F401
+        CONVICTION_MEASURES, FPR_MEASURES, SEX, AdjustedCount, Beta, BetaMixture, EvidencePrior,
+        FeedbackResult, MisidError, adjust_counts, adjusted_shares, evidence_prior, feedback_fixed_point,
+        misidentified_fraction, reweight_by_detection, simulate_feedback,
+    )
+    assert issubclass(MisidError, ValueError)

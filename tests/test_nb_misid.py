@@ -17,8 +17,10 @@ def test_every_parameter_declares_what_it_allows():
     for spec in specs.values():
         if spec.type_name in ("int", "float"):
             assert spec.low is not None and spec.high is not None, spec.name
-        elif spec.type_name in ("str", "list"):
+        elif spec.type_name == "str":
             assert spec.choices, spec.name
+        elif spec.type_name == "list":
+            assert spec.choices or (spec.low is not None and spec.high is not None), spec.name
     rates = ["raid_share", "operation_raid_share", "sex_sector_raid_share", "fixed_false_positive_rate",
              "other_false_positive_rate", "responsiveness"]
     assert all((specs[r].low, specs[r].high) == (0.0, 1.0) for r in rates)
@@ -28,7 +30,7 @@ def test_every_parameter_declares_what_it_allows():
 @pytest.mark.parametrize("name, value", [
     ("raid_share", 1.5), ("fixed_false_positive_rate", 1.01), ("other_false_positive_rate", -0.1),
     ("responsiveness", 2.0), ("pooling", "median"), ("evidence_rows", ["no-such-row"]),
-    ("country_year", 2030),
+    ("country_year", 2030), ("sweep_year", 2030), ("sweep_steps", 1), ("sweep_raid_shares", [1.5]),
 ])
 def test_runner_refuses_values_outside_the_declared_range(name, value):
     with pytest.raises(runner.ParameterError, match=name):
@@ -56,6 +58,18 @@ def test_smoke_run_findings(smoke_run):
     i = f["tip_years"].index(2021)
     assert f["tip_identified"][i] == 90354
     assert f["tip_remaining_low"][i] < f["tip_remaining"][i] < f["tip_remaining_high"][i] < 90354
+    # the sweep for TIP data year 2023 (133,943 identified, 42,098 labour): extremes at the grid corners
+    # are the closed form: all base 0 (raid share 1, fpr 1) to 133,943; labour at face value 42,098 to 133,943
+    assert (f["sweep_year"], f["sweep_identified"], f["sweep_labour_identified"]) == (2023, 133943, 42098)
+    assert (f["sweep_all_min"], f["sweep_all_max"]) == (0, 133943)
+    assert (f["sweep_labour_min"], f["sweep_labour_max"]) == (42098, 133943)
+    j = f["tip_years"].index(2023)
+    assert f["sweep_band_all_low"] == pytest.approx(f["tip_remaining_low"][j])
+    assert f["sweep_band_all_high"] == pytest.approx(f["tip_remaining_high"][j])
+    assert f["sweep_all_min"] < f["sweep_band_all_low"] < f["sweep_band_all_high"] < f["sweep_all_max"]
+    assert 42098 < f["sweep_band_labour_low"] < f["sweep_band_labour_high"] < 133943
+    assert f["sweep_band_share_of_range"] == pytest.approx(
+        (f["sweep_band_all_high"] - f["sweep_band_all_low"]) / 133943)
     # shares: every adjustment lowers the sexual-exploitation share, both together the most
     assert f["se_share_detected"] > f["se_share_after_misid"] > f["se_share_after_both"]
     assert f["se_share_after_detection"] > f["se_share_after_both"]
@@ -69,6 +83,6 @@ def test_smoke_run_findings(smoke_run):
 def test_every_chart_says_scenario(smoke_run):
     out = Path(smoke_run(STEM)["_out_dir"]) / "figures"
     captions = sorted(out.glob("*.txt"))
-    assert len(captions) == 5
+    assert len(captions) == 6
     for cap in captions:
         assert "scenario" in cap.read_text(encoding="utf-8").lower(), cap.name

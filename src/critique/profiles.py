@@ -254,12 +254,14 @@ def what_not_to_conclude(series: pd.DataFrame, *, tier_statuses: Sequence[str] =
                                "several sub-forms (added up here): a change in recording, not in exploitation."))
         out.append(Caution("detection", "These are victims detected and reported by national "
                            "authorities: a rise can mean more policing, more training or wider coverage, "
-                           "and the mix of forms follows where detection happens (sexual exploitation is "
-                           "the most policed form)."))
+                           "and the mix of forms may follow where detection happens (UNODC's 2009 report "
+                           "called the predominance of sexual exploitation a possible 'optical illusion': "
+                           "a hypothesis, not a measurement)."))
     if tier_changes:
         out.append(Caution("tier", f"The TIP tier changed {tier_changes} time(s). A tier grades government "
-                           "effort as judged by the US State Department (and has moved with diplomacy: "
-                           "Kelley 2017; Reuters, 3 Aug 2015), not the extent of trafficking."))
+                           "effort as judged by the US State Department (Kelley 2017; a Reuters investigation, "
+                           "3 Aug 2015, reported diplomatic pressure on ratings, which the Department "
+                           "denied), not the extent of trafficking."))
     unknown = sum(1 for s in tier_statuses if str(s).startswith("unknown"))
     if unknown:
         out.append(Caution("tier-gaps", f"The tier is unknown in {unknown} report year(s) (partial "

@@ -65,7 +65,7 @@ def _map_names(names: Iterable[str], to_iso3: Callable[[str], str | None]) -> di
 
 
 def merge_tiers(early: pd.DataFrame, late: pd.DataFrame, coverage: pd.DataFrame,
-                to_iso3: Callable[[str], str | None]) -> pd.DataFrame:
+                to_iso3: Callable[[str], str | None], *, include_unverified: bool = False) -> pd.DataFrame:
     """Merge the 2001-2015 coded tiers with the 2016-2025 transcription into one frame.
 
     Parameters
@@ -76,6 +76,9 @@ def merge_tiers(early: pd.DataFrame, late: pd.DataFrame, coverage: pd.DataFrame,
         source_url, verification).
     coverage: ``tip-tiers-2016-2025-coverage`` (report_year, complete).
     to_iso3: name -> ISO3 (``critique.countries.to_iso3``).
+    include_unverified: count a listed year holding ``unverified`` rows as complete. By default such
+        a year (2021 and 2025 in the transcription: rows resting on one third-party list) is not
+        complete, so it stays out of shares, panels and transitions unless asked for.
 
     Returns one row per country and report year with a placement: iso3, country, report_year,
     tier (ordered categorical, missing for a special case), special_case, complete_year, source,
@@ -100,6 +103,9 @@ def merge_tiers(early: pd.DataFrame, late: pd.DataFrame, coverage: pd.DataFrame,
         "source_url": "https://github.com/andrewheiss/scorecard-diplomacy",
     })
     complete = dict(zip(coverage["report_year"].astype(int), coverage["complete"].astype(bool)))
+    if not include_unverified:  # a year with an unverified placement is not an established list
+        for year in set(late.loc[late["verification"].astype(str).eq("unverified"), "report_year"].astype(int)):
+            complete[year] = False
     years = set(late["report_year"].astype(int))
     missing = sorted(years - set(complete))
     if missing:
@@ -132,12 +138,13 @@ def merge_tiers(early: pd.DataFrame, late: pd.DataFrame, coverage: pd.DataFrame,
     return out.sort_values(["report_year", "iso3"], ignore_index=True)
 
 
-def load_tiers() -> pd.DataFrame:
+def load_tiers(*, include_unverified: bool = False) -> pd.DataFrame:
     """Tier placements 2001-2025 in one frame (see :func:`merge_tiers` for the columns)."""
     from critique import countries, datasets
 
     return merge_tiers(datasets.load(EARLY_ID), datasets.load(LATE_ID),
-                       datasets.load(COVERAGE_ID), countries.to_iso3)
+                       datasets.load(COVERAGE_ID), countries.to_iso3,
+                       include_unverified=include_unverified)
 
 
 def year_coverage(tiers: pd.DataFrame) -> pd.DataFrame:
@@ -166,7 +173,8 @@ def _check_years(tiers: pd.DataFrame, years: Sequence[int] | None, partial: Part
     part = [y for y in years if not cov.at[y, "complete"]]
     if part and partial == "error":
         raise IncompleteYearError(
-            f"tiers: report years {part} are partial transcriptions (a missing country is unknown, "
+            f"tiers: report years {part} are partial transcriptions or hold unverified placements "
+            f"(a missing country is unknown, "
             f"not Tier 2), so their tier distribution cannot be computed as if complete; "
             f"use {PARTIAL_HELP}")
     if partial == "drop":

@@ -1,42 +1,16 @@
-"""Detection bias: what true form-of-exploitation shares are consistent with detected shares.
-
-Model (literature.md section 8a; the standard "detection x prevalence" decomposition)
------------------------------------------------------------------------------------
-Let ``N_k`` be the true number of victims in form ``k`` (sexual exploitation, forced labour, other)
-and ``d_k`` the probability that a victim in form ``k`` is detected and reported. Expected detected
-counts are ``n_k = d_k N_k``, so the detected share is ``s_k = d_k N_k / sum_j d_j N_j``. True shares
-can be recovered only up to the *relative* detection rates::
-
-    pi_k  proportional to  s_k / d_k
-
-Here one number carries the assumption: ``ratio = r = d_SE / d_other``, the detection rate of sexual
-exploitation relative to every other form, with all other forms assumed to share one detection rate
-(forced labour's). Then::
-
-    pi_SE = (s_SE / r) / (s_SE / r + (1 - s_SE))
-
-``r = 1`` means detected shares are true shares; ``r = 2`` means a victim of sexual exploitation is
-twice as likely to be detected as a victim of another form. Assumptions: detection is independent of
-everything but the form (no country, sex or age mix effects unless the caller reweights per country);
-the detected shares are exact (sampling error is ignored: the counts are tens of thousands); ``r`` is
-not known and is explored as a range, never as a point estimate. ``r`` may also be below 1 in some
-places and years, and it changes over time (literature.md section 8a). A ratio "implied" by setting
-detected shares beside the ILO/Walk Free/IOM estimates (:func:`implied_ratio`) is partly circular,
-because those estimates of forced commercial sexual exploitation draw on detected-case data
-(:data:`CIRCULARITY_CAVEAT`); it is one point in a range, not a measurement of detection.
-
-UNODC said as much of its first report: the 79% sexual-exploitation share "may be an 'optical
-illusion', because 'sexual exploitation is highly visible in cities or along highways while forced
-labour is hidden'" (BBC, 12 Feb 2009, quoting the 2009 Global Report; literature.md section 1.2 [V]).
-"""
+"""Detected shares and what true shares they are consistent with: the reweighting model, the
+sensitivity surface over the relative detection rate, the break-even ratio, and the edition shares
+read from the ``glotip-editions`` table (model in ``critique.detection``'s docstring)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 import pandas as pd
+
+
+from critique.errors import ParameterError
 
 SE = "Sexual exploitation"
 FL = "Forced labour"
@@ -56,7 +30,8 @@ CIRCULARITY_CAVEAT = (
 )
 
 
-class DetectionError(ValueError):
+
+class DetectionError(ParameterError):
     """Bad input to a detection model: the message names the parameter and value."""
 
 
@@ -180,104 +155,6 @@ def break_even_ratio(
     if not isinstance(shares, pd.DataFrame):
         return float(r.iloc[0])
     return r.rename("break_even_ratio")
-
-
-@dataclass(frozen=True)
-class ImpliedRatio:
-    """The relative detection rate implied by comparing detected with prevalence shares."""
-
-    ratio: float
-    detected_share: float  # d: SE share of detected victims on the chosen denominator
-    prevalence_share: float  # p: SE share of the prevalence estimate on the same denominator
-    denominator: str
-    model: str = "r = (d / (1 - d)) / (p / (1 - p)); two groups: SE vs the rest of the denominator"
-    caveats: list[str] = field(default_factory=lambda: [CIRCULARITY_CAVEAT])
-
-
-def _se_share(split: float | Mapping[str, float], denominator: Denominator, se: str, fl: str,
-              what: str) -> float:
-    if isinstance(split, Mapping):
-        if se not in split or fl not in split:
-            raise DetectionError(f"{what}: needs {se!r} and {fl!r}, got keys {list(split)}")
-        vals = {k: float(v) for k, v in split.items()}
-        if any(np.isnan(v) or v < 0 for v in vals.values()):
-            raise DetectionError(f"{what}: counts/shares must be non-negative numbers, got {vals}")
-        if denominator == "se_fl":
-            total = vals[se] + vals[fl]
-        elif denominator == "all":
-            total = sum(vals.values())
-        else:
-            raise DetectionError(f"denominator: expected one of {DENOMINATORS}, got {denominator!r}")
-        share = vals[se] / total if total > 0 else float("nan")
-    else:
-        share = float(split)
-    if not 0 < share < 1:
-        raise DetectionError(f"{what}: the sexual-exploitation share must lie strictly between 0 and "
-                             f"1, got {share}")
-    return share
-
-
-def implied_ratio(
-    detected: float | Mapping[str, float],
-    prevalence: float | Mapping[str, float],
-    *,
-    denominator: Denominator = "se_fl",
-    se: str = SE,
-    fl: str = FL,
-) -> ImpliedRatio:
-    """Relative detection rate of sexual exploitation implied by detected vs prevalence shares.
-
-    Model: two groups, sexual exploitation (SE) and the rest of the denominator, each with one
-    detection rate. If ``d`` is SE's share of detected victims and ``p`` its share of true victims
-    (both on the same denominator), then ``d / (1 - d) = r * p / (1 - p)``, so::
-
-        r = (d / (1 - d)) / (p / (1 - p))          (an odds ratio)
-
-    ``denominator`` says what "the rest" is, and must be the same for both inputs:
-
-    - ``"se_fl"``: SE against forced labour only (SE + FL renormalised to 1). For the prevalence
-      side, FL is ILO/Walk Free/IOM *forced labour exploitation in the private economy* (which
-      excludes commercial sex). Other forms are dropped from both sides.
-    - ``"all"``: SE against everything else given: UNODC's "other forms" on the detected side; on
-      the prevalence side whatever the mapping holds (for example private forced labour plus
-      state-imposed forced labour, so the denominator is total forced labour).
-
-    ``detected`` and ``prevalence`` are either mappings of form -> count or share (the denominator
-    is then applied here), or a float that is already SE's share on that denominator.
-
-    Assumptions: the prevalence split is true (it is an estimate with its own error, and not
-    independent of detection: see ``CIRCULARITY_CAVEAT``); the two sources cover the same
-    population and period (they do not exactly: UNODC detections are for the reporting countries
-    and a data year, ILO/Walk Free/IOM is a global stock on a reference day); one rate for all
-    non-SE forms.
-    """
-    d = _se_share(detected, denominator, se, fl, "detected")
-    p = _se_share(prevalence, denominator, se, fl, "prevalence")
-    r = (d / (1 - d)) / (p / (1 - p))
-    return ImpliedRatio(ratio=float(r), detected_share=d, prevalence_share=p,
-                        denominator=denominator)
-
-
-def prevalence_split(
-    forced_commercial_sexual_exploitation: float,
-    forced_labour_private_economy: float,
-    forced_labour_total: float | None = None,
-) -> dict[str, float]:
-    """A prevalence mapping for :func:`implied_ratio` from the global-estimates table's columns.
-
-    ``other`` (state-imposed forced labour) is derived as total forced labour minus the two parts:
-    4.1 million for 2016 (24.9 - 4.8 - 16.0, derived [D]); the ILO fact page gives 4.0 [V], and a
-    "4.1 million" figure seen elsewhere is unverified (literature.md section 2). Without a total,
-    there is no ``other``.
-    """
-    out = {SE: float(forced_commercial_sexual_exploitation), FL: float(forced_labour_private_economy)}
-    if forced_labour_total is not None and not pd.isna(forced_labour_total):
-        rest = float(forced_labour_total) - out[SE] - out[FL]
-        if rest < -1e-9:
-            raise DetectionError(f"forced_labour_total {forced_labour_total} is smaller than its "
-                                 f"parts {out[SE]} + {out[FL]}")
-        out[OTHER] = max(rest, 0.0)
-    return out
 
 
 def edition_shares(
