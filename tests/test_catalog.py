@@ -13,7 +13,8 @@ import pytest
 
 from critique import catalog
 
-IDS = ["glotip", "tip-tiers", "gsi-2023", "ctdc-2020", "fbi-ucr-ht"]
+IDS = ["glotip", "tip-tiers", "gsi-2023", "ctdc-2020", "fbi-ucr-ht",
+       "gsi-2023-summary", "gsi-2023-indicators", "3p-index", "oc-index"]
 
 
 @pytest.fixture
