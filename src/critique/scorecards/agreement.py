@@ -118,12 +118,14 @@ def disagreement(aligned: pd.DataFrame, a: str, b: str, *, k: int = 10) -> pd.Da
 def tier_against_consensus(aligned: pd.DataFrame, others: Sequence[str], *, k: int = 10) -> pd.DataFrame:
     """Where the TIP tier stands alone: TIP's percentile rank against the mean percentile rank of
     ``others`` (countries with all of them). ``gap`` > 0: TIP places the country higher than the
-    others do on average; ``spread`` is the range of the others' ranks (their own disagreement)."""
+    others do on average; ``others_min_pct`` .. ``others_max_pct`` is the range of the others' ranks
+    (their own disagreement)."""
     cols = ["tip_tier", *others]
     pr = percentile_ranks(aligned, cols)
     cons = pr[list(others)].mean(axis=1)
     out = pd.DataFrame({"tip_pct": pr["tip_tier"], "others_mean_pct": cons,
-                        "others_spread": pr[list(others)].max(axis=1) - pr[list(others)].min(axis=1),
+                        "others_min_pct": pr[list(others)].min(axis=1),
+                        "others_max_pct": pr[list(others)].max(axis=1),
                         "gap": pr["tip_tier"] - cons})
     out = out.reindex(out["gap"].abs().sort_values(ascending=False, kind="stable").index)
     out.attrs["n"] = int(len(pr))
