@@ -211,3 +211,18 @@ def test_default_rights_selection_exists_in_the_codebook(gsi):
     assert "not be treated as criminals" in names["M2212"]
     assert "not dependent on survivor participation" in names["M1234"]
     assert "labour inspections" in names["M4211"]
+
+
+def test_profile_row_ranks_the_country_in_each_latest_edition():
+    from critique import profiles
+
+    long = pd.DataFrame({"iso3": ["AAA", "BBB", "CCC", "AAA", "BBB", "AAA", "CCC"],
+                         "measure": ["oc_resilience"] * 3 + ["oc_resilience"] * 2 + ["gsi_vulnerability"] * 2,
+                         "year": [2023, 2023, 2023, 2021, 2021, 2023, 2023],
+                         "score": [5.0, 7.0, 5.0, 9.0, 1.0, 40.0, 60.0]})
+    row = profiles.assessment_row("CCC", long).set_index("measure")
+    res = row.loc["GI-TOC resilience"]
+    assert (res["edition"], res["score"], res["rank"], res["of"]) == (2023, 5.0, 2, 3)  # tie with AAA
+    vul = row.loc["GSI vulnerability (context)"]
+    assert vul["score"] == 60.0 and pd.isna(vul["rank"])  # context is never ranked
+    assert profiles.assessment_row("ZZZ", long)["status"].eq("not assessed").all()
