@@ -3,8 +3,8 @@
 Each source becomes rows of one long frame (iso3, measure, year, score) with **higher = better
 government action** for the assessments. Years are each source's own year: the TIP report year
 (complete report years only: in a partial transcription a missing country is unknown), the 3P
-year as Kelley & Heiss assembled it beside the tier of the same report year, the publication year
-of the GSI (2023; its ratings assess evidence up to 2022) and of the GI-TOC editions (2021, 2023).
+year as Kelley & Heiss assembled it beside the tier of the same report year, the edition year of
+the GSI (2023; the workbook does not date its ratings) and of the GI-TOC editions (2021, 2023).
 :func:`align` picks, for each measure, the edition nearest a requested year (at most ``max_gap``
 years away) and says which edition it used and which measures it left out and why.
 
