@@ -226,3 +226,26 @@ def test_profile_row_ranks_the_country_in_each_latest_edition():
     vul = row.loc["GSI vulnerability (context)"]
     assert vul["score"] == 60.0 and pd.isna(vul["rank"])  # context is never ranked
     assert profiles.assessment_row("ZZZ", long)["status"].eq("not assessed").all()
+
+
+def _glotip(rows):
+    base = {"indicator": "Detected trafficking victims", "dimension": "Total", "category": "Total",
+            "sex": "Total", "age": "Total", "region": "Europe"}
+    return pd.DataFrame([{**base, **r} for r in rows])
+
+
+def test_reporting_years_count_reports_in_the_window_and_skip_excluded_rows():
+    g = _glotip([
+        {"iso3": "AAA", "year": 2018, "value_high": 10.0},
+        {"iso3": "AAA", "year": 2019, "value_high": 4.0},    # a suppressed "<5" cell still reports
+        {"iso3": "AAA", "year": 2023, "value_high": 3.0},    # the alignment year itself is not counted
+        {"iso3": "BBB", "year": 2020, "value_high": np.nan},  # no figure: not a report
+        {"iso3": "CCC", "year": 2021, "value_high": 7.0},
+    ])
+    out = align.unodc_reporting_years(g, [2023, 2023], 5).set_index("iso3")
+    assert out["years"].to_dict() == {"AAA": 2.0, "CCC": 1.0} and len(out) == 2  # one row per country, not two
+    flagged = g.assign(exclude_reason=[None, None, None, None, "placeholder"])
+    out = align.unodc_reporting_years(flagged, [2023], 5)
+    assert out.set_index("iso3")["years"].to_dict() == {"AAA": 2.0}
+    with pytest.raises(ParameterError, match="window"):
+        align.unodc_reporting_years(g, [2023], 0)

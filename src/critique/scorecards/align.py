@@ -135,7 +135,7 @@ def unodc_reporting_years(glotip: pd.DataFrame, years: Sequence[int], window: in
     sel = coverage.select_glotip(g)
     rep = sel.loc[sel["value_high"].notna() & sel["iso3"].notna(), ["iso3", "year"]].drop_duplicates()
     out = []
-    for y in years:
+    for y in dict.fromkeys(int(v) for v in years):  # a year asked twice is counted once
         w = rep.loc[rep["year"].between(y - window, y - 1)]
         n = w.groupby("iso3").size()
         out.append(pd.DataFrame({"iso3": n.index.astype(str), "year": int(y), "years": n.to_numpy(dtype=float)}))
