@@ -330,6 +330,32 @@ def gsi_vs_detected(iso3: str, gsi: pd.DataFrame, series: pd.DataFrame) -> dict[
             "ratio": (detected / est) if detected is not None and est else None}
 
 
+def assessment_row(iso3: str, long: pd.DataFrame) -> pd.DataFrame:
+    """The country's row of the assessments set beside the TIP tiers (notebook 32).
+
+    ``long``: ``critique.scorecards.align.long_scores`` (iso3, measure, year, score; higher = better
+    for assessments). For each measure, its latest edition: the country's score, its rank among the
+    countries in that edition (1 = best; ties share the best rank) and how many there were. Context
+    measures (vulnerability, the trafficking *market*) are shown without a rank. A measure that
+    does not cover the country says "not assessed".
+    """
+    from critique.scorecards.align import MEASURES
+
+    rows = []
+    for name, m in MEASURES.items():
+        sub = long.loc[long["measure"] == name]
+        if sub.empty:
+            continue
+        ed = sub.loc[sub["year"] == sub["year"].max()]
+        hit = ed.loc[ed["iso3"] == iso3, "score"]
+        score = float(hit.iloc[0]) if len(hit) else None
+        rank = int((ed["score"] > score).sum() + 1) if score is not None and m.assessment else None
+        rows.append({"measure": m.label, "edition": int(ed["year"].iloc[0]), "scale": m.scale,
+                     "score": score, "rank": rank, "of": int(len(ed)) if m.assessment else None,
+                     "status": "assessed" if score is not None else "not assessed"})
+    return pd.DataFrame(rows, columns=["measure", "edition", "scale", "score", "rank", "of", "status"])
+
+
 def country_policies(iso3: str, table: pd.DataFrame) -> pd.DataFrame:
     """Rows of the policy-changes table for ``iso3`` (every verification status, shown as such)."""
     cols = ["policy_id", "jurisdiction", "policy_type", "instrument", "year_in_force", "verification", "citation"]

@@ -6,7 +6,8 @@ half-written output. This module closes those gaps:
 
 - the notebook's ``parameters`` cell is read with papermill's own inspection, and every requested
   value is checked against it **before any cell runs**: unknown names (with the closest known name),
-  wrong types, values outside a declared ``range: LO..HI`` or ``choices: a, b``;
+  wrong types, values outside a declared ``range: LO..HI`` or ``choices: a, b``, and a list
+  declared ``sum: >0`` that is empty or sums to zero (weights);
 - it always runs with the project's kernel (``critique``, installed into the running environment
   when missing) and the project root as working directory, with a per-cell timeout;
 - it executes into a temporary folder beside the target and renames it into place only on
@@ -37,6 +38,7 @@ KERNEL_NAME = "critique"
 DEFAULT_CELL_TIMEOUT_S = 600
 _RANGE_RE = re.compile(r"range:\s*(-?[\d.eE+-]+|\*)\s*\.\.\s*(-?[\d.eE+-]+|\*)")
 _CHOICES_RE = re.compile(r"choices:\s*([^;]+)")
+_POSITIVE_SUM_RE = re.compile(r"sum:\s*>\s*0")
 _TYPES = {"int": int, "float": float, "str": str, "bool": bool, "list": list, "dict": dict}
 
 
@@ -51,6 +53,7 @@ class ParameterSpec:
     low: float | None = None
     high: float | None = None
     choices: tuple[str, ...] | None = None
+    positive_sum: bool = False  # a list of weights: non-empty, summing to more than 0
 
     def allowed(self) -> str:
         """What this parameter accepts, in words."""
@@ -61,6 +64,8 @@ class ParameterSpec:
             parts.append(f"{'each element ' if self.type_name == 'list' else ''}in [{lo}, {hi}]")
         if self.choices:
             parts.append(f"{'each element ' if self.type_name == 'list' else ''}one of {', '.join(self.choices)}")
+        if self.positive_sum:
+            parts.append("not empty, with a sum above 0")
         return ", ".join(parts)
 
 
@@ -98,7 +103,8 @@ def notebook_parameters(notebook: Path) -> dict[str, ParameterSpec]:
         type_name = p.inferred_type_name
         if type_name in ("None", "", None):
             type_name = type(default).__name__ if default is not None else "any"
-        specs[p.name] = ParameterSpec(p.name, type_name, default, help_text, low, high, choices)
+        specs[p.name] = ParameterSpec(p.name, type_name, default, help_text, low, high, choices,
+                                      bool(_POSITIVE_SUM_RE.search(help_text)))
     return specs
 
 
@@ -179,6 +185,9 @@ def coerce_value(spec: ParameterSpec, value: Any) -> Any:
                 raise ParameterError(f"parameter '{spec.name}': element {i} ({item!r}) is not a number; "
                                      f"allowed: {spec.allowed()}")
             _check_scalar(spec, item, f"element {i} ")
+        if spec.positive_sum and (not value or not sum(value) > 0):
+            raise ParameterError(f"parameter '{spec.name}': value {value!r} is empty or sums to zero; "
+                                 f"allowed: {spec.allowed()}")
     else:
         _check_scalar(spec, value, "value ")
     return value
