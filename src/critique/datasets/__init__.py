@@ -143,4 +143,5 @@ def source_line(dataset_id: str) -> str:
 
 # Loader modules register themselves on import.
 from critique.datasets import upstream as _upstream  # noqa: E402,F401
+from critique.datasets import ncmec as _ncmec  # noqa: E402,F401
 from critique.datasets import published as _published  # noqa: E402,F401
