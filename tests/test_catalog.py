@@ -13,7 +13,7 @@ import pytest
 
 from critique import catalog
 
-IDS = ["glotip", "tip-tiers", "gsi-2023", "ctdc-2020", "fbi-ucr-ht"]
+IDS = ["glotip", "tip-tiers", "gsi-2023", "ctdc-2020", "fbi-ucr-ht", "ncmec-reports", "ncmec-report-contents"]
 
 
 @pytest.fixture
@@ -60,9 +60,9 @@ def test_cli_fetch_then_verify_succeeds(isolated_cache, mirror_dir):
     assert fetched.returncode == 0, fetched.stderr
     verified = _cli("data", "verify")
     assert verified.returncode == 0, verified.stderr
-    assert verified.stdout.count("verified") == 5
+    assert verified.stdout.count("verified") == len(IDS)
     listed = _cli("data", "list")
-    assert listed.stdout.count("cached, verified") == 5
+    assert listed.stdout.count("cached, verified") == len(IDS)
 
 
 def test_altered_mirror_copy_is_refused_and_good_cache_kept(tmp_path, isolated_cache, mirror_dir, monkeypatch):

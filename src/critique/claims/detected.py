@@ -242,7 +242,8 @@ def check_host_countries(glotip: pd.DataFrame, evidence: pd.DataFrame, *, event_
     reason = (f"Of {len(table)} host countries, {len(testable)} {'has' if len(testable) == 1 else 'have'} UNODC detected-victim "
               f"totals for the event year and within {window} years on both sides ({release} release), and in {n_above} of "
               f"{'it' if len(testable) == 1 else 'them'} the event year is above every neighbouring year, " + tail)
-    numbers = {"events": len(table), "testable": len(testable), "event_year_highest": n_above, "window": window}
+    numbers = {"events": len(table), "testable": len(testable), "event_year_highest": n_above, "window": window,
+               "event_list": table[["iso3", "event_year"]].to_dict("records")}
     pieces = []
     for r in table.itertuples():
         s = country_series(glotip, r.iso3)

@@ -76,25 +76,30 @@ def ncmec_reports(data: pd.DataFrame, *, event_year: int) -> plt.Figure:
     integer_years(ax)
     cst = data["child_sex_trafficking_reports"].dropna()
     ax2.bar(cst.index, cst.values, color="#e08a1e")
-    ax2.set_xlim(data.index.min() if len(cst) == 0 else cst.index.min() - 4, data.index.max() + 0.6)
-    ax2.text(0.02, 0.95, "no year before\nthe series starts", transform=ax2.transAxes, va="top", fontsize=7)
+    if len(cst):
+        first = int(cst.index.min())
+        ax2.set_xlim(first - 3, int(data.index.max()) + 0.6)
+        ax2.set_xticks(list(range(first - 2, int(data.index.max()) + 1, 2)))
+        ax2.text(0.02, 0.95, f"not published\nbefore {first}", transform=ax2.transAxes, va="top", fontsize=7)
     ax2.set_ylabel("'child sex trafficking' reports")
-    integer_years(ax2)
     return fig
 
 
-def host_countries(data: pd.DataFrame) -> plt.Figure:
-    """Each host's detected-victim totals around its event year (gaps where nothing was published)."""
-    events = data[["iso3", "event_year"]].drop_duplicates()
+def host_countries(data: pd.DataFrame, events: list[dict]) -> plt.Figure:
+    """Each host's detected-victim totals around its event year (gaps where nothing was published).
+
+    ``events``: dicts with ``iso3`` and ``event_year`` (every event, also those without data).
+    """
+    events = pd.DataFrame(events)
     fig, axes = plt.subplots(1, max(len(events), 1), figsize=(2.6 * max(len(events), 1) + 1, 3.2), squeeze=False)
     for ax, ev in zip(axes[0], events.itertuples()):
         d = data[(data["iso3"] == ev.iso3) & (data["event_year"] == ev.event_year)]
         ax.bar(d["year"], d["high"], color=np.where(d["year"] == ev.event_year, "#b22222", "#1f4e79"))
         ax.set_title(f"{ev.iso3}, event {ev.event_year}", fontsize=8)
         ax.set_xlim(ev.event_year - 3, ev.event_year + 3)
+        ax.set_xticks([ev.event_year - 2, ev.event_year, ev.event_year + 2])
         if d.empty:
             ax.text(0.5, 0.5, "no data", ha="center", transform=ax.transAxes, fontsize=8)
-        integer_years(ax)
     axes[0][0].set_ylabel("detected victims")
     return fig
 
