@@ -112,7 +112,7 @@ def _change_all(series: PanelSeries, before: int, after: int) -> tuple[float, fl
 
 
 def check_covid_fixed_panel(glotip: pd.DataFrame, *, start: int = 2017, end: int = 2022,
-                            before: int = 2019, after: int = 2020, release: str = "newest") -> ClaimCheck:
+                            before: int = 2019, after: int = 2020, release: str = "newest release") -> ClaimCheck:
     """Claim ``covid-online``: what UNODC counts show about trafficking around the pandemic.
 
     The data break detected victims down by form, sex, age and citizenship; none of the breakdowns
@@ -129,7 +129,7 @@ def check_covid_fixed_panel(glotip: pd.DataFrame, *, start: int = 2017, end: int
     sex = forms.get("Sexual exploitation", (float("nan"),) * 2)
     reason = (f"The {len(dims)} breakdowns in the UNODC data ({', '.join(dims)}) include "
               f"{'one for online settings' if online else 'none for online recruitment or exploitation'}; "
-              f"on the {len(s.panel)} countries reporting every year {start}-{end} ({release} release) "
+              f"on the {len(s.panel)} countries reporting every year {start}-{end} ({release}) "
               f"detected victims changed {pct_range(*total)} from {before} to {after} "
               f"(sexual exploitation {pct_range(*sex)} on the {len(s.form_panel)} countries reporting forms "
               f"every year), and a change in detections fits a change in detection as well as in trafficking.")
@@ -143,7 +143,7 @@ def check_covid_fixed_panel(glotip: pd.DataFrame, *, start: int = 2017, end: int
 
 def check_fixed_panel_change(glotip: pd.DataFrame, evidence: pd.DataFrame, *, test_id: str, claim_id: str,
                              claimed_id: str, before: int, after: int, start: int = 2017, end: int = 2022,
-                             tolerance_pp: float = 5.0, release: str = "newest") -> ClaimCheck:
+                             tolerance_pp: float = 5.0, release: str = "newest release") -> ClaimCheck:
     """A claimed percent change in detected victims, set against the same change on a fixed panel.
 
     Consistent when the fixed-panel change (bounds) is within ``tolerance_pp`` points of the claimed
@@ -157,7 +157,7 @@ def check_fixed_panel_change(glotip: pd.DataFrame, evidence: pd.DataFrame, *, te
     everyone = _change_all(s, before, after)
     ok = within(*panel, claimed.value, tol)
     units = s.all_reporters["units"]
-    reason = (f"On the {len(s.panel)} countries reporting every year {start}-{end} ({release} release) detected "
+    reason = (f"On the {len(s.panel)} countries reporting every year {start}-{end} ({release}) detected "
               f"victims changed {pct_range(*panel)} from {before} to {after}, "
               f"{'within' if ok else 'outside'} {tol:g} points of the claimed {claimed.value:+g}% "
               f"(all reporters, {int(units[before])} then {int(units[after])} countries: {pct_range(*everyone)}).")
@@ -172,7 +172,7 @@ def check_fixed_panel_change(glotip: pd.DataFrame, evidence: pd.DataFrame, *, te
 
 def check_detections_as_prevalence(glotip: pd.DataFrame, evidence: pd.DataFrame, *, claimed_id: str = "shafaqna-claimed-change",
                                    before: int = 2019, after: int = 2022, start: int = 2017, end: int = 2022,
-                                   release: str = "newest") -> ClaimCheck:
+                                   release: str = "newest release") -> ClaimCheck:
     """Claim ``trafficking-rose-25``: a change in detected victims read as a change in trafficking.
 
     Every UNODC indicator counts what authorities detected or did (victims detected, persons
@@ -185,7 +185,7 @@ def check_detections_as_prevalence(glotip: pd.DataFrame, evidence: pd.DataFrame,
     panel = s.change(before, after)
     reason = (f"All {len(indicators)} UNODC indicators ({', '.join(indicators)}) count what authorities detected or did, "
               f"not people trafficked; detected victims on the {len(s.panel)}-country fixed panel changed "
-              f"{pct_range(*panel)} from {before} to {after} ({release} release), which measures detection as much "
+              f"{pct_range(*panel)} from {before} to {after} ({release}), which measures detection as much "
               f"as the claimed {claimed.value:+g}% rise in trafficking.")
     numbers = {"claimed_pct": claimed.value, "panel_change_pct": list(panel), "indicators": indicators,
                "panel_countries": len(s.panel)}
@@ -201,7 +201,7 @@ def country_series(glotip: pd.DataFrame, iso3: str) -> pd.DataFrame:
 
 
 def check_host_countries(glotip: pd.DataFrame, evidence: pd.DataFrame, *, event_ids: list[str],
-                         window: int = 2, release: str = "newest") -> ClaimCheck:
+                         window: int = 2, release: str = "newest release") -> ClaimCheck:
     """Claims ``worldcup-2006`` / ``superbowl-2011``: detected victims in host countries around events.
 
     For each event (a ``claim-evidence`` row with the event year as value and the host's ISO3), the
@@ -240,7 +240,7 @@ def check_host_countries(glotip: pd.DataFrame, evidence: pd.DataFrame, *, event_
         verdict = CANNOT_TEST
         tail = "and a rise in detections in an event year also follows the extra policing around events."
     reason = (f"Of {len(table)} host countries, {len(testable)} {'has' if len(testable) == 1 else 'have'} UNODC detected-victim "
-              f"totals for the event year and within {window} years on both sides ({release} release), and in {n_above} of "
+              f"totals for the event year and within {window} years on both sides ({release}), and in {n_above} of "
               f"{'it' if len(testable) == 1 else 'them'} the event year is above every neighbouring year, " + tail)
     numbers = {"events": len(table), "testable": len(testable), "event_year_highest": n_above, "window": window,
                "event_list": table[["iso3", "event_year"]].to_dict("records")}
@@ -255,7 +255,7 @@ def check_host_countries(glotip: pd.DataFrame, evidence: pd.DataFrame, *, event_
 
 
 def check_sweden_series(glotip: pd.DataFrame, evidence: pd.DataFrame, *, law_id: str = "se-law-year",
-                        iso3: str = "SWE", release: str = "newest") -> ClaimCheck:
+                        iso3: str = "SWE", release: str = "newest release") -> ClaimCheck:
     """Claim ``sweden-trafficking``: can UNODC's Sweden series say what the 1999 law did to trafficking?
 
     With no published year before the law the series cannot test it; with years on both sides it
@@ -268,7 +268,7 @@ def check_sweden_series(glotip: pd.DataFrame, evidence: pd.DataFrame, *, law_id:
     first, last = int(series["year"].min()), int(series["year"].max())
     before = int((series["year"] < law.value).sum())
     if before == 0:
-        reason = (f"UNODC's {iso3} detected-victim series ({release} release) runs {first}-{last}, starting "
+        reason = (f"UNODC's {iso3} detected-victim series ({release}) runs {first}-{last}, starting "
                   f"{first - int(law.value)} years after the {int(law.value)} law, so it has no year before the law to compare.")
     else:
         reason = (f"UNODC's {iso3} series has {before} years before the {int(law.value)} law, but detected victims measure "

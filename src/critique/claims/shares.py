@@ -46,7 +46,7 @@ def sexual_share_by_year(glotip: pd.DataFrame) -> pd.DataFrame:
 
 
 def check_share_recount(glotip: pd.DataFrame, editions: pd.DataFrame, *, edition: int = 2009, year: int = 2006,
-                        tolerance_pp: float = 5.0, release: str = "newest") -> ClaimCheck:
+                        tolerance_pp: float = 5.0, release: str = "newest release") -> ClaimCheck:
     """Claim ``unodc-79``: the 2009 edition's sexual-exploitation share, recounted from country data.
 
     Consistent when the recount for ``year`` (all countries reporting forms that year) lies within
@@ -61,7 +61,7 @@ def check_share_recount(glotip: pd.DataFrame, editions: pd.DataFrame, *, edition
     at, last = shares.loc[year], shares.iloc[-1]
     latest = int(shares.index[-1])
     ok = within(at["share_low"], at["share_high"], claimed, tol)
-    reason = (f"Recounted from the {release} release, sexual exploitation was {pct_range(at['share_low'], at['share_high'], False)} "
+    reason = (f"Recounted from the UNODC country data ({release}), sexual exploitation was {pct_range(at['share_low'], at['share_high'], False)} "
               f"of detected victims with a recorded form in {year} ({int(at['units'])} countries), "
               f"{'within' if ok else 'not within'} {tol:g} points of the {edition} edition's {claimed:g}%; "
               f"in {latest} it was {pct_range(last['share_low'], last['share_high'], False)} ({int(last['units'])} countries).")
