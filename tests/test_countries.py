@@ -4,13 +4,14 @@ from __future__ import annotations
 import csv
 import logging
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from critique import countries
-from critique.datasets import DataError
+from critique.errors import DataError
 
 _DEFAULT_MIRROR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "mirror"
 MIRROR = Path(os.environ.get("CRITIQUE_DATA_MIRROR") or _DEFAULT_MIRROR)
@@ -118,3 +119,44 @@ def test_exceptions_table_has_a_reason_for_every_row_and_valid_codes():
     names = [r["name"] for r in rows]
     assert len(names) == len(set(names))
     assert all(r["iso3"] == "" or len(r["iso3"]) == 3 for r in rows)
+
+
+# ------------------------------------------------------------------ parts of a country
+
+
+@pytest.mark.parametrize("value, code, parent", [
+    ("GBR_E_W", "GBR_E_W", "GBR"), ("GBR_S", "GBR_S", "GBR"), ("GBR_NI", "GBR_NI", "GBR"),
+    ("United Kingdom (Scotland)", "GBR_S", "GBR"), ("United Kingdom (England and Wales)", "GBR_E_W", "GBR"),
+    ("IRQ_C", "IRQ_C", "IRQ"), ("Iraq (Central Iraq)", "IRQ_C", "IRQ"), ("Iraq (Kurdistan Region)", "IRQ_KRI", "IRQ"),
+])
+def test_subnational_units_are_never_mapped_silently(value, code, parent):
+    # before: GBR_S and "United Kingdom (Scotland)" became GBR with no warning
+    with pytest.raises(DataError, match=rf"sub-national unit\(s\), not countries: '{re.escape(value)}' \({code}, part of {parent}\)"):
+        countries.to_iso3(value)
+    assert countries.to_iso3(value, subnational="keep") == code
+    assert countries.to_iso3(value, subnational="parent") == parent
+    assert countries.subnational_of(value) == (code, parent)
+
+
+def test_uk_parts_kept_apart_in_a_series():
+    s = pd.Series(["GBR_E_W", "GBR_S", "GBR_NI", "GBR"], index=[3, 4, 5, 6])
+    assert countries.to_iso3(s, subnational="keep").tolist() == ["GBR_E_W", "GBR_S", "GBR_NI", "GBR"]
+    assert countries.subnational_of("GBR") is None and countries.subnational_of(None) is None
+
+
+def test_kosovo_keeps_its_own_code_never_serbia():
+    assert countries.to_iso3("Kosovo under UNSCR 1244") == "XKX"
+    assert countries.to_iso3("Kosovo") == "XKX"
+
+
+def test_subnational_table_has_a_reason_for_every_row_and_known_parents():
+    with open(countries.subnational_file(), encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows and all(r["reason"].strip() for r in rows)
+    assert {r["parent_iso3"] for r in rows} <= countries.valid_iso3()
+    assert not {r["code"] for r in rows} & countries.valid_iso3()
+
+
+def test_bad_subnational_option_is_refused():
+    with pytest.raises(ValueError, match="subnational='merge' is not one of"):
+        countries.to_iso3("FRA", subnational="merge")

@@ -67,7 +67,7 @@ def _raw_rows(mirror: Path, name: str) -> list[dict[str, str]]:
 
 CONTRACT = {
     "glotip": ["iso3", "iso3_unodc", "country", "region", "subregion", "indicator", "dimension", "category",
-               "sex", "age", "year", "value", "suppressed", "value_low", "value_high", "source"],
+               "sex", "age", "year", "value", "suppressed", "value_low", "value_high", "source", "exclude_reason"],
     "tip-tiers": ["iso3", "country", "report_year", "tier", "ccode"],
     "gsi-2023": ["iso3", "country", "region", "population", "prevalence_per_1000", "estimated_number"],
     "ctdc-2020": ["year", "gender", "age_broad", "citizenship_iso3", "exploitation_iso3", "is_forced_labour",
@@ -105,7 +105,9 @@ def test_glotip_suppressed_cells_are_rows_with_bounds_not_zeros(parsed):
     g = parsed("glotip")
     sup = g[g["suppressed"]]
     assert sup["value"].isna().all()
-    assert (sup["value_low"] == 1).all() and (sup["value_high"] == 4).all()
+    # "<5" is 0 to 4: UNODC publishes no number below 5, zero included (glotip_rules docstring);
+    # the old low bound 1 was wrong
+    assert (sup["value_low"] == 0).all() and (sup["value_high"] == 4).all()
     shown = g[~g["suppressed"]]
     assert shown["value"].notna().all()
     assert (shown["value"] == shown["value_low"]).all() and (shown["value"] == shown["value_high"]).all()
@@ -130,7 +132,7 @@ def test_glotip_known_cells(parsed):
     assert nld == {"Forced labour": 210, "Sexual exploitation": 716, "Other forms of exploitation": 198}
     # sheet row 4: Aruba, repatriated to Ukraine, 2010: "<5"
     aruba = cell("ABW", "Detected trafficking victims", "by country of repatriation", "Ukraine", 2010)
-    assert aruba["suppressed"] and np.isnan(aruba["value"]) and (aruba["value_low"], aruba["value_high"]) == (1, 4)
+    assert aruba["suppressed"] and np.isnan(aruba["value"]) and (aruba["value_low"], aruba["value_high"]) == (0, 4)
 
 
 def test_glotip_rows_without_iso3_are_documented_aggregates_and_sark(parsed):

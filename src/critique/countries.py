@@ -9,6 +9,12 @@ Method: a value is looked up, in this order, in
 3. its ISO2 codes (two-letter values);
 4. its name regular expressions (a name must match exactly one country).
 
+Parts of a country that publishers report on their own (UNODC's ``GBR_E_W``, ``GBR_S``, ``GBR_NI``,
+``IRQ_C``, ``IRQ_KRI`` and their names, such as "United Kingdom (Scotland)") are listed in the
+committed table ``critique/data/subnational_units.csv`` (``code, name, parent_iso3, reason``) and are
+never mapped to their country silently: by default they are an error; ``subnational="keep"`` keeps
+each part with its own code, ``subnational="parent"`` merges it into its country on purpose.
+
 Anything else is an error that names every unmapped value and suggests the closest codes: a silent
 "not found" would drop a country from a sum. country_converter's own "not found" log lines are
 silenced here because this module raises instead.
@@ -34,6 +40,7 @@ import pandas as pd
 from critique import paths
 
 Source = Literal["ISO3", "ISO2", "name"] | None
+Subnational = Literal["error", "keep", "parent"]
 
 _NEVER_MATCHES = r"(?!)"  # regex for countries without an ISO2 code: matches nothing
 _INT_COLUMNS = ("ISOnumeric", "UNcode", "FAOcode", "GBDcode", "EURO", "UN", "UNmember", "obsolete",
@@ -55,6 +62,47 @@ def _exceptions() -> dict[str, str | None]:
                 raise ValueError(f"{exceptions_file()}: row '{row['name']}' has no reason")
             out[_norm(row["name"])] = row["iso3"].strip() or None
     return out
+
+
+def subnational_file() -> Path:
+    """The committed table of sub-national units (``code, name, parent_iso3, reason``)."""
+    return paths.package_dir() / "data" / "subnational_units.csv"
+
+
+@lru_cache(maxsize=1)
+def _subnational() -> dict[str, tuple[str, str, str]]:
+    """Normalised code or name -> (unit code, display name, parent ISO3)."""
+    out: dict[str, tuple[str, str, str]] = {}
+    with open(subnational_file(), encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if not row.get("reason", "").strip():
+                raise ValueError(f"{subnational_file()}: row '{row['code']}' has no reason")
+            code, name, parent = row["code"].strip(), row["name"].strip(), row["parent_iso3"].strip()
+            display = out.get(_norm(code), (code, name, parent))[1]
+            out[_norm(code)] = (code, display, parent)
+            out[_norm(name)] = (code, display, parent)
+    return out
+
+
+def subnational_units() -> pd.DataFrame:
+    """Every sub-national unit the suite knows: columns ``code``, ``name``, ``parent_iso3``.
+
+    One row per unit (the first name listed in ``subnational_units.csv``).
+    """
+    rows = {code: (code, name, parent) for code, name, parent in _subnational().values()}
+    return pd.DataFrame(sorted(rows.values()), columns=["code", "name", "parent_iso3"])
+
+
+def subnational_of(value: object) -> tuple[str, str] | None:
+    """``(unit code, parent ISO3)`` when ``value`` is a sub-national code or name, else None.
+
+    >>> subnational_of("United Kingdom (Scotland)")
+    ('GBR_S', 'GBR')
+    """
+    if _is_missing(value):
+        return None
+    hit = _subnational().get(_norm(str(value).strip()))
+    return (hit[0], hit[2]) if hit else None
 
 
 @lru_cache(maxsize=1)
@@ -173,14 +221,16 @@ def _one(value: str, src: Source) -> str | None | object:
 
 
 @overload
-def to_iso3(names_or_codes: pd.Series, *, src: Source = None) -> pd.Series: ...
+def to_iso3(names_or_codes: pd.Series, *, src: Source = None,
+            subnational: Subnational = "error") -> pd.Series: ...
 @overload
-def to_iso3(names_or_codes: str, *, src: Source = None) -> str | None: ...
+def to_iso3(names_or_codes: str, *, src: Source = None, subnational: Subnational = "error") -> str | None: ...
 @overload
-def to_iso3(names_or_codes: Iterable[object], *, src: Source = None) -> list[str | None]: ...
+def to_iso3(names_or_codes: Iterable[object], *, src: Source = None,
+            subnational: Subnational = "error") -> list[str | None]: ...
 
 
-def to_iso3(names_or_codes, *, src: Source = None):
+def to_iso3(names_or_codes, *, src: Source = None, subnational: Subnational = "error"):
     """ISO 3166-1 alpha-3 codes for country names, ISO2 or ISO3 codes.
 
     ``src`` restricts the kind of input ("ISO3", "ISO2", "name"); None guesses from the length
@@ -188,31 +238,53 @@ def to_iso3(names_or_codes, *, src: Source = None):
     exceptions table maps to no code (a regional aggregate) becomes missing. A Series comes back
     as a Series with the same index, a string as a string, anything else as a list.
 
-    Raises ``critique.datasets.DataError`` naming every value that could not be mapped, with the
-    closest known codes.
+    A part of a country (``subnational_units.csv``: ``GBR_S``, "United Kingdom (Scotland)",
+    ``IRQ_C`` ...) is never mapped silently: ``subnational="error"`` (default) raises, ``"keep"``
+    returns the part's own code (``GBR_S``), ``"parent"`` returns its country (``GBR``) because the
+    caller asked for the merge.
+
+    Raises ``critique.errors.DataError`` naming every value that could not be mapped, with the
+    closest known codes, or every sub-national value when ``subnational="error"``.
     """
+    if subnational not in ("error", "keep", "parent"):
+        raise ValueError(f"to_iso3: subnational='{subnational}' is not one of 'error', 'keep', 'parent'")
     if isinstance(names_or_codes, str):
-        return to_iso3([names_or_codes], src=src)[0]
+        return to_iso3([names_or_codes], src=src, subnational=subnational)[0]
     if isinstance(names_or_codes, pd.Series):
         values = names_or_codes
         uniques = values.dropna().unique()
-        mapping = dict(zip(uniques, to_iso3(list(uniques), src=src)))
+        mapping = dict(zip(uniques, to_iso3(list(uniques), src=src, subnational=subnational)))
         return values.map(mapping).astype("str")
     if src not in (None, "ISO3", "ISO2", "name"):
         raise ValueError(f"to_iso3: src='{src}' is not one of None, 'ISO3', 'ISO2', 'name'")
     out: list[str | None] = []
     unmapped: list[str] = []
+    parts: list[str] = []
     for value in names_or_codes:
         if _is_missing(value):
             out.append(None)
             continue
         text = str(value).strip()
+        part = subnational_of(text)
+        if part is not None:
+            if subnational == "error":
+                parts.append(f"'{text}' ({part[0]}, part of {part[1]})")
+            out.append(part[0] if subnational == "keep" else part[1])
+            continue
         code = _one(text, src)
         if code is _UNMAPPED:
             unmapped.append(text)
             out.append(None)
         else:
             out.append(code)  # type: ignore[arg-type]
+    if parts:
+        from critique.errors import DataError
+
+        raise DataError(
+            f"sub-national unit(s), not countries: {'; '.join(sorted(set(parts)))}. Pass "
+            "subnational='keep' to keep each part with its own code, or subnational='parent' to merge "
+            f"it into its country on purpose (see {subnational_file().name})"
+        )
     if unmapped:
         from critique.errors import DataError
 

@@ -25,8 +25,9 @@ import numpy as np
 import pandas as pd
 
 from critique import countries
-from critique.datasets import DataError, register
+from critique.datasets import glotip_rules, register
 from critique.datasets.schemas import validate
+from critique.errors import DataError
 
 log = logging.getLogger(__name__)
 
@@ -148,9 +149,10 @@ def _bools(values: pd.Series, *, file: str, column: str, row_offset: int) -> pd.
     return pd.Series(pd.array([None if np.isnan(f) else bool(f) for f in floats], dtype="boolean"))
 
 
-def _iso3(values: pd.Series, *, file: str, column: str, src: countries.Source) -> pd.Series:
+def _iso3(values: pd.Series, *, file: str, column: str, src: countries.Source,
+          subnational: countries.Subnational = "error") -> pd.Series:
     try:
-        return countries.to_iso3(values, src=src).reset_index(drop=True)
+        return countries.to_iso3(values, src=src, subnational=subnational).reset_index(drop=True)
     except DataError as exc:
         raise DataError(f"{file}: column '{column}': {exc}") from None
 
@@ -159,8 +161,9 @@ def _iso3(values: pd.Series, *, file: str, column: str, src: countries.Source) -
 
 GLOTIP_COLUMNS = ("Iso3_code", "Country", "Region", "Subregion", "Indicator", "Dimension", "Category",
                   "Sex", "Age", "Year", "Unit of measurement", "txtVALUE", "Source")
-# UNODC publishes counts of 1 to 4 as "<5" (a zero is published as 0).
-SUPPRESSED_TEXT, SUPPRESSED_LOW, SUPPRESSED_HIGH = "<5", 1.0, 4.0
+# UNODC publishes every count below 5, zero included, as "<5": no cell of either release holds a
+# number below 5 (evidence in critique.datasets.glotip_rules).
+SUPPRESSED_TEXT, SUPPRESSED_LOW, SUPPRESSED_HIGH = "<5", 0.0, 4.0
 
 
 def _xlsx_rows(path: Path) -> list[tuple]:
@@ -197,7 +200,7 @@ def _find_header(rows: list[tuple], required: tuple[str, ...], *, file: str, wit
                     f"(closest: row {'' if best is None else best + 1}, lacking {', '.join(missing)})")
 
 
-@register("glotip", version="2")
+@register("glotip", version="3")
 def parse_glotip(path: Path, *, year_range: tuple[int, int] | None = None) -> pd.DataFrame:
     """UNODC GLOTIP country data (xlsx, any release): one row per data row of the sheet.
 
@@ -205,11 +208,14 @@ def parse_glotip(path: Path, *, year_range: tuple[int, int] | None = None) -> pd
     2023, 2003-2022 for 14 April 2025); a year outside it is an error.
 
     The column row is found by its content below UNODC's note rows. ``txtVALUE`` ``"<5"`` is kept as
-    a row with ``value`` missing, ``suppressed`` True and bounds 1 and 4. Rows with a UNODC code
-    that is not ISO3 (regional aggregates such as ``CAR``, ``SAM``; ``Aruba/Curacao``) keep it in
+    a row with ``value`` missing, ``suppressed`` True and bounds 0 and 4 (UNODC publishes no number
+    below 5, zero included). Rows with a UNODC code that is not ISO3 (regional aggregates such as
+    ``CAR``, ``SAM``; ``Aruba/Curacao``; parts of a country such as ``GBR_S``) keep it in
     ``iso3_unodc`` with ``iso3`` missing; Sark (no code) has ``iso3`` missing. Only fully blank
-    rows are dropped. ``attrs``: ``suppressed_cells``, ``rows_without_iso3``, ``blank_rows_dropped``,
-    ``header_row``. "N/A" in ``category`` is kept as published.
+    rows are dropped. ``exclude_reason`` flags rows not to use (``critique.datasets.glotip_rules``:
+    "placeholder", "duplicate-total", "subnational"); two national totals for one country-year are
+    an error. ``attrs``: ``suppressed_cells``, ``rows_without_iso3``, ``blank_rows_dropped``,
+    ``header_row``, ``excluded_<reason>``. "N/A" in ``category`` is kept as published.
     """
     file = path.name
     rows = _xlsx_rows(path)
@@ -248,7 +254,8 @@ def parse_glotip(path: Path, *, year_range: tuple[int, int] | None = None) -> pd
     code = _text(raw["iso3_code"])
     country = _text(raw["country"])
     is_iso3 = code.isin(countries.valid_iso3())
-    iso3 = _iso3(code.where(code.notna(), country), file=file, column="Iso3_code/Country", src=None)
+    iso3 = _iso3(code.where(code.notna(), country), file=file, column="Iso3_code/Country", src=None,
+                 subnational="keep")
     frame = pd.DataFrame({
         "iso3": iso3,
         "iso3_unodc": code.where(~is_iso3),
@@ -267,7 +274,9 @@ def parse_glotip(path: Path, *, year_range: tuple[int, int] | None = None) -> pd
         "value_high": np.where(suppressed, SUPPRESSED_HIGH, value),
         "source": _text(raw["source"]),
     })
+    frame = glotip_rules.keep_subnational_apart(frame)
     validate(frame, "glotip", file=file, row_offset=row_offset, years=year_range)
+    frame = glotip_rules.flag_rows(frame, file=file)
     frame.attrs.update({
         "suppressed_cells": int(suppressed.sum()),
         "rows_without_iso3": int(frame["iso3"].isna().sum()),

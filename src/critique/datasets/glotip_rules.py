@@ -1,0 +1,305 @@
+"""How to read the UNODC GLOTIP country data the way UNODC means it: row flags, a form-vs-total
+check and the incomplete latest data year.
+
+The loader (``critique.datasets.upstream.parse_glotip``) keeps every row and adds a column
+``exclude_reason`` (missing: use the row; otherwise a short code). Downstream code uses only rows
+whose reason is missing (:func:`usable`). The codes and the evidence for each rule, checked on the
+releases of 30 May 2023 (``data_glotip.xlsx``) and 14 April 2025 (``data_glotip_2025-04-14.xlsx``):
+
+``"<5"`` **means 0 to 4.** Neither release publishes a single count below 5 (no 0, 1, 2, 3 or 4 in
+46,556 and 58,769 rows: the smallest number is 5), and in 90 (2023) / 116 (2025) country-years the
+published forms of exploitation add up exactly to the published total while further form cells read
+``"<5"``: those cells can only be 0. So a ``"<5"`` cell has bounds 0 and 4, and a row of ``"<5"``
+may be a zero.
+
+``placeholder`` **(by-form rows that are not a report by form).** A country-year's by-form rows
+(sex = age = "Total") are placeholders when every one of them is ``"<5"`` and either
+
+- the country-year has no total of the indicator in a year for which the release publishes totals
+  (no total rows exist at all before 2007, so the rule is not applied there), or
+- its published total is larger than the forms could add up to (4 per form cell).
+
+Evidence: in 2017-2020 (2023 release) 90, 88, 96, 99 country-years have only ``"<5"`` form cells,
+against 1-9 a year before 2017; 46-66 of them a year have no total and usually nothing else at all
+(Mexico 2019: three ``"<5"`` rows and no other row, while Mexico published 731 detected victims in
+2018 and 824 in 2020); 13-20 a year have a total the forms cannot reach (Russia 2017-2020: totals
+209-342, every form ``"<5"``). Country-years whose forms are all ``"<5"`` and whose total is ``"<5"``
+or small enough (Tonga 2017-2020: all 81 cells ``"<5"``; Singapore 2019-2021 beside 10-14 persons
+brought into formal contact) are consistent small or zero reports and stay in. Countries reporting
+by form, 2017-2020, under this rule: 113, 108, 102, 107 (2023 release) and 110, 108, 113, 123
+(2025 release). Counting them out
+too gives the lower count :func:`form_reporters` returns as ``strict``: 89, 91, 85, 82 (2023
+release; the independent check of issue 13 found the same) and 90, 91, 94, 92 (2025 release).
+
+``duplicate-total`` **(a form row that repeats the total).** A by-form row whose published value
+equals the published total while the published numbers of the other form rows already add up to
+exactly that total by their parts (none of them is itself equal to the total): it is the total
+written again (Malaysia 2016: forced
+labour 160 + sexual exploitation 516 = 676 = total, and an "Other forms" row of 676). Other
+differences between forms and totals are not corrected: :func:`form_consistency` reports them.
+
+``subnational`` **(a part of a country).** Rows of a unit in ``critique/data/subnational_units.csv``
+(UNODC's ``GBR_E_W``, ``GBR_S``, ``GBR_NI``, ``IRQ_C``, ``IRQ_KRI``, or their names) keep the
+part's code in ``iso3_unodc`` with ``iso3`` missing, and are left out of country sums unless a
+caller asks for them.
+
+**Partial latest year.** Countries report to UNODC with a lag, so the newest data year of a
+release holds only early reporters: the 2023 release has 55 countries with a total for 2021 against
+125 for 2020, and the 2025 release, two years on, has 125 for that same 2021. The rule
+(:func:`partial_years`): the latest data year is *partial* when fewer than ``PARTIAL_SHARE`` (70%)
+of the previous year's countries report a total. Across both releases no earlier year falls below
+86% of the year before (2003-2006 have no totals and are not judged); the 2023 release's 2021 is
+at 44% (55 of 125) and the 2025 release's 2022 at 90% (112 of 125: not partial by this rule,
+though late reporters may still be missing). Charts draw a partial year marked "incomplete: release lag" and
+leave it out of changes and trends by default.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from critique import countries
+from critique.errors import DataError
+
+INDICATOR = "Detected trafficking victims"
+FORM_DIMENSION = "by form of exploitation"
+TOTAL = "Total"
+REASONS = {
+    "placeholder": "by-form rows all '<5' with no total, or a total the forms cannot reach",
+    "duplicate-total": "a form row that repeats the country-year total",
+    "subnational": "a part of a country (kept apart; not in country sums unless asked)",
+}
+SUPPRESSED_HIGH = 4.0
+PARTIAL_SHARE = 0.70
+PARTIAL_LABEL = "incomplete: release lag"
+_KEY = ["unit", "indicator", "year"]
+
+
+# ---------------------------------------------------------------- reading the flags
+
+
+def usable(frame: pd.DataFrame, *, subnational: bool = False) -> pd.DataFrame:
+    """Rows to use: ``exclude_reason`` missing (a frame without the column: every row).
+
+    ``subnational=True`` also keeps rows flagged ``"subnational"`` (a caller that asked for the
+    parts of a country, never for a sum with the whole country).
+    """
+    if "exclude_reason" not in frame.columns:
+        return frame
+    reason = frame["exclude_reason"]
+    keep = reason.isna()
+    if subnational:
+        keep |= reason.eq("subnational")
+    return frame.loc[keep]
+
+
+def _unit(frame: pd.DataFrame) -> pd.Series:
+    unit = frame["iso3"].astype("object")
+    for fallback in ("iso3_unodc", "country"):
+        if fallback in frame.columns:
+            unit = unit.where(unit.notna(), frame[fallback].astype("object"))
+    return unit
+
+
+# ---------------------------------------------------------------- loader steps
+
+
+def keep_subnational_apart(frame: pd.DataFrame) -> pd.DataFrame:
+    """Move sub-national codes (``GBR_S`` ...) from ``iso3`` to ``iso3_unodc`` (``iso3`` missing).
+
+    ``frame["iso3"]`` comes from ``countries.to_iso3(..., subnational="keep")``, so a part keeps its
+    own code; here it leaves the ISO3 column so that no part is ever counted as its country.
+    """
+    codes = set(countries.subnational_units()["code"])
+    part = frame["iso3"].isin(codes).to_numpy()
+    if not part.any():
+        return frame
+    out = frame.copy()
+    out["iso3_unodc"] = out["iso3_unodc"].where(~part, out["iso3"])
+    out["iso3"] = out["iso3"].where(~part)
+    return out
+
+
+def check_unique_totals(frame: pd.DataFrame, *, file: str) -> None:
+    """Raise DataError naming every unit-indicator-year with more than one national total row.
+
+    The national total (dimension = category = sex = age = "Total") is one row per unit, indicator
+    and year in both releases; two would be summed or picked arbitrarily downstream. (Breakdown rows
+    do repeat: UNODC splits "Other forms" and some sex groups into unlabelled rows.)
+    """
+    tot = _totals(frame)
+    dup = tot.loc[tot.duplicated(_KEY, keep=False)]
+    if len(dup):
+        keys = sorted({f"{u} {int(y)} ({i})" for u, i, y in dup[_KEY].itertuples(index=False)})
+        more = f" and {len(keys) - 5} more" if len(keys) > 5 else ""
+        raise DataError(f"{file}: more than one national total row for {', '.join(keys[:5])}{more}; "
+                        "expected one row per country, indicator and year (dimension, category, sex "
+                        "and age all 'Total')")
+
+
+def _totals(frame: pd.DataFrame) -> pd.DataFrame:
+    mask = ((frame["dimension"] == TOTAL) & (frame["category"] == TOTAL)
+            & (frame["sex"] == TOTAL) & (frame["age"] == TOTAL))
+    out = frame.loc[mask].copy()
+    out["unit"] = _unit(out)
+    return out
+
+
+def _forms(frame: pd.DataFrame) -> pd.DataFrame:
+    mask = (frame["dimension"] == FORM_DIMENSION) & (frame["sex"] == TOTAL) & (frame["age"] == TOTAL)
+    out = frame.loc[mask].copy()
+    out["unit"] = _unit(out)
+    return out
+
+
+def flag_rows(frame: pd.DataFrame, *, file: str = "glotip") -> pd.DataFrame:
+    """The frame with ``exclude_reason`` set by the rules of this module's docstring.
+
+    Input: the tidy glotip frame (``iso3``, ``iso3_unodc``, ``country``, ``indicator``,
+    ``dimension``, ``category``, ``sex``, ``age``, ``year``, ``value``, ``suppressed``). Rows are
+    never dropped. ``attrs`` gain ``excluded_<code>`` counts. Raises DataError (naming them) when a
+    unit-indicator-year has two national totals.
+    """
+    check_unique_totals(frame, file=file)
+    out = frame.copy()
+    reason = pd.Series(pd.NA, index=out.index, dtype="string")
+    codes = set(countries.subnational_units()["code"])
+    reason[out["iso3_unodc"].isin(codes).to_numpy() & out["iso3"].isna().to_numpy()] = "subnational"
+
+    forms = _forms(out)
+    forms = forms.loc[reason.reindex(forms.index).isna()]
+    totals = _totals(out).set_index(_KEY)
+    total_value = totals["value"]
+    total_sup = totals["suppressed"].astype(bool)
+    years_with_totals = {(i, y) for _, i, y in totals.index}
+
+    placeholder_rows: list = []
+    duplicate_rows: list = []
+    for key, grp in forms.groupby(_KEY, sort=False):
+        unit, indicator, year = key
+        has_total = key in total_value.index
+        value = float(total_value.get(key, np.nan)) if has_total else np.nan
+        if grp["suppressed"].all():
+            no_total = not has_total and (indicator, year) in years_with_totals
+            beyond = has_total and not bool(total_sup.get(key, False)) and value > SUPPRESSED_HIGH * len(grp)
+            if no_total or beyond:
+                placeholder_rows.extend(grp.index)
+            continue
+        if not has_total or bool(total_sup.get(key, False)) or len(grp) < 2:
+            continue
+        for idx in grp.index[grp["value"].eq(value).to_numpy()]:
+            rest = grp.drop(idx)
+            # the published rest adds up to the total exactly, by its parts (not another copy of it)
+            published = rest["value"].dropna()
+            if len(published) and not published.eq(value).any() and float(published.sum()) == value:
+                duplicate_rows.append(idx)
+    reason[placeholder_rows] = "placeholder"
+    reason[duplicate_rows] = "duplicate-total"
+    out["exclude_reason"] = reason
+    out.attrs.update(frame.attrs)
+    for code in REASONS:
+        out.attrs[f"excluded_{code.replace('-', '_')}"] = int((reason == code).sum())
+    return out
+
+
+# ---------------------------------------------------------------- views for methods and charts
+
+
+def form_consistency(frame: pd.DataFrame, *, indicator: str = INDICATOR) -> pd.DataFrame:
+    """Forms of exploitation against the national total, one row per unit and year.
+
+    Uses usable rows only (so placeholders and repeated totals are already out). Columns: unit,
+    year, total_low, total_high (missing: no total), forms_low, forms_high (sums of the by-form
+    rows at sex = age = "Total", ``"<5"`` as 0 and 4), form_cells, excess (``forms_low -
+    total_high`` when positive: victims the forms count beyond the total, at the least), excess_share
+    (excess / total_high), status: ``"no total"``, ``"forms exceed total"`` (excess > 5% of the
+    total), ``"forms below total"`` (``forms_high`` < 95% of ``total_low``: victims with no form
+    given), ``"consistent"``.
+    """
+    data = usable(frame)
+    data = data.loc[data["indicator"] == indicator]
+    forms = _forms(data)
+    lo = forms["value"].fillna(0.0)
+    hi = forms["value"].where(~forms["suppressed"].astype(bool), SUPPRESSED_HIGH)
+    f = (forms.assign(lo=lo, hi=hi).groupby(["unit", "year"])
+         .agg(forms_low=("lo", "sum"), forms_high=("hi", "sum"), form_cells=("lo", "size")))
+    t = _totals(data)
+    t = t.assign(lo=t["value"].fillna(0.0),
+                 hi=t["value"].where(~t["suppressed"].astype(bool), SUPPRESSED_HIGH))
+    t = t.groupby(["unit", "year"]).agg(total_low=("lo", "sum"), total_high=("hi", "sum"))
+    out = f.join(t, how="left").reset_index()
+    excess = (out["forms_low"] - out["total_high"]).clip(lower=0)
+    out["excess"] = excess
+    out["excess_share"] = excess / out["total_high"].replace(0, np.nan)
+    out["status"] = np.select(
+        [out["total_high"].isna(), out["excess"] > 0.05 * out["total_high"],
+         out["forms_high"] < 0.95 * out["total_low"]],
+        ["no total", "forms exceed total", "forms below total"], default="consistent")
+    return out[["unit", "year", "total_low", "total_high", "forms_low", "forms_high", "form_cells",
+                "excess", "excess_share", "status"]]
+
+
+def _national(frame: pd.DataFrame) -> pd.DataFrame:
+    """Usable rows of national units: a region (no UNODC aggregate rows) and not a sub-national part."""
+    data = usable(frame)
+    if "region" in data.columns:
+        data = data.loc[data["region"].notna()]
+    return data
+
+
+def reporters_by_year(frame: pd.DataFrame, *, indicator: str = INDICATOR,
+                      dimension: str = TOTAL) -> pd.Series:
+    """Countries with at least one usable cell of ``indicator`` in ``dimension`` (sex = age = "Total"),
+    by data year. Years in which no country has such a row are absent (no data, not zero)."""
+    data = _national(frame)
+    data = data.loc[(data["indicator"] == indicator) & (data["dimension"] == dimension)
+                    & (data["sex"] == TOTAL) & (data["age"] == TOTAL)]
+    return _unit(data).groupby(data["year"]).nunique().rename("countries").sort_index()
+
+
+def form_reporters(frame: pd.DataFrame, *, indicator: str = INDICATOR) -> pd.DataFrame:
+    """Countries reporting by form of exploitation, by year: ``countries`` under the loader's rule
+    and ``strict`` (also leaving out country-years whose form cells are all ``"<5"`` whatever their
+    total: the lower count). Years without by-form rows are absent."""
+    data = _national(frame)
+    forms = _forms(data.loc[data["indicator"] == indicator])
+    all_sup = forms.groupby(["unit", "year"])["suppressed"].transform("all").astype(bool)
+    out = pd.DataFrame({
+        "countries": forms.groupby("year")["unit"].nunique(),
+        "strict": forms.loc[~all_sup].groupby("year")["unit"].nunique(),
+    })
+    return out.fillna(0).astype(int).sort_index()
+
+
+def partial_years(frame: pd.DataFrame, *, share: float = PARTIAL_SHARE,
+                  indicator: str = INDICATOR) -> list[int]:
+    """The data years of this release that are partial (release lag): ``[latest]`` or ``[]``.
+
+    The latest data year is partial when fewer than ``share`` of the previous year's countries
+    report a total of ``indicator`` (national units, usable rows). Evidence and threshold: see
+    the module docstring. Input: the tidy glotip frame of ONE release (with or without
+    ``exclude_reason``). Raises ValueError when ``share`` is not in (0, 1].
+    """
+    if not 0 < share <= 1:
+        raise ValueError(f"partial_years: share must be in (0, 1], got {share}")
+    return [int(y) for y, r in partial_year_table(frame, indicator=indicator).iterrows()
+            if r["is_latest"] and r["ratio"] < share]
+
+
+def partial_year_table(frame: pd.DataFrame, *, indicator: str = INDICATOR) -> pd.DataFrame:
+    """Per data year: countries reporting a total, the previous year's count, their ratio and
+    whether the year is the release's latest (the evidence behind :func:`partial_years`)."""
+    n = reporters_by_year(frame, indicator=indicator)
+    out = pd.DataFrame({"countries": n, "previous": n.shift(1)})
+    out["ratio"] = out["countries"] / out["previous"]
+    out["is_latest"] = out.index == out.index.max()
+    out.index.name = "year"
+    return out
+
+
+def complete_years(years: Iterable[int], partial: Iterable[int]) -> list[int]:
+    """``years`` without the partial ones (for changes and trends, which leave partial years out)."""
+    skip = {int(y) for y in partial}
+    return [int(y) for y in years if int(y) not in skip]

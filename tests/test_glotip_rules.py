@@ -1,0 +1,309 @@
+"""GLOTIP row flags, form-vs-total check and the partial latest year, on both UNODC releases.
+
+Expected counts are recounted here from the raw sheet (pandas.read_excel, every cell as text),
+independently of the loader: the raw recount and the loader's flags must agree.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+_DEFAULT_MIRROR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "mirror"
+if not os.environ.get("CRITIQUE_DATA_MIRROR"):
+    os.environ["CRITIQUE_DATA_MIRROR"] = str(_DEFAULT_MIRROR)
+
+from critique.datasets import glotip_rules as rules, parse_upstream, upstream  # noqa: E402
+from critique.errors import DataError  # noqa: E402
+
+MIRROR = Path(os.environ["CRITIQUE_DATA_MIRROR"])
+R2023, R2025 = "data_glotip.xlsx", "data_glotip_2025-04-14.xlsx"
+VICTIMS = "Detected trafficking victims"
+
+
+def _calamine_rows(path: Path) -> list[tuple]:
+    from python_calamine import CalamineWorkbook
+
+    sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+    return [tuple(None if c == "" else c for c in row) for row in sheet.to_python()]
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    """Each release parsed once by the loader (the 2025 file's sheet dimension is A1:A1: it is read
+    with python-calamine, as the release-aware loader does; its data years run to 2022)."""
+    cache: dict[str, pd.DataFrame] = {}
+
+    def get(name: str) -> pd.DataFrame:
+        if name not in cache:
+            try:
+                cache[name] = parse_upstream("glotip", MIRROR / name)
+            except DataError:
+                if name != R2025:
+                    raise
+                # before the release-aware loader (branch editions): read the rows with calamine and
+                # skip the schema's 2003-2021 year range here
+                pytest.importorskip("python_calamine")
+                mp = pytest.MonkeyPatch()
+                try:
+                    mp.setattr(upstream, "_xlsx_rows", _calamine_rows)
+                    mp.setattr(upstream, "validate", lambda frame, *a, **k: frame)
+                    cache[name] = parse_upstream("glotip", MIRROR / name)
+                finally:
+                    mp.undo()
+        return cache[name]
+
+    return get
+
+
+@pytest.fixture(scope="module")
+def raw():
+    """The raw sheet as text below its column row (third row), independent of the loader."""
+    cache: dict[str, pd.DataFrame] = {}
+
+    def get(name: str) -> pd.DataFrame:
+        if name not in cache:
+            engine = "calamine" if name == R2025 else "openpyxl"
+            if engine == "calamine":
+                pytest.importorskip("python_calamine")
+            sheet = pd.read_excel(MIRROR / name, header=None, dtype=str, engine=engine)
+            sheet.columns = sheet.iloc[2]
+            sheet = sheet.iloc[3:].reset_index(drop=True)
+            sheet["Year"] = sheet["Year"].astype(float).astype(int)
+            cache[name] = sheet
+        return cache[name]
+
+    return get
+
+
+def _raw_form_reporters(sheet: pd.DataFrame) -> tuple[dict[int, int], dict[int, int]]:
+    """Countries reporting victims by form per year, recounted from text cells: (rule, strict)."""
+    v = sheet[(sheet["Indicator"] == VICTIMS) & (sheet["Sex"] == "Total") & (sheet["Age"] == "Total")
+              & sheet["Region"].notna()]
+    forms = v[v["Dimension"] == "by form of exploitation"]
+    totals = v[v["Dimension"] == "Total"].set_index(["Iso3_code", "Year"])["txtVALUE"]
+    total_years = set(totals.index.get_level_values(1))
+    rule: dict[int, set] = {}
+    strict: dict[int, set] = {}
+    for (code, year), grp in forms.groupby(["Iso3_code", "Year"]):
+        all_sup = (grp["txtVALUE"] == "<5").all()
+        total = totals.get((code, year))
+        if all_sup:
+            if total is None and year in total_years:
+                continue  # no total: placeholder
+            if total is not None and total != "<5" and float(total.replace(",", "")) > 4 * len(grp):
+                continue  # a total the forms cannot reach: placeholder
+        rule.setdefault(year, set()).add(code)
+        if not all_sup:
+            strict.setdefault(year, set()).add(code)
+    return ({y: len(c) for y, c in sorted(rule.items())}, {y: len(c) for y, c in sorted(strict.items())})
+
+
+# ------------------------------------------------------------------ "<5" is 0 to 4
+
+
+@pytest.mark.parametrize("name", [R2023, R2025])
+def test_no_number_below_five_is_published_so_suppressed_includes_zero(raw, name):
+    sheet = raw(name)
+    numbers = pd.to_numeric(sheet["txtVALUE"].str.replace(",", ""), errors="coerce")
+    assert numbers.min() == 5
+    assert set(sheet.loc[numbers.isna(), "txtVALUE"]) == {"<5"}
+
+
+def test_forms_adding_up_to_the_total_beside_suppressed_cells(raw):
+    # 90 country-years (2023 release) where published forms equal the total exactly and further form
+    # cells read "<5": those cells can only be zero
+    v = raw(R2023)
+    v = v[(v["Indicator"] == VICTIMS) & (v["Sex"] == "Total") & (v["Age"] == "Total") & v["Region"].notna()]
+    num = pd.to_numeric(v["txtVALUE"].str.replace(",", ""), errors="coerce")
+    v = v.assign(num=num, sup=v["txtVALUE"].eq("<5"))
+    forms = v[v["Dimension"] == "by form of exploitation"].groupby(["Iso3_code", "Year"]).agg(
+        known=("num", "sum"), sup=("sup", "sum"))
+    total = v[v["Dimension"] == "Total"].set_index(["Iso3_code", "Year"])["num"].rename("total")
+    both = forms.join(total, how="inner").dropna(subset=["total"])
+    assert int(((both["sup"] > 0) & (both["known"] == both["total"])).sum()) == 90
+
+
+def test_loader_bounds_are_zero_and_four(loaded):
+    g = loaded(R2023)
+    sup = g[g["suppressed"]]
+    assert (sup["value_low"] == 0).all() and (sup["value_high"] == 4).all()
+
+
+# ------------------------------------------------------------------ placeholders
+
+
+def test_mexico_2019_is_not_reported_by_form(loaded):
+    g = loaded(R2023)
+    mex = g[(g["iso3"] == "MEX") & (g["year"] == 2019)]
+    # the whole country-year is three "<5" form rows and nothing else
+    assert len(mex) == 3 and mex["suppressed"].all()
+    assert set(mex["exclude_reason"]) == {"placeholder"}
+    # while its neighbouring years are published reports: 731 (2018) and 824 (2020) in total
+    tot = g[(g["iso3"] == "MEX") & (g["indicator"] == VICTIMS) & (g["dimension"] == "Total")
+            & (g["sex"] == "Total") & (g["age"] == "Total")].set_index("year")["value"]
+    assert (tot[2018], tot[2020]) == (731, 824)
+    assert rules.usable(mex).empty
+
+
+@pytest.mark.parametrize("name, rule, strict", [
+    (R2023, {2017: 113, 2018: 108, 2019: 102, 2020: 107}, {2017: 89, 2018: 91, 2019: 85, 2020: 82}),
+    (R2025, {2017: 110, 2018: 108, 2019: 113, 2020: 123}, {2017: 90, 2018: 91, 2019: 94, 2020: 92}),
+])
+def test_countries_reporting_by_form_agree_with_raw_recount(loaded, raw, name, rule, strict):
+    raw_rule, raw_strict = _raw_form_reporters(raw(name))
+    got = rules.form_reporters(loaded(name))
+    assert got["countries"].to_dict() == raw_rule
+    assert got["strict"].to_dict() == raw_strict
+    # the strict count reproduces the independent check of issue 13 (2023 release: 89, 91, 85, 82)
+    assert {y: raw_rule[y] for y in rule} == rule
+    assert {y: raw_strict[y] for y in strict} == strict
+
+
+def test_placeholder_counts_per_release(loaded):
+    assert loaded(R2023).attrs["excluded_placeholder"] == 973
+    assert loaded(R2025).attrs["excluded_placeholder"] == 829
+
+
+def test_consistent_small_reports_stay(loaded):
+    # Tonga 2017-2020: every cell "<5", total "<5" too: a consistent small or zero report, kept
+    g = loaded(R2023)
+    ton = g[(g["iso3"] == "TON") & g["year"].between(2017, 2020)]
+    assert len(ton) == 4 * 81 and ton["exclude_reason"].isna().all()
+
+
+# ------------------------------------------------------------------ duplicate totals
+
+
+@pytest.mark.parametrize("name, expected", [
+    (R2023, {("MYS", 2016, 676.0)}),
+    (R2025, {("MYS", 2016, 676.0), ("MYS", 2019, 91.0)}),
+])
+def test_malaysia_other_forms_row_repeating_the_total_is_excluded(loaded, name, expected):
+    g = loaded(name)
+    dup = g[g["exclude_reason"] == "duplicate-total"]
+    assert set(zip(dup["iso3"], dup["year"], dup["value"])) == expected
+    assert (dup["category"] == "Other forms of exploitation").all()
+    mys = rules.usable(g)
+    mys = mys[(mys["iso3"] == "MYS") & (mys["year"] == 2016) & (mys["indicator"] == VICTIMS)
+              & (mys["dimension"] == "by form of exploitation") & (mys["sex"] == "Total")]
+    # forced labour 160 + sexual exploitation 516 = 676 = the total
+    assert sorted(mys["value"]) == [160, 516]
+
+
+def test_form_consistency_reports_excess_over_total(loaded):
+    check = rules.form_consistency(loaded(R2023)).set_index(["unit", "year"])
+    mys = check.loc[("MYS", 2016)]
+    assert (mys["forms_low"], mys["total_high"], mys["status"]) == (676, 676, "consistent")
+    # Sweden 2017: forms exceed the total (noted by the country profiles before this check existed)
+    swe = check.loc[("SWE", 2017)]
+    assert swe["status"] == "forms exceed total"
+    assert swe["excess"] == swe["forms_low"] - swe["total_high"] > 0
+
+
+# ------------------------------------------------------------------ partial latest year
+
+
+def test_2021_is_partial_in_the_2023_release(loaded):
+    g = loaded(R2023)
+    table = rules.partial_year_table(g)
+    assert (table.loc[2021, "countries"], table.loc[2021, "previous"]) == (55, 125)
+    assert rules.partial_years(g) == [2021]
+    # no earlier year comes near the threshold (evidence for it)
+    assert table.loc[table.index < 2021, "ratio"].min() > 0.85
+
+
+def test_the_later_release_fills_the_lagged_year(loaded):
+    later = loaded(R2025)
+    table = rules.partial_year_table(later)
+    # the same data year 2021 has 125 countries with a total two years on (55 in the 2023 release)
+    assert table.loc[2021, "countries"] == 125
+    assert (table.loc[2022, "countries"], table.loc[2022, "previous"]) == (112, 125)
+    assert rules.partial_years(later) == []          # 90% of the year before: above the 70% rule
+    assert rules.partial_years(later, share=0.95) == [2022]
+
+
+def test_partial_years_rejects_a_bad_share():
+    frame = pd.DataFrame(columns=["iso3", "indicator", "dimension", "sex", "age", "year"])
+    with pytest.raises(ValueError, match="share must be in"):
+        rules.partial_years(frame, share=1.5)
+
+
+# ------------------------------------------------------------------ hand-made frames
+
+
+def _frame(rows):
+    cols = ["iso3", "iso3_unodc", "country", "region", "indicator", "dimension", "category", "sex", "age",
+            "year", "value", "suppressed"]
+    out = pd.DataFrame([dict(zip(cols, r)) for r in rows], columns=cols)
+    out["value"] = out["value"].astype(float)
+    return out
+
+
+def test_usable_without_the_column_keeps_every_row():
+    frame = _frame([("FRA", None, "France", "Europe", VICTIMS, "Total", "Total", "Total", "Total", 2019, 5, False)])
+    assert len(rules.usable(frame)) == 1
+
+
+def test_duplicate_national_totals_are_an_error_naming_them():
+    row = ("FRA", None, "France", "Europe", VICTIMS, "Total", "Total", "Total", "Total", 2019, 5, False)
+    with pytest.raises(DataError, match=r"g\.xlsx: more than one national total row for FRA 2019"):
+        rules.flag_rows(_frame([row, row]), file="g.xlsx")
+
+
+def test_all_suppressed_forms_before_totals_exist_are_not_judged():
+    # 2005: no country has a total in this frame, so "no total" is no evidence: kept
+    rows = [("MNG", None, "Mongolia", "Asia", VICTIMS, "by form of exploitation", c, "Total", "Total", 2005,
+             np.nan, True) for c in ("Sexual exploitation", "Forced labour")]
+    assert rules.flag_rows(_frame(rows))["exclude_reason"].isna().all()
+
+
+# ------------------------------------------------------------------ sub-national units
+
+
+def _book(path: Path, rows: list[list[object]]) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["UNODC", "unodc_ddds@un.org"])
+    sheet.append(["30/05/2023"])
+    sheet.append(["Iso3_code", "Country", "Region", "Subregion", "Indicator", "Dimension", "Category", "Sex",
+                  "Age", "Year", "Unit of measurement", "txtVALUE", "Source"])
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def _row(code, name, value, year=2019):
+    return [code, name, "Europe", "Northern Europe", VICTIMS, "Total", "Total", "Total", "Total", year,
+            "Counts", value, "GLOTIP"]
+
+
+def test_uk_parts_are_kept_apart_and_give_no_gbr_duplicates(tmp_path):
+    path = _book(tmp_path / "g.xlsx", [
+        _row("GBR_E_W", "United Kingdom (England and Wales)", "1,000"),
+        _row("GBR_S", "United Kingdom (Scotland)", "100"),
+        _row("GBR_NI", "United Kingdom (Northern Ireland)", "20"),
+        _row(None, "United Kingdom (Scotland)", "90", year=2018),   # a name without a code
+        _row("GBR", "United Kingdom of Great Britain and Northern Ireland", "1,200"),
+    ])
+    g = parse_upstream("glotip", path)
+    assert g["iso3"].isna().tolist() == [True, True, True, True, False]
+    assert g["iso3_unodc"].tolist()[:4] == ["GBR_E_W", "GBR_S", "GBR_NI", "GBR_S"]
+    assert g["exclude_reason"].tolist()[:4] == ["subnational"] * 4 and pd.isna(g["exclude_reason"].iloc[4])
+    # one GBR national total, never three or four
+    assert (g["iso3"] == "GBR").sum() == 1
+    # country sums leave the parts out unless asked
+    assert rules.usable(g)["value"].sum() == 1200
+    assert rules.usable(g, subnational=True)["value"].sum() == 1200 + 1000 + 100 + 20 + 90
+
+
+def test_two_national_totals_for_one_country_year_name_it(tmp_path):
+    path = _book(tmp_path / "g.xlsx", [_row("FRA", "France", "10"), _row("FRA", "France", "12")])
+    with pytest.raises(DataError, match=r"g\.xlsx: more than one national total row for FRA 2019"):
+        parse_upstream("glotip", path)
