@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from critique import coverage
+from critique.datasets import glotip_rules
 from critique.claims.verdict import (CANNOT_TEST, CONSISTENT, NOT_SUPPORTED, ClaimCheck, Figure,
                                      check_tolerance, figure, pct_range, within)
 from critique.errors import DataError, ParameterError
@@ -156,12 +157,16 @@ def check_fixed_panel_change(glotip: pd.DataFrame, evidence: pd.DataFrame, *, te
     panel = s.change(before, after)
     everyone = _change_all(s, before, after)
     ok = within(*panel, claimed.value, tol)
+    where = "within" if ok else ("more than" if min(panel) > claimed.value else "less than")
     units = s.all_reporters["units"]
+    partial = after in glotip_rules.partial_years(usable_rows(glotip))
     reason = (f"On the {len(s.panel)} countries reporting every year {start}-{end} ({release}) detected "
-              f"victims changed {pct_range(*panel)} from {before} to {after}, "
-              f"{'within' if ok else 'outside'} {tol:g} points of the claimed {claimed.value:+g}% "
-              f"(all reporters, {int(units[before])} then {int(units[after])} countries: {pct_range(*everyone)}).")
+              f"victims changed {pct_range(*panel)} from {before} to {after}, {where} {tol:g} points "
+              f"{'of' if ok else 'away from'} the claimed {claimed.value:+g}% (all reporters, {int(units[before])} then "
+              f"{int(units[after])} countries{f' ({after} {glotip_rules.PARTIAL_LABEL})' if partial else ''}: "
+              f"{pct_range(*everyone)}).")
     numbers = {"claimed_pct": claimed.value, "panel_change_pct": list(panel), "all_reporters_change_pct": list(everyone),
+               "after_year_partial": partial,
                "panel_countries": len(s.panel), "reporters_before": int(units[before]),
                "reporters_after": int(units[after]), "tolerance_pp": tol, "before": before, "after": after}
     data = s.totals.rename(columns={"low": "panel_low", "high": "panel_high"}).join(
@@ -240,8 +245,8 @@ def check_host_countries(glotip: pd.DataFrame, evidence: pd.DataFrame, *, event_
         verdict = CANNOT_TEST
         tail = "and a rise in detections in an event year also follows the extra policing around events."
     reason = (f"Of {len(table)} host countries, {len(testable)} {'has' if len(testable) == 1 else 'have'} UNODC detected-victim "
-              f"totals for the event year and within {window} years on both sides ({release}), and in {n_above} of "
-              f"{'it' if len(testable) == 1 else 'them'} the event year is above every neighbouring year, " + tail)
+              f"totals for the event year and within {window} years on both sides ({release}); the event year is above "
+              f"every neighbouring year in {n_above} of {len(testable)}, " + tail)
     numbers = {"events": len(table), "testable": len(testable), "event_year_highest": n_above, "window": window,
                "event_list": table[["iso3", "event_year"]].to_dict("records")}
     pieces = []
