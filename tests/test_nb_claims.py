@@ -37,3 +37,20 @@ def test_key_numbers_recorded(run):
     assert run["sweden_fall_pct"] == pytest.approx(100 * (1 - 180 / 280))
     assert run["spotlight_minors_ratio"] == pytest.approx(2025 / 175)
     assert run["covid_change_low"] <= run["covid_change_high"]
+
+
+def test_key_findings_fill_from_the_run_and_name_saved_charts(smoke_run):
+    from pathlib import Path
+
+    import yaml
+
+    data = smoke_run(STEM)
+    entries = yaml.safe_load((Path(__file__).resolve().parents[1] / "notebooks" / "key_findings" / f"{STEM}.yml")
+                             .read_text(encoding="utf-8"))
+    assert len(entries) >= 5
+    figures = Path(data["_out_dir"]) / "figures"
+    for entry in entries:
+        text = entry["sentence"].format(**data["findings"])  # every placeholder is a recorded key
+        assert "{" not in text and text.strip()
+        assert (figures / f"{entry['chart']}.png").is_file(), entry["chart"]
+        assert entry["scenario"] is False

@@ -136,7 +136,8 @@ def check_estimates_definitions(evidence: pd.DataFrame, estimates: pd.DataFrame,
             status[f"global-estimates:{item}"] = str(row["verification"])
         else:
             fig = figure(evidence, item)
-            points.append({"label": item, "total": fig.value, "publisher": "Bales" if item.startswith("bales") else item,
+            points.append({"label": "Bales (book)" if item.startswith("bales") else item, "total": fig.value,
+                           "publisher": "Bales" if item.startswith("bales") else item,
                            "components": (), "forced_marriage": None})
             status[item] = fig.verification
     steps, like = [], 0
