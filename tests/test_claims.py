@@ -312,3 +312,10 @@ def test_finalise_needs_every_result(register):
 def test_evidence_lookup_names_the_missing_id(evidence):
     with pytest.raises(DataError, match="no-such-figure"):
         figure(evidence, "no-such-figure")
+
+
+def test_release_ending_before_the_claim_year_cannot_test(evidence):
+    older = datasets.load("glotip", edition="2023-05-30")  # data to 2021; the +25% claim is about 2022
+    c = detected.check_fixed_panel_change(older, evidence, test_id="unodc-2019-2022-fixed-panel", claim_id="unodc-2022-rise",
+                                          claimed_id="unodc2024-claimed-change", before=2019, after=2022, start=2017, end=2021)
+    assert c.verdict == CANNOT_TEST and "end in 2021, before 2022" in c.reason

@@ -108,6 +108,18 @@ def panel_series(glotip: pd.DataFrame, start: int, end: int) -> PanelSeries:
     return PanelSeries(start, end, panel, on, form_panel, forms, everyone)
 
 
+def _too_early(glotip: pd.DataFrame, test_id: str, claim_id: str, after: int, release: str,
+               evidence: dict[str, str], claimed: float) -> ClaimCheck | None:
+    """A 'cannot test' result when the release's data end before the year a claim is about."""
+    last = int(glotip["year"].max())
+    if after <= last:
+        return None
+    reason = f"The UNODC data ({release}) end in {last}, before {after}, the year the claim is about."
+    return ClaimCheck(test_id, claim_id, CANNOT_TEST, reason,
+                      {"last_year": last, "after": after, "claimed_pct": claimed, "panel_change_pct": None},
+                      evidence=evidence, datasets=("glotip", "claim-evidence"))
+
+
 def _change_all(series: PanelSeries, before: int, after: int) -> tuple[float, float]:
     return series.change(before, after, frame="all_reporters")
 
@@ -153,6 +165,9 @@ def check_fixed_panel_change(glotip: pd.DataFrame, evidence: pd.DataFrame, *, te
     """
     tol = check_tolerance(tolerance_pp)
     claimed = figure(evidence, claimed_id)
+    early = _too_early(glotip, test_id, claim_id, after, release, {claimed_id: claimed.verification}, claimed.value)
+    if early:
+        return early
     s = panel_series(glotip, start, end)
     panel = s.change(before, after)
     everyone = _change_all(s, before, after)
@@ -185,6 +200,10 @@ def check_detections_as_prevalence(glotip: pd.DataFrame, evidence: pd.DataFrame,
     statement about trafficking itself; the fixed-panel change in detections is given for scale.
     """
     claimed = figure(evidence, claimed_id)
+    early = _too_early(glotip, "detections-as-prevalence", "trafficking-rose-25", after, release,
+                       {claimed_id: claimed.verification}, claimed.value)
+    if early:
+        return early
     indicators = sorted(set(usable_rows(glotip)["indicator"].dropna()))
     s = panel_series(glotip, start, end)
     panel = s.change(before, after)
