@@ -136,6 +136,8 @@ def test_fixed_panel_change_2019_2020_recomputed(glotip, evidence):
     assert c.numbers["panel_change_pct"] == pytest.approx([low, high])
     claimed = figure(evidence, "unodc2022-claimed-change").value
     assert claimed == -11
+    lo_, hi_ = min(low, high), max(low, high)
+    assert c.numbers["distance_pp"] == pytest.approx(0 if lo_ <= claimed <= hi_ else min(abs(lo_ - claimed), abs(hi_ - claimed)))
     near = max(low, high) >= claimed - 5 and min(low, high) <= claimed + 5
     assert c.verdict == (CONSISTENT if near else NOT_SUPPORTED)
     # a tolerance of 0 needs the bounds to straddle the claim exactly
@@ -143,6 +145,17 @@ def test_fixed_panel_change_2019_2020_recomputed(glotip, evidence):
                                            claimed_id="unodc2022-claimed-change", before=2019, after=2020, start=2017, end=end,
                                            tolerance_pp=0)
     assert c0.verdict == (CONSISTENT if min(low, high) <= claimed <= max(low, high) else NOT_SUPPORTED)
+
+
+def test_fixed_panel_change_2019_2022_recomputed(glotip, evidence):
+    n, sums = _independent_panel_sums(glotip, 2017, 2022)
+    low = 100 * (sums.at[2022, "value_low"] / sums.at[2019, "value_high"] - 1)
+    high = 100 * (sums.at[2022, "value_high"] / sums.at[2019, "value_low"] - 1)
+    c = detected.check_fixed_panel_change(glotip, evidence, test_id="unodc-2019-2022-fixed-panel", claim_id="unodc-2022-rise",
+                                          claimed_id="unodc2024-claimed-change", before=2019, after=2022, start=2017, end=2022)
+    assert c.numbers["panel_countries"] == n
+    assert c.numbers["panel_change_pct"] == pytest.approx([low, high])
+    assert c.verdict == (CONSISTENT if high >= 20 and low <= 30 else NOT_SUPPORTED)
 
 
 def test_covid_check_cannot_test_and_reports_panel(glotip):
@@ -207,7 +220,7 @@ def test_host_countries_against_the_raw_series(glotip, evidence):
 def test_sweden_street_counts(evidence):
     c = cited.check_sweden_street_counts(evidence, tolerance_pp=5)
     assert c.numbers["fall_pct"] == pytest.approx(100 * (1 - 180 / 280))  # 35.7%, not a half
-    assert c.verdict == NOT_SUPPORTED and "280 (1998) to 180 (2008), a fall of 36%" in c.reason
+    assert c.verdict == NOT_SUPPORTED and "280 (1998) to 180 (2008), a fall of 36%, 14.3 points from the 50%" in c.reason
     assert cited.check_sweden_street_counts(evidence, tolerance_pp=15).verdict == CONSISTENT
     with pytest.raises(ParameterError, match="tolerance_pp"):
         cited.check_sweden_street_counts(evidence, tolerance_pp=90)

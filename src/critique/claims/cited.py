@@ -80,8 +80,9 @@ def check_sweden_street_counts(evidence: pd.DataFrame, *, tolerance_pp: float = 
     fall = 100 * (1 - after / before)
     ok = abs(fall - claimed) <= tol
     reason = (f"The evaluation's own Stockholm street counts go from {before:.0f} (1998) to {after:.0f} (2008), a fall of "
-              f"{pct(fall, signed=False)}, {'within' if ok else 'not within'} {tol:g} points of the {pct(claimed, signed=False)} "
-              "that 'halved' means; a street count misses indoor and online selling.")
+              f"{pct(fall, signed=False)}, {abs(fall - claimed):.1f} points from the {pct(claimed, signed=False)} that 'halved' "
+              f"means ({'within' if ok else 'outside'} the tolerance of {tol:g} points); a street count misses indoor and "
+              "online selling.")
     return ClaimCheck("sweden-street-counts", "sweden-halved", CONSISTENT if ok else NOT_SUPPORTED, reason,
                       {"before": before, "after": after, "fall_pct": fall, "claimed_fall_pct": claimed, "tolerance_pp": tol},
                       evidence=status, datasets=("claim-evidence",), data=_frame(f))

@@ -20,7 +20,7 @@ import pandas as pd
 from critique import coverage
 from critique.datasets import glotip_rules
 from critique.claims.verdict import (CANNOT_TEST, CONSISTENT, NOT_SUPPORTED, ClaimCheck, Figure,
-                                     check_tolerance, figure, pct_range, within)
+                                     check_tolerance, distance, figure, pct_range, within)
 from critique.errors import DataError, ParameterError
 
 VICTIMS = coverage.GLOTIP_VICTIMS
@@ -172,16 +172,17 @@ def check_fixed_panel_change(glotip: pd.DataFrame, evidence: pd.DataFrame, *, te
     panel = s.change(before, after)
     everyone = _change_all(s, before, after)
     ok = within(*panel, claimed.value, tol)
-    where = "within" if ok else ("more than" if min(panel) > claimed.value else "less than")
+    where = "within" if ok else "outside"
     units = s.all_reporters["units"]
     partial = after in glotip_rules.partial_years(usable_rows(glotip))
+    gap = distance(*panel, claimed.value)
     reason = (f"On the {len(s.panel)} countries reporting every year {start}-{end} ({release}) detected "
-              f"victims changed {pct_range(*panel)} from {before} to {after}, {where} {tol:g} points "
-              f"{'of' if ok else 'away from'} the claimed {claimed.value:+g}% (all reporters, {int(units[before])} then "
+              f"victims changed {pct_range(*panel)} from {before} to {after}, {gap:.1f} points from the claimed "
+              f"{claimed.value:+g}% ({where} the tolerance of {tol:g} points; all reporters, {int(units[before])} then "
               f"{int(units[after])} countries{f' ({after} {glotip_rules.PARTIAL_LABEL})' if partial else ''}: "
               f"{pct_range(*everyone)}).")
     numbers = {"claimed_pct": claimed.value, "panel_change_pct": list(panel), "all_reporters_change_pct": list(everyone),
-               "after_year_partial": partial,
+               "after_year_partial": partial, "distance_pp": gap,
                "panel_countries": len(s.panel), "reporters_before": int(units[before]),
                "reporters_after": int(units[after]), "tolerance_pp": tol, "before": before, "after": after}
     data = s.totals.rename(columns={"low": "panel_low", "high": "panel_high"}).join(

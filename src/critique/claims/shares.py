@@ -13,7 +13,7 @@ import pandas as pd
 from critique import coverage
 from critique.claims.detected import FORMS, usable_rows
 from critique.claims.verdict import (CONSISTENT, CONTRADICT, NOT_SUPPORTED, ClaimCheck, check_tolerance,
-                                     figure, figures, pct_range, within)
+                                     distance, figure, figures, pct_range, within)
 from critique.errors import DataError, ParameterError
 
 COMPONENTS = ("forced_labour_private_excl_cse", "forced_commercial_sexual_exploitation",
@@ -63,7 +63,8 @@ def check_share_recount(glotip: pd.DataFrame, editions: pd.DataFrame, *, edition
     ok = within(at["share_low"], at["share_high"], claimed, tol)
     reason = (f"Recounted from the UNODC country data ({release}), sexual exploitation was {pct_range(at['share_low'], at['share_high'], False)} "
               f"of detected victims with a recorded form in {year} ({int(at['units'])} countries), "
-              f"{'within' if ok else 'not within'} {tol:g} points of the {edition} edition's {claimed:g}%; "
+              f"{distance(at['share_low'], at['share_high'], claimed):.1f} points from the {edition} edition's {claimed:g}% "
+              f"({'within' if ok else 'outside'} the tolerance of {tol:g} points); "
               f"in {latest} it was {pct_range(last['share_low'], last['share_high'], False)} ({int(last['units'])} countries).")
     numbers = {"claimed_pct": claimed, "recount_pct": [float(at["share_low"]), float(at["share_high"])],
                "recount_countries": int(at["units"]), "latest_year": latest,

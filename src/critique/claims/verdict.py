@@ -110,6 +110,12 @@ def within(low: float, high: float, target: float, tolerance: float) -> bool:
     return hi >= target - tolerance and lo <= target + tolerance
 
 
+def distance(low: float, high: float, target: float) -> float:
+    """Points between the interval [low, high] and ``target`` (0 when the target lies inside)."""
+    lo, hi = min(low, high), max(low, high)
+    return 0.0 if lo <= target <= hi else min(abs(lo - target), abs(hi - target))
+
+
 def cap_unverified(check: ClaimCheck, claim_verification: str) -> ClaimCheck:
     """Never let an unverified claim row or unverified figure drive "the data contradict it".
 
