@@ -6,7 +6,6 @@ or hand arithmetic on the cited figures), never taken from the code under test.
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -332,3 +331,10 @@ def test_release_ending_before_the_claim_year_cannot_test(evidence):
     c = detected.check_fixed_panel_change(older, evidence, test_id="unodc-2019-2022-fixed-panel", claim_id="unodc-2022-rise",
                                           claimed_id="unodc2024-claimed-change", before=2019, after=2022, start=2017, end=2021)
     assert c.verdict == CANNOT_TEST and "end in 2021, before 2022" in c.reason
+
+
+def test_incident_series_names_the_labels_it_has():
+    from critique.datasets.ncmec import incident_series
+
+    with pytest.raises(DataError, match="child sex trafficking"):
+        incident_series(datasets.load("ncmec-report-contents"), "kind of exploitation", "no such label")

@@ -19,7 +19,7 @@ import pandas as pd
 
 from critique import coverage
 from critique.datasets import glotip_rules
-from critique.claims.verdict import (CANNOT_TEST, CONSISTENT, NOT_SUPPORTED, ClaimCheck, Figure,
+from critique.claims.verdict import (CANNOT_TEST, CONSISTENT, NOT_SUPPORTED, ClaimCheck,
                                      check_tolerance, distance, figure, pct_range, within)
 from critique.errors import DataError, ParameterError
 
