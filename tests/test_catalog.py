@@ -13,8 +13,11 @@ import pytest
 
 from critique import catalog
 
-IDS = ["glotip", "tip-tiers", "gsi-2023", "ctdc-2020", "fbi-ucr-ht",
-       "gsi-2023-summary", "gsi-2023-indicators", "3p-index", "oc-index"]
+# Every catalogued release (a source with releases: one id per release; a flat entry: its bare id).
+IDS = ["glotip@2025-04-14", "glotip@2023-05-30", "tip-tiers", "gsi-2023", "ctdc-2020", "fbi-ucr-ht",
+       "ctdc-synthetic@2022-12-01", "ctdc-synthetic-codebook", "tip-law-enforcement-kh",
+       "gsi-2023-summary", "gsi-2023-indicators", "3p-index", "oc-index",
+       "ncmec-reports", "ncmec-report-contents"]
 
 
 @pytest.fixture
@@ -24,7 +27,7 @@ def isolated_cache(tmp_path, monkeypatch):
     return cache
 
 
-def test_catalog_lists_the_five_datasets_with_every_field():
+def test_catalog_lists_every_release_with_every_field():
     cat = catalog.load_catalog()
     assert sorted(cat) == sorted(IDS)
     for ds in cat.values():
@@ -61,10 +64,9 @@ def test_cli_fetch_then_verify_succeeds(isolated_cache, mirror_dir):
     assert fetched.returncode == 0, fetched.stderr
     verified = _cli("data", "verify")
     assert verified.returncode == 0, verified.stderr
-    n = len(catalog.load_catalog())  # every catalogued dataset (two ids may share one file)
-    assert verified.stdout.count("verified") == n
+    assert verified.stdout.count("verified") == len(IDS)
     listed = _cli("data", "list")
-    assert listed.stdout.count("cached, verified") == n
+    assert listed.stdout.count("cached, verified") == len(IDS)
 
 
 def test_altered_mirror_copy_is_refused_and_good_cache_kept(tmp_path, isolated_cache, mirror_dir, monkeypatch):
@@ -122,8 +124,10 @@ def test_mirror_missing_a_file_names_it(tmp_path, isolated_cache, monkeypatch):
     empty = tmp_path / "empty-mirror"
     empty.mkdir()
     monkeypatch.setenv("CRITIQUE_DATA_MIRROR", str(empty))
-    with pytest.raises(catalog.CatalogError, match="data_glotip.xlsx.*CRITIQUE_DATA_MIRROR"):
+    with pytest.raises(catalog.CatalogError, match="data_glotip_2025-04-14.xlsx.*CRITIQUE_DATA_MIRROR"):
         catalog.fetch("glotip")
+    with pytest.raises(catalog.CatalogError, match="data_glotip.xlsx.*CRITIQUE_DATA_MIRROR"):
+        catalog.fetch("glotip@2023-05-30")
 
 
 def test_unknown_dataset_id_suggests_closest():

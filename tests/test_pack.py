@@ -27,7 +27,8 @@ def test_pack_writes_every_catalogued_file_and_manifest(packed):
         assert catalog.sha256_of(folder / ds.filename) == ds.sha256  # verified copy
         assert int(row["bytes"]) == (folder / ds.filename).stat().st_size
     # the UNODC workbook's pinned size (data/catalog.yml: bytes 2311753)
-    assert int({r["id"]: r for r in rows}["glotip"]["bytes"]) == 2311753
+    assert int({r["id"]: r for r in rows}["glotip@2023-05-30"]["bytes"]) == 2311753
+    assert int({r["id"]: r for r in rows}["glotip@2025-04-14"]["bytes"]) == 2325559
     with open(folder / pack.MANIFEST, encoding="utf-8") as handle:
         assert next(csv.reader(handle)) == list(pack.MANIFEST_COLUMNS)
 

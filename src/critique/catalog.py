@@ -13,7 +13,7 @@ import logging
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
 
@@ -23,6 +23,10 @@ from critique import paths
 
 NETWORK_TIMEOUT_S = 15
 REQUIRED_FIELDS = ("title", "publisher", "citation", "licence", "url", "page", "filename", "sha256", "caveats")
+# Fields that belong to one release (its own file) rather than to the source as a whole.
+RELEASE_FIELDS = ("title", "citation", "url", "filename", "sha256", "bytes", "published", "years", "notes",
+                  "caveats")
+RELEASE_SEP = "@"
 
 
 class CatalogError(Exception):
@@ -42,7 +46,11 @@ class ChecksumError(CatalogError):
 
 @dataclass(frozen=True)
 class Dataset:
-    """One upstream dataset as the catalogue describes it."""
+    """One release of an upstream dataset as the catalogue describes it.
+
+    ``id`` is what names this release: ``source@release`` (``glotip@2025-04-14``) for a source
+    catalogued with ``releases:``, the bare source id for a flat (single-release) entry.
+    """
 
     id: str
     title: str
@@ -57,6 +65,10 @@ class Dataset:
     years: tuple[int, int] | None = None
     bytes: int | None = None
     notes: str = ""
+    source: str = ""
+    release: str | None = None
+    published: str | None = None
+    latest: bool = True
 
     @property
     def cached_path(self) -> Path:
@@ -67,6 +79,37 @@ class Dataset:
     def source_line(self) -> str:
         """A one-line source for a chart caption."""
         return f"{self.publisher}: {self.title}"
+
+    @property
+    def release_id(self) -> str:
+        """``source@release`` when the release is named, else the source id."""
+        return f"{self.source or self.id}{RELEASE_SEP}{self.release}" if self.release else (self.source or self.id)
+
+
+class Catalog(dict):
+    """Every catalogued release by its id; a bare source id also finds its newest release.
+
+    Iterating gives each release once (what ``critique data fetch`` and ``verify`` walk); looking
+    up ``"glotip"`` gives the newest release of ``glotip``, as :func:`get` does.
+    """
+
+    def __missing__(self, key: str) -> Dataset:
+        newest = self.releases(key)
+        if not newest:
+            raise KeyError(key)
+        return newest[0]
+
+    def __contains__(self, key: object) -> bool:
+        return dict.__contains__(self, key) or (isinstance(key, str) and bool(self.releases(key)))
+
+    def releases(self, source: str) -> list[Dataset]:
+        """Every release of ``source``, newest first (by publication date)."""
+        found = [ds for ds in self.values() if (ds.source or ds.id) == source]
+        return sorted(found, key=lambda d: d.published or "", reverse=True)
+
+    def sources(self) -> list[str]:
+        """Source ids in catalogue order."""
+        return list(dict.fromkeys(ds.source or ds.id for ds in self.values()))
 
 
 @dataclass
@@ -89,8 +132,11 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def load_catalog(path: Path | None = None) -> dict[str, Dataset]:
-    """Read and check ``data/catalog.yml``; a missing field is an error naming the dataset and field."""
+def load_catalog(path: Path | None = None) -> Catalog:
+    """Read and check ``data/catalog.yml``: every release, keyed by its id (see :class:`Catalog`).
+
+    A missing field is an error naming the dataset (and release) and the field.
+    """
     path = path or paths.catalog_file()
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -101,41 +147,113 @@ def load_catalog(path: Path | None = None) -> dict[str, Dataset]:
     entries = (raw or {}).get("datasets")
     if not isinstance(entries, dict) or not entries:
         raise CatalogError(f"{path}: expected a 'datasets:' mapping of dataset ids")
-    out: dict[str, Dataset] = {}
+    out = Catalog()
     for ds_id, entry in entries.items():
-        missing = [f for f in REQUIRED_FIELDS if not (entry or {}).get(f)]
-        if missing:
-            raise CatalogError(f"{path}: dataset '{ds_id}' lacks field(s): {', '.join(missing)}")
-        sha = str(entry["sha256"]).lower()
-        if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
-            raise CatalogError(f"{path}: dataset '{ds_id}': sha256 '{entry['sha256']}' is not 64 hex digits")
-        years = tuple(entry["years"]) if entry.get("years") else None
-        out[ds_id] = Dataset(
-            id=ds_id,
-            title=str(entry["title"]).strip(),
-            publisher=str(entry["publisher"]).strip(),
-            citation=" ".join(str(entry["citation"]).split()),
-            licence=str(entry["licence"]).strip(),
-            url=str(entry["url"]).strip(),
-            page=str(entry["page"]).strip(),
-            filename=str(entry["filename"]).strip(),
-            sha256=sha,
-            caveats=tuple(" ".join(str(c).split()) for c in entry["caveats"]),
-            years=years,  # type: ignore[arg-type]
-            bytes=entry.get("bytes"),
-            notes=" ".join(str(entry.get("notes", "")).split()),
-        )
+        for ds in read_entry(str(ds_id), entry, path):
+            out[ds.id] = ds
     return out
 
 
+def read_entry(ds_id: str, entry: object, path: Path) -> list[Dataset]:
+    """The releases of one catalogue entry, checked; the one place an entry's fields are read.
+
+    Two forms: a *flat* entry (every field at the top: one release, named by its ``published``
+    date when given) and a *releases* entry (fields shared by every release at the top, and under
+    ``releases:`` one mapping per release, keyed by its name, usually the publication date, with
+    its own ``filename``, ``sha256``, ``bytes``, ``published``, ``years`` and optionally
+    ``title``, ``citation``, ``url``, ``notes`` and extra ``caveats``).
+    """
+    if not isinstance(entry, dict):
+        raise CatalogError(f"{path}: dataset '{ds_id}' must be a mapping of fields")
+    if RELEASE_SEP in ds_id:
+        raise CatalogError(f"{path}: dataset id '{ds_id}' may not contain '{RELEASE_SEP}' (it separates a release)")
+    releases = entry.get("releases")
+    if releases is None:
+        specs = [(None, entry)]
+    elif not isinstance(releases, dict) or not releases:
+        raise CatalogError(f"{path}: dataset '{ds_id}': 'releases' must map release names to their fields")
+    else:
+        shared = {k: v for k, v in entry.items() if k != "releases"}
+        specs = []
+        for name, rel in releases.items():
+            if not isinstance(rel, dict):
+                raise CatalogError(f"{path}: dataset '{ds_id}' release '{name}' must be a mapping of fields")
+            merged = {**shared, **rel}
+            merged["caveats"] = list(shared.get("caveats") or []) + list(rel.get("caveats") or [])
+            specs.append((str(name), merged))
+    out: list[Dataset] = []
+    for name, fields in specs:
+        where = f"dataset '{ds_id}'" + (f" release '{name}'" if name else "")
+        missing = [f for f in REQUIRED_FIELDS if not fields.get(f)]
+        if missing:
+            raise CatalogError(f"{path}: {where} lacks field(s): {', '.join(missing)}")
+        sha = str(fields["sha256"]).lower()
+        if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
+            raise CatalogError(f"{path}: {where}: sha256 '{fields['sha256']}' is not 64 hex digits")
+        years = tuple(int(y) for y in fields["years"]) if fields.get("years") else None
+        if years is not None and (len(years) != 2 or years[0] > years[1]):
+            raise CatalogError(f"{path}: {where}: years {fields['years']} must be [first, last]")
+        published = str(fields["published"]) if fields.get("published") else None
+        if name is not None and not published:
+            raise CatalogError(f"{path}: {where} lacks field(s): published")
+        release = name if name is not None else published
+        out.append(Dataset(
+            id=f"{ds_id}{RELEASE_SEP}{name}" if name is not None else ds_id,
+            title=str(fields["title"]).strip(),
+            publisher=str(fields["publisher"]).strip(),
+            citation=" ".join(str(fields["citation"]).split()),
+            licence=str(fields["licence"]).strip(),
+            url=str(fields["url"]).strip(),
+            page=str(fields["page"]).strip(),
+            filename=str(fields["filename"]).strip(),
+            sha256=sha,
+            caveats=tuple(" ".join(str(c).split()) for c in fields["caveats"]),
+            years=years,  # type: ignore[arg-type]
+            bytes=fields.get("bytes"),
+            notes=" ".join(str(fields.get("notes", "")).split()),
+            source=ds_id,
+            release=release,
+            published=published,
+        ))
+    newest = max(out, key=lambda d: d.published or "")
+    return [d if d is newest else replace(d, latest=False) for d in out]
+
+
+def split_id(dataset_id: str) -> tuple[str, str | None]:
+    """``"glotip@2023-05-30"`` -> ``("glotip", "2023-05-30")``; ``"glotip"`` -> ``("glotip", None)``."""
+    source, sep, release = dataset_id.partition(RELEASE_SEP)
+    return source, (release if sep else None)
+
+
 def get(dataset_id: str) -> Dataset:
-    """One dataset by id; an unknown id is an error that suggests the closest ids."""
+    """One release by id: ``source@release``, or a bare source id for its newest release.
+
+    An unknown source or release is an error that names the known ones and the closest match.
+    """
     catalog = load_catalog()
-    if dataset_id not in catalog:
-        close = difflib.get_close_matches(dataset_id, list(catalog), n=3)
+    if dict.__contains__(catalog, dataset_id):
+        return dict.__getitem__(catalog, dataset_id)
+    source, release = split_id(dataset_id)
+    known = catalog.releases(source)
+    if not known:
+        sources = catalog.sources()
+        close = difflib.get_close_matches(source, sources, n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise CatalogError(f"unknown dataset id '{dataset_id}'{hint} (known: {', '.join(catalog)})")
-    return catalog[dataset_id]
+        raise CatalogError(f"unknown dataset id '{dataset_id}'{hint} (known: {', '.join(sources)})")
+    if release is None:
+        return known[0]
+    for ds in known:
+        if ds.release == release:
+            return ds
+    names = [d.release_id for d in known if d.release]
+    raise CatalogError(f"dataset '{source}' has no release '{release}' (releases: "
+                       f"{', '.join(names) or 'one, unnamed'}; the bare id '{source}' is the newest)")
+
+
+def releases(source: str) -> list[Dataset]:
+    """Every release of a source, newest first; an unknown source is an error like :func:`get`'s."""
+    get(source)
+    return load_catalog().releases(split_id(source)[0])
 
 
 def status(dataset_id: str) -> Status:
@@ -231,7 +349,11 @@ def caveats_for(ids: Iterable[str]) -> list[str]:
     catalog = load_catalog()
     out: list[str] = []
     for ds_id in ids:
-        for caveat in catalog[ds_id].caveats if ds_id in catalog else ():
+        try:
+            found = get(ds_id).caveats
+        except CatalogError:
+            found = ()
+        for caveat in found:
             if caveat not in out:
                 out.append(caveat)
     return out

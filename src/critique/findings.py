@@ -5,7 +5,7 @@ Inside a notebook, ``record(key, value)`` stores a number (or a short list or di
 ``<output dir>/.findings.partial.json``, rewritten atomically on every call, because the notebook's
 kernel and the runner are separate processes. The runner then writes the final ``findings.json``::
 
-    {"notebook", "parameters", "inputs": [{"id", "sha256"}], "findings": {...}, "versions": {...}}
+    {"notebook", "parameters", "inputs": [{"id", "release", "sha256"}], "findings": {...}, "versions": {...}}
 
 The keys inside ``findings`` are each notebook's documented interface: tests and briefings read them.
 """
@@ -66,11 +66,18 @@ def record(key: str, value: Any, note: str | None = None) -> Any:
     return value
 
 
-def note_input(dataset_id: str, sha256: str) -> None:
-    """Remember that this run read a dataset (called by ``critique.datasets.load``)."""
+def note_input(dataset_id: str, sha256: str, release: str | None = None) -> None:
+    """Remember that this run read a dataset (called by ``critique.datasets.load``).
+
+    ``release`` names the catalogue release read (``"2025-04-14"``); it is stored only when given,
+    and two releases of one source are two inputs.
+    """
     state = _read_partial()
-    if not any(i["id"] == dataset_id for i in state["inputs"]):
-        state["inputs"].append({"id": dataset_id, "sha256": sha256})
+    if not any(i["id"] == dataset_id and i.get("release") == release for i in state["inputs"]):
+        item = {"id": dataset_id, "sha256": sha256}
+        if release:
+            item["release"] = release
+        state["inputs"].append(item)
         write_json_atomic(_partial_path(), state)
 
 

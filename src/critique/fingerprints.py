@@ -31,8 +31,11 @@ def _published_files(folder: str) -> dict[str, Path]:
 def current_sha256(dataset_id: str) -> str:
     """The sha256 a load of ``dataset_id`` would read now; an unknown id raises KeyError."""
     cat = catalog.load_catalog()
-    if dataset_id in cat:
-        return cat[dataset_id].sha256
+    if dataset_id in cat or catalog.split_id(dataset_id)[0] in cat:
+        try:
+            return catalog.get(dataset_id).sha256
+        except catalog.CatalogError as exc:
+            raise KeyError(str(exc)) from None
     files = _published_files(str(paths.published_dir()))
     if dataset_id not in files:
         raise KeyError(f"unknown dataset id '{dataset_id}'")
@@ -42,8 +45,8 @@ def current_sha256(dataset_id: str) -> str:
 def title(dataset_id: str) -> str:
     """A dataset's title (catalogue or sidecar), for report indexes."""
     cat = catalog.load_catalog()
-    if dataset_id in cat:
-        return cat[dataset_id].title
+    if dataset_id in cat or catalog.split_id(dataset_id)[0] in cat:
+        return catalog.get(dataset_id).title
     files = _published_files(str(paths.published_dir()))
     sidecar = files[dataset_id].with_suffix(".yml")
     meta = yaml.safe_load(sidecar.read_text(encoding="utf-8")) if sidecar.exists() else {}

@@ -39,14 +39,16 @@ def _covered(frame: pd.DataFrame, spec: CoverageSpec) -> pd.DataFrame:
 
 
 def source_coverage(ids: list[str] | None = None) -> pd.DataFrame:
-    """One row per upstream dataset: publisher, years, number of units covered, rows, licence."""
-    cat = catalog.load_catalog()
+    """One row per upstream dataset: publisher, years, number of units covered, rows, licence.
+
+    An id may name a release (``glotip@2023-05-30``); the bare id reads the newest release.
+    """
     rows = []
     for ds_id in ids or list(COVERAGE_SPECS):
-        spec = COVERAGE_SPECS[ds_id]
+        spec = COVERAGE_SPECS[catalog.split_id(ds_id)[0]]
         frame = datasets.load(ds_id)
         covered = _covered(frame, spec)
-        ds = cat[ds_id]
+        ds = catalog.get(ds_id)
         if spec.year:
             first, last = int(covered[spec.year].min()), int(covered[spec.year].max())
         else:
@@ -61,7 +63,7 @@ def source_coverage(ids: list[str] | None = None) -> pd.DataFrame:
 
 def units_by_year(ds_id: str) -> pd.Series:
     """How many units (countries, agencies) a dataset covers in each year."""
-    spec = COVERAGE_SPECS[ds_id]
+    spec = COVERAGE_SPECS[catalog.split_id(ds_id)[0]]
     if spec.year is None:
         raise ValueError(f"dataset '{ds_id}' has no year column: it covers one reference year")
     covered = _covered(datasets.load(ds_id), spec)

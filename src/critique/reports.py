@@ -189,20 +189,21 @@ def _dataset_rows(pages: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     cat = catalog.load_catalog()
     for page in pages:
         for item in page["inputs"]:
-            if item["id"] in rows:
+            ref = f"{item['id']}@{item['release']}" if item.get("release") else item["id"]
+            if ref in rows:
                 continue
             if item["id"] in cat:
-                ds = cat[item["id"]]
-                rows[item["id"]] = {"id": ds.id, "title": ds.title, "citation": ds.citation,
-                                    "sha256": item["sha256"]}
+                ds = catalog.get(ref)
+                rows[ref] = {"id": ds.release_id, "title": ds.title, "citation": ds.citation,
+                             "sha256": item["sha256"]}
             else:
                 try:
                     title = fingerprints.title(item["id"])
                 except KeyError:
                     title = item["id"]
-                rows[item["id"]] = {"id": item["id"], "title": title,
-                                    "citation": "typed in from publications; every row cited in data/published",
-                                    "sha256": item["sha256"]}
+                rows[ref] = {"id": item["id"], "title": title,
+                             "citation": "typed in from publications; every row cited in data/published",
+                             "sha256": item["sha256"]}
     return [rows[k] for k in sorted(rows)]
 
 

@@ -13,9 +13,11 @@ Loaders register themselves with :func:`register`; each module imports here at t
 from __future__ import annotations
 
 import difflib
+import inspect
 import os
 import tempfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Callable
 
@@ -49,35 +51,103 @@ def register(dataset_id: str, *, kind: str = "upstream", version: str = "1") -> 
 
 
 def ids() -> list[str]:
-    """Every dataset id that :func:`load` accepts."""
+    """Every source id that :func:`load` accepts (each also as ``id@release``)."""
     return sorted(_REGISTRY)
 
 
+def releases(dataset_id: str) -> list[str]:
+    """Release ids of an upstream source, newest first (``["glotip@2025-04-14", ...]``).
+
+    A published table, or a flat catalogue entry without a publication date, has one unnamed
+    release: its bare id.
+    """
+    loader = _loader(dataset_id)
+    if loader.kind == "published":
+        return [loader.id]
+    return [d.release_id for d in catalog.releases(loader.id)]
+
+
 def _loader(dataset_id: str) -> Loader:
-    if dataset_id not in _REGISTRY:
-        close = difflib.get_close_matches(dataset_id, list(_REGISTRY), n=3)
+    source = catalog.split_id(dataset_id)[0]
+    if source not in _REGISTRY:
+        close = difflib.get_close_matches(source, list(_REGISTRY), n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise DataError(f"unknown dataset id '{dataset_id}'{hint} (known: {', '.join(ids())})")
-    return _REGISTRY[dataset_id]
+    return _REGISTRY[source]
 
 
 def _cache_path(loader: Loader, sha: str) -> Path:
     return paths.cache_dir() / f"{loader.id}-{sha[:16]}-v{loader.version}.parquet"
 
 
+def _parse(loader: Loader, path: Path, release: catalog.Dataset) -> pd.DataFrame:
+    """Run a parser, giving it the release's year range when it takes one (``year_range=``)."""
+    if "year_range" in inspect.signature(loader.func).parameters:
+        return loader.func(path, year_range=release.years)
+    return loader.func(path)
+
+
 def parse_upstream(dataset_id: str, path: Path) -> pd.DataFrame:
-    """Parse an upstream file with its registered loader, bypassing the cache (used by tests)."""
-    return _loader(dataset_id).func(path)
+    """Parse an upstream file with its registered loader, bypassing the cache (used by tests).
+
+    ``dataset_id`` may name a release (``glotip@2023-05-30``); its catalogue entry gives the year
+    range the schema checks. The bare id means the newest release.
+    """
+    return _parse(_loader(dataset_id), path, catalog.get(dataset_id))
 
 
-def load(dataset_id: str, *, use_cache: bool = True) -> pd.DataFrame:
+def release(dataset_id: str) -> catalog.Dataset:
+    """The catalogue release a load of ``dataset_id`` reads (bare id: the newest release)."""
+    _loader(dataset_id)
+    return catalog.get(dataset_id)
+
+
+NEWEST = "newest"
+
+
+def edition_id(dataset_id: str, edition: str = NEWEST) -> str:
+    """The release id that ``dataset_id`` means in a catalogue ``edition``.
+
+    ``edition`` is ``"newest"`` (each source at its newest release) or a date ``YYYY-MM-DD``: each
+    source at its newest release published on or before that date, as the suite would have read
+    it then (Our World in Data's dated editions). A source whose releases carry no publication
+    date, and every published table, has one release and is returned as is; so is an id that
+    already names a release. Raises ``ParameterError`` naming ``edition`` for a malformed date or
+    one before the source's first release.
+    """
+    from critique.errors import ParameterError
+
+    loader = _loader(dataset_id)
+    if edition == NEWEST or loader.kind == "published" or catalog.split_id(dataset_id)[1] is not None:
+        return dataset_id
+    try:
+        cutoff = date.fromisoformat(str(edition))
+    except ValueError:
+        raise ParameterError(f"edition={edition!r}: expected 'newest' or a date YYYY-MM-DD such as "
+                             "2023-05-30") from None
+    dated = [d for d in catalog.releases(loader.id) if d.published]
+    if not dated:
+        return dataset_id
+    for ds in dated:  # newest first
+        if date.fromisoformat(ds.published) <= cutoff:
+            return ds.release_id
+    raise ParameterError(f"edition={edition!r}: '{loader.id}' has no release published on or before it "
+                         f"(releases: {', '.join(d.release_id for d in dated)})")
+
+
+def load(dataset_id: str, *, edition: str = NEWEST, use_cache: bool = True) -> pd.DataFrame:
     """A tidy, typed, validated frame for ``dataset_id``.
 
-    Upstream files are fetched (``critique.catalog.fetch``) and verified first. The parsed frame is
-    cached as parquet keyed by the file's sha256 and the loader's version, so a second load of the
-    UNODC workbook takes a fraction of a second instead of several.
+    ``dataset_id`` is a source id (``"glotip"``: its newest release) or a release id
+    (``"glotip@2023-05-30"``). ``edition`` (a notebook's parameter) picks the release a source id
+    means: ``"newest"``, or a date (see :func:`edition_id`). Upstream files are fetched (``critique.catalog.fetch``) and verified
+    first; the schema's year range is the release's (``years`` in the catalogue). The parsed frame
+    is cached as parquet keyed by the file's sha256 and the loader's version, so a second load of
+    the UNODC workbook takes a fraction of a second instead of several. ``frame.attrs["release"]``
+    names the release read.
     """
     loader = _loader(dataset_id)
+    dataset_id = edition_id(dataset_id, edition)
     if loader.kind == "published":
         from critique.datasets import published
 
@@ -85,7 +155,7 @@ def load(dataset_id: str, *, use_cache: bool = True) -> pd.DataFrame:
         findings.note_input(dataset_id, published.sha256_of_table(dataset_id))
         return frame
     ds = catalog.get(dataset_id)
-    path = catalog.fetch(dataset_id)
+    path = catalog.fetch(ds.id)
     cache = _cache_path(loader, ds.sha256)
     frame = None
     if use_cache and cache.exists():
@@ -94,10 +164,11 @@ def load(dataset_id: str, *, use_cache: bool = True) -> pd.DataFrame:
         except Exception:  # a damaged cache is rebuilt, never trusted
             frame = None
     if frame is None:
-        frame = loader.func(path)
+        frame = _parse(loader, path, ds)
         if use_cache:
             _write_parquet_atomic(frame, cache)
-    findings.note_input(dataset_id, ds.sha256)
+    frame.attrs["release"] = ds.release_id
+    findings.note_input(loader.id, ds.sha256, release=ds.release)
     return frame
 
 
@@ -138,11 +209,14 @@ def source_line(dataset_id: str) -> str:
 
         return published.source_line(dataset_id)
     ds = catalog.get(dataset_id)
-    return f"{ds.citation}"
+    return f"{ds.citation} [{ds.release_id}]" if ds.release else ds.citation
 
 
 # Loader modules register themselves on import.
 from critique.datasets import upstream as _upstream  # noqa: E402,F401
+from critique.datasets import ncmec as _ncmec  # noqa: E402,F401
 from critique.datasets import published as _published  # noqa: E402,F401
 from critique.datasets import gsi_full as _gsi_full  # noqa: E402,F401
 from critique.datasets import assessments as _assessments  # noqa: E402,F401
+from critique.datasets import ctdc_synthetic as _ctdc_synthetic  # noqa: E402,F401
+from critique.datasets import tip_kh as _tip_kh  # noqa: E402,F401

@@ -1,8 +1,8 @@
 """pandera schemas of the upstream loaders' output (the contract other modules code against).
 
 Each schema checks what a reader of the table relies on: counts non-negative, categories from the
-known set, years inside the catalogue's range, ISO3 codes valid. :func:`validate` runs a schema
-lazily and turns pandera's report into one line that names the file, column, value and row, and
+known set, years inside the release's range (``years`` in the catalogue, never fixed in code), ISO3
+codes valid. :func:`validate` runs a schema lazily and turns pandera's report into one line that names the file, column, value and row, and
 how many other failures there were (pandera's full report is long and names no file).
 """
 from __future__ import annotations
@@ -48,8 +48,13 @@ def _one_of(values: tuple[str, ...], nullable: bool = False) -> pa.Column:
     return pa.Column("str", pa.Check.isin(values, error=f"must be one of: {shown}"), nullable=nullable)
 
 
-def _years(lo: int, hi: int, dtype: str = "int64") -> pa.Column:
-    return pa.Column(dtype, pa.Check.in_range(lo, hi, error=f"must be a year in {lo}..{hi}"))
+def _year_check(lo: int, hi: int) -> pa.Check:
+    return pa.Check.in_range(lo, hi, error=f"must be a year in {lo}..{hi}")
+
+
+def _years(dtype: str = "int64") -> pa.Column:
+    """A year column; its range is the release's (``years`` in the catalogue), set by :func:`validate`."""
+    return pa.Column(dtype)
 
 
 def _frame_check(fn: Callable[[pd.DataFrame], pd.Series], error: str) -> pa.Check:
@@ -68,7 +73,7 @@ GLOTIP = pa.DataFrameSchema(
         "category": pa.Column("str", nullable=True),
         "sex": _one_of(GLOTIP_SEX),
         "age": _one_of(GLOTIP_AGE),
-        "year": _years(2003, 2021),
+        "year": _years(),
         "value": _count("float64", nullable=True),
         "suppressed": pa.Column("bool"),
         "value_low": _count("float64"),
@@ -95,7 +100,7 @@ TIP_TIERS = pa.DataFrameSchema(
     {
         "iso3": _iso3(nullable=False),
         "country": pa.Column("str"),
-        "report_year": _years(2001, 2015),
+        "report_year": _years(),
         "tier": pa.Column(pd.CategoricalDtype(list(TIERS), ordered=True), nullable=True),
         "ccode": pa.Column("Int64", nullable=True),
     },
@@ -123,7 +128,7 @@ GSI_2023 = pa.DataFrameSchema(
 
 CTDC_2020 = pa.DataFrameSchema(
     {
-        "year": _years(2002, 2018, dtype="Int64"),
+        "year": _years(dtype="Int64"),
         "gender": _one_of(CTDC_GENDER, nullable=True),
         "age_broad": _one_of(CTDC_AGE_BROAD, nullable=True),
         "citizenship_iso3": _iso3(nullable=True),
@@ -139,7 +144,7 @@ CTDC_2020 = pa.DataFrameSchema(
 
 FBI_UCR_HT = pa.DataFrameSchema(
     {
-        "year": _years(2013, 2020),
+        "year": _years(),
         "ori": pa.Column("str", pa.Check.str_matches(r"^[A-Z0-9]{9}$", error="must be a 9-character ORI")),
         "agency": pa.Column("str"),
         "agency_type": pa.Column("str"),
@@ -167,19 +172,35 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "glotip": GLOTIP, "tip-tiers": TIP_TIERS, "gsi-2023": GSI_2023, "ctdc-2020": CTDC_2020,
     "fbi-ucr-ht": FBI_UCR_HT,
 }
+# The column(s) each schema's year range applies to (the range itself comes from the release).
+YEAR_COLUMNS: dict[str, tuple[str, ...]] = {"glotip": ("year",), "tip-tiers": ("report_year",),
+                                            "ctdc-2020": ("year",), "fbi-ucr-ht": ("year",)}
 
 
-def validate(frame: pd.DataFrame, dataset_id: str, *, file: str, row_offset: int) -> pd.DataFrame:
+def schema_for(dataset_id: str, years: tuple[int, int] | None = None) -> pa.DataFrameSchema:
+    """The schema of ``dataset_id`` with its year column limited to ``years`` (a release's range)."""
+    schema = SCHEMAS[dataset_id]
+    if years is None:
+        return schema
+    lo, hi = int(years[0]), int(years[1])
+    for column in YEAR_COLUMNS.get(dataset_id, ()):
+        schema = schema.update_column(column, checks=[*schema.columns[column].checks, _year_check(lo, hi)])
+    return schema
+
+
+def validate(frame: pd.DataFrame, dataset_id: str, *, file: str, row_offset: int,
+             years: tuple[int, int] | None = None) -> pd.DataFrame:
     """Validate ``frame`` against the schema of ``dataset_id``; return it unchanged if it passes.
 
-    ``row_offset`` turns the frame's 0-based index into the file's 1-based row number (for a CSV
-    with one header line it is 2). Raises ``critique.datasets.DataError`` with one line:
-    ``<file>: column '<c>' value <v> at row <r> <problem> (and N more failures)``.
+    ``years`` is the release's year range from the catalogue (``critique.catalog.Dataset.years``);
+    a year outside it fails. ``row_offset`` turns the frame's 0-based index into the file's 1-based
+    row number (for a CSV with one header line it is 2). Raises ``critique.datasets.DataError``
+    with one line: ``<file>: column '<c>' value <v> at row <r> <problem> (and N more failures)``.
     """
     from critique.errors import DataError
 
     try:
-        return SCHEMAS[dataset_id].validate(frame, lazy=True)
+        return schema_for(dataset_id, years).validate(frame, lazy=True)
     except SchemaErrors as exc:
         raise DataError(describe_failures(exc.failure_cases, frame, file=file, row_offset=row_offset)) from None
 

@@ -1,0 +1,197 @@
+"""Charts of the claims register (notebook 60): one function a chart, a Figure out, nothing saved.
+
+Each function takes the ``data`` frame of a :class:`critique.claims.verdict.ClaimCheck` (or the
+register's summary table) and draws it; ``charts.finalise`` adds title, source, caveats and N.
+"""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from critique.charts import integer_years
+from critique.claims.verdict import VERDICTS
+
+VERDICT_COLOURS = dict(zip(VERDICTS, ("#b22222", "#e08a1e", "#7f7f7f", "#2e7d32")))
+FORM_COLOURS = {"Sexual exploitation": "#b22222", "Forced labour": "#1f4e79", "Other forms of exploitation": "#7f7f7f"}
+
+
+def verdict_overview(summary: pd.DataFrame) -> plt.Figure:
+    """One row per check, a marker in the column of its verdict (summary table of ``claims.summary_table``)."""
+    fig, ax = plt.subplots(figsize=(9, 0.42 * len(summary) + 1.4))
+    for i, rec in enumerate(summary.itertuples()):
+        verdict = rec.verdict.split(" (capped")[0]
+        x = VERDICTS.index(verdict)
+        ax.scatter([x], [i], s=120, color=VERDICT_COLOURS[verdict], zorder=3,
+                   marker="s" if "capped" in rec.verdict else "o")
+    ax.set_yticks(range(len(summary)), [f"{r.claim_id}: {r.test}" for r in summary.itertuples()], fontsize=7)
+    ax.set_xticks(range(len(VERDICTS)), [v.replace(" by the", "\nby the").replace("cannot", "\ncannot")
+                                         for v in VERDICTS], fontsize=8)
+    ax.set_xlim(-0.5, len(VERDICTS) - 0.5)
+    ax.invert_yaxis()
+    ax.grid(axis="x", color="#dddddd")
+    return fig
+
+
+def panel_change(data: pd.DataFrame, *, before: int, after: int, forms: bool = True) -> plt.Figure:
+    """Fixed-panel detected victims by year (bounds), all reporters beside it when given, forms indexed.
+
+    ``data``: index year; ``panel_low``/``panel_high``; optional ``all_low``/``all_high``; optional
+    ``<form>_low``/``<form>_high`` columns.
+    """
+    has_forms = forms and any(c.endswith("_low") and c.split("_")[0] in FORM_COLOURS for c in data.columns)
+    fig, axes = plt.subplots(1, 2 if has_forms else 1, figsize=(10 if has_forms else 6.5, 4), squeeze=False)
+    ax = axes[0][0]
+    years = data.index.astype(int)
+    ax.fill_between(years, data["panel_low"], data["panel_high"], color="#1f4e79", alpha=0.3)
+    ax.plot(years, data["panel_high"], color="#1f4e79", marker="o", label="fixed panel")
+    if "all_high" in data:
+        ax.plot(years, data["all_high"], color="#999999", marker="o", ls="--", label="all reporting countries")
+    for y in (before, after):
+        ax.axvline(y, color="#b22222", lw=0.8, ls=":")
+    ax.set_ylabel("detected victims (sum)")
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize=7, loc="lower left")
+    integer_years(ax)
+    if has_forms:
+        ax2 = axes[0][1]
+        for form, colour in FORM_COLOURS.items():
+            col = f"{form}_high"
+            if col in data and data[col].notna().any() and before in data.index and data.at[before, col] > 0:
+                ax2.plot(years, 100 * data[col] / data.at[before, col], marker="o", color=colour, label=form)
+        ax2.axhline(100, color="#444444", lw=0.6)
+        ax2.set_ylabel(f"index, {before} = 100 (form panel)")
+        ax2.legend(fontsize=7)
+        integer_years(ax2)
+    return fig
+
+
+def ncmec_reports(data: pd.DataFrame, *, event_year: int) -> plt.Figure:
+    """CyberTipline reports per year (log scale) and the 'child sex trafficking' type where published."""
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(10, 4), gridspec_kw={"width_ratios": [2, 1]})
+    ax.plot(data.index, data["reports"], marker="o", color="#1f4e79")
+    ax.set_yscale("log")
+    ax.axvline(event_year - 0.5, color="#b22222", lw=0.8, ls=":")
+    ax.set_ylabel("reports to the CyberTipline (log scale)")
+    integer_years(ax)
+    cst = data["child_sex_trafficking_reports"].dropna()
+    ax2.bar(cst.index, cst.values, color="#e08a1e")
+    if len(cst):
+        first = int(cst.index.min())
+        ax2.set_xlim(first - 3, int(data.index.max()) + 0.6)
+        ax2.set_xticks(list(range(first - 2, int(data.index.max()) + 1, 2)))
+        ax2.text(0.02, 0.95, f"not published\nbefore {first}", transform=ax2.transAxes, va="top", fontsize=7)
+    ax2.set_ylabel("'child sex trafficking' reports")
+    return fig
+
+
+def host_countries(data: pd.DataFrame, events: list[dict]) -> plt.Figure:
+    """Each host's detected-victim totals around its event year (gaps where nothing was published).
+
+    ``events``: dicts with ``iso3`` and ``event_year`` (every event, also those without data).
+    """
+    events = pd.DataFrame(events)
+    fig, axes = plt.subplots(1, max(len(events), 1), figsize=(2.6 * max(len(events), 1) + 1, 3.2), squeeze=False)
+    for ax, ev in zip(axes[0], events.itertuples()):
+        d = data[(data["iso3"] == ev.iso3) & (data["event_year"] == ev.event_year)]
+        ax.bar(d["year"], d["high"], color=np.where(d["year"] == ev.event_year, "#b22222", "#1f4e79"))
+        ax.set_title(f"{ev.iso3}, event {ev.event_year}", fontsize=8)
+        ax.set_xlim(ev.event_year - 3, ev.event_year + 3)
+        ax.set_xticks([ev.event_year - 2, ev.event_year, ev.event_year + 2])
+        if d.empty:
+            ax.text(0.5, 0.5, "no data", ha="center", transform=ax.transAxes, fontsize=8)
+    axes[0][0].set_ylabel("detected victims")
+    return fig
+
+
+def cited_bars(data: pd.DataFrame, labels: dict[str, str], *, log: bool = True) -> plt.Figure:
+    """Cited figures as horizontal bars (log scale by default), unverified ones hatched.
+
+    ``data``: columns evidence_id, value, verification; ``labels`` maps the ids to show to labels.
+    """
+    d = data[data["evidence_id"].isin(labels)].set_index("evidence_id").loc[list(labels)]
+    fig, ax = plt.subplots(figsize=(8, 0.5 * len(d) + 1.5))
+    vals = d["value"].clip(lower=0.5 if log else 0)
+    bars = ax.barh(range(len(d)), vals, color="#1f4e79")
+    for bar, ver, v in zip(bars, d["verification"], d["value"]):
+        if ver == "unverified":
+            bar.set_hatch("//")
+        ax.text(bar.get_width() * (1.1 if log else 1.01), bar.get_y() + bar.get_height() / 2, f"{v:,.0f}",
+                va="center", fontsize=7)
+    ax.set_yticks(range(len(d)), [labels[i] for i in d.index], fontsize=8)
+    if log:
+        ax.set_xscale("log")
+        ax.set_xlim(right=vals.max() * 8)
+    ax.invert_yaxis()
+    return fig
+
+
+def street_counts(before: float, after: float, claimed_fall: float) -> plt.Figure:
+    """Stockholm street counts 1998 and 2008 beside the level 'halved' would mean."""
+    fig, ax = plt.subplots(figsize=(5.5, 3.8))
+    ax.bar(["1998", "2008"], [before, after], color=["#7f7f7f", "#1f4e79"])
+    ax.axhline(before * (1 - claimed_fall / 100), color="#b22222", ls="--", label=f"a fall of {claimed_fall:.0f}%")
+    for x, v in enumerate((before, after)):
+        ax.text(x, v, f"{v:.0f}", ha="center", va="bottom", fontsize=8)
+    ax.set_ylabel("people counted in street prostitution, Stockholm")
+    ax.legend(fontsize=7)
+    return fig
+
+
+def share_comparison(data: pd.DataFrame) -> plt.Figure:
+    """A claimed share beside estimate shares and detected-victim shares (columns measure, percent, kind)."""
+    colours = {"claim": "#b22222", "estimate": "#1f4e79", "detections": "#7f7f7f"}
+    fig, ax = plt.subplots(figsize=(8, 0.55 * len(data) + 1.4))
+    ax.barh(range(len(data)), data["percent"], color=[colours[k] for k in data["kind"]])
+    for i, v in enumerate(data["percent"]):
+        ax.text(v + 1, i, f"{v:.0f}%", va="center", fontsize=7)
+    ax.set_yticks(range(len(data)), data["measure"], fontsize=8)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("percent")
+    ax.invert_yaxis()
+    return fig
+
+
+def share_series(shares: pd.DataFrame, *, claimed: float, year: int) -> plt.Figure:
+    """Sexual-exploitation share of detected victims by year (bounds) with the claimed share at ``year``."""
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    ax.fill_between(shares.index, shares["share_low"], shares["share_high"], color="#b22222", alpha=0.3)
+    ax.plot(shares.index, shares["share_high"], color="#b22222", marker="o", ms=3, label="recount, all reporting countries")
+    ax.scatter([year], [claimed], marker="*", s=160, color="#222222", zorder=4, label=f"claimed ({claimed:.0f}%)")
+    ax2 = ax.twinx()
+    ax2.bar(shares.index, shares["units"], color="#cccccc", alpha=0.5, zorder=0)
+    ax2.set_ylabel("countries reporting forms", fontsize=8)
+    ax.set_zorder(ax2.get_zorder() + 1)
+    ax.patch.set_visible(False)
+    ax.set_ylim(0, 100)
+    ax.set_ylabel("sexual exploitation, % of detected victims")
+    ax.legend(fontsize=7, loc="lower left")
+    integer_years(ax)
+    return fig
+
+
+def estimates_chain(data: pd.DataFrame) -> plt.Figure:
+    """Global stock figures in sequence; estimates with components shown stacked, others as one bar."""
+    fig, ax = plt.subplots(figsize=(7, 4))
+    ax.bar(range(len(data)), data["total"] / 1e6, color=["#7f7f7f" if not c else "#1f4e79" for c in data["components"]])
+    for i, rec in enumerate(data.itertuples()):
+        ax.text(i, rec.total / 1e6, f"{rec.total / 1e6:.1f}", ha="center", va="bottom", fontsize=8)
+        if rec.forced_marriage is not None and not pd.isna(rec.forced_marriage):
+            ax.bar(i, rec.forced_marriage / 1e6, color="#e08a1e", label="of which forced marriage" if i == len(data) - 1 else None)
+    ax.set_xticks(range(len(data)), [f"{r.label}\n({'no breakdown' if not r.components else 'forced labour + marriage'})"
+                                     for r in data.itertuples()], fontsize=7)
+    ax.set_ylabel("people (millions)")
+    ax.legend(fontsize=7)
+    return fig
+
+
+def country_series(data: pd.DataFrame, *, law_year: int, label: str) -> plt.Figure:
+    """One country's detected victims by year, with the law's year marked (no bars where no data)."""
+    fig, ax = plt.subplots(figsize=(8, 3.5))
+    ax.bar(data["year"], data["high"], color="#1f4e79")
+    ax.axvline(law_year, color="#b22222", lw=1.5)
+    ax.text(law_year + 0.3, ax.get_ylim()[1] * 0.9, label, color="#b22222", fontsize=8)
+    ax.set_xlim(law_year - 2, int(data["year"].max()) + 1)
+    ax.set_ylabel("detected victims")
+    integer_years(ax)
+    return fig

@@ -1,0 +1,195 @@
+"""Releases in the catalogue: the bare id is the newest release, old releases stay loadable, every
+catalogued release loads, and the year range comes from the release.
+
+Independent recounts read the raw workbooks with openpyxl (after resetting the stored dimension,
+which the 2025 release sets to A1:A1), not with the suite's calamine reader or its parser.
+"""
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from critique import catalog, countries, datasets
+from critique.datasets import DataError, parse_upstream
+from critique.errors import ParameterError
+
+NEWEST, OLDER = "glotip@2025-04-14", "glotip@2023-05-30"
+# Rows of each catalogued release: glotip from the mirror MANIFEST (2025: "58,769 data rows") and
+# the 2023 loader tests (46,556); CTDC synthetic counted below with the csv module.
+GLOTIP_ROWS = {NEWEST: 58_769, OLDER: 46_556}
+
+
+def _raw_glotip(path: Path) -> list[tuple]:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    sheet = book.worksheets[0]
+    sheet.reset_dimensions()  # the 2025 file stores A1:A1
+    rows = list(sheet.iter_rows(values_only=True))
+    book.close()
+    header = next(i for i, r in enumerate(rows) if r and "txtVALUE" in r)
+    names = rows[header]
+    return [dict(zip(names, r)) for r in rows[header + 1:] if any(c is not None for c in r)]
+
+
+@pytest.fixture(scope="session")
+def raw(mirror_dir):
+    cache: dict[str, list[dict]] = {}
+
+    def get(release_id: str) -> list[dict]:
+        if release_id not in cache:
+            cache[release_id] = _raw_glotip(mirror_dir / catalog.get(release_id).filename)
+        return cache[release_id]
+
+    return get
+
+
+def test_bare_id_is_the_newest_release_with_years_2003_2022(mirror_dir):
+    ds = catalog.get("glotip")
+    assert ds.id == NEWEST and ds.latest and ds.published == "2025-04-14"
+    assert ds.filename == "data_glotip_2025-04-14.xlsx" and ds.years == (2003, 2022)
+    g = datasets.load("glotip")
+    assert g.attrs["release"] == NEWEST
+    assert (int(g["year"].min()), int(g["year"].max())) == (2003, 2022)
+    assert len(g) == GLOTIP_ROWS[NEWEST]
+
+
+def test_older_release_still_loads_by_its_id(mirror_dir):
+    g = datasets.load(OLDER)
+    assert g.attrs["release"] == OLDER
+    assert (int(g["year"].min()), int(g["year"].max())) == (2003, 2021)
+    assert len(g) == GLOTIP_ROWS[OLDER]
+    assert datasets.load("glotip", edition="2024-12-31").attrs["release"] == OLDER
+
+
+def test_newest_release_keeps_every_row_with_bounds_and_thousands(raw, mirror_dir):
+    rows = raw(NEWEST)
+    g = datasets.load("glotip")
+    assert len(g) == len(rows)
+    text = [str(r["txtVALUE"]).strip() for r in rows]
+    suppressed = [t == "<5" for t in text]
+    assert int(g["suppressed"].sum()) == sum(suppressed)
+    assert (g.loc[g["suppressed"], ["value_low", "value_high"]].drop_duplicates().values.tolist() == [[0.0, 4.0]])  # "<5" read as 0-4 (glotip_rules, branch sources)
+    assert g.loc[g["suppressed"], "value"].isna().all()
+    # "2,315" (a thousands separator) is the number 2315, at the same row as in the raw file
+    at = [i for i, t in enumerate(text) if t == "2,315"]
+    assert at, "the 2025 release writes at least one count as '2,315'"
+    assert g["value"].iloc[at].tolist() == [2315.0] * len(at)
+    # every other cell: the raw number, separators removed
+    known = [i for i, s in enumerate(suppressed) if not s]
+    assert g["value"].iloc[known].tolist() == [float(text[i].replace(",", "")) for i in known]
+
+
+def test_schema_year_range_comes_from_the_release(mirror_dir):
+    path = mirror_dir / "data_glotip_2025-04-14.xlsx"
+    with pytest.raises(DataError, match=r"data_glotip_2025-04-14\.xlsx: column 'year' value 2022 .*2003\.\.2021"):
+        parse_upstream(OLDER, path)  # the 2023 release's range refuses the 2025 file's 2022 rows
+
+
+@pytest.mark.parametrize("release_id", list(catalog.load_catalog()))
+def test_every_catalogued_release_loads(release_id, mirror_dir):
+    frame = datasets.load(release_id, use_cache=False)
+    assert len(frame) > 0
+    ds = catalog.get(release_id)
+    if release_id in GLOTIP_ROWS:
+        assert len(frame) == GLOTIP_ROWS[release_id]
+    year_cols = [c for c in ("year", "report_year", "data_year", "year_first", "year_last") if c in frame]
+    for col in year_cols:
+        years = frame[col].dropna()
+        if len(years) and ds.years:
+            assert ds.years[0] <= int(years.min()) and int(years.max()) <= ds.years[1], (release_id, col)
+
+
+def test_ctdc_synthetic_counts_match_the_raw_file_and_codebook(mirror_dir):
+    with open(mirror_dir / "CTDC_VPsynthetic_condensed.csv", encoding="utf-8-sig", newline="") as handle:
+        raw = list(csv.DictReader(handle))
+    s = datasets.load("ctdc-synthetic")
+    assert len(s) == len(raw) == 21_195  # the codebook's TabStat sheet: Total 21195
+    bands = Counter(r["yearRegister"] for r in raw)
+    got = s["year_band"].fillna("").value_counts().to_dict()
+    assert got == dict(bands)
+    # the codebook's own frequency table (sheet TabStat): 2005-2013 2531, 2014-2018 6274, 2019 2398,
+    # 2020 2002, 2021-2022 4335, missing 3655
+    assert got == {"2005-2013": 2531, "2014-2018": 6274, "2019": 2398, "2020": 2002, "2021-2022": 4335, "": 3655}
+    assert s.attrs["synthetic"] is True and "SYNTHETIC" in s.attrs["label"]
+    assert "SYNTHETIC" in datasets.source_line("ctdc-synthetic").upper()
+    book = datasets.load("ctdc-synthetic-codebook")
+    assert book["name"].tolist() == list(raw[0].keys())
+
+
+def test_kelley_heiss_table_matches_the_raw_csv(mirror_dir):
+    with open(mirror_dir / "data_figure3_2.csv", encoding="utf-8", newline="") as handle:
+        raw = list(csv.DictReader(handle))
+    kh = datasets.load("tip-law-enforcement-kh").set_index("data_year")
+    assert kh.index.tolist() == [int(r["Year"]) for r in raw] == list(range(2003, 2016))
+    for r in raw:
+        y = int(r["Year"])
+        for src, dst in (("Prosecutions", "prosecutions"), ("Victims identified", "victims_identified")):
+            want = int(r[src]) if r[src] else None
+            got = kh.loc[y, dst]
+            assert (None if pd.isna(got) else int(got)) == want
+
+
+def test_flat_entry_is_a_single_release_and_releases_inherit_shared_fields(tmp_path):
+    text = """datasets:
+  flat:
+    title: T
+    publisher: P
+    citation: C
+    licence: L
+    url: https://example.org/f.csv
+    page: https://example.org/
+    filename: f.csv
+    sha256: %s
+    caveats: [c]
+  multi:
+    publisher: P
+    licence: L
+    page: https://example.org/
+    caveats: [shared]
+    releases:
+      2024-01-02:
+        title: T 2024
+        citation: C 2024
+        url: https://example.org/m24.csv
+        filename: m24.csv
+        sha256: %s
+        published: 2024-01-02
+        years: [2000, 2022]
+      2025-03-04:
+        title: T 2025
+        citation: C 2025
+        url: https://example.org/m25.csv
+        filename: m25.csv
+        sha256: %s
+        published: 2025-03-04
+        years: [2000, 2023]
+        caveats: [own]
+""" % ("a" * 64, "b" * 64, "c" * 64)
+    path = tmp_path / "catalog.yml"
+    path.write_text(text)
+    cat = catalog.load_catalog(path)
+    assert list(cat) == ["flat", "multi@2024-01-02", "multi@2025-03-04"]
+    assert cat["flat"].release is None and cat["flat"].latest
+    assert cat["multi"].id == "multi@2025-03-04" and "multi" in cat
+    assert cat["multi"].caveats == ("shared", "own") and cat["multi@2024-01-02"].caveats == ("shared",)
+    assert [d.id for d in cat.releases("multi")] == ["multi@2025-03-04", "multi@2024-01-02"]
+    assert not cat["multi@2024-01-02"].latest
+
+
+def test_release_errors_name_the_known_releases():
+    with pytest.raises(catalog.CatalogError, match=r"no release '2024-01-01'.*glotip@2025-04-14, glotip@2023-05-30"):
+        catalog.get("glotip@2024-01-01")
+    with pytest.raises(ParameterError, match=r"edition='2023-13-01'"):
+        datasets.edition_id("glotip", "2023-13-01")
+    with pytest.raises(ParameterError, match=r"no release published on or before"):
+        datasets.edition_id("glotip", "2020-01-01")
+
+
+def test_source_line_names_the_release():
+    assert datasets.source_line("glotip").endswith("[glotip@2025-04-14]")
+    assert "release of 30 May 2023" in datasets.source_line(OLDER)
