@@ -318,7 +318,9 @@ def test_tier_reporting_shares_without_placeholders(loaded):
     from critique import tiers
 
     g = loaded(R2023)
-    tv = tiers.tier_vs_reporting(tiers.load_tiers(), tiers.unodc_reporting(g), lag=1)
+    # Report year 2021's transcription has rows marked unverified (issue 14), so the established view
+    # leaves the year out; this test is about the UNODC side, so it reads the transcription as is.
+    tv = tiers.tier_vs_reporting(tiers.load_tiers(include_unverified=True), tiers.unodc_reporting(g), lag=1)
     by = tiers.reporting_by_tier(tv[tv["report_year"] == 2021]).set_index("tier")
     # report year 2021 (data year 2020), share reporting to UNODC by tier: 25/28, 76/95, 18/45, 6/17;
     # with the placeholders read as reports it was 0.96 / 0.97 / 0.87 / 0.88 (issue 13)
