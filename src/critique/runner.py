@@ -16,9 +16,11 @@ half-written output. This module closes those gaps:
 from __future__ import annotations
 
 import ast
+import contextlib
 import difflib
 import hashlib
 import json
+import math
 import os
 import re
 import shutil
@@ -26,7 +28,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 import yaml
 
@@ -143,7 +145,23 @@ def _read_notebook_bytes(data: bytes, notebook: Path) -> "nbformat.NotebookNode"
     return nb
 
 
+_NON_FINITE_WORDS = {"nan", "+nan", "-nan", ".nan", "inf", "+inf", "-inf", ".inf", "-.inf", "+.inf",
+                     "infinity", "+infinity", "-infinity"}
+
+
+def _refuse_non_finite(spec: ParameterSpec, value: Any, label: str) -> None:
+    """NaN passes every comparison (``nan < 0`` and ``nan > 1`` are both false) and inf breaks
+    arithmetic: neither is ever a meaningful parameter, so both are refused by name."""
+    text = value.strip().lower() if isinstance(value, str) else None
+    numeric = spec.type_name in ("int", "float") or spec.low is not None or spec.high is not None
+    if (isinstance(value, float) and not math.isfinite(value)) or \
+            (numeric and text is not None and text in _NON_FINITE_WORDS):
+        raise ParameterError(f"parameter '{spec.name}': {label}{value!r} is not a finite number; "
+                             f"allowed: {spec.allowed()}")
+
+
 def _check_scalar(spec: ParameterSpec, value: Any, label: str) -> None:
+    _refuse_non_finite(spec, value, label)
     if spec.choices is not None and str(value) not in spec.choices:
         close = difflib.get_close_matches(str(value), spec.choices, n=1)
         hint = f" (did you mean {close[0]}?)" if close else ""
@@ -161,6 +179,8 @@ def _check_scalar(spec: ParameterSpec, value: Any, label: str) -> None:
 def coerce_value(spec: ParameterSpec, value: Any) -> Any:
     """Check (and where lossless, convert) ``value`` for ``spec``; raise ParameterError otherwise."""
     expected = _TYPES.get(spec.type_name)
+    if not isinstance(value, (list, tuple, dict)):
+        _refuse_non_finite(spec, value, "value ")
     if expected is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
     if expected is list and isinstance(value, tuple):
@@ -349,34 +369,165 @@ def run_notebook(
         return _result(stem, out_dir, skipped=True)
 
     import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
 
     ensure_kernel()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
+    staging = make_staging(out_dir)
     source = staging / f".{stem}.source.ipynb"
     import nbformat
 
     nbformat.write(_read_notebook_bytes(source_bytes, notebook), str(source))
     executed = staging / f"{stem}.ipynb"
     try:
-        with paths.environment(**kernel_environment(staging)):
+        with paths.environment(**kernel_environment(staging)), _quiet_client_log():
             pm.execute_notebook(
                 str(source), str(executed), parameters=checked, kernel_name=KERNEL_NAME,
                 cwd=str(paths.root()), execution_timeout=timeout, progress_bar=False,
                 log_output=False, report_mode=False,
             )
-    except PapermillExecutionError as exc:
+    except KeyboardInterrupt:
         source.unlink(missing_ok=True)
-        evalue = str(exc.evalue).strip().splitlines()[-1][:400] if exc.evalue else ""
-        raise keep_failed(staging, out_dir, f"{notebook.name}: cell {exc.cell_index} failed: "
-                                            f"{exc.ename}: {evalue}", executed.name) from None
-    except BaseException:
+        message = failure_message(notebook.name, KeyboardInterrupt(), executed, timeout)
+        if executed.exists():
+            raise Interrupted(str(keep_failed(staging, out_dir, message, executed.name))) from None
         shutil.rmtree(staging, ignore_errors=True)
-        raise
+        raise Interrupted(f"{message} (last good output untouched)") from None
+    except BaseException as exc:  # a cell error, a timeout, a dead kernel, a kernel that never started
+        source.unlink(missing_ok=True)
+        if isinstance(exc, SystemExit):
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        message = failure_message(notebook.name, exc, executed, timeout)
+        raise keep_failed(staging, out_dir, message, executed.name) from None
     source.unlink(missing_ok=True)
     finish_run(staging, executed, notebook, source_bytes, checked, code, out_dir, html=html)
     return _result(stem, out_dir)
+
+
+@contextlib.contextmanager
+def _quiet_client_log() -> Iterator[None]:
+    """nbclient logs a timeout ("Timeout waiting for execute reply") before raising it; the runner
+    reports every failure in one line of its own, so the client's log is silenced while it runs."""
+    import logging
+
+    loggers = [logging.getLogger(name) for name in ("traitlets", "papermill", "NotebookClient")]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, levels):
+            lg.setLevel(level)
+
+
+class Interrupted(KeyboardInterrupt):
+    """A run stopped by Ctrl-C or SIGTERM; the message names the notebook, the cell and what was kept."""
+
+
+def _umask() -> int:
+    """The process umask, read without changing it where the OS allows (Linux)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def make_staging(out_dir: Path) -> Path:
+    """A fresh staging folder beside ``out_dir`` with the permissions a normal ``mkdir`` would give.
+
+    ``tempfile.mkdtemp`` makes a private (0700) folder; renamed into place it would make a report
+    unreadable in a shared or web folder, so its mode is set from the user's umask (0755 under 022).
+    """
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
+    os.chmod(staging, 0o777 & ~_umask())
+    return staging
+
+
+def _failed_cell(executed: Path) -> tuple[int | None, str]:
+    """The index and first source line of the cell a partial papermill notebook stopped in."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(str(executed), as_version=4)
+    except Exception:
+        return None, ""
+    index = None
+    for i, cell in enumerate(nb.cells):
+        status = cell.get("metadata", {}).get("papermill", {}).get("status")
+        if cell.cell_type == "code" and status not in (None, "pending"):
+            index = i
+        if status == "failed":
+            break
+    if index is None:
+        return None, ""
+    first = next((line.strip() for line in nb.cells[index].source.splitlines() if line.strip()), "")
+    return index, (first[:60] + "...") if len(first) > 60 else first
+
+
+def failure_message(notebook_name: str, exc: BaseException, executed: Path, timeout: int) -> str:
+    """One line for any way a run can fail: which notebook, which cell, what happened."""
+    index = getattr(exc, "cell_index", None)
+    first = ""
+    if executed.exists():
+        found, first = _failed_cell(executed)
+        index = found if index is None else index
+    where = f"cell {index}" + (f" ({first})" if first else "") if index is not None else "before any cell ran"
+    what = failure_reason(exc, timeout)
+    return f"{notebook_name}: {where} {what}"
+
+
+def failure_reason(exc: BaseException, timeout: int) -> str:
+    """What went wrong, in words: interrupted, timed out, kernel died, or the cell's error."""
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted"
+    if isinstance(exc, (CellTimeoutError, TimeoutError)):
+        return f"timed out after {timeout} s (raise --timeout, or use smaller parameters)"
+    if isinstance(exc, DeadKernelError):
+        return "stopped: the kernel died (out of memory, or killed)"
+    if getattr(exc, "ename", None):
+        evalue = str(getattr(exc, "evalue", "") or "").strip()
+        return f"failed: {exc.ename}" + (f": {evalue.splitlines()[-1][:400]}" if evalue else "")
+    text = str(exc).strip()
+    return f"failed: {type(exc).__name__}" + (f": {text.splitlines()[-1][:400]}" if text else "")
+
+
+def recover(out_dir: Path) -> list[Path]:
+    """After a run was killed from outside (a stopped worker): tidy what it left beside ``out_dir``.
+
+    A staging folder holding a partial notebook becomes ``<out_dir>.failed`` (others are removed);
+    a last good output moved aside by an interrupted swap is put back. Returns the removed or moved
+    folders.
+    """
+    out_dir = Path(out_dir)
+    touched: list[Path] = []
+    if not out_dir.parent.is_dir():
+        return touched
+    olds = sorted(out_dir.parent.glob(f".{out_dir.name}.old-*"))
+    if olds and not out_dir.exists():
+        os.replace(olds[-1], out_dir)
+        touched.append(olds[-1])
+    for old in out_dir.parent.glob(f".{out_dir.name}.old-*"):
+        shutil.rmtree(old, ignore_errors=True)
+        touched.append(old)
+    stagings = sorted(out_dir.parent.glob(f".{out_dir.name}.*.tmp"), key=lambda p: p.stat().st_mtime)
+    for staging in stagings:
+        partial = [f for f in staging.glob("*.ipynb") if not f.name.startswith(".")]
+        if partial and staging == stagings[-1]:
+            failed = out_dir.parent / f"{out_dir.name}.failed"
+            shutil.rmtree(failed, ignore_errors=True)
+            os.replace(staging, failed)
+        else:
+            shutil.rmtree(staging, ignore_errors=True)
+        touched.append(staging)
+    return touched
 
 
 def kernel_environment(staging: Path) -> dict[str, str]:
