@@ -16,7 +16,6 @@ from typing import Any, Sequence
 
 A4_LANDSCAPE = (11.69, 8.27)
 SENTENCE_WIDTH = 120  # characters a line on an A4 landscape page at 11 pt
-PER_PAGE_LINES = 34
 
 
 def under_image(fig_info: dict[str, Any]) -> str:
@@ -80,25 +79,32 @@ def chart_pack(target: Path, figures: Sequence[dict[str, Any]], *, title: str,
                     y -= 0.03
             pdf.savefig(cover)
             plt.close(cover)
-            lines = _key_finding_lines(key_findings)
-            for start in range(0, len(lines), PER_PAGE_LINES):
-                page = plt.figure(figsize=A4_LANDSCAPE)
-                page.text(0.06, 0.93, "Key findings" + (" (continued)" if start else ""),
-                          fontsize=16, fontweight="bold")
-                y = 0.87
-                for text, style in lines[start:start + PER_PAGE_LINES]:
-                    page.text(0.06, y, text, va="top", family="sans-serif", **style)
-                    y -= 0.024 if style["fontsize"] > 5 else 0.01
+            page = None
+            y = 0.0
+            for text, style in _key_finding_lines(key_findings):
+                if page is None or y < 0.06:  # a new page when the text reaches the bottom margin
+                    if page is not None:
+                        pdf.savefig(page)
+                        plt.close(page)
+                    page = plt.figure(figsize=A4_LANDSCAPE)
+                    page.text(0.06, 0.93, "Key findings" + (" (continued)" if y else ""),
+                              fontsize=16, fontweight="bold")
+                    y = 0.87
+                page.text(0.06, y, text, va="top", family="sans-serif", **style)
+                y -= 0.0024 * style["fontsize"] + 0.004
+            if page is not None:
                 pdf.savefig(page)
                 plt.close(page)
             for fig_info in figures:
                 page = plt.figure(figsize=A4_LANDSCAPE)
-                ax = page.add_axes((0.05, 0.2, 0.9, 0.77))
+                text = "\n".join(textwrap.fill(line, 175) for line in
+                                  under_image(fig_info).splitlines() if line.strip())
+                # the text below takes what it needs; the image gets the rest of the page
+                text_height = min(0.45, 0.0165 * (text.count("\n") + 1) + 0.02)
+                ax = page.add_axes((0.04, text_height + 0.02, 0.92, 0.96 - text_height))
                 ax.imshow(plt.imread(fig_info["abs_png"]))
                 ax.axis("off")
-                text = "\n".join(textwrap.fill(line, 160) for line in
-                                 under_image(fig_info).splitlines() if line.strip())
-                page.text(0.05, 0.17, text, fontsize=8, va="top", family="sans-serif")
+                page.text(0.04, text_height, text, fontsize=7.5, va="top", family="sans-serif")
                 pdf.savefig(page)
                 plt.close(page)
         os.chmod(tmp, 0o644)

@@ -207,7 +207,9 @@ def _display_inline(png: Path, cap: Caption) -> None:
     import html
 
     data = base64.b64encode(png.read_bytes()).decode()
-    caption = "<br>".join(html.escape(line) for line in cap.text().splitlines() if line)
+    # the image already shows title, source, its caveats and N: below it, only what it does not show
+    below = [cap.description] + [f"Further caveat: {c}" for c in cap.caveats[cap.footer_caveats_shown:]]
+    caption = "<br>".join(html.escape(line) for line in below if line)
     display(HTML(
         f'<figure class="critique-figure"><img src="data:image/png;base64,{data}" '
         f'alt="{html.escape(cap.text())}" style="max-width:100%">'

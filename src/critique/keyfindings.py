@@ -125,6 +125,7 @@ def render(stem: str, entries: Sequence[Mapping[str, Any]], found: Mapping[str, 
         except ValueError as exc:
             out.errors.append(f"{stem}: key finding '{sentence[:60]}': {exc}")
             continue
+        keys = list(dict.fromkeys(keys))
         missing = [k for k in keys if k not in found]
         empty = [k for k in keys if k in found and _has_empty(found[k])]
         if missing or empty:
