@@ -10,6 +10,7 @@ writes ``index.html`` (every page and figure with its caption, run date, data an
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import multiprocessing
 import sys
@@ -161,7 +162,7 @@ def build_reports(params_file: Path | None = None, *, n_jobs: int = 1, force: bo
                                     timeout=timeout)
     index, pdf, problems = write_index_and_pack(out_root, [j.name for j in jobs],
                                                 title=f"critique-suite: {name}", failures=failed,
-                                                rebuild_pdf=bool(ran) or force)
+                                                rebuild_pdf=force)
     for stem, messages in problems.items():  # key findings that could not be filled fail the build
         if stem not in failed:
             failed[stem] = "; ".join(messages)
@@ -275,9 +276,16 @@ def write_index_and_pack(out_root: Path, names: Sequence[str], *, title: str,
     index = out_root / "index.html"
     write_text_atomic(index, index_html(title, pages, _dataset_rows(pages), now))
     pdf = out_root / pdf_name
-    if rebuild_pdf or problems or failures or not pdf.exists():
-        notes = [f"FAILED {stem}: {msg}" for stem, msg in failures.items()] + \
-                [msg for msgs in problems.values() for msg in msgs]
-        chart_pack(pdf, [f for p in pages for f in p["figures"]], title=title, generated=now,
-                   key_findings=[kf for p in pages for kf in p["key_findings"]], problems=notes)
+    notes = [f"FAILED {stem}: {msg}" for stem, msg in failures.items()] + \
+            [msg for msgs in problems.values() for msg in msgs]
+    key_findings = [kf for p in pages for kf in p["key_findings"]]
+    figures = [f for p in pages for f in p["figures"]]
+    # what the PDF shows; an unchanged build (same sentences, same chart files) keeps the PDF it has
+    content = hashlib.sha256(json.dumps([title, notes, [repr(k) for k in key_findings],
+                                         [(str(f["abs_png"]), f["abs_png"].stat().st_mtime_ns) for f in figures]],
+                                        default=str).encode()).hexdigest()
+    key_file = out_root / f".{pdf_name}.key"
+    if rebuild_pdf or not pdf.exists() or not key_file.exists() or key_file.read_text() != content:
+        chart_pack(pdf, figures, title=title, generated=now, key_findings=key_findings, problems=notes)
+        write_text_atomic(key_file, content)
     return index, pdf, problems
