@@ -75,3 +75,16 @@ def test_index_opens_with_key_findings_and_marks_a_failed_page():
     assert body.count('class="failed-page"') >= 3
     assert "timed out after 20 s" in body and 'href="50-policy.failed/50-policy.ipynb"' in body
     assert "key finding needs key &#x27;x&#x27;" in body
+
+
+def test_check_html_requires_the_index_to_open_with_key_findings(tmp_path):
+    from critique import htmlcheck
+
+    index = tmp_path / "index.html"
+    index.write_text("<html><body><h2>Notebooks</h2><ul><li>x</li></ul></body></html>")
+    assert htmlcheck.key_findings_problems(index) == [
+        f"{index}: does not open with the key findings (first section: Notebooks)"]
+    index.write_text('<html><body><section id="key-findings"><h2>Key findings</h2><ol></ol></section></body></html>')
+    assert htmlcheck.key_findings_problems(index) == [f"{index}: the key findings section is empty"]
+    index.write_text('<section id="key-findings"><h2>Key findings</h2><ol><li>A.</li></ol></section>')
+    assert htmlcheck.key_findings_problems(index) == []
