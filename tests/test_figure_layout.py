@@ -82,8 +82,9 @@ def test_every_smoke_figure_is_fit_to_print(smoke_run, stem):
     for sidecar in sidecars:
         cap = json.loads(sidecar.read_text())
         assert "layout_problems" in cap, f"{stem}/{cap['name']}: not saved through charts.finalise"
-        if cap["layout_problems"]:
-            problems[cap["name"]] = cap["layout_problems"]
-        if cap.get("files", {}).get("png"):
-            assert (out / f"{cap['name']}.csv").exists(), f"{stem}/{cap['name']}: no data= CSV beside the chart"
+        found = list(cap["layout_problems"])
+        if not (out / f"{cap['name']}.csv").exists():
+            found.append("no data= CSV beside the chart (the numbers behind it)")
+        if found:
+            problems[cap["name"]] = found
     assert problems == {}, f"{stem}: {problems}"

@@ -547,19 +547,19 @@ def run_batch(codes: Sequence[str], root: Path, *, n_jobs: int = 1, force: bool 
     skipped: list[str] = []
     failed: dict[str, str] = {}
     totals = timings if timings is not None else {}
-    if len(chunks) <= 1:
-        results = [_batch_worker(chunks[0] if chunks else [], str(root), force, code_fp, timeout)]
-    else:
-        from critique import parallel
+    try:
+        if len(chunks) <= 1:
+            results = [_batch_worker(chunks[0] if chunks else [], str(root), force, code_fp, timeout)]
+        else:
+            from critique import parallel
 
-        try:
             with parallel.process_pool(len(chunks), context=multiprocessing.get_context("spawn")) as pool:
                 futures = [pool.submit(_batch_worker, c, str(root), force, code_fp, timeout) for c in chunks]
                 results = [f.result() for f in futures]
-        except KeyboardInterrupt:
-            for c in codes:  # workers and kernels are gone; tidy the staging folders they left
-                runner.recover(Path(root) / c)
-            raise runner.Interrupted("country profiles stopped; last good profiles untouched") from None
+    except KeyboardInterrupt:
+        for c in codes:  # workers and kernels are gone; tidy the staging folders they left
+            runner.recover(Path(root) / c)
+        raise runner.Interrupted("country profiles stopped; last good profiles untouched") from None
     for r, s, f, t in results:
         ran += r
         skipped += s
