@@ -185,3 +185,39 @@ def test_interrupting_a_parallel_build_stops_everything_within_seconds(tmp_path,
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()
              and p.name != "briefing.pdf" and ".failed" not in str(p.relative_to(out))}
     assert after == before, "the previous report is intact"
+
+
+def test_interrupting_a_single_run_names_the_cell_and_keeps_the_partial_notebook(tmp_path):
+    nb = make_notebook(tmp_path / "slow.ipynb", params=SLEEPY_PARAMS, body=SLEEPY_BODY)
+    out = tmp_path / "out"
+    assert _cli("run", str(nb), "--out", str(out)).returncode == 0
+    before = (out / "findings.json").read_text()
+    proc = subprocess.Popen([sys.executable, "-m", "critique.cli", "run", str(nb), "--out", str(out),
+                             "-p", "pause", "300"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        seen: dict[int, psutil.Process] = {}
+        while time.monotonic() < deadline:
+            for p in _descendants(proc.pid):
+                seen[p.pid] = p
+            partial = list(tmp_path.glob(".out.*.tmp/.findings.partial.json"))
+            if partial and "started" in json.loads(partial[0].read_text()).get("findings", {}):
+                break
+            time.sleep(0.5)
+        else:
+            pytest.fail("the sleeping cell never started")
+        t0 = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=10)
+        elapsed = time.monotonic() - t0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert elapsed < 10 and proc.returncode == 130, (elapsed, err)
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith(
+        "critique: interrupted: slow.ipynb: cell 3 (import time) interrupted (partial notebook kept in "), err
+    assert (out / "findings.json").read_text() == before
+    assert (tmp_path / "out.failed" / "slow.ipynb").exists() and not list(tmp_path.glob(".out.*"))
+    time.sleep(0.5)
+    assert [p for p in seen.values() if p.is_running() and p.status() != psutil.STATUS_ZOMBIE] == []
