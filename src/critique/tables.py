@@ -83,6 +83,10 @@ def reader_table(df: pd.DataFrame, *, percent: Sequence[str] = (), units: Mappin
     styler = shown.style.format(formats)
     if renamed:
         styler = styler.relabel_index([renamed.get(c, c) for c in shown.columns], axis="columns")
+    text_cols = [c for c in shown.columns if not pd.api.types.is_numeric_dtype(shown[c])
+                 or pd.api.types.is_bool_dtype(shown[c])]
+    if text_cols:  # words read from the left, numbers line up on the right
+        styler = styler.set_properties(subset=text_cols, **{"text-align": "left"})
     if _plain_index(shown.index):
         styler = styler.hide(axis="index")
     elif pd.api.types.is_float_dtype(shown.index):
