@@ -4,25 +4,21 @@ papermill alone only warns on unknown parameters (papermill issue 667), trusts t
 in the notebook (818), resolves paths from wherever it is started (251, 316) and can leave a
 half-written output. This module closes those gaps:
 
-- the notebook's ``parameters`` cell is read with papermill's own inspection, and every requested
-  value is checked against it **before any cell runs**: unknown names (with the closest known name),
-  wrong types, values outside a declared ``range: LO..HI`` or ``choices: a, b``;
+- every requested parameter is checked **before any cell runs** (:mod:`critique.parameters`:
+  unknown names, wrong types, non-finite numbers, values outside a declared range or choices);
 - it always runs with the project's kernel (``critique``, installed into the running environment
   when missing) and the project root as working directory, with a per-cell timeout;
 - it executes into a temporary folder beside the target and renames it into place only on
-  success; a failed run keeps the partially executed notebook in ``<target>.failed/`` and never
-  touches the last good output.
+  success, with the permissions the user's umask gives; every way a run can fail (a cell error,
+  a timeout, a dead kernel, an interrupt) becomes one line naming the notebook and the cell, keeps
+  the partially executed notebook in ``<target>.failed/`` and never touches the last good output.
 """
 from __future__ import annotations
 
-import ast
 import contextlib
-import difflib
 import hashlib
 import json
-import math
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -30,99 +26,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-import yaml
-
 from critique import findings, paths
 from critique.errors import ParameterError, RunError  # noqa: F401  (re-exported)
+from critique.parameters import (  # noqa: F401  (re-exported: the runner's public interface)
+    ParameterSpec, coerce_value, load_param_set, notebook_parameters, parse_cli_value, validate_parameters)
 
 KERNEL_NAME = "critique"
 DEFAULT_CELL_TIMEOUT_S = 600
-_RANGE_RE = re.compile(r"range:\s*(-?[\d.eE+-]+|\*)\s*\.\.\s*(-?[\d.eE+-]+|\*)")
-_CHOICES_RE = re.compile(r"choices:\s*([^;]+)")
-_TYPES = {"int": int, "float": float, "str": str, "bool": bool, "list": list, "dict": dict}
-
-
-@dataclass(frozen=True)
-class ParameterSpec:
-    """One entry of a notebook's ``parameters`` cell."""
-
-    name: str
-    type_name: str
-    default: Any
-    help: str
-    low: float | None = None
-    high: float | None = None
-    choices: tuple[str, ...] | None = None
-
-    def allowed(self) -> str:
-        """What this parameter accepts, in words."""
-        parts = [self.type_name if self.type_name != "list" else "list"]
-        if self.low is not None or self.high is not None:
-            lo = "-inf" if self.low is None else f"{self.low:g}"
-            hi = "inf" if self.high is None else f"{self.high:g}"
-            parts.append(f"{'each element ' if self.type_name == 'list' else ''}in [{lo}, {hi}]")
-        if self.choices:
-            parts.append(f"{'each element ' if self.type_name == 'list' else ''}one of {', '.join(self.choices)}")
-        return ", ".join(parts)
-
-
-def _parse_bound(text: str) -> float | None:
-    return None if text == "*" else float(text)
-
-
-def _literal(text: str) -> Any:
-    try:
-        return ast.literal_eval(text)
-    except (ValueError, SyntaxError):
-        return text
-
-
-def notebook_parameters(notebook: Path) -> dict[str, ParameterSpec]:
-    """The declared parameters of ``notebook`` (papermill's inspection plus our range/choices)."""
-    from papermill.inspection import _infer_parameters  # the same parser papermill uses to inject
-
-    nb = read_notebook(notebook)
-    inferred = _infer_parameters(nb, name=KERNEL_NAME, language="python")
-    _check_every_assignment_is_read(notebook, nb, {p.name for p in inferred})
-    specs = {}
-    for p in inferred:
-        help_text = p.help or ""
-        low = high = None
-        match = _RANGE_RE.search(help_text)
-        if match:
-            low, high = _parse_bound(match.group(1)), _parse_bound(match.group(2))
-        choices = None
-        cmatch = _CHOICES_RE.search(help_text)
-        if cmatch:
-            choices = tuple(c.strip().strip("'\"") for c in cmatch.group(1).split(",") if c.strip())
-            choices = choices or None  # "choices:" in prose with nothing after it declares nothing
-        default = _literal(p.default)
-        type_name = p.inferred_type_name
-        if type_name in ("None", "", None):
-            type_name = type(default).__name__ if default is not None else "any"
-        specs[p.name] = ParameterSpec(p.name, type_name, default, help_text, low, high, choices)
-    return specs
-
-
-def _check_every_assignment_is_read(notebook: Path, nb: "nbformat.NotebookNode", names: set[str]) -> None:
-    """papermill silently skips a parameter line it cannot parse (it then cannot be validated)."""
-    cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
-    if not cells:
-        return
-    try:
-        tree = ast.parse(cells[0].source)
-    except SyntaxError as exc:
-        raise RunError(f"{Path(notebook).name}: parameters cell is not valid Python ({exc})") from None
-    assigned = []
-    for node in tree.body:
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target] \
-            if isinstance(node, ast.AnnAssign) else []
-        assigned += [t.id for t in targets if isinstance(t, ast.Name)]
-    unread = [n for n in assigned if n not in names]
-    if unread:
-        raise RunError(f"{Path(notebook).name}: papermill cannot read parameter(s) {', '.join(unread)} "
-                       "(keep each on one line as `name: type = literal  # help; range: LO..HI`, "
-                       "and avoid '=' in the comment)")
 
 
 def read_notebook(notebook: Path) -> "nbformat.NotebookNode":
@@ -143,106 +53,6 @@ def _read_notebook_bytes(data: bytes, notebook: Path) -> "nbformat.NotebookNode"
     for cell in nb.cells:  # papermill's own loader does the same
         cell.metadata.setdefault("tags", [])
     return nb
-
-
-_NON_FINITE_WORDS = {"nan", "+nan", "-nan", ".nan", "inf", "+inf", "-inf", ".inf", "-.inf", "+.inf",
-                     "infinity", "+infinity", "-infinity"}
-
-
-def _refuse_non_finite(spec: ParameterSpec, value: Any, label: str) -> None:
-    """NaN passes every comparison (``nan < 0`` and ``nan > 1`` are both false) and inf breaks
-    arithmetic: neither is ever a meaningful parameter, so both are refused by name."""
-    text = value.strip().lower() if isinstance(value, str) else None
-    numeric = spec.type_name in ("int", "float") or spec.low is not None or spec.high is not None
-    if (isinstance(value, float) and not math.isfinite(value)) or \
-            (numeric and text is not None and text in _NON_FINITE_WORDS):
-        raise ParameterError(f"parameter '{spec.name}': {label}{value!r} is not a finite number; "
-                             f"allowed: {spec.allowed()}")
-
-
-def _check_scalar(spec: ParameterSpec, value: Any, label: str) -> None:
-    _refuse_non_finite(spec, value, label)
-    if spec.choices is not None and str(value) not in spec.choices:
-        close = difflib.get_close_matches(str(value), spec.choices, n=1)
-        hint = f" (did you mean {close[0]}?)" if close else ""
-        raise ParameterError(f"parameter '{spec.name}': {label}{value!r} is not allowed{hint}; "
-                             f"allowed: {spec.allowed()}")
-    if spec.low is not None or spec.high is not None:
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
-            raise ParameterError(f"parameter '{spec.name}': {label}{value!r} is not a number; "
-                                 f"allowed: {spec.allowed()}")
-        if (spec.low is not None and value < spec.low) or (spec.high is not None and value > spec.high):
-            raise ParameterError(f"parameter '{spec.name}': {label}{value!r} is out of range; "
-                                 f"allowed: {spec.allowed()}")
-
-
-def coerce_value(spec: ParameterSpec, value: Any) -> Any:
-    """Check (and where lossless, convert) ``value`` for ``spec``; raise ParameterError otherwise."""
-    expected = _TYPES.get(spec.type_name)
-    if not isinstance(value, (list, tuple, dict)):
-        _refuse_non_finite(spec, value, "value ")
-    if expected is float and isinstance(value, int) and not isinstance(value, bool):
-        value = float(value)
-    if expected is list and isinstance(value, tuple):
-        value = list(value)
-    if expected is not None:
-        ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
-        if not ok:
-            raise ParameterError(
-                f"parameter '{spec.name}': value {value!r} is a {type(value).__name__}, expected "
-                f"{spec.type_name}; allowed: {spec.allowed()}")
-    if isinstance(value, list):
-        default_types = {type(v) for v in (spec.default or [])}
-        numeric_default = default_types and default_types <= {int, float}
-        for i, item in enumerate(value):
-            if numeric_default and (not isinstance(item, (int, float)) or isinstance(item, bool)):
-                raise ParameterError(f"parameter '{spec.name}': element {i} ({item!r}) is not a number; "
-                                     f"allowed: {spec.allowed()}")
-            _check_scalar(spec, item, f"element {i} ")
-    else:
-        _check_scalar(spec, value, "value ")
-    return value
-
-
-def parse_cli_value(text: str) -> Any:
-    """A ``-p NAME VALUE`` string read as YAML (``3`` -> int, ``[1, 2]`` -> list), as papermill does."""
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError:
-        return text
-
-
-def validate_parameters(notebook: Path, params: Mapping[str, Any]) -> dict[str, Any]:
-    """Refuse unknown names, wrong types and out-of-range values; return the checked parameters."""
-    specs = notebook_parameters(notebook)
-    checked = {}
-    for name, value in params.items():
-        if name not in specs:
-            close = difflib.get_close_matches(name, list(specs), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            known = ", ".join(specs) or "none"
-            raise ParameterError(f"{Path(notebook).name}: unknown parameter '{name}'{hint} "
-                                 f"(known: {known})")
-        checked[name] = coerce_value(specs[name], value)
-    return checked
-
-
-def load_param_set(path: Path) -> tuple[str, dict[str, dict[str, Any]]]:
-    """Read a parameter-set YAML: ``(name, {notebook stem: {param: value}})``."""
-    path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise ParameterError(f"{path}: parameter set not found") from None
-    except yaml.YAMLError as exc:
-        raise ParameterError(f"{path}: not valid YAML ({exc})") from None
-    name = raw.get("name") or path.stem
-    if not re.fullmatch(r"[A-Za-z0-9_.-]+", str(name)):
-        raise ParameterError(f"{path}: set name {name!r} must be letters, digits, '-', '_' or '.'")
-    notebooks = raw.get("notebooks") or {}
-    if not isinstance(notebooks, dict):
-        raise ParameterError(f"{path}: 'notebooks' must map notebook stems to parameters")
-    return str(name), {str(k): dict(v or {}) for k, v in notebooks.items()}
 
 
 def code_fingerprint() -> str:
