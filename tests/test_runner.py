@@ -111,7 +111,7 @@ def test_failed_run_keeps_last_good_output_and_partial_notebook(tiny, tmp_path):
     out = tmp_path / "out"
     runner.run_notebook(tiny, {"n": 2}, out)
     before = (out / "findings.json").read_text()
-    with pytest.raises(runner.RunError, match=r"tiny.ipynb: cell \d+ failed: ZeroDivisionError"):
+    with pytest.raises(runner.RunError, match=r"tiny.ipynb: cell 3 \(import matplotlib.pyplot as plt\) failed: ZeroDivisionError: division by zero"):
         runner.run_notebook(tiny, {"fail": True}, out)
     assert (out / "findings.json").read_text() == before
     assert (tmp_path / "out.failed" / "tiny.ipynb").exists(), "the partial notebook is kept for inspection"

@@ -19,7 +19,7 @@ from typing import Iterable
 
 import yaml
 
-from critique import paths
+from critique import metadata, paths
 
 NETWORK_TIMEOUT_S = 15
 REQUIRED_FIELDS = ("title", "publisher", "citation", "licence", "url", "page", "filename", "sha256", "caveats")
@@ -144,6 +144,7 @@ def load_catalog(path: Path | None = None) -> Catalog:
         raise CatalogError(f"{path}: catalogue not found") from None
     except yaml.YAMLError as exc:
         raise CatalogError(f"{path}: not valid YAML ({exc})") from None
+    metadata.check_catalog(path, raw)  # field types (a caveat is a string), naming file and field
     entries = (raw or {}).get("datasets")
     if not isinstance(entries, dict) or not entries:
         raise CatalogError(f"{path}: expected a 'datasets:' mapping of dataset ids")

@@ -20,7 +20,7 @@ import pandas as pd
 matplotlib.use("Agg")  # reports are made headless; JupyterLab still renders inline
 import matplotlib.pyplot as plt  # noqa: E402
 
-from critique import paths  # noqa: E402
+from critique import chartlayout, paths  # noqa: E402
 
 STYLE_FILE = paths.package_dir() / "critique.mplstyle"
 SCENARIO_LABEL = "SCENARIO (illustrative assumptions, not a measurement)"
@@ -43,6 +43,12 @@ class Caption:
     scenario: bool = False
     datasets: list[str] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)
+    own_caveats: int = 0  # how many of ``caveats`` are the chart's own (they come first)
+    footer_caveats_shown: int = 0  # how many of ``caveats`` are printed on the image
+    layout_problems: list[str] = field(default_factory=list)
+
+    def _ipython_display_(self) -> None:
+        """Show nothing when a cell ends with ``charts.finalise(...)``: the figure is already shown."""
 
     def text(self) -> str:
         """The caption as plain text (the ``.txt`` file and the HTML alt text)."""
@@ -57,8 +63,12 @@ class Caption:
 
 
 def use_style() -> None:
-    """Apply the house style (call once at the top of a notebook)."""
+    """Apply the house style (call once at the top of a notebook); tables displayed from here on
+    are formatted for readers (:func:`critique.tables.register`)."""
     plt.style.use(str(STYLE_FILE))
+    from critique import tables
+
+    tables.register()
 
 
 def integer_years(ax: "plt.Axes") -> None:
@@ -102,7 +112,8 @@ def finalise(
     caveat: caveat(s) the notebook adds.
     n: the number of observations behind the chart (countries, records, tables...).
     scenario: mark the chart as a scenario in its title and caption.
-    footer_caveats: how many caveats are printed on the image itself (all go in the caption).
+    footer_caveats: how many caveats at least are printed on the image (the chart's own always
+        are; all go in the caption, and the PDF prints the rest under the image).
     data: the numbers behind the chart, saved beside it as ``<name>.csv`` (as Kelley & Heiss and
         Our World in Data publish them) and listed in the caption's files.
     """
@@ -118,30 +129,20 @@ def finalise(
     if not sources:
         raise ChartError(f"finalise({name!r}): refusing to save a figure without a source "
                          "(pass source= or datasets=)")
+    own = [c.strip() for c in ([caveat] if isinstance(caveat, str) else list(caveat or [])) if c and c.strip()]
     caveats: list[str] = []
-    extra = [caveat] if isinstance(caveat, str) else list(caveat or [])
-    for c in extra + [c for d in datasets for c in ds.caveats(d)]:
+    for c in own + [c for d in datasets for c in ds.caveats(d)]:  # the chart's own caveats first
         if c and c not in caveats:
             caveats.append(c)
     stem = _slug(name)
     shown_title = title if not scenario or title.lower().startswith("scenario") else f"Scenario: {title}"
     cap = Caption(name=stem, title=shown_title, description=description.strip(),
                   source="; ".join(sources), caveats=caveats,
-                  n=None if n is None else str(n), scenario=scenario, datasets=list(datasets))
-
-    if fig._suptitle is None:  # keep a notebook's own suptitle
-        fig.suptitle(shown_title, x=0.01, ha="left", fontsize=12, fontweight="bold")
-    footer = [f"Source: {cap.source}"]
-    if scenario:
-        footer.append(SCENARIO_LABEL)
-    footer += [f"Caveat: {c}" for c in caveats[:footer_caveats]]
-    footer.append(f"N: {cap.n}" if cap.n is not None else "")
-    width_chars = int(fig.get_figwidth() * 15)
-    wrapped = "\n".join(textwrap.fill(line, width_chars) for line in footer if line)
-    n_lines = wrapped.count("\n") + 1
-    bottom = min(0.45, 0.04 + 0.022 * n_lines * 5 / fig.get_figheight())
-    fig.tight_layout(rect=(0, bottom, 1, 0.95))
-    fig.text(0.01, 0.01, wrapped, ha="left", va="bottom", fontsize=7, color="#444444")
+                  n=None if n is None else str(n), scenario=scenario, datasets=list(datasets),
+                  own_caveats=len([c for c in own if c in caveats]))
+    cap.footer_caveats_shown = max(footer_caveats, cap.own_caveats)  # never drop the chart's own
+    _lay_out(fig, cap)
+    cap.layout_problems = chartlayout.problems(fig)
 
     outdir = Path(outdir) if outdir else paths.figures_dir()
     outdir.mkdir(parents=True, exist_ok=True)
@@ -160,6 +161,39 @@ def finalise(
     return cap
 
 
+def _lay_out(fig: "plt.Figure", cap: Caption) -> None:
+    """Title at the top and footer at the bottom, both wrapped to the figure's width and measured,
+    then the axes fitted between them (so neither the title nor the footer is ever cut off)."""
+    width_in = fig.get_figwidth()
+    if fig._suptitle is None:  # keep a notebook's own suptitle
+        fig.suptitle(textwrap.fill(cap.title, max(30, int(width_in * 9.5))), x=0.01, y=0.99,
+                     ha="left", va="top", fontsize=12, fontweight="bold")
+    footer = [f"Source: {cap.source}"]
+    if cap.scenario:
+        footer.append(SCENARIO_LABEL)
+    shown = cap.caveats[:cap.footer_caveats_shown]
+    footer += [f"Caveat: {c}" for c in shown]
+    if len(cap.caveats) > len(shown):
+        more = len(cap.caveats) - len(shown)
+        footer.append(f"(+{more} further caveat{'s' if more > 1 else ''} in the caption)")
+    footer.append(f"N: {cap.n}" if cap.n is not None else "")
+    wrapped = "\n".join(textwrap.fill(line, max(40, int(width_in * 17))) for line in footer if line)
+    note = fig.text(0.01, 0.005, wrapped, ha="left", va="bottom", fontsize=7, color="#444444")
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    height = fig.bbox.height
+    bottom = min(0.6, note.get_window_extent(renderer).y1 / height + 0.015)
+    top = 0.97
+    if fig._suptitle is not None:
+        top = fig._suptitle.get_window_extent(renderer).y0 / height - 0.01
+        fig._suptitle.set_in_layout(False)  # placed by hand above; tight_layout would reserve it twice
+    import warnings
+
+    with warnings.catch_warnings():  # tight_layout warns on axes it cannot fit; the layout check reports it
+        warnings.simplefilter("ignore")
+        fig.tight_layout(rect=(0, bottom, 1, max(bottom + 0.1, top)))
+
+
 def _display_inline(png: Path, cap: Caption) -> None:
     """Show the saved figure in a running notebook, with its caption as alt text and figcaption."""
     try:
@@ -173,7 +207,9 @@ def _display_inline(png: Path, cap: Caption) -> None:
     import html
 
     data = base64.b64encode(png.read_bytes()).decode()
-    caption = "<br>".join(html.escape(line) for line in cap.text().splitlines() if line)
+    # the image already shows title, source, its caveats and N: below it, only what it does not show
+    below = [cap.description] + [f"Further caveat: {c}" for c in cap.caveats[cap.footer_caveats_shown:]]
+    caption = "<br>".join(html.escape(line) for line in below if line)
     display(HTML(
         f'<figure class="critique-figure"><img src="data:image/png;base64,{data}" '
         f'alt="{html.escape(cap.text())}" style="max-width:100%">'

@@ -147,10 +147,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _load_extra_commands(argv)
     args = build_parser().parse_args(argv)
+    from critique import parallel
+
     try:
-        return int(args.func(args) or 0)
-    except KeyboardInterrupt:
-        print("critique: interrupted", file=sys.stderr)
+        with parallel.sigterm_as_interrupt():
+            return int(args.func(args) or 0)
+    except KeyboardInterrupt as exc:
+        parallel.kill_children()  # no kernel or worker outlives the command
+        detail = str(exc) if str(exc) and not str(exc).startswith("signal ") else ""
+        print(f"critique: interrupted{': ' + detail if detail else ''}", file=sys.stderr)
         return 130
     except Exception as exc:
         from critique.datasets import DataError

@@ -64,6 +64,19 @@ def static_problems(index: Path) -> list[str]:
     return problems
 
 
+def key_findings_problems(index: Path) -> list[str]:
+    """The briefing index must open with its key findings: the first section, with at least one."""
+    text = index.read_text(encoding="utf-8", errors="replace")
+    first_h2 = re.search(r"<h2[^>]*>(.*?)</h2>", text, re.S)
+    if first_h2 is None or first_h2.group(1).strip() != "Key findings":
+        return [f"{index}: does not open with the key findings (first section: "
+                f"{first_h2.group(1).strip() if first_h2 else 'none'})"]
+    section = text.split('<section id="key-findings">', 1)[-1].split("</section>", 1)[0]
+    if "<li>" not in section:
+        return [f"{index}: the key findings section is empty"]
+    return []
+
+
 def chromium() -> str | None:
     """The Chromium executable, if installed."""
     for name in ("chromium", "chromium-browser", "google-chrome"):
@@ -116,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     index = Path(argv[0] if argv else "reports/briefing/index.html")
     problems = static_problems(index)
+    if index.exists() and (index.parent / "briefing.pdf").exists():
+        problems += key_findings_problems(index)
     browser = browser_problems(index) if not problems else []
     for p in problems + browser:
         print(p, file=sys.stderr)

@@ -1,25 +1,160 @@
-"""HTML for reports: a notebook page without code cells, and the report index."""
+"""HTML for reports: a reader's page for each notebook, and the report index that opens the briefing.
+
+A notebook page shows what a reader needs (the narrative, figures with captions, formatted tables,
+sentences the notebook prints) and nothing a developer left behind: no code, no prompts, no bare
+Python values echoed at the end of a cell, and the notebook's list of findings keys moved into a
+collapsed section at the end. The index opens with the key findings (see
+:mod:`critique.keyfindings`), marks any page that failed in this run, then lists the pages,
+every figure with its caption, and the data used with checksums.
+"""
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import html
+import json
+import re
 from pathlib import Path
 from typing import Any, Sequence
 
+# Markdown paragraphs that document the findings.json interface: for developers, not readers.
+DEVELOPER_PARAGRAPH = re.compile(r"^\s*(\*\*)?(findings keys|findings recorded|findings \(|key findings recorded)",
+                                 re.IGNORECASE)
+READER_CSS = """
+<style>
+.jp-OutputArea-output table.dataframe, .reader-table {border-collapse: collapse; font-size: 0.9em;
+  font-variant-numeric: tabular-nums; margin: 0.5em 0}
+.reader-table th, .reader-table td {padding: 0.2em 0.7em; border-bottom: 1px solid #e2e2e2}
+.reader-table td {text-align: right}
+.reader-table caption {caption-side: bottom; font-size: 0.85em; color: #555; text-align: left}
+details.developer {margin: 2em 0; color: #444; font-size: 0.9em}
+</style>
+"""
 
-def notebook_html(executed: Path) -> str:
-    """An executed notebook as an HTML page with its code cells and prompts removed."""
+
+def _split_developer_notes(nb: Any) -> list[str]:
+    """Remove findings-keys paragraphs from markdown cells; return them (Markdown text)."""
+    removed: list[str] = []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        paragraphs = re.split(r"\n\s*\n", cell.source)
+        keep = []
+        for para in paragraphs:
+            (removed if DEVELOPER_PARAGRAPH.match(para) else keep).append(para)
+        cell.source = "\n\n".join(keep)
+    return removed
+
+
+def _is_stray(output: Any) -> bool:
+    """A value echoed at the end of a cell with no rich form (``38.0``, ``{'a': 1}``, a repr)."""
+    if output.get("output_type") != "execute_result":
+        return False
+    return set(output.get("data", {})) <= {"text/plain"}
+
+
+def reader_notebook(nb: Any) -> tuple[Any, list[str]]:
+    """A copy of an executed notebook fit for readers, and the developer notes taken out of it."""
+    nb = copy.deepcopy(nb)
+    notes = _split_developer_notes(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.get("outputs", []) if not _is_stray(o)]
+    nb.cells = [c for c in nb.cells if not (c.cell_type == "markdown" and not c.source.strip())]
+    return nb, notes
+
+
+def _developer_section(notes: Sequence[str], findings_file: Path | None) -> str:
+    from nbconvert.filters.markdown import markdown2html
+
+    parts = [markdown2html(n) for n in notes]
+    if findings_file is not None and findings_file.exists():
+        found = json.loads(findings_file.read_text(encoding="utf-8")).get("findings", {})
+        rows = "".join(f"<tr><td><code>{_esc(k)}</code></td><td>{_esc(_short(v))}</td></tr>"
+                       for k, v in found.items())
+        parts.append(f'<p>Recorded in <a href="findings.json">findings.json</a>:</p>'
+                     f'<table class="reader-table"><tr><th>key</th><th>value</th></tr>{rows}</table>')
+    if not parts:
+        return ""
+    return ('<details class="developer"><summary>For developers: findings keys of this notebook'
+            "</summary>" + "".join(parts) + "</details>")
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+def notebook_html(executed: Path, findings_file: Path | None = None) -> str:
+    """An executed notebook as a reader's HTML page: no code, no prompts, no stray values,
+    formatted tables, and the findings keys collapsed at the end."""
     import nbformat
     from nbconvert import HTMLExporter
 
-    nb = nbformat.read(str(executed), as_version=4)
+    nb, notes = reader_notebook(nbformat.read(str(executed), as_version=4))
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nb)
-    return body
+    findings_file = findings_file or executed.parent / "findings.json"
+    extra = _developer_section(notes, findings_file)
+    body = body.replace("</head>", READER_CSS + "</head>", 1)
+    if "</main>" in body:
+        return body.replace("</main>", extra + "</main>", 1)
+    return body.replace("</body>", extra + "</body>", 1)
 
 
 def _esc(text: Any) -> str:
     return html.escape(str(text))
+
+
+INDEX_CSS = (
+    "<style>body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;"
+    "color:#222;line-height:1.45}figure{display:inline-block;width:46%;margin:1%;vertical-align:top}"
+    "img{max-width:100%;border:1px solid #ddd}figcaption{font-size:.8em;color:#444;white-space:pre-line}"
+    "table{border-collapse:collapse;font-size:.85em}td,th{border:1px solid #ccc;padding:.2em .5em}"
+    ".fail,.failed-page{color:#a00}.failed-page{border-left:4px solid #a00;padding-left:.6em}"
+    "ol.key-findings li{margin:.5em 0}.kf-ref{display:block;font-size:.82em;color:#555}"
+    ".scenario-label{font-weight:bold;color:#7a1f00}.figure-links{font-size:.8em}</style>"
+)
+
+
+def _key_findings_html(pages: Sequence[dict[str, Any]]) -> list[str]:
+    out = ['<section id="key-findings"><h2>Key findings</h2>',
+           "<p>Each sentence is filled from the notebook's <code>findings.json</code>, never typed by hand, "
+           "and names the chart it comes from and that chart's source. Scenarios are labelled.</p>",
+           '<ol class="key-findings">']
+    for page in pages:
+        for kf in page.get("key_findings", []):
+            label = ('<span class="scenario-label">Scenario (illustrative assumptions, not a measurement):'
+                     "</span> " if kf.scenario else "")
+            chart = (f'<a href="{_esc(kf.png)}">{_esc(kf.chart_title)}</a>' if kf.png else _esc(kf.chart_title))
+            out.append(f'<li>{label}{_esc(kf.sentence)}<span class="kf-ref">Chart: {chart} '
+                       f'(<a href="#{_esc(page["stem"])}">{_esc(page["title"])}</a>). '
+                       f"Source: {_esc(kf.source)}</span></li>")
+    out.append("</ol>")
+    errors = [e for page in pages for e in page.get("key_errors", [])]
+    if errors:
+        out.append('<p class="fail"><strong>Key findings that could not be filled:</strong></p><ul class="fail">'
+                   + "".join(f"<li>{_esc(e)}</li>" for e in errors) + "</ul>")
+    out.append("</section>")
+    return out
+
+
+def _page_item(page: dict[str, Any]) -> str:
+    title = _esc(page["title"])
+    if page.get("has_output", True):
+        links = (f'<a href="{_esc(page["html"])}">{title}</a> (<a href="{_esc(page["findings"])}">findings.json</a>, '
+                 f'<a href="{_esc(page["ipynb"])}">notebook</a>)')
+    else:
+        links = f"{title} (no good output yet)"
+    problems = ([f"FAILED in this run: {page['failed']}"] if page.get("failed") else []) + \
+        [f"key finding not filled: {e}" for e in page.get("key_errors", [])]
+    if not problems:
+        return f"<li>{links}</li>"
+    kept = ("; the page shown is the last good output" if page.get("has_output", True) else "")
+    partial = (f' (<a href="{_esc(page["failed_notebook"])}">partial notebook</a>)'
+               if page.get("failed_notebook") else "")
+    return (f'<li class="failed-page">{links}<br><strong>{_esc("; ".join(problems))}</strong>'
+            f"{_esc(kept)}{partial}</li>")
 
 
 def index_html(
@@ -29,42 +164,43 @@ def index_html(
     generated: dt.datetime,
     failures: Sequence[str] = (),
 ) -> str:
-    """The report index: every page and figure with its caption, run date, data editions, checksums.
+    """The report index: key findings first, then the pages (failed ones marked), every figure with
+    its caption, and the data editions with checksums.
 
-    ``pages``: ``{"stem", "title", "html", "findings", "figures": [caption dicts with files]}``,
-    paths relative to the index. ``datasets``: ``{"id", "title", "citation", "sha256", "verification"}``.
+    ``pages``: dicts from :func:`critique.reports._page_entries` (``stem``, ``title``, ``html``,
+    ``findings``, ``figures``, ``key_findings``, ``key_errors``, ``failed``, ``has_output``), paths
+    relative to the index. ``datasets``: ``{"id", "title", "citation", "sha256"}``.
+    ``failures``: extra names of failed notebooks not among ``pages`` (older callers).
     """
-    out = [
-        "<!doctype html>", '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{_esc(title)}</title>",
-        "<style>body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;"
-        "color:#222}figure{display:inline-block;width:46%;margin:1%;vertical-align:top}"
-        "img{max-width:100%;border:1px solid #ddd}figcaption{font-size:.8em;color:#444;white-space:pre-line}"
-        "table{border-collapse:collapse;font-size:.85em}td,th{border:1px solid #ccc;padding:.2em .5em}"
-        ".fail{color:#a00}</style></head><body>",
-        f"<h1>{_esc(title)}</h1>",
-        f"<p>Generated {generated.strftime('%Y-%m-%d %H:%M UTC')} by critique-suite. Every figure "
-        "carries its source, caveats and N; scenario figures are labelled as scenarios.</p>",
-    ]
-    if failures:
+    failed_pages = [p for p in pages if p.get("failed") or p.get("key_errors")]
+    out = ["<!doctype html>", '<html lang="en"><head><meta charset="utf-8">',
+           '<meta name="viewport" content="width=device-width, initial-scale=1">',
+           f"<title>{_esc(title)}</title>", INDEX_CSS, "</head><body>", f"<h1>{_esc(title)}</h1>",
+           f"<p>Generated {generated.strftime('%Y-%m-%d %H:%M UTC')} by critique-suite. Every figure "
+           "carries its source, caveats and N; scenario figures are labelled as scenarios. "
+           '<a href="briefing.pdf">Printable briefing (PDF)</a>.</p>']
+    if failed_pages or failures:
+        names = [p["stem"] for p in failed_pages] + [f for f in failures if f not in {p["stem"] for p in pages}]
         out.append('<p class="fail"><strong>Failed in this run (the last good output is kept):</strong> '
-                   + ", ".join(_esc(f) for f in failures) + "</p>")
+                   + ", ".join(f'<a href="#{_esc(n)}">{_esc(n)}</a>' for n in names) + "</p>")
+    out += _key_findings_html(pages)
     out.append("<h2>Notebooks</h2><ul>")
-    for page in pages:
-        out.append(f'<li><a href="{_esc(page["html"])}">{_esc(page["title"])}</a> '
-                   f'(<a href="{_esc(page["findings"])}">findings.json</a>, '
-                   f'<a href="{_esc(page["ipynb"])}">notebook</a>)</li>')
+    out += [_page_item(page) for page in pages]
     out.append("</ul>")
     for page in pages:
-        out.append(f'<h2 id="{_esc(page["stem"])}">{_esc(page["title"])}</h2>')
-        if not page["figures"]:
+        cls = ' class="failed-page"' if page.get("failed") or page.get("key_errors") else ""
+        out.append(f'<h2 id="{_esc(page["stem"])}"{cls}>{_esc(page["title"])}</h2>')
+        if page.get("failed"):
+            out.append(f'<p class="failed-page">FAILED in this run: {_esc(page["failed"])}</p>')
+        if not page.get("figures"):
             out.append("<p>No figures.</p>")
-        for fig in page["figures"]:
+        for fig in page.get("figures", []):
             caption = fig.get("caption_text", "")
+            csv = f' · <a href="{_esc(fig["csv"])}">data (CSV)</a>' if fig.get("csv") else ""
             out.append(
                 f'<figure><a href="{_esc(fig["svg"])}"><img src="{_esc(fig["png"])}" '
                 f'alt="{_esc(caption)}"></a><figcaption>{_esc(caption)}</figcaption>'
-                f'<a href="{_esc(fig["txt"])}">caption</a></figure>')
+                f'<span class="figure-links"><a href="{_esc(fig["txt"])}">caption</a>{csv}</span></figure>')
     out.append("<h2>Data used</h2><table><tr><th>id</th><th>title / citation</th><th>sha256</th></tr>")
     for ds in datasets:
         out.append(f"<tr><td>{_esc(ds['id'])}</td><td>{_esc(ds.get('title', ''))}<br>"

@@ -529,7 +529,7 @@ def _batch_worker(codes: Sequence[str], root: str, force: bool, code_fp: str,
                 client.start_new_kernel()
                 client.start_new_kernel_client()
                 timing["kernel_start_s"] += time.perf_counter() - t0
-            staging = Path(tempfile.mkdtemp(prefix=f".{code}.", suffix=".tmp", dir=root))
+            staging = runner.make_staging(out_dir)
             nb = nbformat.from_dict(source)
             nb.metadata["papermill"] = {"parameters": {}, "environment_variables": {},
                                         "input_path": str(nb_path), "output_path": ""}  # as papermill's loader
@@ -541,11 +541,16 @@ def _batch_worker(codes: Sequence[str], root: str, force: bool, code_fp: str,
             try:
                 for index, cell in enumerate(nb.cells):
                     client.execute_cell(cell, index)
-            except CellExecutionError as exc:
+            except Exception as exc:  # a cell error, a timeout, a dead kernel
                 nbformat.write(nb, str(staging / f"{nb_path.stem}.ipynb"))  # partial, for inspection
+                what = (f"failed: {str(exc).strip().splitlines()[-1][:300]}" if isinstance(exc, CellExecutionError)
+                        else runner.failure_reason(exc, timeout))
+                if not isinstance(exc, CellExecutionError):  # busy or dead: the next country gets a new kernel
+                    with contextlib.suppress(Exception):
+                        client.km.shutdown_kernel(now=True)
+                    client = None
                 error = runner.keep_failed(
-                    staging, out_dir, f"{nb_path.name} iso3={code}: cell {index} failed: "
-                                      f"{str(exc).strip().splitlines()[-1][:300]}", f"{nb_path.stem}.ipynb")
+                    staging, out_dir, f"{nb_path.name} iso3={code}: cell {index} {what}", f"{nb_path.stem}.ipynb")
                 failed[code] = str(error)
                 timing["cells_s"] += time.perf_counter() - t0
                 continue
@@ -576,7 +581,6 @@ def run_batch(codes: Sequence[str], root: Path, *, n_jobs: int = 1, force: bool 
     (``%reset`` clears names, not ``sys.modules``): that is the saving, and also why profile
     code must not keep state in module globals.
     """
-    from concurrent.futures import ProcessPoolExecutor
     import multiprocessing
 
     from critique import runner
@@ -591,13 +595,19 @@ def run_batch(codes: Sequence[str], root: Path, *, n_jobs: int = 1, force: bool 
     skipped: list[str] = []
     failed: dict[str, str] = {}
     totals = timings if timings is not None else {}
-    if len(chunks) <= 1:
-        results = [_batch_worker(chunks[0] if chunks else [], str(root), force, code_fp, timeout)]
-    else:
-        ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=len(chunks), mp_context=ctx) as pool:
-            futures = [pool.submit(_batch_worker, c, str(root), force, code_fp, timeout) for c in chunks]
-            results = [f.result() for f in futures]
+    try:
+        if len(chunks) <= 1:
+            results = [_batch_worker(chunks[0] if chunks else [], str(root), force, code_fp, timeout)]
+        else:
+            from critique import parallel
+
+            with parallel.process_pool(len(chunks), context=multiprocessing.get_context("spawn")) as pool:
+                futures = [pool.submit(_batch_worker, c, str(root), force, code_fp, timeout) for c in chunks]
+                results = [f.result() for f in futures]
+    except KeyboardInterrupt:
+        for c in codes:  # workers and kernels are gone; tidy the staging folders they left
+            runner.recover(Path(root) / c)
+        raise runner.Interrupted("country profiles stopped; last good profiles untouched") from None
     for r, s, f, t in results:
         ran += r
         skipped += s

@@ -10,19 +10,18 @@ writes ``index.html`` (every page and figure with its caption, run date, data an
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import multiprocessing
-import os
 import sys
-import tempfile
-import textwrap
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
-from critique import paths, runner
+from critique import parallel, paths, runner
 from critique.atomicio import write_text_atomic
+from critique.chartpack import chart_pack  # noqa: F401  (the workshop handouts use it from here)
 
 
 @dataclass(frozen=True)
@@ -100,19 +99,39 @@ def run_jobs(jobs: Sequence[Job], *, n_jobs: int = 1, force: bool = False,
                 done(name, was_skipped, None)
             except (runner.RunError, runner.ParameterError) as exc:
                 done(job.name, None, str(exc))
+            except KeyboardInterrupt:
+                bar.close()
+                parallel.kill_children()  # a kernel the interrupted client did not shut down
+                raise
     else:
-        ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=n_jobs, mp_context=ctx) as pool:
-            futures = {pool.submit(_run_job, job, force, code, timeout): job for job in jobs}
-            for fut in as_completed(futures):
-                job = futures[fut]
-                try:
-                    name, was_skipped = fut.result()
-                    done(name, was_skipped, None)
-                except Exception as exc:  # a worker's RunError arrives here pickled
-                    done(job.name, None, str(exc))
+        started: list[Job] = []
+        try:
+            with parallel.process_pool(n_jobs, context=multiprocessing.get_context("spawn")) as pool:
+                futures = {pool.submit(_run_job, job, force, code, timeout): job for job in jobs}
+                started = list(jobs)
+                for fut in as_completed(futures):
+                    job = futures[fut]
+                    try:
+                        name, was_skipped = fut.result()
+                        done(name, was_skipped, None)
+                    except Exception as exc:  # a worker's RunError arrives here pickled
+                        done(job.name, None, str(exc))
+        except KeyboardInterrupt:
+            bar.close()
+            # the pool has killed its workers and their kernels; tidy what their runs left behind
+            unfinished = [j for j in started if j.name not in ran + skipped + list(failed)]
+            kept = [j.name for j in unfinished if _recover(j.out_dir)]
+            detail = (f"; partial notebooks kept in <out>.failed/ for {', '.join(kept)}" if kept else "")
+            raise runner.Interrupted(f"stopped {len(unfinished)} running notebook(s){detail}; "
+                                     "last good outputs untouched") from None
     bar.close()
     return ran, skipped, failed
+
+
+def _recover(out_dir: Path) -> bool:
+    """Tidy a killed run's folders; whether a partial notebook was kept in ``<out_dir>.failed``."""
+    runner.recover(out_dir)
+    return (out_dir.parent / f"{out_dir.name}.failed").is_dir()
 
 
 def jobs_for_set(params_file: Path, notebooks: Iterable[Path] | None = None,
@@ -141,30 +160,64 @@ def build_reports(params_file: Path | None = None, *, n_jobs: int = 1, force: bo
     out_root.mkdir(parents=True, exist_ok=True)
     ran, skipped, failed = run_jobs(jobs, n_jobs=n_jobs, force=force, progress=progress,
                                     timeout=timeout)
-    index, pdf = write_index_and_pack(out_root, [j.name for j in jobs], title=f"critique-suite: {name}",
-                                      failures=sorted(failed), rebuild_pdf=bool(ran) or force)
+    index, pdf, problems = write_index_and_pack(out_root, [j.name for j in jobs],
+                                                title=f"critique-suite: {name}", failures=failed,
+                                                rebuild_pdf=force)
+    for stem, messages in problems.items():  # key findings that could not be filled fail the build
+        if stem not in failed:
+            failed[stem] = "; ".join(messages)
     return BuildResult(out_root, ran, skipped, failed, index, pdf)
 
 
-def _page_entries(out_root: Path, names: Sequence[str]) -> list[dict[str, Any]]:
+LEAD_PREFIXES = ("00-", "60-")  # the data overview, then the review of claims, before the other critiques
+
+
+def briefing_order(names: Sequence[str]) -> list[str]:
+    """Notebook stems in reading order: the data catalogue, the claims review (60), then the rest."""
+    def rank(stem: str) -> tuple[int, str]:
+        for i, prefix in enumerate(LEAD_PREFIXES):
+            if stem.startswith(prefix):
+                return i, stem
+        return len(LEAD_PREFIXES), stem
+    return sorted(names, key=rank)
+
+
+def _page_entries(out_root: Path, names: Sequence[str],
+                  failures: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+    """One entry per notebook: its page, figures and key findings, or what failed."""
+    from critique import keyfindings
+
+    failures = dict(failures or {})
     pages = []
-    for stem in names:
+    for stem in briefing_order(names):
         folder = out_root / stem
-        if not (folder / "findings.json").exists():
+        failed_nb = out_root / f"{stem}.failed" / f"{stem}.ipynb"
+        entry: dict[str, Any] = {"stem": stem, "title": stem, "failed": failures.get(stem),
+                                 "failed_notebook": f"{stem}.failed/{stem}.ipynb" if failed_nb.exists() else None,
+                                 "has_output": (folder / "findings.json").exists(), "figures": [],
+                                 "inputs": [], "key_findings": [], "key_errors": []}
+        pages.append(entry)
+        if not entry["has_output"]:
+            entry["title"] = _notebook_title(failed_nb) or stem
             continue
         figures = []
         for sidecar in sorted((folder / "figures").glob("*.json")):
             cap = json.loads(sidecar.read_text(encoding="utf-8"))
             base = f"{stem}/figures/{cap['name']}"
             txt = (folder / "figures" / f"{cap['name']}.txt").read_text(encoding="utf-8")
-            figures.append({"png": f"{base}.png", "svg": f"{base}.svg", "txt": f"{base}.txt",
+            figures.append({"name": cap["name"], "png": f"{base}.png", "svg": f"{base}.svg",
+                            "txt": f"{base}.txt", "csv": f"{base}.csv" if cap.get("files", {}).get("csv") else None,
                             "caption_text": txt, "title": cap["title"], "source": cap["source"],
                             "abs_png": folder / "figures" / f"{cap['name']}.png"})
-        findings = json.loads((folder / "findings.json").read_text(encoding="utf-8"))
-        pages.append({"stem": stem, "title": _notebook_title(folder / f"{stem}.ipynb") or stem,
+        found = json.loads((folder / "findings.json").read_text(encoding="utf-8"))
+        rendered = keyfindings.for_notebook(stem, found.get("findings", {}), {f["name"]: f for f in figures})
+        entry.update({"title": _notebook_title(folder / f"{stem}.ipynb") or stem,
                       "html": f"{stem}/{stem}.html", "ipynb": f"{stem}/{stem}.ipynb",
                       "findings": f"{stem}/findings.json", "figures": figures,
-                      "inputs": findings.get("inputs", [])})
+                      "inputs": found.get("inputs", []), "key_findings": rendered.findings,
+                      "key_errors": rendered.errors,
+                      "run_date": dt.datetime.fromtimestamp((folder / "findings.json").stat().st_mtime,
+                                                            dt.timezone.utc)})
     return pages
 
 
@@ -208,52 +261,32 @@ def _dataset_rows(pages: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def write_index_and_pack(out_root: Path, names: Sequence[str], *, title: str,
-                         failures: Sequence[str] = (), rebuild_pdf: bool = True,
-                         pdf_name: str = "briefing.pdf") -> tuple[Path, Path | None]:
-    """Write ``index.html`` and the PDF chart pack for the pages present under ``out_root``."""
+                         failures: Mapping[str, str] | Sequence[str] = (), rebuild_pdf: bool = True,
+                         pdf_name: str = "briefing.pdf") -> tuple[Path, Path | None, dict[str, list[str]]]:
+    """Write ``index.html`` and the PDF briefing for the pages under ``out_root``.
+
+    Both open with the key findings. Returns the index, the PDF and, per notebook, the key findings
+    that could not be filled (each an error naming the notebook and key; the page is marked).
+    """
     from critique.htmlpages import index_html
 
-    pages = _page_entries(out_root, names)
+    failures = dict(failures) if isinstance(failures, Mapping) else {f: "failed" for f in failures}
+    pages = _page_entries(out_root, names, failures)
+    problems = {p["stem"]: p["key_errors"] for p in pages if p["key_errors"]}
     now = dt.datetime.now(dt.timezone.utc)
     index = out_root / "index.html"
-    write_text_atomic(index, index_html(title, pages, _dataset_rows(pages), now, failures))
+    write_text_atomic(index, index_html(title, pages, _dataset_rows(pages), now))
     pdf = out_root / pdf_name
-    if rebuild_pdf or not pdf.exists():
-        chart_pack(pdf, [f for p in pages for f in p["figures"]], title=title, generated=now)
-    return index, pdf
-
-
-def chart_pack(target: Path, figures: Sequence[dict[str, Any]], *, title: str,
-               generated: dt.datetime) -> Path:
-    """A PDF with a cover and one figure a page, each with its caption and source (matplotlib only)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.backends.backend_pdf import PdfPages
-
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".pdf", dir=target.parent)
-    os.close(fd)
-    try:
-        with PdfPages(tmp) as pdf:
-            cover = plt.figure(figsize=(11.69, 8.27))
-            cover.text(0.08, 0.8, title, fontsize=22, fontweight="bold")
-            cover.text(0.08, 0.72, f"Chart pack generated {generated:%Y-%m-%d %H:%M UTC}; "
-                       f"{len(figures)} figures, each with its source, caveats and N.", fontsize=11)
-            pdf.savefig(cover)
-            plt.close(cover)
-            for fig_info in figures:
-                page = plt.figure(figsize=(11.69, 8.27))
-                ax = page.add_axes((0.05, 0.3, 0.9, 0.65))
-                ax.imshow(plt.imread(fig_info["abs_png"]))
-                ax.axis("off")
-                text = "\n".join(textwrap.fill(line, 160) for line in
-                                 fig_info["caption_text"].splitlines() if line.strip())
-                page.text(0.05, 0.27, text, fontsize=7.5, va="top", family="sans-serif")
-                pdf.savefig(page)
-                plt.close(page)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-    return target
+    notes = [f"FAILED {stem}: {msg}" for stem, msg in failures.items()] + \
+            [msg for msgs in problems.values() for msg in msgs]
+    key_findings = [kf for p in pages for kf in p["key_findings"]]
+    figures = [f for p in pages for f in p["figures"]]
+    # what the PDF shows; an unchanged build (same sentences, same chart files) keeps the PDF it has
+    content = hashlib.sha256(json.dumps([title, notes, [repr(k) for k in key_findings],
+                                         [(str(f["abs_png"]), f["abs_png"].stat().st_mtime_ns) for f in figures]],
+                                        default=str).encode()).hexdigest()
+    key_file = out_root / f".{pdf_name}.key"
+    if rebuild_pdf or not pdf.exists() or not key_file.exists() or key_file.read_text() != content:
+        chart_pack(pdf, figures, title=title, generated=now, key_findings=key_findings, problems=notes)
+        write_text_atomic(key_file, content)
+    return index, pdf, problems

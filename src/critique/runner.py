@@ -4,129 +4,36 @@ papermill alone only warns on unknown parameters (papermill issue 667), trusts t
 in the notebook (818), resolves paths from wherever it is started (251, 316) and can leave a
 half-written output. This module closes those gaps:
 
-- the notebook's ``parameters`` cell is read with papermill's own inspection, and every requested
-  value is checked against it **before any cell runs**: unknown names (with the closest known name),
-  wrong types, values outside a declared ``range: LO..HI`` or ``choices: a, b``, and a list
-  declared ``sum: >0`` that is empty or sums to zero (weights);
+- every requested parameter is checked **before any cell runs** (:mod:`critique.parameters`:
+  unknown names, wrong types, non-finite numbers, values outside a declared range or choices, and
+  a list declared ``sum: >0`` that is empty or sums to zero);
 - it always runs with the project's kernel (``critique``, installed into the running environment
   when missing) and the project root as working directory, with a per-cell timeout;
 - it executes into a temporary folder beside the target and renames it into place only on
-  success; a failed run keeps the partially executed notebook in ``<target>.failed/`` and never
-  touches the last good output.
+  success, with the permissions the user's umask gives; every way a run can fail (a cell error,
+  a timeout, a dead kernel, an interrupt) becomes one line naming the notebook and the cell, keeps
+  the partially executed notebook in ``<target>.failed/`` and never touches the last good output.
 """
 from __future__ import annotations
 
-import ast
-import difflib
+import contextlib
 import hashlib
 import json
 import os
-import re
 import shutil
 import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
-
-import yaml
+from typing import Any, Iterator, Mapping
 
 from critique import findings, paths
 from critique.errors import ParameterError, RunError  # noqa: F401  (re-exported)
+from critique.parameters import (  # noqa: F401  (re-exported: the runner's public interface)
+    ParameterSpec, coerce_value, load_param_set, notebook_parameters, parse_cli_value, validate_parameters)
 
 KERNEL_NAME = "critique"
 DEFAULT_CELL_TIMEOUT_S = 600
-_RANGE_RE = re.compile(r"range:\s*(-?[\d.eE+-]+|\*)\s*\.\.\s*(-?[\d.eE+-]+|\*)")
-_CHOICES_RE = re.compile(r"choices:\s*([^;]+)")
-_POSITIVE_SUM_RE = re.compile(r"sum:\s*>\s*0")
-_TYPES = {"int": int, "float": float, "str": str, "bool": bool, "list": list, "dict": dict}
-
-
-@dataclass(frozen=True)
-class ParameterSpec:
-    """One entry of a notebook's ``parameters`` cell."""
-
-    name: str
-    type_name: str
-    default: Any
-    help: str
-    low: float | None = None
-    high: float | None = None
-    choices: tuple[str, ...] | None = None
-    positive_sum: bool = False  # a list of weights: non-empty, summing to more than 0
-
-    def allowed(self) -> str:
-        """What this parameter accepts, in words."""
-        parts = [self.type_name if self.type_name != "list" else "list"]
-        if self.low is not None or self.high is not None:
-            lo = "-inf" if self.low is None else f"{self.low:g}"
-            hi = "inf" if self.high is None else f"{self.high:g}"
-            parts.append(f"{'each element ' if self.type_name == 'list' else ''}in [{lo}, {hi}]")
-        if self.choices:
-            parts.append(f"{'each element ' if self.type_name == 'list' else ''}one of {', '.join(self.choices)}")
-        if self.positive_sum:
-            parts.append("not empty, with a sum above 0")
-        return ", ".join(parts)
-
-
-def _parse_bound(text: str) -> float | None:
-    return None if text == "*" else float(text)
-
-
-def _literal(text: str) -> Any:
-    try:
-        return ast.literal_eval(text)
-    except (ValueError, SyntaxError):
-        return text
-
-
-def notebook_parameters(notebook: Path) -> dict[str, ParameterSpec]:
-    """The declared parameters of ``notebook`` (papermill's inspection plus our range/choices)."""
-    from papermill.inspection import _infer_parameters  # the same parser papermill uses to inject
-
-    nb = read_notebook(notebook)
-    inferred = _infer_parameters(nb, name=KERNEL_NAME, language="python")
-    _check_every_assignment_is_read(notebook, nb, {p.name for p in inferred})
-    specs = {}
-    for p in inferred:
-        help_text = p.help or ""
-        low = high = None
-        match = _RANGE_RE.search(help_text)
-        if match:
-            low, high = _parse_bound(match.group(1)), _parse_bound(match.group(2))
-        choices = None
-        cmatch = _CHOICES_RE.search(help_text)
-        if cmatch:
-            choices = tuple(c.strip().strip("'\"") for c in cmatch.group(1).split(",") if c.strip())
-            choices = choices or None  # "choices:" in prose with nothing after it declares nothing
-        default = _literal(p.default)
-        type_name = p.inferred_type_name
-        if type_name in ("None", "", None):
-            type_name = type(default).__name__ if default is not None else "any"
-        specs[p.name] = ParameterSpec(p.name, type_name, default, help_text, low, high, choices,
-                                      bool(_POSITIVE_SUM_RE.search(help_text)))
-    return specs
-
-
-def _check_every_assignment_is_read(notebook: Path, nb: "nbformat.NotebookNode", names: set[str]) -> None:
-    """papermill silently skips a parameter line it cannot parse (it then cannot be validated)."""
-    cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
-    if not cells:
-        return
-    try:
-        tree = ast.parse(cells[0].source)
-    except SyntaxError as exc:
-        raise RunError(f"{Path(notebook).name}: parameters cell is not valid Python ({exc})") from None
-    assigned = []
-    for node in tree.body:
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target] \
-            if isinstance(node, ast.AnnAssign) else []
-        assigned += [t.id for t in targets if isinstance(t, ast.Name)]
-    unread = [n for n in assigned if n not in names]
-    if unread:
-        raise RunError(f"{Path(notebook).name}: papermill cannot read parameter(s) {', '.join(unread)} "
-                       "(keep each on one line as `name: type = literal  # help; range: LO..HI`, "
-                       "and avoid '=' in the comment)")
 
 
 def read_notebook(notebook: Path) -> "nbformat.NotebookNode":
@@ -147,91 +54,6 @@ def _read_notebook_bytes(data: bytes, notebook: Path) -> "nbformat.NotebookNode"
     for cell in nb.cells:  # papermill's own loader does the same
         cell.metadata.setdefault("tags", [])
     return nb
-
-
-def _check_scalar(spec: ParameterSpec, value: Any, label: str) -> None:
-    if spec.choices is not None and str(value) not in spec.choices:
-        close = difflib.get_close_matches(str(value), spec.choices, n=1)
-        hint = f" (did you mean {close[0]}?)" if close else ""
-        raise ParameterError(f"parameter '{spec.name}': {label}{value!r} is not allowed{hint}; "
-                             f"allowed: {spec.allowed()}")
-    if spec.low is not None or spec.high is not None:
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
-            raise ParameterError(f"parameter '{spec.name}': {label}{value!r} is not a number; "
-                                 f"allowed: {spec.allowed()}")
-        if (spec.low is not None and value < spec.low) or (spec.high is not None and value > spec.high):
-            raise ParameterError(f"parameter '{spec.name}': {label}{value!r} is out of range; "
-                                 f"allowed: {spec.allowed()}")
-
-
-def coerce_value(spec: ParameterSpec, value: Any) -> Any:
-    """Check (and where lossless, convert) ``value`` for ``spec``; raise ParameterError otherwise."""
-    expected = _TYPES.get(spec.type_name)
-    if expected is float and isinstance(value, int) and not isinstance(value, bool):
-        value = float(value)
-    if expected is list and isinstance(value, tuple):
-        value = list(value)
-    if expected is not None:
-        ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
-        if not ok:
-            raise ParameterError(
-                f"parameter '{spec.name}': value {value!r} is a {type(value).__name__}, expected "
-                f"{spec.type_name}; allowed: {spec.allowed()}")
-    if isinstance(value, list):
-        default_types = {type(v) for v in (spec.default or [])}
-        numeric_default = default_types and default_types <= {int, float}
-        for i, item in enumerate(value):
-            if numeric_default and (not isinstance(item, (int, float)) or isinstance(item, bool)):
-                raise ParameterError(f"parameter '{spec.name}': element {i} ({item!r}) is not a number; "
-                                     f"allowed: {spec.allowed()}")
-            _check_scalar(spec, item, f"element {i} ")
-        if spec.positive_sum and (not value or not sum(value) > 0):
-            raise ParameterError(f"parameter '{spec.name}': value {value!r} is empty or sums to zero; "
-                                 f"allowed: {spec.allowed()}")
-    else:
-        _check_scalar(spec, value, "value ")
-    return value
-
-
-def parse_cli_value(text: str) -> Any:
-    """A ``-p NAME VALUE`` string read as YAML (``3`` -> int, ``[1, 2]`` -> list), as papermill does."""
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError:
-        return text
-
-
-def validate_parameters(notebook: Path, params: Mapping[str, Any]) -> dict[str, Any]:
-    """Refuse unknown names, wrong types and out-of-range values; return the checked parameters."""
-    specs = notebook_parameters(notebook)
-    checked = {}
-    for name, value in params.items():
-        if name not in specs:
-            close = difflib.get_close_matches(name, list(specs), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            known = ", ".join(specs) or "none"
-            raise ParameterError(f"{Path(notebook).name}: unknown parameter '{name}'{hint} "
-                                 f"(known: {known})")
-        checked[name] = coerce_value(specs[name], value)
-    return checked
-
-
-def load_param_set(path: Path) -> tuple[str, dict[str, dict[str, Any]]]:
-    """Read a parameter-set YAML: ``(name, {notebook stem: {param: value}})``."""
-    path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise ParameterError(f"{path}: parameter set not found") from None
-    except yaml.YAMLError as exc:
-        raise ParameterError(f"{path}: not valid YAML ({exc})") from None
-    name = raw.get("name") or path.stem
-    if not re.fullmatch(r"[A-Za-z0-9_.-]+", str(name)):
-        raise ParameterError(f"{path}: set name {name!r} must be letters, digits, '-', '_' or '.'")
-    notebooks = raw.get("notebooks") or {}
-    if not isinstance(notebooks, dict):
-        raise ParameterError(f"{path}: 'notebooks' must map notebook stems to parameters")
-    return str(name), {str(k): dict(v or {}) for k, v in notebooks.items()}
 
 
 def code_fingerprint() -> str:
@@ -290,8 +112,7 @@ def _input_fingerprint(out_dir: Path) -> list[dict[str, str]]:
     current = []
     for item in inputs:
         try:
-            ref = f"{item['id']}@{item['release']}" if item.get("release") else item["id"]
-            current.append({"id": ref, "sha256": current_sha256(ref)})
+            current.append({"id": item["id"], "sha256": current_sha256(item["id"])})
         except Exception:
             current.append({"id": item["id"], "sha256": "unavailable"})
     return current
@@ -359,34 +180,165 @@ def run_notebook(
         return _result(stem, out_dir, skipped=True)
 
     import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
 
     ensure_kernel()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
+    staging = make_staging(out_dir)
     source = staging / f".{stem}.source.ipynb"
     import nbformat
 
     nbformat.write(_read_notebook_bytes(source_bytes, notebook), str(source))
     executed = staging / f"{stem}.ipynb"
     try:
-        with paths.environment(**kernel_environment(staging)):
+        with paths.environment(**kernel_environment(staging)), _quiet_client_log():
             pm.execute_notebook(
                 str(source), str(executed), parameters=checked, kernel_name=KERNEL_NAME,
                 cwd=str(paths.root()), execution_timeout=timeout, progress_bar=False,
                 log_output=False, report_mode=False,
             )
-    except PapermillExecutionError as exc:
+    except KeyboardInterrupt:
         source.unlink(missing_ok=True)
-        evalue = str(exc.evalue).strip().splitlines()[-1][:400] if exc.evalue else ""
-        raise keep_failed(staging, out_dir, f"{notebook.name}: cell {exc.cell_index} failed: "
-                                            f"{exc.ename}: {evalue}", executed.name) from None
-    except BaseException:
+        message = failure_message(notebook.name, KeyboardInterrupt(), executed, timeout)
+        if executed.exists():
+            raise Interrupted(str(keep_failed(staging, out_dir, message, executed.name))) from None
         shutil.rmtree(staging, ignore_errors=True)
-        raise
+        raise Interrupted(f"{message} (last good output untouched)") from None
+    except BaseException as exc:  # a cell error, a timeout, a dead kernel, a kernel that never started
+        source.unlink(missing_ok=True)
+        if isinstance(exc, SystemExit):
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        message = failure_message(notebook.name, exc, executed, timeout)
+        raise keep_failed(staging, out_dir, message, executed.name) from None
     source.unlink(missing_ok=True)
     finish_run(staging, executed, notebook, source_bytes, checked, code, out_dir, html=html)
     return _result(stem, out_dir)
+
+
+@contextlib.contextmanager
+def _quiet_client_log() -> Iterator[None]:
+    """nbclient logs a timeout ("Timeout waiting for execute reply") before raising it; the runner
+    reports every failure in one line of its own, so the client's log is silenced while it runs."""
+    import logging
+
+    loggers = [logging.getLogger(name) for name in ("traitlets", "papermill", "NotebookClient")]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, levels):
+            lg.setLevel(level)
+
+
+class Interrupted(KeyboardInterrupt):
+    """A run stopped by Ctrl-C or SIGTERM; the message names the notebook, the cell and what was kept."""
+
+
+def _umask() -> int:
+    """The process umask, read without changing it where the OS allows (Linux)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def make_staging(out_dir: Path) -> Path:
+    """A fresh staging folder beside ``out_dir`` with the permissions a normal ``mkdir`` would give.
+
+    ``tempfile.mkdtemp`` makes a private (0700) folder; renamed into place it would make a report
+    unreadable in a shared or web folder, so its mode is set from the user's umask (0755 under 022).
+    """
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
+    os.chmod(staging, 0o777 & ~_umask())
+    return staging
+
+
+def _failed_cell(executed: Path) -> tuple[int | None, str]:
+    """The index and first source line of the cell a partial papermill notebook stopped in."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(str(executed), as_version=4)
+    except Exception:
+        return None, ""
+    index = None
+    for i, cell in enumerate(nb.cells):
+        status = cell.get("metadata", {}).get("papermill", {}).get("status")
+        if cell.cell_type == "code" and status not in (None, "pending"):
+            index = i
+        if status == "failed":
+            break
+    if index is None:
+        return None, ""
+    first = next((line.strip() for line in nb.cells[index].source.splitlines() if line.strip()), "")
+    return index, (first[:60] + "...") if len(first) > 60 else first
+
+
+def failure_message(notebook_name: str, exc: BaseException, executed: Path, timeout: int) -> str:
+    """One line for any way a run can fail: which notebook, which cell, what happened."""
+    index = getattr(exc, "cell_index", None)
+    first = ""
+    if executed.exists():
+        found, first = _failed_cell(executed)
+        index = found if index is None else index
+    where = f"cell {index}" + (f" ({first})" if first else "") if index is not None else "before any cell ran"
+    what = failure_reason(exc, timeout)
+    return f"{notebook_name}: {where} {what}"
+
+
+def failure_reason(exc: BaseException, timeout: int) -> str:
+    """What went wrong, in words: interrupted, timed out, kernel died, or the cell's error."""
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted"
+    if isinstance(exc, (CellTimeoutError, TimeoutError)):
+        return f"timed out after {timeout} s (raise --timeout, or use smaller parameters)"
+    if isinstance(exc, DeadKernelError):
+        return "stopped: the kernel died (out of memory, or killed)"
+    if getattr(exc, "ename", None):
+        evalue = str(getattr(exc, "evalue", "") or "").strip()
+        return f"failed: {exc.ename}" + (f": {evalue.splitlines()[-1][:400]}" if evalue else "")
+    text = str(exc).strip()
+    return f"failed: {type(exc).__name__}" + (f": {text.splitlines()[-1][:400]}" if text else "")
+
+
+def recover(out_dir: Path) -> list[Path]:
+    """After a run was killed from outside (a stopped worker): tidy what it left beside ``out_dir``.
+
+    A staging folder holding a partial notebook becomes ``<out_dir>.failed`` (others are removed);
+    a last good output moved aside by an interrupted swap is put back. Returns the removed or moved
+    folders.
+    """
+    out_dir = Path(out_dir)
+    touched: list[Path] = []
+    if not out_dir.parent.is_dir():
+        return touched
+    olds = sorted(out_dir.parent.glob(f".{out_dir.name}.old-*"))
+    if olds and not out_dir.exists():
+        os.replace(olds[-1], out_dir)
+        touched.append(olds[-1])
+    for old in out_dir.parent.glob(f".{out_dir.name}.old-*"):
+        shutil.rmtree(old, ignore_errors=True)
+        touched.append(old)
+    stagings = sorted(out_dir.parent.glob(f".{out_dir.name}.*.tmp"), key=lambda p: p.stat().st_mtime)
+    for staging in stagings:
+        partial = [f for f in staging.glob("*.ipynb") if not f.name.startswith(".")]
+        if partial and staging == stagings[-1]:
+            failed = out_dir.parent / f"{out_dir.name}.failed"
+            shutil.rmtree(failed, ignore_errors=True)
+            os.replace(staging, failed)
+        else:
+            shutil.rmtree(staging, ignore_errors=True)
+        touched.append(staging)
+    return touched
 
 
 def kernel_environment(staging: Path) -> dict[str, str]:

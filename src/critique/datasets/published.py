@@ -52,7 +52,7 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
-from critique import paths
+from critique import metadata, paths
 from critique.datasets import DataError, register
 
 VERIFICATION = ("primary", "secondary", "unverified")
@@ -92,6 +92,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 def read_sidecar(path: Path) -> dict[str, Any]:
     """Read and check a sidecar: required keys, column specs, the three required columns."""
     data = _read_yaml(path)
+    metadata.check_sidecar(path, data)  # field types, naming file and field
     missing = [k for k in SIDECAR_KEYS if k not in data]
     if missing:
         raise DataError(f"{path}: sidecar lacks key(s) {', '.join(missing)} "

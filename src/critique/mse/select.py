@@ -152,9 +152,10 @@ def _fit_chunk(args):
     return rows
 
 
-def _pool(jobs: int) -> ProcessPoolExecutor:
-    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context(method))
+def _pool(jobs: int):
+    from critique.parallel import process_pool  # workers (and what they start) end on Ctrl-C/SIGTERM
+
+    return process_pool(jobs)
 
 
 @dataclass

@@ -1,0 +1,116 @@
+"""Is a figure fit for a slide? Text inside the canvas, no text over text, whole-number year ticks.
+
+:func:`problems` draws the figure and inspects what the renderer placed: every visible text
+(titles, axis labels, tick labels, legend entries, annotations, the footer) must lie inside the
+canvas; no two texts may overlap, nor a legend overlap a text outside it; an axis whose label
+mentions a year, or whose ticks all lie in 1900-2100, must have whole-number ticks (2002.5 is
+not a year). :func:`critique.charts.finalise` runs it on every chart and records the problems in
+the caption's JSON, and a test runs it over every figure of the smoke build.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+TOLERANCE_PX = 1.5  # touching is not overlapping (antialiasing, rounding)
+
+
+def _visible_text(text: Any) -> bool:
+    return bool(text.get_visible() and text.get_text().strip() and text.get_alpha() != 0)
+
+
+def _drawn_ticks(axis: Any) -> list[Any]:
+    try:
+        return list(axis._update_ticks())  # the ticks matplotlib actually draws (inside the view)
+    except Exception:
+        return list(axis.get_major_ticks())
+
+
+def _texts(fig: Any) -> list[tuple[str, Any, Any]]:
+    """(label, artist, owner) of every visible text; owner groups texts that may touch (a legend)."""
+    out: list[tuple[str, Any, Any]] = []
+    if fig._suptitle is not None and _visible_text(fig._suptitle):
+        out.append(("title", fig._suptitle, None))
+    for t in fig.texts:
+        if t is not fig._suptitle and _visible_text(t):
+            out.append((f"figure text '{t.get_text()[:30]}'", t, None))
+    for i, ax in enumerate(fig.axes):
+        if not ax.get_visible():
+            continue
+        for t in (ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label):
+            if _visible_text(t):
+                out.append((f"axes {i} '{t.get_text()[:30]}'", t, None))
+        for t in ax.texts:
+            if _visible_text(t):
+                out.append((f"axes {i} text '{t.get_text()[:30]}'", t, None))
+        for axis, name in ((ax.xaxis, "x"), (ax.yaxis, "y")):
+            if not axis.get_visible():
+                continue
+            for tick in _drawn_ticks(axis):
+                for lab in (tick.label1, tick.label2):
+                    if _visible_text(lab):
+                        out.append((f"axes {i} {name} tick '{lab.get_text()}'", lab, None))
+        legends = [ax.get_legend()] if ax.get_legend() is not None else []
+        for leg in legends:
+            for t in [leg.get_title(), *leg.get_texts()]:
+                if _visible_text(t):
+                    out.append((f"axes {i} legend '{t.get_text()[:30]}'", t, leg))
+    for leg in fig.legends:
+        for t in [leg.get_title(), *leg.get_texts()]:
+            if _visible_text(t):
+                out.append((f"figure legend '{t.get_text()[:30]}'", t, leg))
+    return out
+
+
+def _overlap(a: Any, b: Any) -> bool:
+    return (min(a.x1, b.x1) - max(a.x0, b.x0) > TOLERANCE_PX
+            and min(a.y1, b.y1) - max(a.y0, b.y0) > TOLERANCE_PX)
+
+
+def _year_axis(axis: Any, label: str, ticks: list[float]) -> bool:
+    if "year" in label.lower():
+        return True
+    return len(ticks) >= 2 and all(1900 <= t <= 2100 for t in ticks) and axis.get_scale() == "linear" \
+        and axis.axis_name == "x"
+
+
+def problems(fig: Any) -> list[str]:
+    """Layout problems of ``fig`` in words (empty when the figure is fit to print)."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    canvas = fig.bbox
+    found: list[str] = []
+    boxes = []
+    for label, artist, owner in _texts(fig):
+        bb = artist.get_window_extent(renderer)
+        if bb.width <= 0 or bb.height <= 0:
+            continue
+        if bb.x0 < canvas.x0 - TOLERANCE_PX or bb.y0 < canvas.y0 - TOLERANCE_PX or \
+                bb.x1 > canvas.x1 + TOLERANCE_PX or bb.y1 > canvas.y1 + TOLERANCE_PX:
+            found.append(f"{label} is cut off at the edge of the figure")
+        boxes.append((label, bb, owner, artist))
+    for i in range(len(boxes)):
+        for j in range(i + 1, len(boxes)):
+            la, a, oa, _ = boxes[i]
+            lb, b, ob, _ = boxes[j]
+            if oa is not None and oa is ob:
+                continue
+            if _overlap(a, b):
+                found.append(f"{la} overlaps {lb}")
+    legends = [(f"legend of axes {i}", ax.get_legend()) for i, ax in enumerate(fig.axes)
+               if ax.get_legend() is not None and ax.get_legend().get_visible()]
+    legends += [("figure legend", leg) for leg in fig.legends if leg.get_visible()]
+    for name, leg in legends:
+        lb = leg.get_window_extent(renderer)
+        for label, bb, owner, _ in boxes:
+            if owner is not leg and _overlap(lb, bb):
+                found.append(f"{name} overlaps {label}")
+    for i, ax in enumerate(fig.axes):
+        for axis, label in ((ax.xaxis, ax.get_xlabel()), (ax.yaxis, ax.get_ylabel())):
+            lo, hi = sorted(axis.get_view_interval())
+            ticks = [t for t in axis.get_majorticklocs() if lo - 1e-9 <= t <= hi + 1e-9]
+            labelled = [t for t, tick in zip(axis.get_majorticklocs(), axis.get_major_ticks())
+                        if lo - 1e-9 <= t <= hi + 1e-9 and tick.label1.get_text().strip()]
+            if _year_axis(axis, label, ticks) and any(abs(t - round(t)) > 1e-9 for t in labelled or ticks):
+                bad = [f"{t:g}" for t in ticks if abs(t - round(t)) > 1e-9][:3]
+                found.append(f"axes {i} {axis.axis_name}-axis shows years as fractions ({', '.join(bad)})")
+    return found

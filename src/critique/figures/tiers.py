@@ -1,0 +1,109 @@
+"""Charts of notebook 31 (TIP tier placements): one function a chart, data in, figure out."""
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from critique.charts import integer_years
+
+TIER_TITLES = {"1": "Tier 1", "2": "Tier 2", "2WL": "Tier 2 Watch List", "3": "Tier 3"}
+PARTIAL_GREY = "#dddddd"
+
+
+def shares_vs_panels(views: Mapping[str, pd.DataFrame], years: Sequence[int], partial: Sequence[int],
+                     tier_order: Sequence[str] = ("1", "2", "2WL", "3")) -> plt.Figure:
+    """Tier shares by report year, one panel a tier, one line per view (all rated, fixed panels).
+
+    views: label -> ``tiers.distribution`` frame (``report_year, tier, share``). Partial years are
+    shaded and not drawn (their transcribed rows are a selection).
+    """
+    fig, axes = plt.subplots(1, len(tier_order), figsize=(13, 4.6), sharey=True)
+    for ax, tier in zip(axes, tier_order):
+        for label, d in views.items():
+            s = d.loc[d["tier"] == tier].set_index("report_year")["share"].reindex(years)
+            ax.plot(s.index, 100 * s.values, marker="o", ms=3, label=label)
+        for y in partial:
+            ax.axvspan(y - 0.5, y + 0.5, color=PARTIAL_GREY, lw=0)
+        ax.set_title(TIER_TITLES.get(tier, tier), fontsize=10)
+        ax.set_xlabel("report year")
+        integer_years(ax)
+        ax.xaxis.set_major_locator(plt.MaxNLocator(4, integer=True))
+    axes[0].set_ylabel("% of countries in the view")
+    axes[-1].legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, title="view", title_fontsize=8)
+    return fig
+
+
+def shares_table(views: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """The numbers behind :func:`shares_vs_panels`."""
+    frames = [d.assign(view=label)[["view", "report_year", "tier", "share"]] for label, d in views.items()]
+    return pd.concat(frames, ignore_index=True)
+
+
+def transitions(mat: pd.DataFrame) -> plt.Figure:
+    """A tier-to-tier transition matrix as a shaded grid with counts (``tiers.transition_matrix``)."""
+    fig, ax = plt.subplots(figsize=(6, 5.2))
+    ax.imshow(mat.values, cmap="Blues")
+    vmax = mat.values.max() if mat.values.size else 0
+    for i in range(mat.shape[0]):
+        for j in range(mat.shape[1]):
+            v = int(mat.values[i, j])
+            ax.text(j, i, v, ha="center", va="center", fontsize=9, color="white" if v > 0.6 * vmax else "black")
+    ax.set_xticks(range(mat.shape[1]), [TIER_TITLES.get(str(c), str(c)) for c in mat.columns], fontsize=8)
+    ax.set_yticks(range(mat.shape[0]), [TIER_TITLES.get(str(c), str(c)) for c in mat.index], fontsize=8)
+    ax.set_xlabel(mat.columns.name)
+    ax.set_ylabel(mat.index.name)
+    ax.grid(False)
+    return fig
+
+
+def volatility(vol: pd.DataFrame, years: Sequence[int]) -> plt.Figure:
+    """Share of countries changing tier, and Watch List entries and exits (``tiers.volatility``)."""
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
+    s = vol.set_index("report_year")["share_changed"].reindex(years)
+    ax1.plot(s.index, 100 * s.values, marker="o")
+    ax1.set_ylabel("% of countries changing tier")
+    ax1.set_xlabel("report year")
+    ax1.set_ylim(bottom=0)
+    w = vol.set_index("report_year")[["wl_entries", "wl_exits"]].reindex(years)
+    ax2.plot(w.index, w["wl_entries"], marker="o", label="Watch List entries")
+    ax2.plot(w.index, w["wl_exits"], marker="s", label="Watch List exits")
+    ax2.set_ylabel("countries")
+    ax2.set_xlabel("report year")
+    ax2.set_ylim(bottom=0)
+    ax2.legend(loc="upper left", fontsize=8)
+    for ax in (ax1, ax2):
+        integer_years(ax)
+    return fig
+
+
+def reporting_by_tier(byt: pd.DataFrame) -> plt.Figure:
+    """Share of country-years reporting detected victims to UNODC, by tier (``tiers.reporting_by_tier``)."""
+    fig, ax = plt.subplots(figsize=(7, 4.8))
+    labels = [TIER_TITLES.get(str(t), str(t)) for t in byt["tier"]]
+    ax.bar(labels, 100 * byt["share_reporting"], color="#0072B2")
+    ax.set_ylabel("% reporting victims to UNODC")
+    ax.set_xlabel("TIP tier")
+    ax.set_ylim(0, 100)
+    return fig
+
+
+def highlighted(histories: Mapping[str, pd.DataFrame], year_start: int, year_end: int) -> plt.Figure:
+    """Tier by report year for a few countries, one band each, Tier 1 at the bottom of its band.
+
+    histories: ISO3 -> ``tiers.country_tiers`` frame (``report_year``, categorical ``tier``).
+    Gaps: partial years where the tier is unknown, or years not rated.
+    """
+    n = len(histories)
+    fig, ax = plt.subplots(figsize=(10, 1.8 + 1.2 * n))
+    for k, (iso, ct) in enumerate(histories.items()):
+        codes = ct["tier"].cat.codes.where(ct["tier"].notna())
+        ax.plot(ct["report_year"], codes + 4 * k, marker="o", ms=4)
+        ax.text(year_end + 0.8, 4 * k + 1.5, iso, ha="left", va="center", fontsize=9, fontweight="bold")
+    ax.set_yticks([4 * k + i for k in range(n) for i in range(4)],
+                  [t for _ in range(n) for t in ("Tier 1", "Tier 2", "Watch List", "Tier 3")], fontsize=7)
+    ax.set_xlim(year_start - 0.5, year_end + 3)
+    ax.set_xlabel("report year (gaps: partial years where the tier is unknown, or not rated)")
+    integer_years(ax)
+    return fig

@@ -1,0 +1,90 @@
+"""Charts fit for slides: the layout check catches what it should, finalise records it, and every
+figure of the smoke run passes (text inside the canvas, no overlaps, whole-number year ticks)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from critique import chartlayout, charts, reports  # noqa: E402
+
+STEMS = [nb.stem for nb in reports.analysis_notebooks()]
+
+
+def test_a_title_running_off_the_canvas_is_reported():
+    fig, ax = plt.subplots(figsize=(4, 3))
+    fig.suptitle("Year-on-year change in detected victims: entering, leaving and continuing countries",
+                 x=0.01, ha="left")
+    assert any("title is cut off" in p for p in chartlayout.problems(fig))
+    plt.close(fig)
+
+
+def test_overlapping_texts_and_a_legend_over_a_label_are_reported():
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.plot([0, 1], [0, 1], label="a line")
+    ax.text(0.5, 0.5, "first note")
+    ax.text(0.5, 0.5, "second note")
+    ax.set_xlabel("a label under the axes")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.05))
+    found = chartlayout.problems(fig)
+    assert "axes 0 text 'first note' overlaps axes 0 text 'second note'" in found
+    assert any(p.startswith("legend of axes 0 overlaps axes 0 'a label under the axes'") for p in found), found
+    plt.close(fig)
+
+
+def test_fractional_year_ticks_are_reported_and_integer_years_fixes_them():
+    fig, ax = plt.subplots(figsize=(10, 4))
+    ax.plot(range(2003, 2024), range(21))
+    ax.set_xlabel("data year")
+    assert chartlayout.problems(fig) == ["axes 0 x-axis shows years as fractions (2002.5, 2007.5, 2012.5)"]
+    charts.integer_years(ax)
+    assert chartlayout.problems(fig) == []
+    plt.close(fig)
+
+
+def test_finalise_keeps_the_whole_title_and_the_charts_own_caveat_on_the_image(tmp_path):
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.plot(range(2001, 2011), range(10))
+    ax.set_xlabel("year")
+    title = "Year-on-year change in detected victims: entering, leaving and continuing countries"
+    cap = charts.finalise(fig, "t", title=title, description="A test chart.", datasets=["tip-tiers"],
+                          caveat=["First own caveat.", "Second own caveat.", "Third own caveat."], n=10,
+                          outdir=tmp_path)
+    assert cap.layout_problems == []
+    assert cap.caveats[:3] == ["First own caveat.", "Second own caveat.", "Third own caveat."]
+    assert cap.own_caveats == 3 and cap.footer_caveats_shown == 3, "the chart's own caveats are never dropped"
+    saved = json.loads((tmp_path / "t.json").read_text())
+    assert saved["layout_problems"] == [] and saved["footer_caveats_shown"] == 3
+    svg = (tmp_path / "t.svg").read_text()
+    for words in ("continuing", "countries", "Third own caveat.", "further caveats in the caption"):
+        assert words in svg, words
+    width, height = Image.open(tmp_path / "t.png").size
+    assert width / height == 1.5, "the canvas is saved whole (no bbox cropping hides a cut-off)"
+
+
+def test_finalise_returns_a_caption_that_displays_nothing():
+    assert charts.Caption._ipython_display_(charts.Caption("n", "t", "d", "s")) is None
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("stem", STEMS)
+def test_every_smoke_figure_is_fit_to_print(smoke_run, stem):
+    out = Path(smoke_run(stem)["_out_dir"]) / "figures"
+    sidecars = sorted(out.glob("*.json"))
+    assert sidecars, f"{stem} saved no figure"
+    problems = {}
+    for sidecar in sidecars:
+        cap = json.loads(sidecar.read_text())
+        assert "layout_problems" in cap, f"{stem}/{cap['name']}: not saved through charts.finalise"
+        found = list(cap["layout_problems"])
+        if not (out / f"{cap['name']}.csv").exists():
+            found.append("no data= CSV beside the chart (the numbers behind it)")
+        if found:
+            problems[cap["name"]] = found
+    assert problems == {}, f"{stem}: {problems}"

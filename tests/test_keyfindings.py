@@ -1,0 +1,85 @@
+"""Key findings: sentences filled from findings.json through the declared list, never typed by hand."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from critique import keyfindings, paths
+
+FIGS = {"procedures": {"title": "Estimates by procedure", "source": "Home Office (2014)", "png": "40/figures/procedures.png"}}
+
+
+def test_a_sentence_is_filled_with_number_interval_chart_and_source():
+    entries = [{"sentence": "Stepwise gives {est:,.0f} (95% interval {lo:,.0f} to {hi:,.0f}); share {share:.1%}; "
+                            "range {rng[0]:.2f} to {rng[1]:.2f}; by {edition[name]}.",
+                "chart": "procedures", "scenario": False}]
+    found = {"est": 11417.6, "lo": 10001.2, "hi": 13182.0, "share": 0.0347, "rng": [0.41, 0.9],
+             "edition": {"name": "GEMS 2022"}}
+    out = keyfindings.render("40-mse", entries, found, FIGS)
+    assert out.errors == []
+    kf = out.findings[0]
+    assert kf.sentence == ("Stepwise gives 11,418 (95% interval 10,001 to 13,182); share 3.5%; range 0.41 to 0.90; "
+                           "by GEMS 2022.")
+    assert (kf.chart_title, kf.source, kf.png, kf.scenario) == (
+        "Estimates by procedure", "Home Office (2014)", "40/figures/procedures.png", False)
+
+
+def test_a_missing_or_empty_key_is_an_error_naming_notebook_and_key():
+    entries = [{"sentence": "{est:,.0f} and {gone}", "chart": "procedures", "scenario": False},
+               {"sentence": "{empty:.1f}", "chart": "procedures", "scenario": True}]
+    out = keyfindings.render("40-mse", entries, {"est": 3.0, "empty": None}, FIGS)
+    assert out.findings == []
+    assert out.errors == ["40-mse: key finding needs key 'gone', which findings.json does not record",
+                          "40-mse: key finding needs key 'empty', recorded empty (no value)"]
+
+
+def test_an_unknown_chart_and_a_format_that_does_not_fit_are_errors():
+    out = keyfindings.render("x", [{"sentence": "{a}", "chart": "nope", "scenario": False},
+                                   {"sentence": "{b:.1f}", "chart": "procedures", "scenario": False}],
+                             {"a": 1, "b": "text"}, FIGS)
+    assert out.errors[0] == "x: key finding names chart 'nope', which the notebook did not save (charts: procedures)"
+    assert out.errors[1].startswith("x: key finding '{b:.1f}...' cannot be filled (ValueError")
+
+
+def test_declarations_are_checked(tmp_path):
+    (tmp_path / "nb.yml").write_text("- sentence: '{a}'\n  chart: c\n  scenario: maybe\n")
+    with pytest.raises(ValueError, match="entry 1, field 'scenario' must be true or false"):
+        keyfindings.load_declarations("nb", tmp_path)
+    (tmp_path / "nb.yml").write_text("- sentence: '{a}'\n  chart: c\n  colour: red\n")
+    with pytest.raises(ValueError, match="entry 1 has unknown key"):
+        keyfindings.load_declarations("nb", tmp_path)
+    assert keyfindings.load_declarations("absent", tmp_path) == []
+
+
+def test_every_project_declaration_parses_and_names_keys():
+    files = sorted((paths.notebooks_dir() / "key_findings").glob("*.yml"))
+    assert {f.stem for f in files} >= {"00-data-catalogue", "30-tip-law-enforcement", "31-tip-tiers"}
+    for f in files:
+        assert (paths.notebooks_dir() / f"{f.stem}.ipynb").exists(), f"{f.name}: no notebook of that name"
+        entries = keyfindings.load_declarations(f.stem)
+        assert entries, f.name
+        for e in entries:
+            assert keyfindings.placeholders(e["sentence"]), f"{f.name}: a sentence with no recorded number"
+            assert not any(ch.isdigit() for ch in _outside_placeholders(e["sentence"])), \
+                f"{f.name}: a number typed by hand in {e['sentence']!r}"
+
+
+def _outside_placeholders(sentence: str) -> str:
+    import re
+
+    # names and fixed conventions are not findings: "Tier 1", "95% interval", "per 100,000"
+    text = re.sub(r"\{[^}]*\}", "", sentence)
+    return re.sub(r"Tier \d|95%|per 100,000", "", text)
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("stem", ["00-data-catalogue", "30-tip-law-enforcement", "31-tip-tiers"])
+def test_my_notebooks_key_findings_fill_from_a_smoke_run(smoke_run, stem):
+    import json
+
+    found = smoke_run(stem)
+    out = Path(found["_out_dir"])
+    figs = {json.loads(p.read_text())["name"]: json.loads(p.read_text()) for p in (out / "figures").glob("*.json")}
+    rendered = keyfindings.for_notebook(stem, found["findings"], figs)
+    assert rendered.errors == [] and rendered.findings

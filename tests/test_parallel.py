@@ -1,0 +1,66 @@
+"""Every parallel path stops within seconds: the pool kills its workers and what they started."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import psutil
+import pytest
+
+from critique import parallel
+
+
+def _start_grandchild_and_wait(seconds: float) -> int:
+    # a worker that starts a process in its own session, as a Jupyter kernel is started
+    child = subprocess.Popen([sys.executable, "-c", f"import time; time.sleep({seconds})"], start_new_session=True)
+    time.sleep(seconds)
+    return child.pid
+
+
+def _pid_and_sigint(_: int) -> tuple[int, bool]:
+    import signal
+
+    return os.getpid(), signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+
+
+def test_leaving_the_pool_by_an_interrupt_kills_workers_and_their_children():
+    seen: list[psutil.Process] = []
+    t0 = None
+    with pytest.raises(KeyboardInterrupt):
+        with parallel.process_pool(2) as pool:
+            futures = [pool.submit(_start_grandchild_and_wait, 120) for _ in range(2)]
+            deadline = time.monotonic() + 60
+            me = psutil.Process()
+            while time.monotonic() < deadline:
+                seen = me.children(recursive=True)
+                if sum("time.sleep(120)" in " ".join(p.cmdline()) for p in seen) >= 2:
+                    break
+                time.sleep(0.2)
+            else:
+                pytest.fail("the workers never started their children")
+            t0 = time.monotonic()
+            raise KeyboardInterrupt
+    assert time.monotonic() - t0 < 10
+    assert all(f.cancelled() or f.done() for f in futures)
+    alive = [p for p in seen if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    assert alive == [], [p.cmdline() for p in alive]
+
+
+def test_a_normal_pool_returns_results_and_workers_ignore_sigint():
+    with parallel.process_pool(2) as pool:
+        answers = set(pool.map(_pid_and_sigint, range(4)))
+    assert answers and all(ignores for _, ignores in answers), "the parent alone handles Ctrl-C"
+    assert os.getpid() not in {pid for pid, _ in answers}
+
+
+def test_sigterm_becomes_an_interrupt_inside_the_block():
+    import signal
+
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(KeyboardInterrupt):
+        with parallel.sigterm_as_interrupt():
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)
+    assert signal.getsignal(signal.SIGTERM) is before, "the previous handler is restored"
