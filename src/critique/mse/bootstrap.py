@@ -189,17 +189,27 @@ def _exists_for_zeros(lists, plan, model, zeros: np.ndarray) -> bool:
     cache = plan.setdefault("_cache", {})
     key = zeros.tobytes()
     policy = plan["empty_overlaps"]
+    if (model, key) in cache:
+        return cache[(model, key)]
+    # More zeros can only break existence: a zero set inside one known to work works too.
+    mask = int.from_bytes(np.packbits(zeros).tobytes(), "big")
+    known = plan.setdefault("_exists", {}).setdefault(model, [])
+    if any(mask & ~k == 0 for k in known):
+        return True
     pattern = CaptureTable(lists, (~zeros).astype(np.int64))
+    ok = None
     if policy == "refuse":
         if ("top", key) not in cache:
             D = plan["design"]
             live = [t for t in D.terms if (~zeros & D.hist[:, list(t)].all(axis=1)).any()]
             cache[("top", key)] = check(pattern, closure(live), "refuse").ok
-        if cache[("top", key)]:
-            return True
-    if (model, key) not in cache:
-        cache[(model, key)] = check(pattern, model, policy).ok
-    return cache[(model, key)]
+        ok = True if cache[("top", key)] else None
+    if ok is None:
+        ok = check(pattern, model, policy).ok
+    cache[(model, key)] = ok
+    if ok:
+        known.append(mask)
+    return ok
 
 
 BOUNDARY_MU = 1e-4  # a fitted zero cell below this sends the replicate to the exact LP check
@@ -226,6 +236,7 @@ def _search_batch(lists, draws, plan) -> tuple[np.ndarray, np.ndarray]:
     lgam = gammaln(Y + 1).sum(axis=1)
     vals = np.full((B, len(models)), np.inf)
     tots = np.full((B, len(models)), np.nan)
+    suspect_all = np.zeros((B, len(models)), dtype=bool)
     rank_cache = plan.setdefault("_rank", {})
     for i, m in enumerate(models):
         cols = D.columns(m)
@@ -256,13 +267,41 @@ def _search_batch(lists, draws, plan) -> tuple[np.ndarray, np.ndarray]:
             llf = np.sum(xlogy(Yk, mu) - mu, axis=1) - lgam[rows]
             val = criterion_value(crit, llf, p, n_obs[rows], n_cells)
             suspect = ~conv | (np.where(Yk == 0, mu, np.inf).min(axis=1) < BOUNDARY_MU)
-            for j in np.flatnonzero(suspect):
-                if not _exists_for_zeros(lists, plan, m, Y[rows[j]] == 0):
-                    val[j] = np.inf
             ok = np.isfinite(val)
             vals[rows[ok], i] = val[ok]
             tots[rows[ok], i] = n_obs[rows[ok]] + np.exp(beta[ok, 0])
+            suspect_all[rows[ok & suspect], i] = True
+    _resolve_suspects(lists, plan, Y == 0, vals, tots, suspect_all)
     return vals, tots
+
+
+NEGLIGIBLE_WEIGHT = 1e-6  # a model below this share of the weight moves an average by < 1e-6 of the spread
+
+
+def _resolve_suspects(lists, plan, zeros, vals, tots, suspect) -> None:
+    """Run the exact existence check only where a suspect fit could change the answer: the
+    lowest-criterion model of a replicate (repeated until it is a sure one), or, when averaging,
+    any suspect model with a weight above ``NEGLIGIBLE_WEIGHT``. Edits ``vals``/``tots`` in place."""
+    models = plan["models"]
+
+    def verify(b: int, i: int) -> None:
+        suspect[b, i] = False
+        if not _exists_for_zeros(lists, plan, models[i], zeros[b]):
+            vals[b, i], tots[b, i] = np.inf, np.nan
+
+    if plan.get("average"):
+        for b, i in np.argwhere(suspect & (bic_weights(vals) > NEGLIGIBLE_WEIGHT)):
+            verify(int(b), int(i))
+        return
+    for b in np.flatnonzero(suspect.any(axis=1)):
+        while True:
+            row = vals[b]
+            if not np.isfinite(row).any():
+                break
+            i = int(np.argmin(row))
+            if not suspect[b, i]:
+                break
+            verify(int(b), i)
 
 
 def _plan(table: CaptureTable, procedure: Procedure, sel: Selection):

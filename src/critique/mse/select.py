@@ -93,6 +93,7 @@ def _existence_map(table: CaptureTable, models: list[Model], empty_overlaps: str
     empties = [tuple(t for t in m if margin[t] == 0) for m in models]
     out: list = [None] * len(models)
     groups: dict[tuple, list[int]] = {}
+    bad_reason: dict[frozenset, str] = {}
     for i, (m, e) in enumerate(zip(models, empties)):
         if e and empty_overlaps == "refuse":
             names = ", ".join(":".join(table.lists[j] for j in t) for t in e)
@@ -106,9 +107,27 @@ def _existence_map(table: CaptureTable, models: list[Model], empty_overlaps: str
             for i in idx:
                 out[i] = (True, e, "")
             continue
-        for i in idx:  # rare: check one by one
+        # Within a group (same cells dropped) "has a finite, identifiable MLE" is monotone: a
+        # sub-model of a model that has one has one too, and a super-model of one that has none
+        # has none. Largest models first; an LP only where neither rule decides.
+        good: list[frozenset] = []
+        bad: list[frozenset] = []
+        for i in sorted(idx, key=lambda i: -len(models[i])):
+            terms = frozenset(models[i])
+            if any(terms <= g for g in good):
+                out[i] = (True, e, "")
+                continue
+            known_bad = next((b for b in bad if b <= terms), None)
+            if known_bad is not None:
+                out[i] = (False, e, bad_reason[known_bad])
+                continue
             exi = check(table, models[i], empty_overlaps)
             out[i] = (exi.ok, e, exi.reason)
+            if exi.ok:
+                good.append(terms)
+            else:
+                bad.append(terms)
+                bad_reason[terms] = exi.reason
     return out
 
 
