@@ -32,7 +32,7 @@ from scipy.special import gammaln, xlogy
 
 from critique.mse.existence import Existence, check
 from critique.mse.model import Model, column_names, design, label, parse_model
-from critique.mse.table import CaptureTable
+from critique.mse.table import CaptureTable, as_table
 
 DARK_WARN_RATIO = 10.0  # warn when the dark figure exceeds 10x the people observed
 TINY_MU = 1e-6
@@ -173,6 +173,7 @@ def fit(table: CaptureTable, interactions=None, *, empty_overlaps: str = "refuse
 
     Parameters
     ----------
+    table: a :class:`CaptureTable`, or a frame of 0/1 list columns plus ``count``.
     interactions: None / "main" (independence), "pairs" (all pairwise), or terms like
         ``["LA:NG", ("PF", "GO")]``; closed hierarchically.
     empty_overlaps: "refuse" (a model with an interaction between lists that never overlap has no
@@ -181,6 +182,7 @@ def fit(table: CaptureTable, interactions=None, *, empty_overlaps: str = "refuse
     on_failure: "raise" (:class:`NoFiniteEstimate`) or "report" (status set, estimates nan).
     mu0, X: warm start (fitted values on all cells) and a precomputed design (speed only).
     """
+    table = as_table(table)
     model = interactions if _is_model(interactions) else parse_model(table, interactions)
     if on_failure not in ("raise", "report"):
         raise ValueError(f"on_failure={on_failure!r}; choose 'raise' or 'report'")
@@ -301,6 +303,7 @@ def bootstrap_fixed(table: CaptureTable, interactions=None, *, n: int = 1000,
     has no finite estimate are counted, not replaced by a number. Returns ``{"low", "high",
     "estimates", "n_failed", "kind"}`` (percentile interval of the total).
     """
+    table = as_table(table)
     base = fit(table, interactions, empty_overlaps=empty_overlaps, ci=())
     rng = np.random.default_rng(seed)
     X = design(table.k, base.model)

@@ -95,6 +95,14 @@ class CaptureTable:
         if missing:
             raise CaptureTableError(f"capture table{where}: list column(s) {missing} not found "
                                     f"(columns: {', '.join(map(str, frame.columns))})")
+        if len(lists) < 2:
+            raise CaptureTableError(
+                f"capture table{where}: {len(lists)} list column(s) ({', '.join(lists) or 'none'}); "
+                "multiple systems estimation needs at least two lists")
+        if len(lists) > MAX_LISTS:
+            raise CaptureTableError(f"capture table{where}: {len(lists)} lists; at most {MAX_LISTS}")
+        if len(set(lists)) != len(lists):
+            raise CaptureTableError(f"capture table{where}: duplicate list names {lists}")
         bits = np.zeros((len(frame), len(lists)), dtype=np.int64)
         for j, col in enumerate(lists):
             bits[:, j] = _zero_one(frame[col], col, where)
