@@ -27,7 +27,7 @@ def _published_band(ax, published, vertical: bool = True, label: str = "publishe
 def procedures(frame: pd.DataFrame, published: tuple[float, float] | None = None) -> plt.Figure:
     """Point estimate and interval of each procedure (rows of :func:`critique.mse.compare`:
     procedure, table, total, low, high, interval), with the published range shaded."""
-    fig, ax = plt.subplots(figsize=(9, 0.62 * len(frame) + 1.6))
+    fig, ax = plt.subplots(figsize=(9, 0.8 * len(frame) + 1.6))
     y = np.arange(len(frame))[::-1]
     _published_band(ax, published)
     for yi, (_, r) in zip(y, frame.iterrows()):
@@ -35,8 +35,8 @@ def procedures(frame: pd.DataFrame, published: tuple[float, float] | None = None
             ax.plot([r["low"], r["high"]], [yi, yi], color=BLUE, lw=2.5, solid_capstyle="butt")
         if np.isfinite(r["total"]):
             ax.plot(r["total"], yi, "o", color=RED, ms=7, zorder=3)
-    ax.set_yticks(y, [textwrap.fill(str(r["procedure"]), 34) + f"\n{r['table']}; {r['interval']}"
-                      for _, r in frame.iterrows()], fontsize=7.5)
+    ax.set_yticks(y, [textwrap.fill(str(r["procedure"]), 28) + f"\n{r['table']}\n{r['interval']}"
+                      for _, r in frame.iterrows()], fontsize=7)
     ax.set_xlabel("estimated total (people on a list + modelled dark figure)")
     ax.plot([], [], "o", color=RED, label="point estimate")
     ax.plot([], [], color=BLUE, lw=2.5, label="95% interval (kind named on the left)")
@@ -72,29 +72,31 @@ def bootstrap_distributions(results: Sequence, published: tuple[float, float] | 
     """Small multiples, one panel per :class:`critique.mse.PopulationEstimate` with a bootstrap:
     its replicates, estimate and reported interval, on a shared x-axis."""
     with_boot = [r for r in results if r.bootstrap is not None]
-    fig, axes = plt.subplots(len(with_boot), 1, figsize=(9, 2.1 * len(with_boot) + 0.8),
-                             sharex=True, squeeze=False)
-    for ax, r in zip(axes[:, 0], with_boot):
-        b = r.bootstrap
-        bootstrap_histogram(ax, b.estimates, r.total, r.interval, "reported 95% interval",
-                            published, r.intervals.get("profile (model known)"))
+    n = len(with_boot)
+    fig, grid = plt.subplots(n + 1, 1, figsize=(9, 2.1 * n + 1.2), squeeze=False,
+                             gridspec_kw={"height_ratios": [0.35] + [1] * n})
+    key, axes = grid[0, 0], grid[1:, 0]
+    key.axis("off")
+    lo = min(np.nanmin(r.bootstrap.estimates) for r in with_boot)
+    hi = max(np.nanmax(r.bootstrap.estimates) for r in with_boot)
+    bins = np.linspace(lo, hi, 60)
+    for ax, r in zip(axes, with_boot):
+        bootstrap_histogram(ax, r.bootstrap.estimates, r.total, r.interval, "reported 95% interval",
+                            published, r.intervals.get("profile (model known)"), bins=bins)
         ax.set_title(f"{r.name} ({r.table}): estimate {r.total:,.0f}; {r.interval_kind}",
                      fontsize=8.5, loc="left")
         ax.set_ylabel("resamples", fontsize=8)
-    handles, labels = axes[0, 0].get_legend_handles_labels()
-    for ax in axes[1:, 0]:  # a panel without a model-known interval lacks that entry
+        ax.set_xlim(min(lo, published[0]) if published else lo, hi)
+    entries: dict = {}
+    for ax in axes:
         for h, lab in zip(*ax.get_legend_handles_labels()):
-            if lab not in labels and not lab.startswith("estimate"):
-                handles.append(h)
-                labels.append(lab)
-    keep = [(h, lab if not lab.startswith("estimate") else "point estimate")
-            for h, lab in zip(handles, labels) if not lab.endswith("bootstrap totals")]
-    keep.insert(0, (axes[0, 0].patches[-1] if axes[0, 0].patches else None, "bootstrap totals"))
-    keep = [(h, lab) for h, lab in keep if h is not None]
-    fig.legend([h for h, _ in keep], [lab for _, lab in keep], frameon=False, fontsize=8,
-               loc="upper center", ncol=3, bbox_to_anchor=(0.5, 1.0))
-    axes[-1, 0].set_xlabel("estimated total in bootstrap resample")
-    fig.tight_layout(rect=(0, 0, 1, 0.95))
+            lab = "point estimate" if lab.startswith("estimate") else (
+                "bootstrap totals" if lab.endswith("bootstrap totals") else lab)
+            entries.setdefault(lab, h)
+    key.legend(list(entries.values()), list(entries), frameon=False, fontsize=8, loc="center",
+               ncol=3)
+    axes[-1].set_xlabel("estimated total in bootstrap resample")
+    fig.tight_layout()
     return fig
 
 
