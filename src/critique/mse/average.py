@@ -65,6 +65,9 @@ def average(selection: Selection, top: int | None = None) -> AveragedEstimate:
 
     Raises ValueError when the selection has no criterion (stepwise or a fixed model).
     """
+    if not isinstance(selection, Selection):
+        raise TypeError(f"average: expected the Selection of a model search "
+                        f"(critique.mse.search_all), got {type(selection).__name__}")
     crit = selection.criterion
     if not crit:
         raise ValueError("model averaging needs a search ranked by a criterion (bic, bic_cells "
