@@ -31,19 +31,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 from scipy.special import gammaln, xlogy
 
 from critique.mse.average import weights as bic_weights
 from critique.mse.existence import check
+from critique.mse.intervals import (Z0_LIMIT, bca_degenerate, bca_interval,  # noqa: F401
+                                    bca_levels, bias_correction, percentile_interval)
 from critique.mse.model import closure
-from critique.mse.procedure import Procedure, default_ntop
+from critique.mse.procedure import Procedure, default_ntop  # noqa: F401 (re-exported)
 from critique.mse.select import (Selection, _Design, _existence_map, _fit_light, _model_terms,
                                  _pool, _stepwise_path, criterion_value, estimate)
 from critique.mse.table import CaptureTable, as_table
 
-Z0_LIMIT = 0.5  # |z0| above this: BCa's bias correction is beyond its first-order theory
-QUANTILE_METHOD = "median_unbiased"  # R's quantile type 8, as bcaconfvalues
 
 
 @dataclass
@@ -340,57 +339,6 @@ def _run(table, draws, plan, jobs):
         parts = [_chunk(t) for t in tasks]
     out = [r for p in parts for r in p]
     return np.array([r[0] for r in out], dtype=float), [r[1] for r in out]
-
-
-def bias_correction(boot: np.ndarray, estimate: float) -> float:
-    """``z0 = qnorm(share of replicates below the estimate)`` (Efron 1987; ``bcaconfvalues``),
-    the share clipped to ``[1e-6, 1 - 1e-6]``."""
-    boot = boot[np.isfinite(boot)]
-    return float(stats.norm.ppf(np.clip(np.mean(boot < estimate), 1e-6, 1 - 1e-6)))
-
-
-def bca_levels(boot: np.ndarray, estimate: float, acceleration: float,
-               level: float = 0.95) -> tuple[float, float]:
-    """The percentile levels the BCa method reads (Efron 1987) instead of the nominal ends."""
-    z0 = bias_correction(boot, estimate)
-    out = []
-    for alpha in ((1 - level) / 2, (1 + level) / 2):
-        za = stats.norm.ppf(alpha)
-        out.append(float(stats.norm.cdf(z0 + (z0 + za) / (1 - acceleration * (z0 + za)))))
-    return out[0], out[1]
-
-
-def bca_interval(boot: np.ndarray, estimate: float, acceleration: float,
-                 level: float = 0.95) -> tuple[float, float]:
-    """BCa limits (Efron 1987): quantiles (type 8) at the levels of :func:`bca_levels`."""
-    boot = boot[np.isfinite(boot)]
-    low, high = bca_levels(boot, estimate, acceleration, level)
-    lo, hi = np.quantile(boot, [low, high], method=QUANTILE_METHOD)
-    return float(lo), float(hi)
-
-
-def bca_degenerate(levels: tuple[float, float], z0: float, n: int) -> str:
-    """Why BCa is degenerate ('' when it is not): an adjusted level outside ``[1/n, 1 - 1/n]``
-    (the end is the most extreme replicate or beyond what ``n`` replicates resolve) or
-    ``|z0| > Z0_LIMIT``. The rule is this suite's; see the module notes."""
-    why = []
-    edge = 1.0 / max(n, 1)
-    if levels[0] < edge or levels[1] > 1 - edge:
-        why.append(f"BCa reads the {n} replicates at levels {levels[0]:.2g} and {levels[1]:.3g}, "
-                   f"outside what they resolve (1/{n}): an end is just the most extreme replicate")
-    if abs(z0) > Z0_LIMIT:
-        why.append(f"bias correction z0 = {z0:.2f}: only {stats.norm.cdf(z0):.0%} of replicates "
-                   "fall below the estimate, beyond what BCa's correction is built for")
-    return "; ".join(why)
-
-
-def percentile_interval(boot: np.ndarray, level: float = 0.95) -> tuple[float, float]:
-    """Equal-tailed percentile interval of the finite replicates (type 8 quantiles)."""
-    good = boot[np.isfinite(boot)]
-    if not good.size:
-        return (np.nan, np.nan)
-    lo, hi = np.quantile(good, [(1 - level) / 2, (1 + level) / 2], method=QUANTILE_METHOD)
-    return float(lo), float(hi)
 
 
 def jackknife_acceleration(table: CaptureTable, plan, jobs: int) -> float:
