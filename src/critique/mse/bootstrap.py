@@ -154,24 +154,28 @@ def irls_batch(X: np.ndarray, Y: np.ndarray, mu0: np.ndarray | None = None, *,
     B = Y.shape[0]
     mu = np.maximum(np.broadcast_to(Y + 0.1 if mu0 is None else mu0, Y.shape), 1e-8).copy()
     eta = np.log(mu)
-    dev_old = np.full(B, np.inf)
+    dev = np.full(B, np.inf)
     converged = np.zeros(B, dtype=bool)
     beta = np.zeros((B, X.shape[1]))
-    dev = dev_old
+    yy = xlogy(Y, Y)
+    active = np.arange(B)  # replicates still iterating: a converged one is left as it is
     for _ in range(maxit):
-        z = eta + (Y - mu) / mu
-        xtw = X.T[None, :, :] * mu[:, None, :]
+        m, e, y = mu[active], eta[active], Y[active]
+        z = e + (y - m) / m
+        xtw = X.T[None, :, :] * m[:, None, :]
         try:
-            beta = np.linalg.solve(xtw @ X, (xtw @ z[:, :, None]))[:, :, 0]
+            b = np.linalg.solve(xtw @ X, (xtw @ z[:, :, None]))[:, :, 0]
         except np.linalg.LinAlgError:
-            beta = (np.linalg.pinv(xtw @ X) @ (xtw @ z[:, :, None]))[:, :, 0]
-        eta = np.clip(beta @ X.T, -700, 700)
-        mu = np.exp(eta)
-        dev = 2.0 * np.sum(xlogy(Y, Y) - xlogy(Y, mu) - (Y - mu), axis=1)
-        converged = np.abs(dev - dev_old) / (np.abs(dev) + 0.1) < tol
-        if converged.all():
+            b = (np.linalg.pinv(xtw @ X) @ (xtw @ z[:, :, None]))[:, :, 0]
+        e = np.clip(b @ X.T, -700, 700)
+        m = np.exp(e)
+        d = 2.0 * np.sum(yy[active] - xlogy(y, m) - (y - m), axis=1)
+        done = np.abs(d - dev[active]) / (np.abs(d) + 0.1) < tol
+        beta[active], eta[active], mu[active], dev[active] = b, e, m, d
+        converged[active[done]] = True
+        active = active[~done]
+        if not active.size:
             break
-        dev_old = dev
     return beta, mu, dev, converged
 
 
