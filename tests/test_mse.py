@@ -421,3 +421,17 @@ def test_bca_reduces_to_percentile_without_bias_or_acceleration():
     # an estimate above most replicates shifts both ends upwards (bias correction)
     low, high = bca_interval(boot, 700.0, 0.0)
     assert low > np.quantile(boot, 0.025) and high > np.quantile(boot, 0.975)
+
+
+def test_stacked_search_fits_match_single_fits(mse_csv):
+    # search_all fits all models together (critique.mse.select.irls_models); each row must equal
+    # the one-model fit (itself checked against statsmodels), boundary (extended) models included.
+    t = _table(mse_csv, "UKdat_5")
+    s = mse.search_all(t, max_order=2, jobs=1, ci=())
+    rows = s.existing
+    assert rows["boundary"].sum() == 512  # LA:GP at minus infinity in half the pairwise models
+    for _, r in rows.iloc[::41].iterrows():
+        f = mse.fit(t, r["_models"], empty_overlaps="extended", ci=())
+        assert r["total"] == pytest.approx(f.total, rel=1e-8)
+        assert r["bic"] == pytest.approx(f.bic, abs=1e-6)
+        assert r["deviance"] == pytest.approx(f.deviance, abs=1e-6)
