@@ -39,7 +39,8 @@ from critique.mse.intervals import (Z0_LIMIT, bca_degenerate, bca_interval,  # n
                                     bca_levels, bias_correction, percentile_interval)
 from critique.mse.model import closure
 from critique.mse.procedure import Procedure, default_ntop  # noqa: F401 (re-exported)
-from critique.mse.select import (Selection, _Design, _existence_map, _fit_light, _model_terms,
+from critique.mse.select import (BOUNDARY_MU, Selection, _Design, _existence_map, _fit_light,
+                                 _model_terms,
                                  _pool, _stepwise_path, criterion_value, estimate)
 from critique.mse.table import CaptureTable, as_table
 
@@ -215,7 +216,6 @@ def _exists_for_zeros(lists, plan, model, zeros: np.ndarray) -> bool:
     return ok
 
 
-BOUNDARY_MU = 1e-4  # a fitted zero cell below this sends the replicate to the exact LP check
 
 
 def _search_batch(lists, draws, plan) -> tuple[np.ndarray, np.ndarray]:

@@ -86,8 +86,14 @@ def criterion_value(criterion: str, llf, p, n_observed, n_cells):
 
 
 def _existence_map(table: CaptureTable, models: list[Model], empty_overlaps: str,
-                   D: _Design) -> list[tuple[bool, tuple, str]]:
-    """(ok, empty terms, reason) for every model, one LP per group where possible."""
+                   D: _Design, defer: bool = False) -> list[tuple[bool | None, tuple, str]]:
+    """(ok, empty terms, reason) for every model, one LP per group where possible.
+
+    Models sharing the same zero-margin terms form a group; when the group's largest model has a
+    finite, identifiable MLE, all do. Otherwise, with ``defer=True`` their ``ok`` is left None for
+    the caller to settle after fitting (:func:`search_all`); without it, by the monotone LP search
+    below.
+    """
     hist = D.hist
     margin = {t: int(table.counts[hist[:, list(t)].all(axis=1)].sum()) for t in D.terms}
     empties = [tuple(t for t in m if margin[t] == 0) for m in models]
@@ -103,9 +109,9 @@ def _existence_map(table: CaptureTable, models: list[Model], empty_overlaps: str
     for e, idx in groups.items():
         top = closure({t for i in idx for t in models[i]})
         ex = check(table, top, empty_overlaps)
-        if ex.ok:
+        if ex.ok or defer:
             for i in idx:
-                out[i] = (True, e, "")
+                out[i] = (True if ex.ok else None, e, "")
             continue
         # Within a group (same cells dropped) "has a finite, identifiable MLE" is monotone: a
         # sub-model of a model that has one has one too, and a super-model of one that has none
@@ -167,12 +173,15 @@ def irls_models(X: np.ndarray, y: np.ndarray, w: np.ndarray, *, tol: float = 1e-
 
 
 MODEL_BATCH = 512  # models fitted together (memory: batch x cells x parameters)
+BOUNDARY_MU = 1e-4  # a zero cell fitted below this (or no convergence): the exact LP decides
 
 
 def _fit_chunk(args):
-    """Fit the models of one task together, grouped by number of fitted columns:
-    rows of (dark, deviance, llf, p, converged, df), as :func:`_fit_light`."""
-    k, terms, y, models, empties = args
+    """Fit the models of one task together, grouped by number of fitted columns: rows of
+    (dark, deviance, llf, p, converged, df, suspect, full_rank). ``suspect``: not converged, or a
+    zero cell fitted below ``BOUNDARY_MU``, as when the MLE does not exist (the fit then runs off
+    toward the boundary, where a zero cell's fitted value goes to 0)."""
+    k, terms, y, models, empties, deferred = args
     D = _Design(k, terms)
     lgam = float(gammaln(y + 1).sum())
     groups: dict[int, list] = {}
@@ -190,9 +199,15 @@ def _fit_chunk(args):
             W = np.stack([w for _, _, w, _ in part])
             beta, mu, dev, conv = irls_models(X, y, W)
             llf = np.sum(W * xlogy(y, np.where(W > 0, mu, 1.0)) - mu, axis=1) - lgam
+            low = np.where((W > 0) & (y == 0), mu, np.inf).min(axis=1)
+            need = [j for j, (i, *_) in enumerate(part) if deferred[i]]
+            rank = np.full(len(part), X.shape[2])
+            if need:  # identifiability is settled already for models of an existing group
+                rank[need] = np.linalg.matrix_rank(X[need])
             for j, (i, cols, w, p) in enumerate(part):
                 rows[i] = (math.exp(beta[j, 0]), float(dev[j]), float(llf[j]), p, bool(conv[j]),
-                           int(w.sum() - len(cols)))
+                           int(w.sum() - len(cols)), bool(~conv[j] | (low[j] < BOUNDARY_MU)),
+                           bool(rank[j] == len(cols)))
     return rows
 
 
@@ -201,6 +216,7 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context(method))
 
 
+POOL_MIN_MODELS = 8192  # a search splits over processes only above this many models per process
 OCCAM_DELTA = 2 * math.log(20)  # about 5.99: posterior odds of 20:1 against, under BIC
 
 
@@ -253,6 +269,39 @@ class Selection:
         return out
 
 
+def _settle_deferred(table, models, exist, rows, empty_overlaps) -> None:
+    """Decide the models :func:`_existence_map` deferred, in place.
+
+    A converged fit with every zero cell fitted above ``BOUNDARY_MU`` and a full-rank design has a
+    finite MLE: were it not to exist, the likelihood would still be rising as some zero cell's
+    fitted value fell toward 0, and the deviance would not have settled. Such models, and (by
+    monotonicity within a group) their sub-models, exist; the others get the exact LP, largest
+    first, and a super-model of one without an MLE has none.
+    """
+    groups: dict[tuple, list[int]] = {}
+    for i, (ok, empty, _) in enumerate(exist):
+        if ok is None:
+            groups.setdefault(empty, []).append(i)
+    for empty, idx in groups.items():
+        good = [frozenset(models[i]) for i in idx if not rows[i][6] and rows[i][7]]
+        bad: dict[frozenset, str] = {}
+        for i in sorted(idx, key=lambda i: -len(models[i])):
+            terms = frozenset(models[i])
+            if any(terms <= g for g in good):
+                exist[i] = (True, empty, "")
+                continue
+            known = next((b for b in bad if b <= terms), None)
+            if known is not None:
+                exist[i] = (False, empty, bad[known])
+                continue
+            ex = check(table, models[i], empty_overlaps)
+            exist[i] = (ex.ok, empty, ex.reason)
+            if ex.ok:
+                good.append(terms)
+            else:
+                bad[terms] = ex.reason
+
+
 def search_all(table: CaptureTable, *, criterion: str = "bic", max_order: int | None = None,
                empty_overlaps: str = "extended", jobs: int = 2, models: list[Model] | None = None,
                ci: tuple[str, ...] = ("profile", "wald")) -> Selection:
@@ -279,12 +328,14 @@ def search_all(table: CaptureTable, *, criterion: str = "bic", max_order: int | 
     models = enumerate_models(table.k, max_order) if models is None else list(models)
     terms = _model_terms(models)
     D = _Design(table.k, terms)
-    exist = _existence_map(table, models, empty_overlaps, D)
-    todo = [i for i, (ok, _, _) in enumerate(exist) if ok]
+    exist = _existence_map(table, models, empty_overlaps, D, defer=True)
+    todo = [i for i, (ok, _, _) in enumerate(exist) if ok is not False]
     y = table.counts.astype(float)
-    chunks = np.array_split(np.array(todo, dtype=int), max(1, min(jobs, len(todo) // 64 or 1)))
-    tasks = [(table.k, terms, y, [models[i] for i in c], [exist[i][1] for i in c])
-             for c in chunks if len(c)]
+    # Stacked fits are quick: extra processes pay only for the largest searches.
+    n_tasks = max(1, min(jobs, len(todo) // POOL_MIN_MODELS))
+    chunks = np.array_split(np.array(todo, dtype=int), n_tasks)
+    tasks = [(table.k, terms, y, [models[i] for i in c], [exist[i][1] for i in c],
+              [exist[i][0] is None for i in c]) for c in chunks if len(c)]
     if len(tasks) > 1:
         with _pool(len(tasks)) as pool:
             results = list(pool.map(_fit_chunk, tasks))
@@ -294,6 +345,7 @@ def search_all(table: CaptureTable, *, criterion: str = "bic", max_order: int | 
     for c, res in zip([c for c in chunks if len(c)], results):
         for i, r in zip(c, res):
             rows[i] = r
+    _settle_deferred(table, models, exist, rows, empty_overlaps)
     n_obs, n_cells = table.n_observed, len(table.counts)
     records = []
     for i, m in enumerate(models):
@@ -304,7 +356,7 @@ def search_all(table: CaptureTable, *, criterion: str = "bic", max_order: int | 
                "df": np.nan, "aic": np.nan, "bic": np.nan, "bic_cells": np.nan,
                "boundary": bool(empty), "reason": reason}
         if ok:
-            dark, dev, llf, p, conv, df = rows[i]
+            dark, dev, llf, p, conv, df = rows[i][:6]
             rec.update(total=n_obs + dark, dark=dark, deviance=dev, df=df,
                        **information(llf, p, n_obs, n_cells))
             if not conv:
