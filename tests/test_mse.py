@@ -435,3 +435,16 @@ def test_stacked_search_fits_match_single_fits(mse_csv):
         assert r["total"] == pytest.approx(f.total, rel=1e-8)
         assert r["bic"] == pytest.approx(f.bic, abs=1e-6)
         assert r["deviance"] == pytest.approx(f.deviance, abs=1e-6)
+
+
+@pytest.mark.parametrize("name, policy", [("Western", "extended"), ("NewOrl_5", "refuse")])
+def test_search_existence_equals_the_exact_lp_map(mse_csv, name, policy):
+    # search_all settles hard groups after fitting; the set of models with an estimate must equal
+    # the one from the exact linear program run model by model (with monotone shortcuts).
+    from critique.mse.select import _Design, _existence_map, _model_terms
+
+    t = _table(mse_csv, name)
+    models = mse.enumerate_models(t.k, mse.default_max_order(t.k))
+    exact = _existence_map(t, models, policy, _Design(t.k, _model_terms(models)))
+    s = mse.search_all(t, jobs=1, ci=(), empty_overlaps=policy)
+    assert {m for m, (ok, _, _) in zip(models, exact) if ok} == set(s.existing["_models"])
