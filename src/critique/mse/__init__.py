@@ -11,8 +11,10 @@ to list choices. Defaults follow the package (:mod:`critique.mse.procedure`). A 
 never shown as a number.
 
 Modules: ``table`` (CaptureTable), ``model`` (terms, enumeration), ``existence`` (LP check),
-``fit`` (one model), ``procedure`` (Procedure, method registry), ``select`` (search, stepwise),
-``average``, ``bootstrap``, ``result`` (PopulationEstimate), ``estimators`` (run, compare),
+``fit`` (one model), ``procedure`` (Procedure, method registry), ``batchfit`` (many fits at once),
+``select`` (search, stepwise),
+``average``, ``bootstrap``, ``intervals`` (BCa, percentile), ``result`` (PopulationEstimate),
+``estimators`` (run, compare),
 ``sensitivity``.
 """
 from critique.mse.average import AveragedEstimate, average
