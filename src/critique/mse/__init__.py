@@ -7,15 +7,13 @@ JASA 116:1297); model selection by exhaustive BIC/AIC search (BIC sample size = 
 the authors' R package MultipleSystemsEstimation and Rcapture) or forward stepwise; BIC-weighted
 model averaging; bootstrap with the selection repeated in every replicate (Silverman, Chan &
 Vincent 2024) and a percentile fallback when BCa is degenerate; sensitivity to false positives and
-to list choices. Defaults follow the package (:mod:`critique.mse.procedure`). A model without a finite estimate is refused or reported as such,
-never shown as a number.
+to list choices. Defaults follow the package (:mod:`critique.mse.procedure`). A model without a
+finite estimate is refused or reported as such, never shown as a number.
 
 Modules: ``table`` (CaptureTable), ``model`` (terms, enumeration), ``existence`` (LP check),
-``fit`` (one model), ``procedure`` (Procedure, method registry), ``batchfit`` (many fits at once),
-``select`` (search, stepwise),
-``average``, ``bootstrap``, ``intervals`` (BCa, percentile), ``result`` (PopulationEstimate),
-``estimators`` (run, compare),
-``sensitivity``.
+``fit`` (one model), ``procedure`` (Procedure, method registry), ``batchfit`` (many fits at
+once), ``select`` (search, stepwise), ``average``, ``bootstrap``, ``intervals`` (BCa,
+percentile), ``result`` (PopulationEstimate), ``estimators`` (run, compare), ``sensitivity``.
 """
 from critique.mse.average import AveragedEstimate, average
 from critique.mse.bootstrap import BootstrapResult, bootstrap
