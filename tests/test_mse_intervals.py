@@ -9,8 +9,8 @@ from scipy import stats
 
 import critique.mse as mse
 from critique.mse.average import weights
-from critique.mse.bootstrap import (bca_degenerate, bca_interval, bca_levels, bias_correction,
-                                    percentile_interval)
+from critique.mse.bootstrap import (bca_caution, bca_degenerate, bca_interval, bca_levels,
+                                    bias_correction, percentile_interval)
 
 
 @pytest.fixture(autouse=True)
@@ -29,13 +29,15 @@ def test_bca_levels_by_hand():
     lo, hi = bca_levels(boot, 11313.0, -0.166)
     assert lo == pytest.approx(lo_expected, rel=1e-12)
     assert lo < 1 / 1000  # below what 1,000 replicates resolve
-    why = bca_degenerate((lo, hi), z0, 1000)
-    assert "outside what they resolve" in why and "z0 = -0.92" in why
+    assert "outside what they resolve" in bca_degenerate((lo, hi), 1000)
+    assert "z0 = -0.92" in bca_caution(z0)
+    # a large z0 alone is flagged, not replaced: levels inside the resolution keep BCa
+    assert bca_degenerate((0.002, 0.9), 1000) == "" and bca_caution(0.3) == ""
 
 
 def test_bca_not_degenerate_when_centred():
     boot = np.arange(1.0, 1001.0)
-    assert bca_degenerate(bca_levels(boot, 500.5, 0.0), bias_correction(boot, 500.5), 1000) == ""
+    assert bca_degenerate(bca_levels(boot, 500.5, 0.0), 1000) == ""
     assert bca_interval(boot, 500.5, 0.0) == pytest.approx(percentile_interval(boot))
 
 

@@ -15,12 +15,11 @@ original-data estimate always comes from the full search. With ``method="average
 replicate is averaged over the same models with BIC weights instead of choosing one.
 
 **Degenerate BCa.** BCa reads the replicates at shifted levels; with a strong bias correction
-(|z0| large: most replicates on one side of the estimate, as when they are bimodal) those levels
-can fall outside what ``B`` replicates resolve, so an end is just the most extreme replicate. The
-suite's rule (:func:`bca_degenerate`): BCa is degenerate when an adjusted level is below ``1/B`` or
-above ``1 - 1/B``, or when ``|z0| > 0.5`` (fewer than 31% or more than 69% of replicates below
-the estimate). The reported interval then falls back to the percentile interval, with a warning;
-both are kept in the result, and the replicates themselves are returned to be drawn.
+(most replicates on one side of the estimate, as when they are bimodal) those levels can fall
+outside what ``B`` replicates resolve, so an end is just the most extreme replicate. Then the
+reported interval falls back to the percentile interval, with a warning
+(:mod:`critique.mse.intervals` states the rule); both are kept in the result, and the replicates
+themselves are returned to be drawn.
 
 Replicates run in ``jobs`` processes; all resampled tables are drawn in the parent from one
 seeded generator, so the result does not depend on ``jobs``.
@@ -35,8 +34,9 @@ from scipy.special import gammaln, xlogy
 
 from critique.mse.average import weights as bic_weights
 from critique.mse.existence import check
-from critique.mse.intervals import (Z0_LIMIT, bca_degenerate, bca_interval,  # noqa: F401
-                                    bca_levels, bias_correction, percentile_interval)
+from critique.mse.intervals import (Z0_LIMIT, bca_caution, bca_degenerate,  # noqa: F401
+                                    bca_interval, bca_levels, bias_correction,
+                                    percentile_interval)
 from critique.mse.model import closure
 from critique.mse.procedure import Procedure, default_ntop  # noqa: F401 (re-exported)
 from critique.mse.select import (BOUNDARY_MU, Selection, _Design, _existence_map, _fit_light,
@@ -397,7 +397,9 @@ def bootstrap(table: CaptureTable, procedure: Procedure = Procedure(), *, n: int
         levels = bca_levels(good, est, accel, level)
         bca = bca_interval(good, est, accel, level)
         z0 = bias_correction(good, est)
-        why = bca_degenerate(levels, z0, good.size)
+        why = bca_degenerate(levels, good.size)
+        if bca_caution(z0) and not why:
+            warn.append(bca_caution(z0))
     else:
         levels, bca, z0 = (np.nan, np.nan), (np.nan, np.nan), float("nan")
         why = "the jackknife has a deletion without a finite estimate, so BCa is unavailable"
