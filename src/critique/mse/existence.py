@@ -28,7 +28,7 @@ import numpy as np
 from scipy.optimize import linprog
 
 from critique.mse.model import Model, design, label
-from critique.mse.table import CaptureTable
+from critique.mse.table import CaptureTable, as_table
 
 LP_TOL = 1e-7
 EMPTY_POLICIES = ("refuse", "extended")
@@ -94,7 +94,9 @@ def lp_interior(M: np.ndarray, y: np.ndarray) -> float:
 
 def check(table: CaptureTable, model: Model, empty_overlaps: str = "refuse",
           X: np.ndarray | None = None) -> Existence:
-    """Existence (LP) and identifiability (rank) of ``model`` on ``table``; see the module notes."""
+    """Existence (LP) and identifiability (rank) of ``model`` on ``table`` (a CaptureTable or a frame
+    of 0/1 list columns plus ``count``); see the module notes."""
+    table = as_table(table)
     M, keep, cols, empty = reduced_design(table, model, empty_overlaps, X)
     y = table.counts[keep].astype(float)
     rankdef = int(M.shape[1] - np.linalg.matrix_rank(M))

@@ -1,0 +1,198 @@
+"""Charts of multiple systems estimation: one function a chart, a result in, a Figure out.
+
+Used by notebook 40 and workshop exercise 4; :func:`critique.charts.finalise` adds title, source,
+caveats and N. Every chart that draws an interval also draws the bootstrap replicates behind it
+(:func:`bootstrap_distributions`, :func:`bootstrap_histogram`), so a bimodal or lopsided
+distribution is seen, not hidden behind two numbers.
+"""
+from __future__ import annotations
+
+import textwrap
+from typing import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+GREY, RED, BLUE, GOLD = "#7a7a7a", "#b2182b", "#4575b4", "#f2c14e"
+
+
+def _published_band(ax, published, vertical: bool = True, label: str = "published range"):
+    if published is None:
+        return
+    low, high = published
+    (ax.axvspan if vertical else ax.axhspan)(low, high, color=GOLD, alpha=0.3, label=label, lw=0)
+
+
+def procedures(frame: pd.DataFrame, published: tuple[float, float] | None = None) -> plt.Figure:
+    """Point estimate and interval of each procedure (rows of :func:`critique.mse.compare`:
+    procedure, table, total, low, high, interval), with the published range shaded."""
+    fig, ax = plt.subplots(figsize=(9, 0.8 * len(frame) + 1.6))
+    y = np.arange(len(frame))[::-1]
+    _published_band(ax, published)
+    for yi, (_, r) in zip(y, frame.iterrows()):
+        if np.isfinite(r["low"]) and np.isfinite(r["high"]):
+            ax.plot([r["low"], r["high"]], [yi, yi], color=BLUE, lw=2.5, solid_capstyle="butt")
+        if np.isfinite(r["total"]):
+            ax.plot(r["total"], yi, "o", color=RED, ms=7, zorder=3)
+    ax.set_yticks(y, [textwrap.fill(str(r["procedure"]), 28) + f"\n{r['table']}\n{r['interval']}"
+                      for _, r in frame.iterrows()], fontsize=7)
+    ax.set_xlabel("estimated total (people on a list + modelled dark figure)")
+    ax.plot([], [], "o", color=RED, label="point estimate")
+    ax.plot([], [], color=BLUE, lw=2.5, label="95% interval (kind named on the left)")
+    ax.legend(frameon=False, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3)
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    fig.tight_layout()
+    return fig
+
+
+def bootstrap_histogram(ax, estimates: np.ndarray, estimate: float,
+                        interval: tuple[float, float] | None, interval_label: str,
+                        published: tuple[float, float] | None = None,
+                        model_known: tuple[float, float] | None = None, bins: int = 50) -> None:
+    """Draw on ``ax``: histogram of finite bootstrap totals, the estimate, the reported interval
+    (as bracket lines above the bars), an optional model-known interval and the published range."""
+    good = np.asarray(estimates, dtype=float)
+    good = good[np.isfinite(good)]
+    _published_band(ax, published)
+    ax.hist(good, bins=bins, color=GREY, label=f"{good.size:,} bootstrap totals")
+    top = ax.get_ylim()[1]
+    if model_known is not None and all(np.isfinite(model_known)):
+        ax.plot(model_known, [top * 1.04] * 2, color=GREY, lw=2, ls=":",
+                label="interval if the model were known")
+    if interval is not None and all(np.isfinite(interval)):
+        ax.plot(interval, [top * 1.1] * 2, color=BLUE, lw=3, label=interval_label)
+    ax.axvline(estimate, color=RED, lw=2, label=f"estimate {estimate:,.0f}")
+    ax.set_ylim(0, top * 1.3)
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+
+
+def bootstrap_distributions(results: Sequence, published: tuple[float, float] | None = None
+                            ) -> plt.Figure:
+    """Small multiples, one panel per :class:`critique.mse.PopulationEstimate` with a bootstrap:
+    its replicates, estimate and reported interval, on a shared x-axis."""
+    with_boot = [r for r in results if r.bootstrap is not None]
+    n = len(with_boot)
+    fig, grid = plt.subplots(n + 1, 1, figsize=(9, 2.1 * n + 1.2), squeeze=False,
+                             gridspec_kw={"height_ratios": [0.35] + [1] * n})
+    key, axes = grid[0, 0], grid[1:, 0]
+    key.axis("off")
+    lo = min(np.nanmin(r.bootstrap.estimates) for r in with_boot)
+    hi = max(np.nanmax(r.bootstrap.estimates) for r in with_boot)
+    bins = np.linspace(lo, hi, 60)
+    for ax, r in zip(axes, with_boot):
+        bootstrap_histogram(ax, r.bootstrap.estimates, r.total, r.interval, "reported 95% interval",
+                            published, r.intervals.get("profile (model known)"), bins=bins)
+        ax.set_title(f"{r.name} ({r.table}): estimate {r.total:,.0f}; {r.interval_kind}",
+                     fontsize=8.5, loc="left")
+        ax.set_ylabel("resamples", fontsize=8)
+        ax.set_xlim(min(lo, published[0]) if published else lo, hi)
+    entries: dict = {}
+    for ax in axes:
+        for h, lab in zip(*ax.get_legend_handles_labels()):
+            lab = "point estimate" if lab.startswith("estimate") else (
+                "bootstrap totals" if lab.endswith("bootstrap totals") else lab)
+            entries.setdefault(lab, h)
+    key.legend(list(entries.values()), list(entries), frameon=False, fontsize=8, loc="center",
+               ncol=3)
+    axes[-1].set_xlabel("estimated total in bootstrap resample")
+    fig.tight_layout()
+    return fig
+
+
+def single_bootstrap(boot, model_known: tuple[float, float] | None = None,
+                     published: tuple[float, float] | None = None) -> plt.Figure:
+    """One bootstrap (:class:`critique.mse.BootstrapResult`): replicates, estimate, reported
+    interval (BCa or the percentile fallback) and, if given, the model-known interval."""
+    fig, ax = plt.subplots(figsize=(8, 4))
+    bootstrap_histogram(ax, boot.estimates, boot.estimate, boot.interval,
+                        f"reported: {boot.interval_kind}", published, model_known)
+    ax.set_xlabel("estimated total in bootstrap resample")
+    ax.set_ylabel("resamples")
+    ax.legend(frameon=False, fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def all_models(existing: pd.DataFrame, near: pd.DataFrame, best: float,
+               published: tuple[float, float] | None = None) -> plt.Figure:
+    """Histogram of the totals of every model with a finite estimate, the near-best set marked
+    as ticks, the chosen model as a line."""
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    _published_band(ax, published)
+    ax.hist(existing["total"], bins=40, color=GREY, label="all models with a finite estimate")
+    top = ax.get_ylim()[1]
+    ax.plot(near["total"], np.full(len(near), top * 1.05), "|", ms=14, mew=2, color=BLUE,
+            label=f"near-best set ({len(near)} models)")
+    ax.axvline(best, color=RED, lw=2, label=f"lowest BIC: {best:,.0f}")
+    ax.set_ylim(0, top * 1.2)
+    ax.set_xlabel("estimated total (people on a list + modelled dark figure)")
+    ax.set_ylabel("number of models")
+    ax.legend(frameon=False, fontsize=8)
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    fig.tight_layout()
+    return fig
+
+
+def spread_across_models(rows: dict) -> plt.Figure:
+    """One line per table: every model's total / people observed (grey dots, log scale) and the
+    chosen model (red bar). ``rows[id]`` has observed, lists, total and ``_totals``."""
+    fig, ax = plt.subplots(figsize=(8, 0.55 * len(rows) + 1.5))
+    for i, (did, r) in enumerate(rows.items()):
+        ratio = np.asarray(r["_totals"], dtype=float) / r["observed"]
+        jitter = np.random.default_rng(i).uniform(-0.2, 0.2, len(ratio))
+        ax.scatter(ratio, np.full(len(ratio), i) + jitter, s=4, alpha=0.25, color=GREY)
+        ax.scatter([r["total"] / r["observed"]], [i], marker="|", s=300, color=RED)
+    ax.set_yticks(range(len(rows)), [f"{d} ({r['lists']} lists)" for d, r in rows.items()])
+    ax.set_xscale("log")
+    ax.set_xlabel("estimated total / people on at least one list (log scale)")
+    fig.tight_layout()
+    return fig
+
+
+def false_positives(sweep: pd.DataFrame, fixed: pd.DataFrame, cell: str,
+                    cell_count: int) -> plt.Figure:
+    """Estimated total as people are added to or removed from one list-only cell."""
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    ax.plot(sweep["f"], sweep["total"], marker="o", color=RED, label="model re-selected")
+    ax.plot(fixed["f"], fixed["total"], ls="--", color=BLUE, label="model kept fixed")
+    ax.axvline(0, color="#444444", lw=0.8)
+    ax.set_xlabel(f"people added to (negative: removed from) the '{cell} only' cell "
+                  f"({cell_count:,} published)")
+    ax.set_ylabel("estimated total")
+    ax.legend(frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def list_choices(frame: pd.DataFrame) -> plt.Figure:
+    """Bars of the total with each list dropped or two merged; no bar where no estimate exists."""
+    fig, ax = plt.subplots(figsize=(8, 0.3 * len(frame) + 1.5))
+    finite = np.isfinite(frame["total"].to_numpy(float))
+    ax.barh(np.arange(len(frame))[finite], frame["total"][finite], color=GREY)
+    ax.set_yticks(range(len(frame)), [c + ("" if f else " (no finite estimate)")
+                                      for c, f in zip(frame["change"], finite)])
+    ax.invert_yaxis()
+    ax.set_xlabel("estimated total")
+    fig.tight_layout()
+    return fig
+
+
+def stepwise_path(path: pd.DataFrame, observed: int,
+                  published: tuple[float, float] | None = None) -> plt.Figure:
+    """Total of each model on a forward stepwise path against the people observed."""
+    fig, ax = plt.subplots(figsize=(9, 4))
+    ax.plot(path["step"], path["total"], marker="o", color="#333333",
+            label="estimated total (model at each step)")
+    ax.axhline(observed, color=BLUE, ls="--", label=f"observed on at least one list: {observed:,}")
+    if published is not None:
+        ax.axhspan(*published, color=GOLD, alpha=0.4,
+                   label=f"published range: {published[0]:,.0f}-{published[1]:,.0f}")
+    ax.set_xticks(path["step"], [m if len(m) < 14 else m[:12] + "…" for m in path["added"]
+                                 .where(path["added"] != "", "main effects")],
+                  rotation=30, ha="right", fontsize=7)
+    ax.set_ylim(0, path["total"].max() * 1.15)
+    ax.set_ylabel("people")
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    return fig
