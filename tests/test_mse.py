@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import shutil
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -11,11 +12,16 @@ import statsmodels.api as sm
 from scipy import optimize
 
 import critique.mse as mse
-from critique.mse.bootstrap import _Design, _search_batch, _select_light, _plan, irls_batch
+from critique.mse.bootstrap import (_Design, _plan, _reduce, _search_batch, _select_light,
+                                    irls_batch)
 from critique.mse.select import poisson_pvalue
 from critique.paths import root
 
-SHARED = root().parent / "shared" / "data" / "reference" / "published" / "mse"
+# The shared reference folder sits beside the checkout (/work/main) or two levels up (worktrees).
+SHARED = next((p / "shared" / "data" / "reference" / "published" / "mse"
+               for p in (root().parent, root().parent.parent)
+               if (p / "shared" / "data" / "reference" / "published" / "mse").exists()),
+              root().parent / "shared" / "data" / "reference" / "published" / "mse")
 
 
 @pytest.fixture(scope="session")
@@ -37,9 +43,16 @@ def _frame(rows, lists="ABC"):
     return pd.DataFrame(rows, columns=list(lists) + ["count"])
 
 
+def _tab(rows, lists="ABC"):
+    """A small synthetic table with its lists named (tiny tables often lack list-only people)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", mse.OnlyListWarning)
+        return mse.CaptureTable.from_frame(_frame(rows, lists), list(lists))
+
+
 # ------------------------------------------------------------------------------- table type
 def test_table_fills_zeros_and_sums_duplicates():
-    t = mse.CaptureTable.from_frame(_frame([[1, 0, 0, 5], [1, 0, 0, 2], [0, 1, 1, 3]]))
+    t = _tab([[1, 0, 0, 5], [1, 0, 0, 2], [0, 1, 1, 3]])
     assert t.k == 3 and len(t.counts) == 7  # 2**3 - 1 observable histories
     assert t.counts[t.cell(["A"])] == 7  # 5 + 2 summed
     assert t.counts[t.cell("011")] == 3  # B and C
@@ -48,7 +61,7 @@ def test_table_fills_zeros_and_sums_duplicates():
 
 
 def test_metadata_columns_are_not_lists():
-    f = _frame([[1, 0, 0, 5], [0, 1, 0, 4], [1, 1, 0, 1]])
+    f = _frame([[1, 0, 0, 5], [0, 1, 0, 4], [0, 0, 1, 2], [1, 1, 0, 1]])
     f["citation"] = "x"
     f["verification"] = "primary"
     assert mse.CaptureTable.from_frame(f).lists == ("A", "B", "C")
@@ -57,13 +70,61 @@ def test_metadata_columns_are_not_lists():
 @pytest.mark.parametrize("rows, lists, match", [
     ([[1, 0, -3]], "AB", r"column 'count' row 0 value -3 is negative"),
     ([[1, 0, 2.5]], "AB", r"column 'count' row 0 value 2.5 is not a whole number"),
-    ([[1, 2, 4]], "AB", r"list column 'B' row 0 has value 2; list columns must be 0 or 1"),
+    ([[1, 2, 4]], "AB", r"column 'B' has values other than 0/1 \(2\), so it is not a list"),
     ([[1, 4]], "A", r"1 list column\(s\) \(A\); multiple systems estimation needs at least two"),
     ([[0, 0, 4]], "AB", r"row 0 has a count of 4 on no list"),
 ])
 def test_bad_input_names_the_problem(rows, lists, match):
     with pytest.raises(mse.CaptureTableError, match=match):
         mse.CaptureTable.from_frame(_frame(rows, lists))
+
+
+def test_named_list_with_bad_value_names_row_and_value():
+    with pytest.raises(mse.CaptureTableError,
+                       match=r"list column 'B' row 0 has value 2; list columns must be 0 or 1"):
+        mse.CaptureTable.from_frame(_frame([[1, 2, 4]], "AB"), ["A", "B"])
+
+
+def _with_covariates(frame, lists):
+    """Split every history's count over two 0/1 covariates (sex, adult), as a user's table might
+    carry them: the rows sum back to the same capture table."""
+    rows = []
+    for _, r in frame.iterrows():
+        n = int(r["count"])
+        parts = [n // 4, n // 4, n // 4, n - 3 * (n // 4)]
+        for (sex, adult), c in zip([(0, 0), (0, 1), (1, 0), (1, 1)], parts):
+            rows.append({**{l: int(r[l]) for l in lists}, "sex": sex, "adult": adult, "count": c})
+    return pd.DataFrame(rows)
+
+
+def test_covariate_columns_are_refused_unless_lists_are_named(mse_csv):
+    korea = pd.read_csv(mse_csv / "Korea.csv")
+    cov = _with_covariates(korea, ["b", "c", "d"])
+    # Taken for lists, sex and adult would make a five-list table with nobody "only" on them.
+    with pytest.raises(mse.CaptureTableError, match=r"nobody is found only on sex, adult"):
+        mse.CaptureTable.from_frame(cov)
+    t = mse.CaptureTable.from_frame(cov, ["b", "c", "d"])  # named: covariates collapse
+    assert (t.counts == mse.CaptureTable.from_frame(korea).counts).all()
+    assert mse.run(t, intervals=False).total == pytest.approx(157.1667, abs=5e-5)
+
+
+def test_a_named_list_with_nobody_only_on_it_warns():
+    with pytest.warns(mse.OnlyListWarning, match=r"nobody is found only on C"):
+        mse.CaptureTable.from_frame(_frame([[1, 0, 0, 5], [0, 1, 0, 4], [1, 0, 1, 3]]),
+                                    ["A", "B", "C"])
+
+
+def test_public_functions_take_a_frame_or_say_what_they_need(mse_csv, tmp_path):
+    frame = pd.read_csv(mse_csv / "Korea.csv")
+    assert mse.fit(frame, ["b:c", "c:d"]).total == pytest.approx(157.1667, abs=5e-5)
+    assert mse.search_all(frame, jobs=1, ci=()).best.total == pytest.approx(157.1667, abs=5e-5)
+    assert mse.stepwise(frame).best.total > frame["count"].sum()
+    path = tmp_path / "mine.csv"
+    frame.to_csv(path, index=False)
+    assert mse.run(str(path), intervals=False).total == pytest.approx(157.1667, abs=5e-5)
+    with pytest.raises(mse.CaptureTableError, match=r"expected a capture table: a CaptureTable, "
+                                                    r"a DataFrame .* got list"):
+        mse.fit([[1, 0, 3]])
 
 
 def test_bad_input_is_a_data_error_and_missing_count_named():
@@ -91,7 +152,7 @@ def test_independence_model_matches_closed_form_on_an_independent_table():
     # cell(w) = 400 * prod p_j^w_j (1 - p_j)^(1 - w_j), all integers; dark = 400 * 1/2 * 3/4 * 4/5
     # = 120. The table fits independence exactly, so the MLE is the truth.
     p = np.array([0.5, 0.25, 0.2])
-    h = mse.CaptureTable.from_frame(_frame([[1, 0, 0, 1]])).histories
+    h = _tab([[1, 0, 0, 1]]).histories
     counts = 400 * np.prod(np.where(h == 1, p, 1 - p), axis=1)
     assert np.allclose(counts, np.round(counts))
     t = mse.CaptureTable.from_frame(pd.DataFrame(np.column_stack([h, counts.round()]).astype(int),
@@ -121,7 +182,9 @@ def test_fast_irls_matches_statsmodels(mse_csv):
     assert np.allclose(r.coefficients.to_numpy(), g.params, atol=1e-6)
     assert r.deviance == pytest.approx(g.deviance, rel=1e-8)
     assert r.aic == pytest.approx(g.aic, rel=1e-10)
-    assert r.bic == pytest.approx(g.bic_llf, rel=1e-10)
+    assert r.bic_cells == pytest.approx(g.bic_llf, rel=1e-10)  # statsmodels: n = cells
+    # the package's (Rcapture's) convention: n = people observed
+    assert r.bic == pytest.approx(-2 * g.llf + len(g.params) * math.log(2744), rel=1e-10)
     assert r.dark == pytest.approx(math.exp(g.params[0]), rel=1e-7)
     # Wald interval on the log dark figure uses the same standard error as statsmodels.
     lo = t.n_observed + math.exp(g.params[0] - 1.959963984540054 * g.bse[0])
@@ -144,8 +207,7 @@ def test_batched_irls_matches_single(mse_csv):
 # ------------------------------------------------------------------------------- existence
 def test_non_overlapping_pair_is_detected_and_model_refused():
     # A and B never overlap: the A:B interaction's MLE is minus infinity.
-    t = mse.CaptureTable.from_frame(_frame([[1, 0, 0, 30], [0, 1, 0, 20], [0, 0, 1, 10],
-                                            [1, 0, 1, 4], [0, 1, 1, 3]]))
+    t = _tab([[1, 0, 0, 30], [0, 1, 0, 20], [0, 0, 1, 10], [1, 0, 1, 4], [0, 1, 1, 3]])
     assert t.empty_pairs() == [("A", "B")]
     with pytest.raises(mse.NoFiniteEstimate, match=r"A:B never overlap"):
         mse.fit(t, ["A:B"])
@@ -173,29 +235,78 @@ def test_artificial_3_matches_sparsemse_documentation():
 
 
 # ------------------------------------------------------------------------------- published UK
-def test_uk_default_procedure_in_published_range(mse_csv):
-    # Published: "between 10,000 and 13,000" potential victims in the UK in 2013 (Silverman 2014).
-    uk6 = mse.estimate(_table(mse_csv, "UKdat"), jobs=1)  # six lists -> stepwise, pthresh 0.02
+def test_uk_stepwise_unchanged(mse_csv):
+    # Stepwise (Chan, Silverman & Vincent 2021), pthresh 0.02, agrees with R's
+    # estimate_population_stepwise: UK6 11,418.0 and UK5 11,313.0 (issue 12).
+    uk6 = mse.estimate(_table(mse_csv, "UKdat"), jobs=1)  # six lists -> stepwise
     assert uk6.method == "stepwise"
-    assert 10_000 <= uk6.best.total <= 13_000
-    uk5 = mse.estimate(_table(mse_csv, "UKdat_5"), jobs=1)  # five lists -> BIC search
-    assert uk5.method == "bic"
-    assert 10_000 <= uk5.best.total <= 13_000
-    assert uk5.best.total == pytest.approx(11_313, abs=1)  # regression value of this implementation
+    assert uk6.best.total == pytest.approx(11_418.0, abs=0.5)
+    uk5 = mse.stepwise(_table(mse_csv, "UKdat_5"))
+    assert uk5.best.total == pytest.approx(11_313.0, abs=0.5)
     lo, hi = uk5.best.ci["profile"]
-    assert 9_500 < lo < 10_500 and 12_500 < hi < 13_500
+    assert lo < uk5.best.total < hi
+
+
+def test_uk5_bic_pairwise_matches_r(mse_csv):
+    # R: estimate_population_bic(UKdat_5, maxorder = 2) -> [12,13,23,25,34], 22,991.3.
+    t = _table(mse_csv, "UKdat_5")
+    s = mse.search_all(t, max_order=2, jobs=1, ci=())
+    assert s.best.label == "LA:NG + LA:PFNCA + NG:PFNCA + NG:GP + PFNCA:GO"
+    assert s.best.total == pytest.approx(22_991.3, abs=0.05)
+    # the cells-based BIC (log 31) is still there, named, and chooses the model stepwise chose
+    c = mse.search_all(t, criterion="bic_cells", max_order=2, empty_overlaps="refuse", jobs=1,
+                       ci=())
+    assert c.best.total == pytest.approx(11_313.0, abs=0.5)
+    # Near-best set by the stated rule (Occam's window, delta <= 2 log 20): more than one model,
+    # including the 12,037-22,991 models the issue lists at delta 2.1-2.6 under the cells BIC.
+    near = c.near_best()
+    assert len(near) > 1 and near["delta"].max() <= 2 * math.log(20)
+    assert {12_037, 22_991, 17_007} <= set(near["total"].round().astype(int))
+
+
+def test_korea_bic_matches_r_package_documentation(mse_csv):
+    # MultipleSystemsEstimation user guide: estimate_population(Korea) -> 157.1667, model [12,23],
+    # BIC 57.14081; next models [12,3] 58.96860 (268.7778) and [13,23] 91.89711 (123.4630).
+    t = _table(mse_csv, "Korea")
+    res = mse.run(t, intervals=False)
+    assert res.method == "bic" and res.model == "b:c + c:d"
+    assert res.total == pytest.approx(157.1667, abs=5e-5)
+    top = res.selection.existing.head(6)
+    assert list(top["bic"].round(5)) == [57.14081, 58.96860, 91.89711, 138.06368, 155.16018,
+                                         184.14431]
+    assert list(top["total"].round(4)) == [157.1667, 268.7778, 123.4630, 126.1944, 126.9394,
+                                           141.9926]
+    assert len(res.selection.existing) == 6  # "only six admissible models" (reproduce-2024)
+
+
+def test_package_default_order_and_top_models():
+    assert [mse.default_max_order(k) for k in (2, 3, 4, 5, 6)] == [1, 2, 3, 3, 2]
+    assert [mse.default_ntop(k) for k in (2, 3, 4, 5, 6)] == [None, None, 20, 100, 100]
+    p = mse.Procedure()
+    assert p.resolved(5) == "bic" and p.resolved(6) == "stepwise"
+    assert p.order(5) == 3 and p.top(5) == 100 and p.criterion(5) == "bic"
+    assert "people observed" in p.describe(5) and "up to 3 lists" in p.describe(5)
+    assert mse.Procedure(bic_sample_size="cells").criterion(4) == "bic_cells"
+    with pytest.raises(ValueError, match="bic_sample_size='rows'"):
+        mse.Procedure(bic_sample_size="rows")
+
+
+def test_kosovo_has_113_models_at_the_package_default_order(mse_csv):
+    # reproduce-2024 vignette: "Kosovo has only 113 admissible candidate models".
+    s = mse.search_all(_table(mse_csv, "Kosovo"), jobs=1, ci=())
+    assert len(s.existing) == 113
 
 
 def test_uk_five_list_search_spread(mse_csv):
     t = _table(mse_csv, "UKdat_5")
-    s = mse.search_all(t, jobs=1, ci=())
+    s = mse.search_all(t, max_order=2, empty_overlaps="refuse", jobs=1, ci=())
     sp = s.spread()
     # 10 pairs -> 1,024 models; LA and GP never overlap, so the 512 containing LA:GP are refused.
     assert sp["n_models"] == 1024 and sp["n_no_finite_estimate"] == 512
     assert s.models.loc[s.models["status"] != "ok", "model"].str.contains("LA:GP").all()
     assert sp["min"] < s.best.total < sp["max"]
     assert sp["max"] / sp["min"] > 2  # model choice alone moves the estimate by over a factor of 2
-    ext = mse.search_all(t, jobs=1, ci=(), empty_overlaps="extended")
+    ext = mse.search_all(t, max_order=2, jobs=1, ci=(), empty_overlaps="extended")
     assert ext.spread()["n_existing"] == 1024
 
 
@@ -251,17 +362,23 @@ def test_list_choices_rows(mse_csv):
 
 
 # ------------------------------------------------------------------------------- bootstrap
-def test_bootstrap_batch_path_equals_exact_path(mse_csv):
-    t = _table(mse_csv, "UKdat_4")
-    proc = mse.Procedure()
+@pytest.mark.parametrize("name, policy, method", [("UKdat_4", "refuse", "bic"),
+                                                  ("UKdat_4", "extended", "bic"),
+                                                  ("UKdat_5", "extended", "average")])
+def test_bootstrap_batch_path_equals_exact_path(mse_csv, name, policy, method):
+    # The batched replicate fits (grouped by zero margins, existence checked lazily) choose the
+    # same model and total as fitting each replicate on its own through the exact LP check.
+    t = _table(mse_csv, name)
+    proc = mse.Procedure(method=method, empty_overlaps=policy, ntop=30)
     sel = mse.estimate(t, proc, jobs=1, ci=())
-    plan = _plan(t, proc, sel, None)
+    plan = _plan(t, proc, sel)
     plan_d = dict(plan, design=_Design(t.k, plan["terms"]))
     rng = np.random.default_rng(5)
     draws = rng.multinomial(t.n_observed, t.counts / t.n_observed, size=6)
-    fast = _search_batch(t.lists, draws, plan_d)
+    vals, tots = _search_batch(t.lists, draws, plan_d)
+    fast = _reduce(vals, tots, plan_d)
     for d, (tot, lab) in zip(draws, fast):
-        ref_tot, ref_lab = _select_light(t.lists, t.k, d, plan_d)
+        ref_tot, ref_lab = _select_light(t.lists, t.k, d, dict(plan, design=_Design(t.k, plan["terms"])))
         assert lab == ref_lab and tot == pytest.approx(ref_tot, rel=1e-6)
 
 
@@ -299,8 +416,8 @@ def test_bca_reduces_to_percentile_without_bias_or_acceleration():
 
     boot = np.arange(1.0, 1001.0)  # median 500.5: half the replicates below, so z0 = 0
     assert bca_levels(boot, 500.5, 0.0) == pytest.approx((0.025, 0.975))
-    assert bca_interval(boot, 500.5, 0.0) == pytest.approx(
-        (np.quantile(boot, 0.025), np.quantile(boot, 0.975)))
+    assert bca_interval(boot, 500.5, 0.0) == pytest.approx(  # R's quantile type 8
+        tuple(np.quantile(boot, [0.025, 0.975], method="median_unbiased")))
     # an estimate above most replicates shifts both ends upwards (bias correction)
     low, high = bca_interval(boot, 700.0, 0.0)
     assert low > np.quantile(boot, 0.025) and high > np.quantile(boot, 0.975)

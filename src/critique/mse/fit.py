@@ -32,7 +32,7 @@ from scipy.special import gammaln, xlogy
 
 from critique.mse.existence import Existence, check
 from critique.mse.model import Model, column_names, design, label, parse_model
-from critique.mse.table import CaptureTable
+from critique.mse.table import CaptureTable, as_table
 
 DARK_WARN_RATIO = 10.0  # warn when the dark figure exceeds 10x the people observed
 TINY_MU = 1e-6
@@ -108,7 +108,8 @@ class MSEResult:
     deviance: float = float("nan")
     df: int = 0
     aic: float = float("nan")
-    bic: float = float("nan")
+    bic: float = float("nan")  # sample size = people observed (Rcapture, MultipleSystemsEstimation)
+    bic_cells: float = float("nan")  # sample size = number of observable cells (2**k - 1)
     n_params: int = 0  # including interactions fixed at minus infinity
     coefficients: pd.Series | None = None
     fitted: np.ndarray | None = field(default=None, repr=False)  # all 2**k - 1 cells
@@ -127,7 +128,8 @@ class MSEResult:
         """The headline numbers as a Series (nan where there is no finite estimate)."""
         out = {"model": self.label, "status": self.status, "n_observed": self.n_observed,
                "dark": self.dark, "total": self.total, "deviance": self.deviance, "df": self.df,
-               "aic": self.aic, "bic": self.bic, "n_params": self.n_params}
+               "aic": self.aic, "bic": self.bic, "bic_cells": self.bic_cells,
+               "n_params": self.n_params}
         for method, (lo, hi) in self.ci.items():
             out[f"{method}_low"], out[f"{method}_high"] = lo, hi
         out["warnings"] = "; ".join(self.warnings)
@@ -141,13 +143,26 @@ class MSEResult:
                 f"{self.dark:,.0f}); {cis}; deviance {self.deviance:.2f} on {self.df} df")
 
 
+def information(llf: float, p: int, n_observed: int, n_cells: int) -> dict[str, float]:
+    """AIC and the two BIC conventions of a fit with log-likelihood ``llf`` and ``p`` parameters.
+
+    ``p`` counts every parameter of the hierarchical model, including interactions fixed at minus
+    infinity (as ``fit_hier_model`` of MultipleSystemsEstimation). ``bic`` takes the number of
+    people observed as the sample size (the Rcapture convention, ``bicRcap=TRUE``, the package's
+    default at every call site); ``bic_cells`` takes the number of observable cells ``2**k - 1``
+    (the Poisson-regression view; statsmodels' ``bic_llf``).
+    """
+    return {"aic": -2 * llf + 2 * p,
+            "bic": -2 * llf + p * math.log(max(n_observed, 1)),
+            "bic_cells": -2 * llf + p * math.log(n_cells)}
+
+
 def _information(table: CaptureTable, model: Model, ex: Existence, fit_: IRLSFit):
     y = table.counts[ex.keep].astype(float)
     llf = float(np.sum(xlogy(y, fit_.mu) - fit_.mu - gammaln(y + 1)))
     n_inf = int(len(model) + 1 + table.k - ex.columns.sum())  # terms fixed at minus infinity
     p = int(ex.columns.sum()) + n_inf
-    n_cells = len(table.counts)
-    return llf, p, -2 * llf + 2 * p, -2 * llf + p * math.log(n_cells)
+    return llf, p, information(llf, p, table.n_observed, len(table.counts))
 
 
 def fit(table: CaptureTable, interactions=None, *, empty_overlaps: str = "refuse",
@@ -158,6 +173,7 @@ def fit(table: CaptureTable, interactions=None, *, empty_overlaps: str = "refuse
 
     Parameters
     ----------
+    table: a :class:`CaptureTable`, or a frame of 0/1 list columns plus ``count``.
     interactions: None / "main" (independence), "pairs" (all pairwise), or terms like
         ``["LA:NG", ("PF", "GO")]``; closed hierarchically.
     empty_overlaps: "refuse" (a model with an interaction between lists that never overlap has no
@@ -166,6 +182,7 @@ def fit(table: CaptureTable, interactions=None, *, empty_overlaps: str = "refuse
     on_failure: "raise" (:class:`NoFiniteEstimate`) or "report" (status set, estimates nan).
     mu0, X: warm start (fitted values on all cells) and a precomputed design (speed only).
     """
+    table = as_table(table)
     model = interactions if _is_model(interactions) else parse_model(table, interactions)
     if on_failure not in ("raise", "report"):
         raise ValueError(f"on_failure={on_failure!r}; choose 'raise' or 'report'")
@@ -193,7 +210,7 @@ def _finish(table, model, ex, X, res, ci, level, mu0) -> MSEResult:
     M = X[np.ix_(ex.keep, ex.columns)]
     y = table.counts[ex.keep].astype(float)
     f = irls(M, y, mu0=None if mu0 is None else mu0[ex.keep])
-    llf, p, aic, bic = _information(table, model, ex, f)
+    llf, p, crit = _information(table, model, ex, f)
     names = np.array(column_names(model, table.lists))
     coef = pd.Series(-np.inf, index=names)
     coef[names[ex.columns]] = f.beta
@@ -203,7 +220,7 @@ def _finish(table, model, ex, X, res, ci, level, mu0) -> MSEResult:
     res.dark = float(math.exp(f.beta[0]))
     res.total = res.n_observed + res.dark
     res.deviance, res.df = f.deviance, int(M.shape[0] - M.shape[1])
-    res.aic, res.bic, res.n_params = aic, bic, p
+    res.aic, res.bic, res.bic_cells, res.n_params = crit["aic"], crit["bic"], crit["bic_cells"], p
     res.converged, res.iterations = f.converged, f.iterations
     if not f.converged:
         res.warnings.append(f"IRLS did not converge in {f.iterations} iterations")
@@ -286,6 +303,7 @@ def bootstrap_fixed(table: CaptureTable, interactions=None, *, n: int = 1000,
     has no finite estimate are counted, not replaced by a number. Returns ``{"low", "high",
     "estimates", "n_failed", "kind"}`` (percentile interval of the total).
     """
+    table = as_table(table)
     base = fit(table, interactions, empty_overlaps=empty_overlaps, ci=())
     rng = np.random.default_rng(seed)
     X = design(table.k, base.model)

@@ -2,8 +2,11 @@
 
 - **Exhaustive search** (:func:`search_all`): every hierarchical model with interactions up to
   ``max_order`` lists (pairwise: ``2**(k choose 2)`` models, 1,024 for five lists, 32,768 for six),
-  ranked by AIC or BIC, as ``estimate_population(method="bic")`` of the R package
-  MultipleSystemsEstimation (Silverman, Chan & Vincent 2024, Statistics and Computing 34:44).
+  ranked by BIC or AIC, as ``estimate_population_bic`` of the R package
+  MultipleSystemsEstimation (Silverman, Chan & Vincent 2024, Statistics and Computing 34:44). The
+  BIC's sample size is the number of people observed, as in that package and in Rcapture
+  (criterion "bic"); the number of cells is available as criterion "bic_cells". The two rank the
+  models differently: on the UK five-list table they choose different models.
   Existence is checked once per group of models: if the largest model of a group has a finite,
   identifiable MLE, so has every model with a subset of its columns (a strictly positive table
   with the larger model's margins has the smaller model's too), as in SparseMSE's
@@ -11,9 +14,8 @@
 - **Stepwise** (:func:`stepwise`): the forward procedure of Chan, Silverman & Vincent (2021), JASA
   116:1297: from main effects, add the pairwise interaction with the smallest one-sided Poisson
   p-value of its overlap if below ``pthresh`` (default 0.02) and if the enlarged model exists.
-- :class:`Procedure` names a whole estimation procedure (so the bootstrap and the sensitivity
-  analyses can repeat it); ``method="auto"`` is the package default: BIC for up to
-  ``exhaustive_max_lists`` (5) lists, stepwise beyond.
+- :func:`estimate` runs a whole :class:`critique.mse.procedure.Procedure` (so the bootstrap and
+  the sensitivity analyses can repeat it).
 """
 from __future__ import annotations
 
@@ -29,51 +31,12 @@ from scipy import stats
 from scipy.special import gammaln, xlogy
 
 from critique.mse.existence import check
-from critique.mse.fit import MSEResult, fit, irls
+from critique.mse.fit import MSEResult, fit, information, irls
 from critique.mse.model import Model, Term, closure, enumerate_models, label, parse_model
-from critique.mse.table import CaptureTable
+from critique.mse.procedure import Procedure
+from critique.mse.table import CaptureTable, as_table
 
-CRITERIA = ("aic", "bic")
-METHODS = ("auto", "bic", "aic", "stepwise", "fixed")
-
-
-@dataclass(frozen=True)
-class Procedure:
-    """An estimation procedure: model choice rule plus its settings.
-
-    method: "auto" (BIC search up to ``exhaustive_max_lists`` lists, stepwise beyond), "bic"/"aic"
-        (exhaustive search by that criterion), "stepwise" (CSV 2021), "fixed" (``interactions``).
-    """
-
-    method: str = "auto"
-    max_order: int = 2
-    pthresh: float = 0.02
-    exhaustive_max_lists: int = 5
-    empty_overlaps: str = "refuse"
-    interactions: object = None
-
-    def __post_init__(self):
-        if self.method not in METHODS:
-            raise ValueError(f"Procedure.method={self.method!r}; choose one of {METHODS}")
-        if not 0 <= self.pthresh <= 1:
-            raise ValueError(f"Procedure.pthresh={self.pthresh}; must be in 0..1")
-
-    def resolved(self, k: int) -> str:
-        """The concrete method for a table of ``k`` lists."""
-        if self.method == "auto":
-            return "bic" if k <= self.exhaustive_max_lists else "stepwise"
-        return self.method
-
-    def describe(self, k: int) -> str:
-        """Plain words for a caption."""
-        m = self.resolved(k)
-        if m in CRITERIA:
-            return (f"lowest {m.upper()} among all hierarchical models with interactions of up to "
-                    f"{self.max_order} lists")
-        if m == "stepwise":
-            return f"forward stepwise (Chan, Silverman & Vincent 2021), p < {self.pthresh}"
-        return "fixed model"
-
+CRITERIA = ("bic", "bic_cells", "aic")
 
 # ---------------------------------------------------------------------------------- fast core
 class _Design:
@@ -98,7 +61,7 @@ def _model_terms(models: list[Model]) -> list[Term]:
 
 
 def _fit_light(D: _Design, y: np.ndarray, model: Model, empty: tuple, mu0):
-    """Fit ``model`` (existence already settled): (dark, deviance, aic, bic, mu_all, converged)."""
+    """Fit ``model`` (existence already settled): (dark, deviance, llf, p, mu_all, converged, df)."""
     cols = D.columns(tuple(t for t in model if t not in empty))
     keep = np.ones(len(y), dtype=bool)
     for t in empty:
@@ -110,8 +73,16 @@ def _fit_light(D: _Design, y: np.ndarray, model: Model, empty: tuple, mu0):
     p = len(cols) + len(empty)
     mu_all = np.zeros(len(y))
     mu_all[keep] = f.mu
-    return (math.exp(f.beta[0]), f.deviance, -2 * llf + 2 * p, -2 * llf + p * math.log(len(y)),
-            mu_all, f.converged, int(M.shape[0] - M.shape[1]))
+    return (math.exp(f.beta[0]), f.deviance, llf, p, mu_all, f.converged,
+            int(M.shape[0] - M.shape[1]))
+
+
+def criterion_value(criterion: str, llf, p, n_observed, n_cells):
+    """AIC, BIC (people observed) or BIC (cells) from log-likelihood(s) and parameter count(s)."""
+    if criterion == "aic":
+        return -2 * llf + 2 * p
+    n = n_observed if criterion == "bic" else n_cells
+    return -2 * llf + p * np.log(np.maximum(n, 1))
 
 
 def _existence_map(table: CaptureTable, models: list[Model], empty_overlaps: str,
@@ -122,6 +93,7 @@ def _existence_map(table: CaptureTable, models: list[Model], empty_overlaps: str
     empties = [tuple(t for t in m if margin[t] == 0) for m in models]
     out: list = [None] * len(models)
     groups: dict[tuple, list[int]] = {}
+    bad_reason: dict[frozenset, str] = {}
     for i, (m, e) in enumerate(zip(models, empties)):
         if e and empty_overlaps == "refuse":
             names = ", ".join(":".join(table.lists[j] for j in t) for t in e)
@@ -135,9 +107,27 @@ def _existence_map(table: CaptureTable, models: list[Model], empty_overlaps: str
             for i in idx:
                 out[i] = (True, e, "")
             continue
-        for i in idx:  # rare: check one by one
+        # Within a group (same cells dropped) "has a finite, identifiable MLE" is monotone: a
+        # sub-model of a model that has one has one too, and a super-model of one that has none
+        # has none. Largest models first; an LP only where neither rule decides.
+        good: list[frozenset] = []
+        bad: list[frozenset] = []
+        for i in sorted(idx, key=lambda i: -len(models[i])):
+            terms = frozenset(models[i])
+            if any(terms <= g for g in good):
+                out[i] = (True, e, "")
+                continue
+            known_bad = next((b for b in bad if b <= terms), None)
+            if known_bad is not None:
+                out[i] = (False, e, bad_reason[known_bad])
+                continue
             exi = check(table, models[i], empty_overlaps)
             out[i] = (exi.ok, e, exi.reason)
+            if exi.ok:
+                good.append(terms)
+            else:
+                bad.append(terms)
+                bad_reason[terms] = exi.reason
     return out
 
 
@@ -147,8 +137,8 @@ def _fit_chunk(args):
     mu = None
     rows = []
     for m, e in zip(models, empties):
-        dark, dev, aic, bic, mu, conv, df = _fit_light(D, y, m, e, mu)
-        rows.append((dark, dev, aic, bic, conv, df))
+        dark, dev, llf, p, mu, conv, df = _fit_light(D, y, m, e, mu)
+        rows.append((dark, dev, llf, p, conv, df))
     return rows
 
 
@@ -157,12 +147,20 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context(method))
 
 
+OCCAM_DELTA = 2 * math.log(20)  # about 5.99: posterior odds of 20:1 against, under BIC
+
+
 @dataclass
 class Selection:
-    """The outcome of a model search: the chosen fit and every model considered."""
+    """The outcome of a model search: the chosen fit and every model considered.
+
+    ``models`` has one row per model: model label, n_terms, order, status, total, dark, deviance,
+    df, aic, bic (people observed), bic_cells, boundary (an interaction at minus infinity), reason,
+    and ``delta`` (criterion minus the best).
+    """
 
     best: MSEResult
-    models: pd.DataFrame  # one row per model: label, order, status, total, dark, deviance, aic, bic
+    models: pd.DataFrame
     method: str
     criterion: str | None = None
     notes: list = field(default_factory=list)
@@ -172,33 +170,58 @@ class Selection:
         """Models with a finite, identifiable estimate."""
         return self.models[self.models["status"] == "ok"]
 
-    def spread(self, near: float = 2.0) -> dict:
-        """Min / median / max of the total across all existing models and across models within
-        ``near`` of the best criterion value (Burnham & Anderson's rule of thumb for 'close')."""
+    def near_best(self, delta: float = OCCAM_DELTA) -> pd.DataFrame:
+        """Models whose criterion is within ``delta`` of the best.
+
+        Default rule (Occam's window, Madigan & Raftery 1994, JASA 89:1535; Raftery 1995,
+        Sociological Methodology 25:111): keep a model unless the evidence against it, relative to
+        the best, is strong, i.e. its BIC-approximated posterior odds are below 1 to 20:
+        ``delta <= 2 log 20`` (about 5.99).
+        """
+        if not self.criterion:
+            return self.existing.head(1)
+        ex = self.existing
+        return ex[ex[self.criterion] <= ex[self.criterion].min() + delta]
+
+    def spread(self, near: float = OCCAM_DELTA) -> dict:
+        """Min / median / max of the total across all existing models, and the near-best set
+        (:meth:`near_best` with ``delta=near``): its size and range."""
         ex = self.existing
         out = {"n_models": int(len(self.models)), "n_existing": int(len(ex)),
                "n_no_finite_estimate": int((self.models["status"] != "ok").sum())}
         if len(ex):
             out.update(min=float(ex["total"].min()), median=float(ex["total"].median()),
                        max=float(ex["total"].max()))
-        crit = self.criterion
-        if crit and len(ex):
-            close = ex[ex[crit] <= ex[crit].min() + near]
-            out.update(near_n=int(len(close)), near_min=float(close["total"].min()),
-                       near_max=float(close["total"].max()))
+        if self.criterion and len(ex):
+            close = self.near_best(near)
+            out.update(near_delta=float(near), near_n=int(len(close)),
+                       near_min=float(close["total"].min()), near_max=float(close["total"].max()))
         return out
 
 
-def search_all(table: CaptureTable, *, criterion: str = "bic", max_order: int = 2,
-               empty_overlaps: str = "refuse", jobs: int = 2, models: list[Model] | None = None,
+def search_all(table: CaptureTable, *, criterion: str = "bic", max_order: int | None = None,
+               empty_overlaps: str = "extended", jobs: int = 2, models: list[Model] | None = None,
                ci: tuple[str, ...] = ("profile", "wald")) -> Selection:
     """Fit every hierarchical model (or ``models``) and choose the lowest ``criterion``.
 
+    table: a :class:`CaptureTable` or a frame of 0/1 list columns plus ``count``.
+    criterion: "bic" (sample size = people observed; MultipleSystemsEstimation and Rcapture),
+        "bic_cells" (sample size = number of cells) or "aic".
+    max_order: largest interaction order; None = the package default (1 for two lists, 2 for three,
+        3 for four or five, 2 for six).
+    empty_overlaps: "extended" (package: non-overlapping pairs at minus infinity) or "refuse".
+
     Models without a finite estimate are listed with status "no finite estimate" and nan
-    estimates; they are never chosen. ``jobs`` processes share the fits (1: no subprocess).
+    estimates; they are never chosen. Ties go to the model with fewer terms. ``jobs`` processes
+    share the fits (1: no subprocess).
     """
+    from critique.mse.procedure import default_max_order
+
+    table = as_table(table)
     if criterion not in CRITERIA:
         raise ValueError(f"criterion={criterion!r}; choose one of {CRITERIA}")
+    if max_order is None:
+        max_order = min(default_max_order(table.k), table.k - 1)
     models = enumerate_models(table.k, max_order) if models is None else list(models)
     terms = _model_terms(models)
     D = _Design(table.k, terms)
@@ -217,18 +240,19 @@ def search_all(table: CaptureTable, *, criterion: str = "bic", max_order: int = 
     for c, res in zip([c for c in chunks if len(c)], results):
         for i, r in zip(c, res):
             rows[i] = r
-    n_obs = table.n_observed
+    n_obs, n_cells = table.n_observed, len(table.counts)
     records = []
     for i, m in enumerate(models):
         ok, empty, reason = exist[i]
         rec = {"model": label(m, table.lists), "n_terms": len(m),
                "order": max([len(t) for t in m], default=1), "status": "ok" if ok else
                "no finite estimate", "total": np.nan, "dark": np.nan, "deviance": np.nan,
-               "df": np.nan, "aic": np.nan, "bic": np.nan, "boundary": bool(empty),
-               "reason": reason}
+               "df": np.nan, "aic": np.nan, "bic": np.nan, "bic_cells": np.nan,
+               "boundary": bool(empty), "reason": reason}
         if ok:
-            dark, dev, aic, bic, conv, df = rows[i]
-            rec.update(total=n_obs + dark, dark=dark, deviance=dev, df=df, aic=aic, bic=bic)
+            dark, dev, llf, p, conv, df = rows[i]
+            rec.update(total=n_obs + dark, dark=dark, deviance=dev, df=df,
+                       **information(llf, p, n_obs, n_cells))
             if not conv:
                 rec["reason"] = "IRLS did not converge"
         records.append(rec)
@@ -238,11 +262,13 @@ def search_all(table: CaptureTable, *, criterion: str = "bic", max_order: int = 
     if ok_frame.empty:
         raise ValueError(f"table '{table.name}': no model has a finite estimate")
     best_i = int(ok_frame.sort_values([criterion, "n_terms"]).iloc[0]["_i"])
-    frame[f"delta_{criterion}"] = frame[criterion] - frame.loc[best_i, criterion]
+    frame["delta"] = frame[criterion] - frame.loc[best_i, criterion]
     frame["_models"] = pd.Series(models, dtype=object)
     best = fit(table, models[best_i], empty_overlaps=empty_overlaps, ci=ci)
     frame = frame.sort_values([criterion, "n_terms"], na_position="last").reset_index(drop=True)
-    return Selection(best, frame, criterion, criterion)
+    return Selection(best, frame, criterion, criterion,
+                     [f"criterion={criterion}", f"max_order={max_order}",
+                      f"empty_overlaps={empty_overlaps}"])
 
 
 # ---------------------------------------------------------------------------------- stepwise
@@ -260,7 +286,9 @@ def stepwise(table: CaptureTable, *, pthresh: float = 0.02, empty_overlaps: str 
     of people on both lists with its expectation under the current model (the sum of fitted values
     over the histories containing both); add the pair with the smallest Poisson p-value if it is
     below ``pthresh`` and the enlarged model has a finite, identifiable estimate; stop otherwise.
+    ``table``: a :class:`CaptureTable` or a frame of 0/1 list columns plus ``count``.
     """
+    table = as_table(table)
     path, model, mu = _stepwise_path(table, pthresh, empty_overlaps)
     best = fit(table, model, empty_overlaps=empty_overlaps, ci=ci)
     frame = pd.DataFrame(path)
@@ -275,7 +303,7 @@ def _stepwise_path(table: CaptureTable, pthresh: float, empty_overlaps: str):
     nstar = {p: float(y[D.hist[:, list(p)].all(axis=1)].sum()) for p in pairs}
     model: Model = ()
     empty: tuple = ()
-    dark, dev, aic, bic, mu, conv, df = _fit_light(D, y, model, empty, None)
+    dark, dev, llf, p, mu, conv, df = _fit_light(D, y, model, empty, None)
     path = [{"step": 0, "added": "", "p_value": np.nan, "model": "main effects",
              "total": table.n_observed + dark}]
     refused: set = set()
@@ -306,7 +334,7 @@ def _stepwise_path(table: CaptureTable, pthresh: float, empty_overlaps: str):
         pv, p = chosen
         model = tuple(sorted(model + (p,)))
         empty = tuple(t for t in model if nstar[t] == 0)
-        dark, dev, aic, bic, mu, conv, df = _fit_light(D, y, model, empty, mu)
+        dark, dev, llf, npar, mu, conv, df = _fit_light(D, y, model, empty, mu)
         path.append({"step": len(path), "added": ":".join(table.lists[i] for i in p),
                      "p_value": pv, "model": label(model, table.lists),
                      "total": table.n_observed + dark})
@@ -315,22 +343,34 @@ def _stepwise_path(table: CaptureTable, pthresh: float, empty_overlaps: str):
 # ---------------------------------------------------------------------------------- dispatch
 def estimate(table: CaptureTable, procedure: Procedure = Procedure(), *, jobs: int = 2,
              ci: tuple[str, ...] = ("profile", "wald")) -> Selection:
-    """Run a whole :class:`Procedure` on ``table``."""
+    """Run the model choice of a :class:`Procedure` on ``table`` (a CaptureTable or a frame).
+
+    Search methods ("bic", "aic", and "average", whose weights come from the same search) return
+    the full model table; "stepwise" its path; "fixed" the one model.
+    """
+    table = as_table(table)
     method = procedure.resolved(table.k)
-    if method in CRITERIA:
-        return search_all(table, criterion=method, max_order=procedure.max_order,
+    if method in ("bic", "aic", "average"):
+        return search_all(table, criterion=procedure.criterion(table.k),
+                          max_order=procedure.order(table.k),
                           empty_overlaps=procedure.empty_overlaps, jobs=jobs, ci=ci)
     if method == "stepwise":
         return stepwise(table, pthresh=procedure.pthresh,
                         empty_overlaps=procedure.empty_overlaps, ci=ci)
-    res = fit(table, procedure.interactions, empty_overlaps=procedure.empty_overlaps, ci=ci)
-    return Selection(res, pd.DataFrame([res.summary()]), "fixed")
+    if method == "fixed":
+        res = fit(table, procedure.interactions, empty_overlaps=procedure.empty_overlaps, ci=ci)
+        return Selection(res, pd.DataFrame([res.summary()]), "fixed")
+    raise ValueError(f"method {method!r} is not a model-selection method; run it with "
+                     "critique.mse.run")
 
 
 def quick_total(table: CaptureTable, procedure: Procedure, jobs: int = 1) -> tuple[float, str]:
-    """(total, model label) of a procedure without intervals: nan and the reason if nothing exists."""
+    """(total, model) of a procedure without intervals: nan and the reason if nothing exists."""
+    from critique.mse.procedure import runner
+
     try:
-        sel = estimate(table, procedure, jobs=jobs, ci=())
+        res = runner(procedure.resolved(as_table(table).k))(
+            table, procedure, intervals=False, n_boot=0, seed=1, jobs=jobs)
     except ValueError as err:  # includes NoFiniteEstimate
         return float("nan"), str(err)
-    return sel.best.total, sel.best.label
+    return res.total, res.model

@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 
 from critique.mse.fit import fit
-from critique.mse.select import Procedure, estimate, quick_total
-from critique.mse.table import CaptureTable
+from critique.mse.procedure import Procedure
+from critique.mse.select import estimate, quick_total
+from critique.mse.table import CaptureTable, as_table
 
 
 def _fixed_total(table: CaptureTable, model, empty_overlaps: str) -> tuple[float, str]:
@@ -37,9 +38,14 @@ def false_positives(table: CaptureTable, cell, values: Sequence[int],
 
     ``cell``: list names of the history (``["PFNCA"]`` = police only), a 0/1 string or sequence.
     Returns one row per ``f``: f, cell count, total, change from f = 0, model, reselected.
+    ``table``: a CaptureTable or a frame of 0/1 list columns plus ``count``. With
+    ``reselect=False`` a search procedure keeps its original-data best model (for "average", the
+    lowest-BIC model).
     """
+    table = as_table(table)
     row = table.cell(cell)
-    base_model = estimate(table, procedure, jobs=jobs, ci=()).best.model
+    base_model = (estimate(table, procedure, jobs=jobs, ci=()).best.model if not reselect
+                  else None)
     out = []
     for f in sorted(set(int(v) for v in values) | {0}):
         if table.counts[row] + f < 0:
@@ -67,7 +73,11 @@ def per_false_positive(sweep: pd.DataFrame) -> float:
 
 def list_choices(table: CaptureTable, procedure: Procedure = Procedure(), *,
                  merges: Sequence[tuple[str, str]] | None = None, jobs: int = 1) -> pd.DataFrame:
-    """Total with the table as given, each list dropped, and each pair (or ``merges``) merged."""
+    """Total with the table as given, each list dropped, and each pair (or ``merges``) merged.
+
+    The procedure (its method resolved for each modified table's number of lists) is re-run on
+    every table."""
+    table = as_table(table)
     rows = [("as published", table)]
     if table.k > 2:
         rows += [(f"drop {name}", table.drop_list(name)) for name in table.lists]

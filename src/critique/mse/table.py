@@ -10,7 +10,9 @@ is fixed so that design matrices for every model of a table share their columns.
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -26,6 +28,10 @@ MAX_LISTS = 12  # 4,095 cells: beyond this the exhaustive machinery makes no sen
 
 class CaptureTableError(DataError, ValueError):
     """A capture-history table that cannot be used: the message names the column, row and value."""
+
+
+class OnlyListWarning(UserWarning):
+    """A list with nobody found only on it: a covariate taken for a list looks like this."""
 
 
 def histories(k: int) -> np.ndarray:
@@ -54,8 +60,15 @@ class CaptureTable:
                    name: str = "") -> "CaptureTable":
         """Validate a frame of 0/1 list columns plus a count column and fill unobserved histories.
 
-        ``lists`` defaults to every column other than ``count`` and the metadata columns
-        (citation, source_url, verification). Rows with the same history are summed. Raises
+        ``lists``: the list columns, in order. Without it the lists are inferred, and refused when
+        ambiguous: every column other than ``count`` and the metadata columns (citation,
+        source_url, verification, note) must be a 0/1 column and every one of them must have
+        somebody found only on it. A 0/1 covariate (sex, an age band) beside the lists has nobody
+        "only" on it, and taking it for a list changes the estimate (a Korea-like table with two
+        covariates gives 141 instead of 735); name the lists to use such a table. With ``lists``
+        given, a list with nobody only on it is allowed, with an :class:`OnlyListWarning`.
+
+        Rows with the same history are summed (covariate rows collapse onto their history). Raises
         :class:`CaptureTableError` naming the column, row and value for: fewer than two lists, a
         list column with a value other than 0/1, a missing/negative/fractional count, or a row on
         no list with a non-zero count (the unobserved cell cannot be observed).
@@ -67,12 +80,21 @@ class CaptureTable:
         if count not in frame.columns:
             raise CaptureTableError(f"capture table{where}: no count column '{count}' "
                                     f"(columns: {', '.join(map(str, frame.columns))})")
-        if lists is None:
+        inferred = lists is None
+        if inferred:
             lists = [c for c in frame.columns if c != count and str(c) not in METADATA_COLUMNS]
+            for c in lists:
+                values = pd.to_numeric(frame[c], errors="coerce")
+                if values.isna().any() or not values.isin([0, 1]).all():
+                    shown = ", ".join(map(str, pd.unique(frame[c])[:4]))
+                    raise CaptureTableError(
+                        f"capture table{where}: column '{c}' has values other than 0/1 ({shown}), "
+                        "so it is not a list; name the list columns with lists=[...]")
         lists = [str(c) for c in lists]
         missing = [c for c in lists if c not in frame.columns]
         if missing:
-            raise CaptureTableError(f"capture table{where}: list column(s) {missing} not found")
+            raise CaptureTableError(f"capture table{where}: list column(s) {missing} not found "
+                                    f"(columns: {', '.join(map(str, frame.columns))})")
         if len(lists) < 2:
             raise CaptureTableError(
                 f"capture table{where}: {len(lists)} list column(s) ({', '.join(lists) or 'none'}); "
@@ -94,7 +116,30 @@ class CaptureTable:
                 "history is the unobserved dark figure and cannot have a count")
         full = np.zeros(2 ** len(lists), dtype=np.int64)
         np.add.at(full, codes, n)
+        alone = [c for j, c in enumerate(lists) if full[1 << j] == 0]
+        if alone:
+            text = (f"capture table{where}: nobody is found only on {', '.join(alone)}; a list "
+                    "usually has people no other list found, while a covariate (sex, age band) "
+                    "taken for a list has none")
+            if inferred:
+                raise CaptureTableError(text + "; if these are lists, name every list column with "
+                                        "lists=[...]")
+            warnings.warn(text, OnlyListWarning, stacklevel=2)
         return cls(tuple(lists), full[1:], dict(labels or {}), name)
+
+    @classmethod
+    def from_csv(cls, path: str | Path, lists: Sequence[str] | None = None, *,
+                 count: str = COUNT, name: str = "") -> "CaptureTable":
+        """Your own table: a CSV of 0/1 list columns plus a count column (see :meth:`from_frame`
+        for ``lists`` and the checks). The raw file is only read."""
+        path = Path(path)
+        if not path.is_file():
+            raise CaptureTableError(f"capture table: file {path} not found")
+        try:
+            frame = pd.read_csv(path)
+        except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as err:
+            raise CaptureTableError(f"capture table: {path} is not a readable CSV ({err})") from err
+        return cls.from_frame(frame, lists, count=count, name=name or path.stem)
 
     @classmethod
     def from_dataset(cls, dataset_id: str) -> "CaptureTable":
@@ -230,6 +275,28 @@ class CaptureTable:
         labels = {n: v for n, v in self.labels.items() if n not in (a, b)}
         return CaptureTable.from_frame(out, list(out.columns[:-1]), labels=labels,
                                        name=f"{self.name} {a}+{b}".strip())
+
+
+def as_table(obj, lists: Sequence[str] | None = None, *, count: str = COUNT) -> CaptureTable:
+    """A :class:`CaptureTable` from what a user has: a CaptureTable (returned as is), a DataFrame
+    of 0/1 list columns plus ``count`` (:meth:`CaptureTable.from_frame`), a shipped dataset id
+    such as ``"mse-uk-2013-5"``, or a path to a CSV file (:meth:`CaptureTable.from_csv`).
+
+    Raises :class:`CaptureTableError` saying what is needed for anything else.
+    """
+    if isinstance(obj, CaptureTable):
+        return obj
+    if isinstance(obj, pd.DataFrame):
+        return CaptureTable.from_frame(obj, lists, count=count)
+    if isinstance(obj, (str, Path)):
+        text = str(obj)
+        if text.lower().endswith(".csv") or Path(text).is_file():
+            return CaptureTable.from_csv(text, lists, count=count)
+        return CaptureTable.from_dataset(text)
+    raise CaptureTableError(
+        f"expected a capture table: a CaptureTable, a DataFrame of 0/1 list columns plus a "
+        f"'{count}' column, a dataset id (e.g. 'mse-uk-2013-5') or a CSV path; got "
+        f"{type(obj).__name__}")
 
 
 def _show(value) -> str:
