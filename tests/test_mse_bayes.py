@@ -120,3 +120,19 @@ def test_diagnostics_see_disagreeing_chains():
 def test_lcmcr_refuses_bad_settings():
     with pytest.raises(ValueError, match="K must be at least 1"):
         lcmcr(_table("Kosovo.csv"), K=0)
+
+
+def test_bayesian_methods_are_procedures():
+    import critique.mse as mse
+
+    kosovo = _table("Kosovo.csv")
+    p = mse.Procedure(method="dga", options=(("delta", 1 / 16), ("grid_max", 60_000)))
+    r = mse.run(kosovo, p)
+    assert (r.total, r.interval) == (12_595, (9_827, 16_544))
+    six = mse.run(_table("UKdat.csv"), mse.Procedure(method="dga"))
+    assert not six.ok and "3 to 5 lists" in six.warnings[0]
+    assert {"dga", "lcmcr"} <= set(mse.many_methods())
+    quick = mse.run(kosovo, mse.Procedure(method="lcmcr", options=(
+        ("chains", 2), ("samples", 50), ("thinning", 2), ("burnin", 100))), seed=5, jobs=1)
+    assert quick.details["posterior"].settings["seeds"] == [5, 6]
+    assert quick.n_observed == 4_400 and quick.total >= 4_400
