@@ -25,10 +25,14 @@ from critique.mse.procedure import (Procedure, default_max_order, default_ntop, 
 from critique.mse.result import PopulationEstimate
 from critique.mse.select import Selection, estimate, search_all, stepwise
 from critique.mse.estimators import author_procedures, compare, run
+from critique.mse.bayesian import many_methods  # registers the methods dga and lcmcr
+from critique.mse.dga import DGAResult, dga
+from critique.mse.lcmcr import LCMCRResult, lcmcr
 from critique.mse.sensitivity import false_positives, list_choices, per_false_positive
 from critique.mse.table import CaptureTable, CaptureTableError, OnlyListWarning, as_table
 
 __all__ = [
+    "DGAResult", "LCMCRResult", "dga", "lcmcr", "many_methods",
     "AveragedEstimate", "BootstrapResult", "CaptureTable", "CaptureTableError", "Existence",
     "MSEResult", "NoFiniteEstimate", "OnlyListWarning", "PopulationEstimate", "Procedure",
     "Selection", "as_table", "author_procedures", "average", "bootstrap", "bootstrap_fixed",

@@ -92,6 +92,7 @@ class Procedure:
     empty_overlaps: str = "extended"
     interactions: object = None
     name: str = ""  # a short label for tables ("BIC, package defaults")
+    options: tuple = ()  # method-specific settings as (name, value) pairs, e.g. (("chains", 4),)
 
     def __post_init__(self):
         if self.method not in methods():
@@ -109,6 +110,10 @@ class Procedure:
                                  "(package default)")
         if self.ntop is not None and self.ntop < 0:
             raise ParameterError(f"Procedure.ntop={self.ntop}; must be 0 (all) or more, or None")
+
+    def option(self, name: str, default=None):
+        """A method-specific setting from ``options`` (for registered methods such as dga)."""
+        return dict(self.options).get(name, default)
 
     def with_(self, **changes) -> "Procedure":
         """A copy with some settings changed."""
