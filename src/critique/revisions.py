@@ -247,3 +247,26 @@ def year_totals(totals: pd.DataFrame) -> pd.DataFrame:
     """Summed national totals per data year of one release: ``year, countries, low, high``."""
     g = totals.groupby("year").agg(countries=("iso3", "nunique"), low=("low", "sum"), high=("high", "sum"))
     return g.reset_index()
+
+
+def pick_pair(releases: Sequence[str], newer: str, older: str = "") -> tuple[str, str] | None:
+    """The (older, newer) release ids to compare, or None when ``newer`` has no older release.
+
+    ``releases`` are a source's release ids newest first (``critique.datasets.releases``);
+    ``newer`` is the release the edition reads; ``older`` a release date or id chosen by the user
+    (empty: the release just before ``newer``). Raises ``ParameterError`` naming the releases when
+    ``older`` is unknown or not older than ``newer``.
+    """
+    releases = list(releases)
+    if newer not in releases:
+        raise ParameterError(f"release {newer!r} is not one of {', '.join(releases)}")
+    earlier = releases[releases.index(newer) + 1:]
+    if not older:
+        return (earlier[0], newer) if earlier else None
+    match = [r for r in releases if r == older or r.endswith("@" + older)]
+    if not match:
+        raise ParameterError(f"release_from={older!r}: not a release (releases: {', '.join(releases)})")
+    if match[0] not in earlier:
+        raise ParameterError(f"release_from={older!r}: must be older than {newer} "
+                             f"(older releases: {', '.join(earlier) or 'none'})")
+    return match[0], newer
