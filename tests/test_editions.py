@@ -193,3 +193,12 @@ def test_release_errors_name_the_known_releases():
 def test_source_line_names_the_release():
     assert datasets.source_line("glotip").endswith("[glotip@2025-04-14]")
     assert "release of 30 May 2023" in datasets.source_line(OLDER)
+
+
+def test_runner_refuses_a_malformed_edition_before_any_cell(tmp_path):
+    from critique import paths, runner
+
+    nb = paths.notebooks_dir() / "12-revisions.ipynb"
+    with pytest.raises(ParameterError, match=r"edition='2023/05/30'"):
+        runner.run_notebook(nb, {"edition": "2023/05/30"}, tmp_path / "out")
+    assert not (tmp_path / "out").exists()

@@ -204,6 +204,10 @@ def validate_parameters(notebook: Path, params: Mapping[str, Any]) -> dict[str, 
             raise ParameterError(f"{Path(notebook).name}: unknown parameter '{name}'{hint} "
                                  f"(known: {known})")
         checked[name] = coerce_value(specs[name], value)
+        if name == "edition":  # allowed values come from the catalogue, not from the notebook
+            from critique.catalog import check_edition
+
+            checked[name] = check_edition(checked[name])
     return checked
 
 

@@ -102,7 +102,7 @@ def release(dataset_id: str) -> catalog.Dataset:
     return catalog.get(dataset_id)
 
 
-NEWEST = "newest"
+NEWEST = catalog.NEWEST
 
 
 def edition_id(dataset_id: str, edition: str = NEWEST) -> str:
@@ -118,13 +118,10 @@ def edition_id(dataset_id: str, edition: str = NEWEST) -> str:
     from critique.errors import ParameterError
 
     loader = _loader(dataset_id)
+    edition = catalog.check_edition(edition)
     if edition == NEWEST or loader.kind == "published" or catalog.split_id(dataset_id)[1] is not None:
         return dataset_id
-    try:
-        cutoff = date.fromisoformat(str(edition))
-    except ValueError:
-        raise ParameterError(f"edition={edition!r}: expected 'newest' or a date YYYY-MM-DD such as "
-                             "2023-05-30") from None
+    cutoff = date.fromisoformat(edition)
     dated = [d for d in catalog.releases(loader.id) if d.published]
     if not dated:
         return dataset_id
