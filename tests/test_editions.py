@@ -202,3 +202,11 @@ def test_runner_refuses_a_malformed_edition_before_any_cell(tmp_path):
     with pytest.raises(ParameterError, match=r"edition='2023/05/30'"):
         runner.run_notebook(nb, {"edition": "2023/05/30"}, tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_edition_written_as_a_bare_date_is_read_as_text():
+    from critique import paths, runner
+
+    nb = paths.notebooks_dir() / "12-revisions.ipynb"
+    value = runner.parse_cli_value("2023-05-30")  # YAML reads a bare date as a date
+    assert runner.validate_parameters(nb, {"edition": value}) == {"edition": "2023-05-30"}
