@@ -69,7 +69,7 @@ def decomposition_by_year(decomp: pd.DataFrame, *, bound: str = "high", partial_
         row = d[d["year"] == partial_year].iloc[0]
         ax.bar([partial_year], [row[f"change_{bound}"]], width=0.75, fill=False, hatch="///", edgecolor="white", lw=0)
         ax.annotate("latest year of the older\nrelease: incomplete there", (partial_year, row[f"change_{bound}"]),
-                    xytext=(-8, -2), textcoords="offset points", ha="right", va="top", fontsize=8)
+                    xytext=(-26, -4), textcoords="offset points", ha="right", va="top", fontsize=8)
     ax.axhline(0, color="#444444", lw=0.8)
     ax.set_xlabel("data year")
     ax.set_ylabel("newer minus older release (detected victims)")
