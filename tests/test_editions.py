@@ -210,3 +210,28 @@ def test_edition_written_as_a_bare_date_is_read_as_text():
     nb = paths.notebooks_dir() / "12-revisions.ipynb"
     value = runner.parse_cli_value("2023-05-30")  # YAML reads a bare date as a date
     assert runner.validate_parameters(nb, {"edition": value}) == {"edition": "2023-05-30"}
+
+
+def test_briefing_2023_is_the_briefing_on_the_2023_edition():
+    """briefing-2023 = the briefing's parameters, every analysis notebook on the edition of 30 May 2023.
+
+    (Checked by hand on this branch: notebooks 00, 10, 20, 31 and 50 run with edition 2023-05-30
+    give findings identical to the code before releases existed, on the smoke parameters.)
+    """
+    from critique import paths, reports, runner
+
+    _, now = runner.load_param_set(paths.params_dir() / "briefing.yml")
+    name, then = runner.load_param_set(paths.params_dir() / "briefing-2023.yml")
+    assert name == "briefing-2023"
+    previous = {"00-data-catalogue", "10-coverage-composition", "11-detection-bias", "20-raids-misidentification",
+                "30-tip-law-enforcement", "31-tip-tiers", "40-multiple-systems-estimation", "50-policy-claims"}
+    assert previous <= set(then), "every notebook of the previous briefing is in the set"
+    for nb in reports.analysis_notebooks():
+        if nb.stem not in then:
+            continue  # a notebook added after the previous briefing runs on its defaults
+        assert then[nb.stem]["edition"] == "2023-05-30", nb.stem
+        same = {k: v for k, v in then[nb.stem].items() if k != "edition"}
+        assert same == {k: v for k, v in now.get(nb.stem, {}).items() if k != "edition"}, nb.stem
+        checked = runner.validate_parameters(nb, then[nb.stem])
+        assert checked["edition"] == "2023-05-30"
+    assert datasets.edition_id("glotip", "2023-05-30") == OLDER
