@@ -13,10 +13,11 @@ exactly one of three sets: in both releases, only in A, only in B. Then, exactly
     T_B - T_A = sum_{only B} v_B  -  sum_{only A} v_A  +  sum_{both} (v_B - v_A)
               =      added       +      dropped       +        revised
 
-This is the shift-share split of a change into entry, exit and change within continuing units
-(Foster, Haltiwanger & Krizan 2001, the accounting identity also used by
-``critique.coverage.decompose_change`` between two years of one release; here between two
-releases of one year). Suppressed cells (``<5``) are kept as bounds: the identity is computed on
+This is the accounting identity of ``critique.coverage.decompose_change`` (entering, leaving and
+continuing reporters between two years of one release), applied between two releases of one data
+year; it is computed here on the pair of releases directly because a data year can be absent
+from the older release altogether (its last year plus one), which the year-to-year function has no
+row for. Suppressed cells (``<5``) are kept as bounds: the identity is computed on
 the low-bound sums (each ``<5`` counts 1) and on the high-bound sums (each counts 4) separately,
 and holds exactly for each.
 
