@@ -235,3 +235,13 @@ def test_briefing_2023_is_the_briefing_on_the_2023_edition():
         checked = runner.validate_parameters(nb, then[nb.stem])
         assert checked["edition"] == "2023-05-30"
     assert datasets.edition_id("glotip", "2023-05-30") == OLDER
+
+
+def test_chart_source_names_the_release_the_run_read(tmp_path, monkeypatch):
+    monkeypatch.setenv("CRITIQUE_OUTPUT_DIR", str(tmp_path / "run"))
+    datasets.load("glotip", edition="2023-05-30")
+    assert datasets.source_line("glotip").endswith("[glotip@2023-05-30]")
+    assert "release of 30 May 2023" in datasets.source_line("glotip")
+    datasets.load("glotip")  # a second release in the same run: the bare id is ambiguous
+    assert datasets.source_line("glotip").endswith("[glotip@2025-04-14]")
+    assert datasets.source_line(OLDER).endswith("[glotip@2023-05-30]")
