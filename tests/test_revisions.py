@@ -174,5 +174,9 @@ def test_revisions_notebook_smoke(smoke_run):
     assert (f["focus_countries_older"], f["focus_countries_newer"]) == (116, 134)
     assert f["focus_change_high"] == f["focus_added_high"] + f["focus_dropped_high"] + f["focus_revised_high"]
     assert f["tip_filled_years"] == [2008, 2010, 2011, 2014, 2015]
+    regions = f["decomposition_by_region"]["2019"]
+    assert sum(r["change"] for r in regions.values()) == f["decomposition"]["2019"]["change"] == f["focus_change_high"]
+    for r in regions.values():
+        assert r["change"] == r["added"] + r["dropped"] + r["revised"]
     releases = {(i["id"], i.get("release")) for i in found["inputs"]}
     assert {("glotip", "2023-05-30"), ("glotip", "2025-04-14"), ("ctdc-synthetic", "2022-12-01")} <= releases
