@@ -144,8 +144,9 @@ def largest_revisions(a: pd.DataFrame, b: pd.DataFrame, *, n: int = 15, years: S
                       min_count: float = 0.0) -> pd.DataFrame:
     """Country-years present in both releases whose count changed most (by absolute change).
 
-    Columns ``iso3, country, region, year, count_a, count_b, change, relative`` where counts are
-    the high bounds (equal to the count unless suppressed; a ``<5`` cell shows as 4) and
+    Columns ``iso3, country, region, year, count_a, count_b, suppressed_a, suppressed_b, change,
+    relative`` where counts are the high bounds (equal to the count unless suppressed; a ``<5``
+    cell shows as 4, with ``suppressed_*`` True) and
     ``relative`` is ``change / count_a`` (NaN when ``count_a`` is 0). ``min_count`` keeps rows
     whose larger count reaches it.
     """
@@ -158,6 +159,7 @@ def largest_revisions(a: pd.DataFrame, b: pd.DataFrame, *, n: int = 15, years: S
     out = pd.DataFrame({
         "iso3": p["iso3"], "country": p["country"], "region": p["region"], "year": p["year"],
         "count_a": p["high_a"], "count_b": p["high_b"],
+        "suppressed_a": p["low_a"] != p["high_a"], "suppressed_b": p["low_b"] != p["high_b"],
     })
     out["change"] = out["count_b"] - out["count_a"]
     out["relative"] = np.where(out["count_a"] > 0, out["change"] / out["count_a"].where(out["count_a"] > 0), np.nan)
