@@ -7,6 +7,8 @@ suite's reader nor its parser is used.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -180,3 +182,13 @@ def test_revisions_notebook_smoke(smoke_run):
         assert r["change"] == r["added"] + r["dropped"] + r["revised"]
     releases = {(i["id"], i.get("release")) for i in found["inputs"]}
     assert {("glotip", "2023-05-30"), ("glotip", "2025-04-14"), ("ctdc-synthetic", "2022-12-01")} <= releases
+    # every key-finding sentence of the notebook fills from what it recorded
+    import yaml
+
+    from critique import paths
+
+    entries = yaml.safe_load((paths.notebooks_dir() / "key_findings" / "12-revisions.yml").read_text(encoding="utf-8"))
+    charts_made = {p.stem for p in (Path(found["_out_dir"]) / "figures").glob("*.png")}
+    for entry in entries:
+        assert entry["sentence"].format(**f)
+        assert entry["chart"] in charts_made and entry["scenario"] is False
