@@ -220,6 +220,32 @@ def read_entry(ds_id: str, entry: object, path: Path) -> list[Dataset]:
     return [d if d is newest else replace(d, latest=False) for d in out]
 
 
+NEWEST = "newest"
+
+
+def check_edition(edition: object) -> str:
+    """``edition`` as given when it is ``"newest"`` or a date ``YYYY-MM-DD``; else ``ParameterError``.
+
+    An edition names the catalogue as it stood on a date: each source at its newest release
+    published on or before it (``critique.datasets.edition_id``).
+    """
+    from datetime import date
+
+    from critique.errors import ParameterError
+
+    text = str(edition)
+    if text == NEWEST:
+        return text
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        raise ParameterError(f"edition={edition!r}: expected 'newest' or a date YYYY-MM-DD such as "
+                             "2023-05-30") from None
+    if len(text) != 10:
+        raise ParameterError(f"edition={edition!r}: expected a date written YYYY-MM-DD such as 2023-05-30")
+    return text
+
+
 def split_id(dataset_id: str) -> tuple[str, str | None]:
     """``"glotip@2023-05-30"`` -> ``("glotip", "2023-05-30")``; ``"glotip"`` -> ``("glotip", None)``."""
     source, sep, release = dataset_id.partition(RELEASE_SEP)

@@ -18,12 +18,12 @@ EXTRA_COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Calla
 
 def _cmd_data_list(args: argparse.Namespace) -> int:
     cat = catalog.load_catalog()
-    print(f"{'id':<12} {'status':<24} {'years':<10} title")
+    print(f"{'id':<26} {'status':<24} {'years':<10} title")
     for ds_id in cat:
         st = catalog.status(ds_id)
         years = f"{st.dataset.years[0]}-{st.dataset.years[1]}" if st.dataset.years else ""
         state = "cached, verified" if st.verified else ("cached, MISMATCH" if st.cached else "not cached")
-        print(f"{ds_id:<12} {state:<24} {years:<10} {st.dataset.title}")
+        print(f"{ds_id:<26} {state:<24} {years:<10} {st.dataset.title}")
     print(f"cache: {paths.raw_dir()}  mirror: {paths.mirror() or '(none: network)'}")
     return 0
 

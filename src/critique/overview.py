@@ -38,17 +38,18 @@ def _covered(frame: pd.DataFrame, spec: CoverageSpec) -> pd.DataFrame:
     return frame[frame[spec.unit].notna()]
 
 
-def source_coverage(ids: list[str] | None = None) -> pd.DataFrame:
+def source_coverage(ids: list[str] | None = None, *, edition: str = datasets.NEWEST) -> pd.DataFrame:
     """One row per upstream dataset: publisher, years, number of units covered, rows, licence.
 
-    An id may name a release (``glotip@2023-05-30``); the bare id reads the newest release.
+    An id may name a release (``glotip@2023-05-30``); a bare id reads the release ``edition``
+    gives it (``critique.datasets.edition_id``; newest by default). Column ``release`` names it.
     """
     rows = []
     for ds_id in ids or list(COVERAGE_SPECS):
         spec = COVERAGE_SPECS[catalog.split_id(ds_id)[0]]
-        frame = datasets.load(ds_id)
+        frame = datasets.load(ds_id, edition=edition)
         covered = _covered(frame, spec)
-        ds = catalog.get(ds_id)
+        ds = catalog.get(datasets.edition_id(ds_id, edition))
         if spec.year:
             first, last = int(covered[spec.year].min()), int(covered[spec.year].max())
         else:
@@ -56,15 +57,15 @@ def source_coverage(ids: list[str] | None = None) -> pd.DataFrame:
         rows.append({
             "id": ds_id, "publisher": ds.publisher, "first_year": first, "last_year": last,
             "units": int(covered[spec.unit].nunique()), "unit_label": spec.unit_label,
-            "rows": len(frame), "licence": ds.licence,
+            "rows": len(frame), "licence": ds.licence, "release": ds.release_id,
         })
     return pd.DataFrame(rows)
 
 
-def units_by_year(ds_id: str) -> pd.Series:
+def units_by_year(ds_id: str, *, edition: str = datasets.NEWEST) -> pd.Series:
     """How many units (countries, agencies) a dataset covers in each year."""
     spec = COVERAGE_SPECS[catalog.split_id(ds_id)[0]]
     if spec.year is None:
         raise ValueError(f"dataset '{ds_id}' has no year column: it covers one reference year")
-    covered = _covered(datasets.load(ds_id), spec)
+    covered = _covered(datasets.load(ds_id, edition=edition), spec)
     return covered.groupby(spec.year)[spec.unit].nunique().rename(ds_id)

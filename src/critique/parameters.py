@@ -10,6 +10,7 @@ outside the declared range or choices. Parameter sets (``notebooks/params/*.yml`
 from __future__ import annotations
 
 import ast
+import datetime
 import difflib
 import math
 import re
@@ -197,7 +198,13 @@ def validate_parameters(notebook: Path, params: Mapping[str, Any]) -> dict[str, 
             known = ", ".join(specs) or "none"
             raise ParameterError(f"{Path(notebook).name}: unknown parameter '{name}'{hint} "
                                  f"(known: {known})")
+        if name == "edition" and isinstance(value, datetime.date):
+            value = value.isoformat()  # YAML and the command line read 2023-05-30 as a date
         checked[name] = coerce_value(specs[name], value)
+        if name == "edition":  # allowed values come from the catalogue, not from the notebook
+            from critique.catalog import check_edition
+
+            checked[name] = check_edition(checked[name])
     return checked
 
 

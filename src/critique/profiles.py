@@ -408,17 +408,25 @@ class ProfilesResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def available() -> list[str]:
-    """Every ISO3 that has a profile (UNODC data), read from the glotip dataset."""
+def available(edition: str = "newest") -> list[str]:
+    """Every ISO3 that has a profile (UNODC data), read from the glotip release of ``edition``."""
     from critique import datasets
 
-    return countries_with_data(datasets.load("glotip"))
+    return countries_with_data(datasets.load("glotip", edition=edition))
+
+
+def _params(code: str, edition: str) -> dict[str, str]:
+    """A country's notebook parameters; ``edition`` only when not the default (same run keys as before)."""
+    return {"iso3": code} if edition == "newest" else {"iso3": code, "edition": edition}
 
 
 def build_profiles(codes: Sequence[str] | None = None, *, n_jobs: int = 1, force: bool = False,
                    root: Path | None = None, progress: bool = True, batch: bool = False,
-                   index: bool = True) -> ProfilesResult:
+                   index: bool = True, edition: str = "newest") -> ProfilesResult:
     """Render profiles (``codes`` or all) into ``root`` (default ``reports/countries/<ISO3>/``).
+
+    ``edition`` is the notebooks' catalogue edition (``newest`` or a date; see
+    ``critique.datasets.edition_id``).
 
     Unknown codes are refused before anything runs. ``batch=False`` runs each country through the
     runner (one kernel each, :func:`critique.reports.run_jobs`); ``batch=True`` runs the countries
@@ -426,14 +434,15 @@ def build_profiles(codes: Sequence[str] | None = None, *, n_jobs: int = 1, force
     """
     from critique import reports
 
-    avail = available()
+    avail = available(edition)
     codes = check_iso3(codes, avail) if codes else avail
     root = Path(root) if root else out_root()
     root.mkdir(parents=True, exist_ok=True)
     if batch:
-        ran, skipped, failed = run_batch(codes, root, n_jobs=n_jobs, force=force, progress=progress)
+        ran, skipped, failed = run_batch(codes, root, n_jobs=n_jobs, force=force, progress=progress,
+                                         edition=edition)
     else:
-        jobs = [reports.Job(c, notebook(), {"iso3": c}, root / c) for c in codes]
+        jobs = [reports.Job(c, notebook(), _params(c, edition), root / c) for c in codes]
         ran, skipped, failed = reports.run_jobs(jobs, n_jobs=n_jobs, force=force, progress=progress,
                                                 label="profiles")
     idx = write_index(root, failures=failed) if index else None
@@ -489,7 +498,7 @@ del _os, _plt
 
 
 def _batch_worker(codes: Sequence[str], root: str, force: bool, code_fp: str,
-                  timeout: int) -> tuple[list[str], list[str], dict[str, str], dict[str, float]]:
+                  timeout: int, edition: str = "newest") -> tuple[list[str], list[str], dict[str, str], dict[str, float]]:
     """Run ``codes`` one after another in one kept kernel (see :func:`run_batch`)."""
     import contextlib
     import tempfile
@@ -517,7 +526,7 @@ def _batch_worker(codes: Sequence[str], root: str, force: bool, code_fp: str,
     try:
         for code in codes:
             out_dir = Path(root) / code
-            params = {"iso3": code}
+            params = _params(code, edition)
             if not force and runner.is_up_to_date(nb_path, params, out_dir, code_fp):
                 skipped.append(code)
                 continue
@@ -570,7 +579,8 @@ def _batch_worker(codes: Sequence[str], root: str, force: bool, code_fp: str,
 
 def run_batch(codes: Sequence[str], root: Path, *, n_jobs: int = 1, force: bool = False,
               progress: bool = True, timeout: int = 600,
-              timings: dict[str, float] | None = None) -> tuple[list[str], list[str], dict[str, str]]:
+              timings: dict[str, float] | None = None,
+              edition: str = "newest") -> tuple[list[str], list[str], dict[str, str]]:
     """Run the profile for each code, several countries per kernel, in ``n_jobs`` processes.
 
     Each country is parameterised with papermill's own ``parameterize_notebook`` (the same injected
@@ -585,7 +595,7 @@ def run_batch(codes: Sequence[str], root: Path, *, n_jobs: int = 1, force: bool 
 
     from critique import runner
 
-    runner.validate_parameters(notebook(), {"iso3": codes[0]} if codes else {})
+    runner.validate_parameters(notebook(), _params(codes[0], edition) if codes else {})
     runner.ensure_kernel()
     Path(root).mkdir(parents=True, exist_ok=True)
     code_fp = runner.code_fingerprint()
@@ -597,12 +607,12 @@ def run_batch(codes: Sequence[str], root: Path, *, n_jobs: int = 1, force: bool 
     totals = timings if timings is not None else {}
     try:
         if len(chunks) <= 1:
-            results = [_batch_worker(chunks[0] if chunks else [], str(root), force, code_fp, timeout)]
+            results = [_batch_worker(chunks[0] if chunks else [], str(root), force, code_fp, timeout, edition)]
         else:
             from critique import parallel
 
             with parallel.process_pool(len(chunks), context=multiprocessing.get_context("spawn")) as pool:
-                futures = [pool.submit(_batch_worker, c, str(root), force, code_fp, timeout) for c in chunks]
+                futures = [pool.submit(_batch_worker, c, str(root), force, code_fp, timeout, edition) for c in chunks]
                 results = [f.result() for f in futures]
     except KeyboardInterrupt:
         for c in codes:  # workers and kernels are gone; tidy the staging folders they left
@@ -631,6 +641,8 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true", help="re-run profiles even when unchanged")
     parser.add_argument("--batch", action="store_true",
                         help="run several countries per kernel (faster for many profiles)")
+    parser.add_argument("--edition", default="newest",
+                        help="catalogue edition: newest, or a date YYYY-MM-DD (each source at its newest release by then)")
 
 
 def _command(args: argparse.Namespace) -> int:
@@ -639,7 +651,7 @@ def _command(args: argparse.Namespace) -> int:
     if args.all == bool(args.codes):
         raise ParameterError("critique profiles: give ISO3 codes or --all (not both, not neither)")
     res = build_profiles(None if args.all else args.codes, n_jobs=args.jobs, force=args.force,
-                         batch=args.batch)
+                         batch=args.batch, edition=args.edition)
     print(f"profiles: {len(res.ran)} run, {len(res.skipped)} unchanged, {len(res.failed)} failed -> {res.index}")
     for name, err in res.failed.items():
         print(f"FAILED {name}: {err}", file=sys.stderr)

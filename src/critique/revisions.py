@@ -13,10 +13,11 @@ exactly one of three sets: in both releases, only in A, only in B. Then, exactly
     T_B - T_A = sum_{only B} v_B  -  sum_{only A} v_A  +  sum_{both} (v_B - v_A)
               =      added       +      dropped       +        revised
 
-This is the shift-share split of a change into entry, exit and change within continuing units
-(Foster, Haltiwanger & Krizan 2001, the accounting identity also used by
-``critique.coverage.decompose_change`` between two years of one release; here between two
-releases of one year). Suppressed cells (``<5``) are kept as bounds: the identity is computed on
+This is the accounting identity of ``critique.coverage.decompose_change`` (entering, leaving and
+continuing reporters between two years of one release), applied between two releases of one data
+year; it is computed here on the pair of releases directly because a data year can be absent
+from the older release altogether (its last year plus one), which the year-to-year function has no
+row for. Suppressed cells (``<5``) are kept as bounds: the identity is computed on
 the low-bound sums (each ``<5`` counts 1) and on the high-bound sums (each counts 4) separately,
 and holds exactly for each.
 
@@ -143,8 +144,9 @@ def largest_revisions(a: pd.DataFrame, b: pd.DataFrame, *, n: int = 15, years: S
                       min_count: float = 0.0) -> pd.DataFrame:
     """Country-years present in both releases whose count changed most (by absolute change).
 
-    Columns ``iso3, country, region, year, count_a, count_b, change, relative`` where counts are
-    the high bounds (equal to the count unless suppressed; a ``<5`` cell shows as 4) and
+    Columns ``iso3, country, region, year, count_a, count_b, suppressed_a, suppressed_b, change,
+    relative`` where counts are the high bounds (equal to the count unless suppressed; a ``<5``
+    cell shows as 4, with ``suppressed_*`` True) and
     ``relative`` is ``change / count_a`` (NaN when ``count_a`` is 0). ``min_count`` keeps rows
     whose larger count reaches it.
     """
@@ -157,6 +159,7 @@ def largest_revisions(a: pd.DataFrame, b: pd.DataFrame, *, n: int = 15, years: S
     out = pd.DataFrame({
         "iso3": p["iso3"], "country": p["country"], "region": p["region"], "year": p["year"],
         "count_a": p["high_a"], "count_b": p["high_b"],
+        "suppressed_a": p["low_a"] != p["high_a"], "suppressed_b": p["low_b"] != p["high_b"],
     })
     out["change"] = out["count_b"] - out["count_a"]
     out["relative"] = np.where(out["count_a"] > 0, out["change"] / out["count_a"].where(out["count_a"] > 0), np.nan)
@@ -247,3 +250,26 @@ def year_totals(totals: pd.DataFrame) -> pd.DataFrame:
     """Summed national totals per data year of one release: ``year, countries, low, high``."""
     g = totals.groupby("year").agg(countries=("iso3", "nunique"), low=("low", "sum"), high=("high", "sum"))
     return g.reset_index()
+
+
+def pick_pair(releases: Sequence[str], newer: str, older: str = "") -> tuple[str, str] | None:
+    """The (older, newer) release ids to compare, or None when ``newer`` has no older release.
+
+    ``releases`` are a source's release ids newest first (``critique.datasets.releases``);
+    ``newer`` is the release the edition reads; ``older`` a release date or id chosen by the user
+    (empty: the release just before ``newer``). Raises ``ParameterError`` naming the releases when
+    ``older`` is unknown or not older than ``newer``.
+    """
+    releases = list(releases)
+    if newer not in releases:
+        raise ParameterError(f"release {newer!r} is not one of {', '.join(releases)}")
+    earlier = releases[releases.index(newer) + 1:]
+    if not older:
+        return (earlier[0], newer) if earlier else None
+    match = [r for r in releases if r == older or r.endswith("@" + older)]
+    if not match:
+        raise ParameterError(f"release_from={older!r}: not a release (releases: {', '.join(releases)})")
+    if match[0] not in earlier:
+        raise ParameterError(f"release_from={older!r}: must be older than {newer} "
+                             f"(older releases: {', '.join(earlier) or 'none'})")
+    return match[0], newer

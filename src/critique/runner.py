@@ -112,7 +112,8 @@ def _input_fingerprint(out_dir: Path) -> list[dict[str, str]]:
     current = []
     for item in inputs:
         try:
-            current.append({"id": item["id"], "sha256": current_sha256(item["id"])})
+            ref = f"{item['id']}@{item['release']}" if item.get("release") else item["id"]
+            current.append({"id": ref, "sha256": current_sha256(ref)})
         except Exception:
             current.append({"id": item["id"], "sha256": "unavailable"})
     return current

@@ -102,7 +102,7 @@ def release(dataset_id: str) -> catalog.Dataset:
     return catalog.get(dataset_id)
 
 
-NEWEST = "newest"
+NEWEST = catalog.NEWEST
 
 
 def edition_id(dataset_id: str, edition: str = NEWEST) -> str:
@@ -118,13 +118,10 @@ def edition_id(dataset_id: str, edition: str = NEWEST) -> str:
     from critique.errors import ParameterError
 
     loader = _loader(dataset_id)
+    edition = catalog.check_edition(edition)
     if edition == NEWEST or loader.kind == "published" or catalog.split_id(dataset_id)[1] is not None:
         return dataset_id
-    try:
-        cutoff = date.fromisoformat(str(edition))
-    except ValueError:
-        raise ParameterError(f"edition={edition!r}: expected 'newest' or a date YYYY-MM-DD such as "
-                             "2023-05-30") from None
+    cutoff = date.fromisoformat(edition)
     dated = [d for d in catalog.releases(loader.id) if d.published]
     if not dated:
         return dataset_id
@@ -191,6 +188,22 @@ def current_sha256(dataset_id: str) -> str:
     return _current(dataset_id)
 
 
+def release_read(dataset_id: str) -> str:
+    """The release of ``dataset_id`` that this run loaded, else what the id itself means.
+
+    A chart names its sources by id (``datasets=["glotip"]``); when the notebook loaded an older
+    release (``edition`` parameter), the caption must cite that release, not the newest. The run's
+    recorded inputs (``critique.findings``) say which one; if the run read two releases of the
+    source, the bare id is ambiguous and the newest is named (pass release ids to be explicit).
+    """
+    source, release = catalog.split_id(dataset_id)
+    if release is not None or _loader(dataset_id).kind == "published":
+        return dataset_id
+    read = [i["release"] for i in findings.current().get("inputs", [])
+            if i.get("id") == source and i.get("release")]
+    return f"{source}{catalog.RELEASE_SEP}{read[0]}" if len(read) == 1 else dataset_id
+
+
 def caveats(dataset_id: str) -> list[str]:
     """Plain-language caveats of a dataset (catalogue or published-table metadata)."""
     loader = _loader(dataset_id)
@@ -198,17 +211,17 @@ def caveats(dataset_id: str) -> list[str]:
         from critique.datasets import published
 
         return list(published.meta(dataset_id).get("caveats", []))
-    return list(catalog.get(dataset_id).caveats)
+    return list(catalog.get(release_read(dataset_id)).caveats)
 
 
 def source_line(dataset_id: str) -> str:
-    """A one-line source for a chart caption."""
+    """A one-line source for a chart caption, naming the release read (``[glotip@2025-04-14]``)."""
     loader = _loader(dataset_id)
     if loader.kind == "published":
         from critique.datasets import published
 
         return published.source_line(dataset_id)
-    ds = catalog.get(dataset_id)
+    ds = catalog.get(release_read(dataset_id))
     return f"{ds.citation} [{ds.release_id}]" if ds.release else ds.citation
 
 

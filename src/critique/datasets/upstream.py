@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import logging
 import re
-import zipfile
 from pathlib import Path
 from typing import Iterable
 
