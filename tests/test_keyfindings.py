@@ -68,9 +68,12 @@ def test_every_project_declaration_parses_and_names_keys():
 def _outside_placeholders(sentence: str) -> str:
     import re
 
-    # names and fixed conventions are not findings: "Tier 1", "95% interval", "per 100,000"
+    # names and fixed conventions are not findings: "Tier 1", "95% interval", "per 100,000", UNODC's
+    # suppression label '<5', the "3P" index, "Covid-19", and a publication's identifier or year
+    # ("SOU 2010:49", "(ODIHR and UN Women, 2020)"); every measured number is a placeholder
     text = re.sub(r"\{[^}]*\}", "", sentence)
-    return re.sub(r"Tier \d|95%|per 100,000", "", text)
+    text = re.sub(r"Tier \d|95%|per 100,000|'<5'|\"<5\"|\b3P\b|Covid-19|SOU \d{4}:\d+", "", text)
+    return re.sub(r", (19|20)\d\d\)|'s (19|20)\d\d report", ")", text)
 
 
 @pytest.mark.notebook
