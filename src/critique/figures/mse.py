@@ -13,6 +13,7 @@ from typing import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import FixedLocator, NullFormatter
 
 GREY, RED, BLUE, GOLD = "#7a7a7a", "#b2182b", "#4575b4", "#f2c14e"
 
@@ -196,3 +197,65 @@ def stepwise_path(path: pd.DataFrame, observed: int,
     ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
     return fig
+
+
+METHOD_COLORS = {"stepwise": "#7f7f7f", "bic_default": "#2166ac", "bic_pairwise": "#67a9cf",
+                 "average": "#1b7837", "dga": "#b2182b", "lcmcr": "#e08214"}
+
+
+def many_methods(frame: pd.DataFrame, published: dict | None = None) -> plt.Figure:
+    """"One table, many methods": one panel per table, one row per method, estimate and interval
+    as a multiple of the people observed (so tables of 100 and 4,000 people share an axis).
+
+    frame: rows of :func:`critique.mse.compare` plus ``key`` (method key of
+    :func:`critique.mse.many_methods`) and ``converged`` (False draws the point hollow: chains
+    disagree). published: optional {table: (low, high)} ranges to shade.
+    """
+    tables = list(dict.fromkeys(frame["table"]))
+    keys = list(dict.fromkeys(frame["key"]))
+    ncol = 2 if len(tables) > 1 else 1
+    nrow = int(np.ceil(len(tables) / ncol))
+    fig, axes = plt.subplots(nrow, ncol, figsize=(9.5, 0.32 * len(keys) * nrow + 1.2 * nrow + 0.8),
+                             squeeze=False, sharey=True)
+    for ax, table in zip(axes.ravel(), tables):
+        sub = frame[frame["table"] == table].set_index("key")
+        observed = float(sub["observed"].iloc[0])
+        if published and table in published:
+            lo, hi = published[table]
+            ax.axvspan(lo / observed, hi / observed, color="#eeeeee", lw=0)
+        for y, key in enumerate(keys[::-1]):
+            if key not in sub.index:
+                continue
+            r = sub.loc[key]
+            color = METHOD_COLORS.get(key, "#333333")
+            if np.isfinite(r["low"]) and np.isfinite(r["high"]):
+                ax.plot([r["low"] / observed, r["high"] / observed], [y, y], color=color, lw=2.2,
+                        solid_capstyle="butt")
+            if np.isfinite(r["total"]):
+                hollow = r.get("converged") is False
+                ax.plot(r["total"] / observed, y, "o", ms=6, zorder=3, color=color,
+                        mfc="white" if hollow else color)
+            else:
+                ax.text(1.0, y, " no estimate", va="center", fontsize=7, color="#555555")
+        ax.set_title(f"{table} ({observed:,.0f} observed)", fontsize=9, loc="left")
+        ax.set_xscale("log")
+        ax.xaxis.set_major_locator(FixedLocator([1, 1.5, 2, 3, 5, 10, 20, 50, 100]))
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:g}x"))
+        ax.axvline(1, color="#999999", lw=0.8)
+    for ax in axes.ravel()[len(tables):]:
+        ax.set_visible(False)
+    labels = [str(frame.loc[frame["key"] == k, "procedure"].iloc[0]) for k in keys[::-1]]
+    for row in axes:
+        row[0].set_yticks(range(len(keys)), [textwrap.fill(lab, 34) for lab in labels], fontsize=7)
+    for ax in axes[-1]:
+        ax.set_xlabel("estimated total / people observed (log scale)", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def many_methods_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The numbers behind :func:`many_methods`."""
+    cols = ["table", "key", "procedure", "observed", "total", "low", "high", "interval", "rhat",
+            "converged", "warnings"]
+    return frame[[c for c in cols if c in frame.columns]]

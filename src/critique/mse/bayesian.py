@@ -99,3 +99,32 @@ def many_methods(*, chains: int = 4, samples: int = 1_000, thinning: int = 100,
                              options=(("chains", chains), ("samples", samples),
                                       ("thinning", thinning), ("burnin", burnin)))
     return out
+
+
+def one_table_many_methods(tables, procedures: dict[str, Procedure] | None = None, *,
+                           n_boot: int = 0, seed: int = 1, jobs: int = 2):
+    """Run every procedure of ``procedures`` (default :func:`many_methods`) on every table.
+
+    tables: CaptureTables, dataset ids, frames or CSV paths. n_boot: bootstrap resamples for the
+    log-linear procedures (their interval then repeats the model choice); the Bayesian methods give
+    posterior intervals and ignore it. Returns ``(frame, results)``: one row per (table, method)
+    with the columns of :func:`critique.mse.compare` plus ``key`` (the procedure's key), ``rhat``
+    and ``converged`` (LCMCR's chains; None for the other methods).
+    """
+    import pandas as pd
+
+    from critique.mse.estimators import run
+
+    procedures = procedures or many_methods()
+    rows, results = [], []
+    for table in tables:
+        t = as_table(table)
+        for key, proc in procedures.items():
+            r = run(t, proc, n_boot=n_boot, seed=seed, jobs=jobs)
+            row = r.row()
+            row["key"] = key
+            row["rhat"] = r.details.get("rhat") if r.details else None
+            row["converged"] = r.details.get("converged") if r.details else None
+            rows.append(row)
+            results.append(r)
+    return pd.DataFrame(rows), results
