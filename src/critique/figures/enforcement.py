@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Sequence
 
 import matplotlib.pyplot as plt
+from matplotlib.lines import Line2D
 import numpy as np
 import pandas as pd
 
@@ -25,6 +26,18 @@ def _filled(frame: pd.DataFrame, column: str) -> pd.Series:
     """Rows whose ``column`` uses a figure filled from Kelley & Heiss (False without an origin column)."""
     origin = f"{column}_origin"
     return filled(frame[origin]) if origin in frame.columns else pd.Series(False, index=frame.index)
+
+
+def _line_legend(ax: plt.Axes, top: float) -> None:
+    """Two-column legend at the top left with headroom above ``top`` so it covers no data; the
+    filled-figure marker is shown in a neutral colour (it applies to every line)."""
+    pairs = [(h, lab) for h, lab in zip(*ax.get_legend_handles_labels()) if lab != FILLED_LABEL]
+    if FILLED_LABEL in ax.get_legend_handles_labels()[1]:
+        pairs.append((Line2D([], [], ls="none", color="#333333", **FILLED_STYLE), FILLED_LABEL))
+    handles, labels = [h for h, _ in pairs], [lab for _, lab in pairs]
+    if np.isfinite(top) and top > 0:
+        ax.set_ylim(0, 1.5 * top)
+    ax.legend(handles, labels, loc="upper left", fontsize=8, ncol=2)
 
 
 def _mark_filled(ax: plt.Axes, x: pd.Index, y: pd.Series, mask: pd.Series, colour: str) -> None:
@@ -99,8 +112,7 @@ def ratios(R: pd.DataFrame, columns: Sequence[str] = ("convictions_per_prosecuti
         _mark_filled(ax, R.index, R[col], _filled(R, col), line.get_color())
     ax.set_xlabel("data year")
     ax.set_ylabel("ratio of annual totals")
-    ax.set_ylim(bottom=0)
-    ax.legend(loc="upper left", fontsize=8)
+    _line_legend(ax, float(R[list(columns)].max().max()))
     integer_years(ax)
     return fig
 
@@ -115,8 +127,7 @@ def labour_share(L: pd.DataFrame, measures: Sequence[str]) -> plt.Figure:
         _mark_filled(ax, L.index, 100 * L[col], _filled(L, col), line.get_color())
     ax.set_xlabel("data year")
     ax.set_ylabel("% labour trafficking")
-    ax.set_ylim(bottom=0)
-    ax.legend(loc="upper left", fontsize=8)
+    _line_legend(ax, float(100 * L[[f"{m}_labour_share" for m in measures]].max().max()))
     integer_years(ax)
     return fig
 
@@ -147,7 +158,7 @@ def source_disagreements(D: pd.DataFrame) -> plt.Figure:
     D: ``tip_sources.disagreements`` (``data_year, measure, typed, typed_edition,
     typed_verification, kh, difference, relative``), one row per differing figure.
     """
-    fig, ax = plt.subplots(figsize=(10, 1.4 + 0.7 * max(len(D), 1)))
+    fig, ax = plt.subplots(figsize=(10, 3.2 + 0.5 * max(len(D), 1)))
     if not len(D):
         ax.text(0.5, 0.5, "the two tabulations agree on every figure both give", ha="center",
                 va="center", transform=ax.transAxes)
@@ -156,19 +167,20 @@ def source_disagreements(D: pd.DataFrame) -> plt.Figure:
     D = D.iloc[::-1]
     y = np.arange(len(D))
     rel = 100 * D["relative"].astype(float).to_numpy()
-    ax.barh(y, rel, color=[BROWN if v >= 0 else BLUE for v in rel], height=0.6)
+    ax.barh(y, rel, color=[BROWN if v >= 0 else BLUE for v in rel], height=0.55)
     ax.axvline(0, color="#444444", lw=0.8)
-    labels = []
-    for r in D.itertuples():
-        edition = "edition not given" if pd.isna(r.typed_edition) else f"TIP {int(r.typed_edition)}"
-        labels.append(f"{r.data_year} {r.measure.replace('_', ' ')}\n"
-                      f"typed {r.typed:,} ({edition}, {r.typed_verification}); Kelley & Heiss {r.kh:,}")
-    ax.set_yticks(y, labels, fontsize=7.5)
-    span = max(float(np.nanmax(np.abs(rel))), 1.0)
-    ax.set_xlim(-1.3 * span, 1.3 * span)  # room for the value labels
-    for yi, v in zip(y, rel):
+    ax.set_yticks(y, [f"{r.data_year} {r.measure.replace('_', ' ')}" for r in D.itertuples()], fontsize=8)
+    ax.set_ylim(-0.7, len(D) - 0.3)
+    span = max(float(np.nanmax(np.abs(rel))), 0.5)
+    ax.set_xlim(-1.35 * span, 1.35 * span)
+    for yi, v, r in zip(y, rel, D.itertuples()):
         ax.annotate(f"{v:+.1f}%" if abs(v) >= 0.1 else f"{v:+.2f}%", (v, yi),
                     xytext=(3 if v >= 0 else -3, 0), textcoords="offset points",
                     ha="left" if v >= 0 else "right", va="center", fontsize=7.5)
+        # both figures, on the other side of zero from the bar (where there is room)
+        edition = "edition not given" if pd.isna(r.typed_edition) else f"TIP {int(r.typed_edition)}"
+        ax.annotate(f"typed {r.typed:,} ({edition}, {r.typed_verification}); Kelley & Heiss {r.kh:,}",
+                    (0, yi), xytext=(-5 if v >= 0 else 5, 0), textcoords="offset points",
+                    ha="right" if v >= 0 else "left", va="center", fontsize=7.5, color="#333333")
     ax.set_xlabel("Kelley & Heiss minus typed-in figure (% of the typed-in figure)")
     return fig
