@@ -3,7 +3,9 @@
 The suite's own table (``tip-law-enforcement``, typed in from TIP editions, each row with its
 edition, citation and verification status) has no verified figure for data years 2008, 2010, 2011
 and 2014, and only convictions for 2015. Kelley & Heiss tabulated the same totals for 2003-2015
-(``tip-law-enforcement-kh``, Scorecard Diplomacy figure 3.2), from TIP editions they do not name.
+(``tip-law-enforcement-kh``, Scorecard Diplomacy figure 3.2): a secondary tabulation whose figures
+come from different TIP editions, which it does not name (its 2003-2004 and 2006-2007 totals equal
+the 2008 edition's, its 2005 totals do not).
 :func:`fill_gaps` builds one long series, taking a verified figure of the typed table where there
 is one and Kelley & Heiss's otherwise, with every value naming where it comes from;
 :func:`disagreements` lists the figures where the two tabulations differ. Later TIP editions revise
