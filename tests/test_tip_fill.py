@@ -181,3 +181,11 @@ def test_series_chart_marks_filled_years(frames):
     squares = [ln for ln in fig.axes[0].lines if ln.get_label() == efig.FILLED_LABEL]
     assert [int(x) for x, y in zip(*squares[0].get_data()) if pd.notna(y)] == [2014, 2015]
     matplotlib.pyplot.close(fig)
+
+
+def test_edition_columns_print_as_labels(frames):
+    from critique import tables
+
+    typed, kh = frames
+    html = tables.reader_table(tip_sources.disagreements(typed, kh)).to_html()
+    assert ">2008<" in html and "2,008" not in html  # the typed 2005 row's TIP edition
