@@ -27,9 +27,19 @@ def test_tiers_notebook_fixed_panel_differs_where_coverage_grew(smoke_run):
 
 def test_enforcement_notebook_keeps_gaps_and_flags(smoke_run):
     f = smoke_run("30-tip-law-enforcement")["findings"]
-    # smoke years 2012-2023: 2014 and 2015 prosecutions are not verified, so they stay missing
-    assert f["years_missing"]["prosecutions"] == [2014, 2015]
-    # prosecutions 2017 -> 2018: 11,096 / 17,471 - 1 = -36.5%
+    # smoke years 2012-2023, filled from Kelley & Heiss by default: the typed table has no verified
+    # 2014 figures and no verified 2015 prosecutions; 2015 victims are in neither source and stay missing
+    assert f["fill_from_kh"] is True
+    assert f["years_missing"] == {"prosecutions": [], "convictions": [], "victims_identified": [2015]}
+    assert f["years_filled"] == {"prosecutions": [2014, 2015], "convictions": [2014], "victims_identified": [2014]}
+    # data_figure3_2.csv, 2012-2015: 14 figures the typed table lacks (5 prosecutions/labour, 4
+    # convictions/labour, 4 victims/labour, 1 legislation); of 17 figures both give, one differs
+    assert f["filled_figures_n"] == 14 and (f["kh_compared"], f["kh_differ"]) == (17, 1)
+    assert f["kh_disagreements"] == ["2015 prosecutions typed 19,127 (unverified) vs Kelley & Heiss 18,930"]
+    # prosecutions 2014 -> 2015 from Kelley & Heiss: 18,930 / 10,051 - 1 = +88% (Human Rights First: +88%)
+    assert "prosecutions 2015 +88% (uses a figure filled from Kelley & Heiss)" in f["flags"]
+    assert f["flags_filled_n"] == 2 and f["convictions_per_prosecution_filled_years"] == [2014, 2015]
+    # prosecutions 2017 -> 2018: 11,096 / 17,471 - 1 = -36.5% (both typed)
     assert "prosecutions 2018 -36%" in f["flags"]
     # funnel 2021: 90,354 identified / 27.6 million (GEMS 2022 forced labour) = 0.327%
     assert f["funnel_identified_share_of_estimate"] == pytest.approx(90354 / 27.6e6, rel=1e-3)
@@ -40,3 +50,20 @@ def test_enforcement_notebook_keeps_gaps_and_flags(smoke_run):
 def test_enforcement_notebook_shows_the_stated_2015_rise(smoke_run):
     f = smoke_run("30-tip-law-enforcement")["findings"]
     assert "prosecutions 2015 +88% vs 2014 (secondary)" in f["stated_changes"]
+
+
+@pytest.mark.notebook
+def test_enforcement_notebook_without_filling_reads_the_typed_table_alone(tmp_path, mirror_dir):
+    import json
+
+    from critique import paths, runner
+
+    _, smoke = runner.load_param_set(paths.params_dir() / "smoke.yml")
+    params = {**smoke["30-tip-law-enforcement"], "fill_from_kh": False}
+    runner.run_notebook(paths.notebooks_dir() / "30-tip-law-enforcement.ipynb", params, tmp_path / "30", timeout=600)
+    f = json.loads((tmp_path / "30" / "findings.json").read_text(encoding="utf-8"))["findings"]
+    # the typed table has no verified 2014 and 2015 prosecutions: gaps, and nothing filled
+    assert f["years_missing"]["prosecutions"] == [2014, 2015]
+    assert f["years_filled"] == {"prosecutions": [], "convictions": [], "victims_identified": []}
+    assert f["flags_filled_n"] == 0 and "kh_compared" not in f
+    assert not (tmp_path / "30" / "figures" / "tip-source-disagreements.png").exists()

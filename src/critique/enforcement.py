@@ -16,7 +16,11 @@ reporting structures" (TIP Report 2015, p. 48). Everything here keeps that visib
   First on the TIP 2016 report: prosecutions +88%, convictions +49%, victims identified +75% in 2015
   on 2014) are read by :func:`stated_changes` and set beside the computed flags by
   :func:`flags_with_stated`, so a stated jump is shown with its source even where the levels it
-  compares are missing or unverified.
+  compares are missing or unverified;
+- a table may carry an ``origin`` column (``critique.tip_sources.filled_table``: years the typed
+  table lacks filled from Kelley & Heiss's tabulation); every series, change, ratio and share then
+  says which tabulation its inputs come from (``*_origin``, and :func:`filled` for a yes/no).
+  Without the column every figure is from the typed table.
 """
 from __future__ import annotations
 
@@ -24,6 +28,8 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
+
+from critique.tip_sources import KH_ORIGIN, TYPED_ORIGIN
 
 TABLE_ID = "tip-law-enforcement"
 CHANGES_TABLE_ID = "tip-law-enforcement-changes"
@@ -38,6 +44,19 @@ STATE_CAVEAT_CITATION = ("US Department of State, Trafficking in Persons Report 
                          "(copy at https://aassone.com/George-Mentz-Colorado-Springs-015.html)")
 
 
+def combined_origin(origins: Sequence[str]) -> str:
+    """The tabulations several inputs come from, in a fixed order joined by " + " (one name if one)."""
+    names = [str(o) for o in origins if isinstance(o, str) and o]
+    order = [TYPED_ORIGIN, KH_ORIGIN]
+    names = sorted(set(names), key=lambda o: (order.index(o) if o in order else len(order), o))
+    return " + ".join(names)
+
+
+def filled(origin: pd.Series) -> pd.Series:
+    """True where a figure (or a derived number) uses a figure filled from Kelley & Heiss."""
+    return origin.fillna("").astype(str).str.contains(KH_ORIGIN, regex=False)
+
+
 def weakest(statuses: Sequence[str]) -> str:
     """The weakest verification status of several inputs (primary > secondary > unverified > missing)."""
     return max(statuses, key=lambda s: _RANK.get(str(s), 3)) if len(statuses) else "missing"
@@ -45,14 +64,16 @@ def weakest(statuses: Sequence[str]) -> str:
 
 def cells(table: pd.DataFrame, *, include_unverified: bool = False) -> pd.DataFrame:
     """One row per published figure: data_year, measure, value, verification, report_edition,
-    citation, source_url.
+    citation, source_url, origin (the table's ``origin`` column, else the typed table).
 
     Raises ValueError if one figure appears in two rows of the table (the table's contract is that
     a year split by status holds each figure in one row only).
     """
     present = [m for m in ALL_MEASURES if m in table.columns]
+    if "origin" not in table.columns:
+        table = table.assign(origin=TYPED_ORIGIN)
     long = table.melt(id_vars=["data_year", "report_edition", "verification", "citation",
-                               "source_url"], value_vars=present, var_name="measure",
+                               "source_url", "origin"], value_vars=present, var_name="measure",
                       value_name="value")
     long = long.loc[long["value"].notna()].copy()
     dup = long.duplicated(["data_year", "measure"], keep=False)
@@ -69,7 +90,8 @@ def cells(table: pd.DataFrame, *, include_unverified: bool = False) -> pd.DataFr
 def series(table: pd.DataFrame, measures: Sequence[str] = MEASURES,
            years: tuple[int, int] | None = None, *, include_unverified: bool = False) -> pd.DataFrame:
     """Wide frame indexed by every data year in ``years`` (inclusive): one value column per
-    measure and a ``<measure>_verification`` column (``missing`` where no figure is published).
+    measure, a ``<measure>_verification`` column (``missing`` where no figure is published) and a
+    ``<measure>_origin`` column (the tabulation the figure comes from; empty where there is none).
 
     Years without a figure are rows of NaN, so a line chart breaks there instead of bridging a gap.
     """
@@ -84,20 +106,24 @@ def series(table: pd.DataFrame, measures: Sequence[str] = MEASURES,
         sub = c.loc[c["measure"] == m].set_index("data_year")
         out[m] = sub["value"].reindex(idx)
         out[f"{m}_verification"] = sub["verification"].reindex(idx).fillna("missing").astype(str)
+        out[f"{m}_origin"] = sub["origin"].reindex(idx).fillna("").astype(str)
     return out
 
 
-def _ratio(s: pd.DataFrame, num: str, den: str) -> tuple[pd.Series, pd.Series]:
+def _ratio(s: pd.DataFrame, num: str, den: str) -> tuple[pd.Series, pd.Series, pd.Series]:
     value = s[num] / s[den].where(s[den] > 0)
     status = [weakest([a, b]) if not np.isnan(v) else "missing"
               for a, b, v in zip(s[f"{num}_verification"], s[f"{den}_verification"], value)]
-    return value, pd.Series(status, index=s.index)
+    origin = [combined_origin([a, b]) if not np.isnan(v) else ""
+              for a, b, v in zip(s[f"{num}_origin"], s[f"{den}_origin"], value)]
+    return value, pd.Series(status, index=s.index), pd.Series(origin, index=s.index)
 
 
 def ratios(table: pd.DataFrame, years: tuple[int, int] | None = None, *,
            include_unverified: bool = False) -> pd.DataFrame:
     """Per data year: convictions per prosecution, convictions per identified victim, prosecutions
-    per identified victim, each with the weakest status of its two inputs (``*_verification``).
+    per identified victim, each with the weakest status of its two inputs (``*_verification``) and
+    the tabulations they come from (``*_origin``).
 
     These are ratios of annual totals reported by different governments in different years of a
     case's life, not case-level conversion rates.
@@ -107,19 +133,21 @@ def ratios(table: pd.DataFrame, years: tuple[int, int] | None = None, *,
     for name, num, den in (("convictions_per_prosecution", "convictions", "prosecutions"),
                            ("convictions_per_victim", "convictions", "victims_identified"),
                            ("prosecutions_per_victim", "prosecutions", "victims_identified")):
-        out[name], out[f"{name}_verification"] = _ratio(s, num, den)
+        out[name], out[f"{name}_verification"], out[f"{name}_origin"] = _ratio(s, num, den)
     return out
 
 
 def labour_shares(table: pd.DataFrame, years: tuple[int, int] | None = None, *,
                   include_unverified: bool = False) -> pd.DataFrame:
     """Per data year: labour-trafficking share of prosecutions, convictions and identified victims
-    (the figures the report prints in parentheses, from data year 2007), with their status."""
+    (the figures the report prints in parentheses, from data year 2007), with their status and
+    origin."""
     measures = list(MEASURES) + [LABOUR[m] for m in MEASURES]
     s = series(table, measures, years, include_unverified=include_unverified)
     out = pd.DataFrame(index=s.index)
     for m in MEASURES:
-        out[f"{m}_labour_share"], out[f"{m}_labour_share_verification"] = _ratio(s, LABOUR[m], m)
+        (out[f"{m}_labour_share"], out[f"{m}_labour_share_verification"],
+         out[f"{m}_labour_share_origin"]) = _ratio(s, LABOUR[m], m)
     return out
 
 
@@ -195,8 +223,9 @@ def yoy_flags(table: pd.DataFrame, measures: Sequence[str] = MEASURES, threshold
     A change is only computed between consecutive data years that both have a figure: a gap is
     reported as such (``change`` missing, ``note`` says why), never bridged. Changes a source states
     directly are not computed here: see :func:`stated_changes` and :func:`flags_with_stated`.
-    Columns: measure, data_year, previous, value, change, flagged, verification, explanation,
-    explanation_citation, note.
+    Columns: measure, data_year, previous, value, change, flagged, verification, origin (the
+    tabulations of the two figures compared, see :func:`combined_origin`), filled (True where one of
+    them is filled from Kelley & Heiss), explanation, explanation_citation, note.
     """
     if not 0 < threshold < 10:
         raise ValueError(f"yoy_flags: threshold is a relative change (0.25 = 25%), got {threshold}")
@@ -215,6 +244,8 @@ def yoy_flags(table: pd.DataFrame, measures: Sequence[str] = MEASURES, threshold
                 change = sub.at[year, "value"] / prev - 1 if prev > 0 else np.nan
                 note = ""
             key = (int(year), m)
+            origin = combined_origin([sub.at[year, "origin"]]
+                                     + ([sub.at[year - 1, "origin"]] if not np.isnan(prev) else []))
             rows.append({
                 "measure": m, "data_year": int(year), "previous": prev,
                 "value": sub.at[year, "value"], "change": change,
@@ -222,13 +253,14 @@ def yoy_flags(table: pd.DataFrame, measures: Sequence[str] = MEASURES, threshold
                 "verification": (weakest([sub.at[year, "verification"],
                                           sub.at[year - 1, "verification"]])
                                  if not np.isnan(prev) else sub.at[year, "verification"]),
+                "origin": origin, "filled": KH_ORIGIN in origin,
                 "explanation": expl.at[key, "explanation"] if key in expl.index else pd.NA,
                 "explanation_citation": (expl.at[key, "explanation_citation"] if key in expl.index
                                          else pd.NA),
                 "note": note,
             })
     return pd.DataFrame(rows, columns=["measure", "data_year", "previous", "value", "change",
-                                       "flagged", "verification", "explanation",
+                                       "flagged", "verification", "origin", "filled", "explanation",
                                        "explanation_citation", "note"])
 
 
@@ -298,6 +330,9 @@ def flags_with_stated(flags: pd.DataFrame, stated: pd.DataFrame) -> pd.DataFrame
     # the outer merge turns the year into float where a computed row has no stated change
     out["stated_compared_with_year"] = out["stated_compared_with_year"].astype("Int64")
     out["flagged"] = out["flagged"].astype("boolean").fillna(False).astype(bool)
+    if "filled" in out.columns:
+        out["filled"] = out["filled"].astype("boolean").fillna(False).astype(bool)
+        out["origin"] = out["origin"].astype(object).where(out["origin"].notna(), "")
     out["verification"] = out["verification"].astype(object).where(out["verification"].notna(),
                                                                    "missing")
     return out.sort_values(["measure", "data_year"], ignore_index=True)
@@ -308,7 +343,7 @@ def funnel(table: pd.DataFrame, data_year: int, estimate: float, estimate_label:
     """From an estimated prevalence to identified victims, prosecutions and convictions.
 
     Stages: estimate, victims_identified, prosecutions, convictions for one data year, with
-    share_of_previous, share_of_estimate and each stage's verification. A stage without a figure
+    share_of_previous, share_of_estimate and each stage's verification and origin. A stage without a figure
     stays missing (and so do the shares that need it). The estimate is a stock of people, the
     other stages are annual counts of people or cases reported by governments: the funnel shows
     orders of magnitude, not a pipeline through which the same people pass.
@@ -318,8 +353,11 @@ def funnel(table: pd.DataFrame, data_year: int, estimate: float, estimate_label:
                                   ("victims_identified", "prosecutions", "convictions")]
     status = ["estimate"] + [s.at[data_year, f"{m}_verification"] for m in
                              ("victims_identified", "prosecutions", "convictions")]
+    origin = [estimate_label] + [s.at[data_year, f"{m}_origin"] for m in
+                                 ("victims_identified", "prosecutions", "convictions")]
     out = pd.DataFrame({"stage": [estimate_label, "victims identified", "prosecutions",
-                                  "convictions"], "value": values, "verification": status})
+                                  "convictions"], "value": values, "verification": status,
+                        "origin": origin})
     out["share_of_previous"] = out["value"] / out["value"].shift(1)
     out["share_of_estimate"] = out["value"] / float(estimate)
     out["data_year"] = data_year

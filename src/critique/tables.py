@@ -43,8 +43,9 @@ def number(value: Any) -> str:
 
 
 def _is_year(name: Any) -> bool:
-    """Years are labels, not quantities: no thousands separator (2,015 would be wrong)."""
-    return "year" in str(name).lower()
+    """Years (and editions named by their year) are labels, not quantities: no thousands separator
+    (2,015 would be wrong)."""
+    return "year" in str(name).lower() or "edition" in str(name).lower()
 
 
 def _plain_index(index: pd.Index) -> bool:

@@ -4,25 +4,57 @@ from __future__ import annotations
 from typing import Sequence
 
 import matplotlib.pyplot as plt
+from matplotlib.lines import Line2D
 import numpy as np
 import pandas as pd
 
 from matplotlib.ticker import StrMethodFormatter
 
 from critique.charts import integer_years
+from critique.enforcement import filled
 
 THOUSANDS = StrMethodFormatter("{x:,.0f}")
 
 BLUE, RED, BROWN = "#1f4e79", "#b22222", "#7a4f01"
 STATUS_STYLE = {"primary": {"marker": "o"}, "secondary": {"marker": "o"},
                 "unverified": {"marker": "o", "mfc": "white"}}
+FILLED_STYLE = {"marker": "s", "mfc": "white", "ms": 6.5, "mew": 1.4}
+FILLED_LABEL = "filled from Kelley & Heiss (secondary tabulation)"
+
+
+def _filled(frame: pd.DataFrame, column: str) -> pd.Series:
+    """Rows whose ``column`` uses a figure filled from Kelley & Heiss (False without an origin column)."""
+    origin = f"{column}_origin"
+    return filled(frame[origin]) if origin in frame.columns else pd.Series(False, index=frame.index)
+
+
+def _line_legend(ax: plt.Axes, top: float) -> None:
+    """Two-column legend at the top left with headroom above ``top`` so it covers no data; the
+    filled-figure marker is shown in a neutral colour (it applies to every line)."""
+    pairs = [(h, lab) for h, lab in zip(*ax.get_legend_handles_labels()) if lab != FILLED_LABEL]
+    if FILLED_LABEL in ax.get_legend_handles_labels()[1]:
+        pairs.append((Line2D([], [], ls="none", color="#333333", **FILLED_STYLE), FILLED_LABEL))
+    handles, labels = [h for h, _ in pairs], [lab for _, lab in pairs]
+    if np.isfinite(top) and top > 0:
+        ax.set_ylim(0, 1.5 * top)
+    ax.legend(handles, labels, loc="upper left", fontsize=8, ncol=2)
+
+
+def _mark_filled(ax: plt.Axes, x: pd.Index, y: pd.Series, mask: pd.Series, colour: str) -> None:
+    """Hollow squares over the points that use a filled figure (labelled once per axes)."""
+    pts = y.where(mask)
+    if pts.notna().any():
+        labels = ax.get_legend_handles_labels()[1]
+        ax.plot(x, pts, ls="none", color=colour, label=None if FILLED_LABEL in labels else FILLED_LABEL,
+                **FILLED_STYLE)
 
 
 def series_panels(S: pd.DataFrame, measures: Sequence[str], flagged: pd.DataFrame,
                   stated: pd.DataFrame) -> plt.Figure:
     """One panel per measure: the annual global total, gaps left open, large changes labelled.
 
-    S: ``enforcement.series`` (index data year; ``<measure>`` and ``<measure>_verification``).
+    S: ``enforcement.series`` (index data year; ``<measure>``, ``<measure>_verification`` and, when
+    years are filled from Kelley & Heiss, ``<measure>_origin``: those points are hollow squares).
     flagged: flagged year-on-year changes (``measure, data_year, value, change, explanation``).
     stated: changes a source states (``measure, data_year, stated_change, compared_with_year,
     verification``), drawn as triangles at the top of the panel (their levels may be missing).
@@ -31,10 +63,12 @@ def series_panels(S: pd.DataFrame, measures: Sequence[str], flagged: pd.DataFram
                              squeeze=False)
     for ax, m in zip(axes[:, 0], measures):
         ax.plot(S.index, S[m], color=BLUE, lw=1.5)  # NaN breaks the line: no bridge over a gap
+        fill = _filled(S, m)
         for status, style in STATUS_STYLE.items():
-            pts = S[m].where(S[f"{m}_verification"] == status)
+            pts = S[m].where((S[f"{m}_verification"] == status) & ~fill)
             if pts.notna().any():
-                ax.plot(S.index, pts, ls="none", color=BLUE, label=status, **style)
+                ax.plot(S.index, pts, ls="none", color=BLUE, label=f"typed-in TIP table, {status}", **style)
+        _mark_filled(ax, S.index, S[m], fill, BLUE)
         for r in flagged.loc[flagged["measure"] == m].itertuples():
             ax.annotate(f"{r.change:+.0%}" + (" *" if isinstance(r.explanation, str) else ""),
                         (r.data_year, r.value), textcoords="offset points",
@@ -51,7 +85,12 @@ def series_panels(S: pd.DataFrame, measures: Sequence[str], flagged: pd.DataFram
         top = S[m].max()
         # headroom so the change labels and the stated changes at the top do not cover the data
         ax.set_ylim(0, 1.45 * top if np.isfinite(top) and top > 0 else None)
-    axes[0, 0].legend(fontsize=7, title="verification", title_fontsize=7, loc="lower right")
+    legend = {}
+    for ax in axes[:, 0]:  # one legend for all panels: a status seen in any panel is listed
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            legend.setdefault(label, handle)
+    axes[0, 0].legend(legend.values(), legend.keys(), fontsize=7, title="source and verification",
+                      title_fontsize=7, loc="lower right")
     integer_years(axes[-1, 0])  # data years, not 2002.5
     axes[-1, 0].set_xlabel("data year (gaps: no figure found in a stored source)")
     return fig
@@ -59,33 +98,36 @@ def series_panels(S: pd.DataFrame, measures: Sequence[str], flagged: pd.DataFram
 
 def series_table(S: pd.DataFrame, measures: Sequence[str]) -> pd.DataFrame:
     """The numbers behind :func:`series_panels` (one row per data year)."""
-    cols = [c for m in measures for c in (m, f"{m}_verification") if c in S.columns]
+    cols = [c for m in measures for c in (m, f"{m}_verification", f"{m}_origin") if c in S.columns]
     return S[cols].rename_axis("data_year").reset_index()
 
 
 def ratios(R: pd.DataFrame, columns: Sequence[str] = ("convictions_per_prosecution", "convictions_per_victim",
                                                      "prosecutions_per_victim")) -> plt.Figure:
-    """Ratios of annual totals by data year, one line each (``R`` from ``enforcement.ratios``)."""
+    """Ratios of annual totals by data year, one line each (``R`` from ``enforcement.ratios``); a
+    ratio using a figure filled from Kelley & Heiss (``<column>_origin``) gets a hollow square."""
     fig, ax = plt.subplots(figsize=(10, 4.5))
     for col in columns:
-        ax.plot(R.index, R[col], marker="o", label=col.replace("_", " "))
+        line, = ax.plot(R.index, R[col], marker="o", label=col.replace("_", " "))
+        _mark_filled(ax, R.index, R[col], _filled(R, col), line.get_color())
     ax.set_xlabel("data year")
     ax.set_ylabel("ratio of annual totals")
-    ax.set_ylim(bottom=0)
-    ax.legend(loc="upper left", fontsize=8)
+    _line_legend(ax, float(R[list(columns)].max().max()))
     integer_years(ax)
     return fig
 
 
 def labour_share(L: pd.DataFrame, measures: Sequence[str]) -> plt.Figure:
-    """Labour trafficking's share of each total, per cent (``L`` from ``enforcement.labour_shares``)."""
+    """Labour trafficking's share of each total, per cent (``L`` from ``enforcement.labour_shares``);
+    a share using a figure filled from Kelley & Heiss gets a hollow square."""
     fig, ax = plt.subplots(figsize=(10, 4.5))
     for m in measures:
-        ax.plot(L.index, 100 * L[f"{m}_labour_share"], marker="o", label=m.replace("_", " "))
+        col = f"{m}_labour_share"
+        line, = ax.plot(L.index, 100 * L[col], marker="o", label=m.replace("_", " "))
+        _mark_filled(ax, L.index, 100 * L[col], _filled(L, col), line.get_color())
     ax.set_xlabel("data year")
     ax.set_ylabel("% labour trafficking")
-    ax.set_ylim(bottom=0)
-    ax.legend(loc="upper left", fontsize=8)
+    _line_legend(ax, float(100 * L[[f"{m}_labour_share" for m in measures]].max().max()))
     integer_years(ax)
     return fig
 
@@ -100,7 +142,45 @@ def funnel(F: pd.DataFrame) -> plt.Figure:
     finite = values[np.isfinite(values)]
     if len(finite):
         ax.set_xlim(right=finite.max() * 8)  # room for the value labels
-    for i, (v, st) in enumerate(zip(values, F["verification"][::-1])):
+    fill = _filled(F.rename(columns={"origin": "value_origin"}), "value")[::-1]
+    for i, (v, st, f) in enumerate(zip(values, F["verification"][::-1], fill)):
+        st = f"{st}, Kelley & Heiss" if f else st
         ax.text(v if np.isfinite(v) else 1, i, f" {v:,.0f} ({st})" if np.isfinite(v) else " no figure",
                 va="center", fontsize=8)
+    return fig
+
+
+def source_disagreements(D: pd.DataFrame) -> plt.Figure:
+    """Where the typed-in table and Kelley & Heiss give different figures for the same year and
+    measure: one bar per figure, the relative difference (Kelley & Heiss minus typed, per cent of
+    the typed figure), labelled with both figures and the typed figure's edition and status.
+
+    D: ``tip_sources.disagreements`` (``data_year, measure, typed, typed_edition,
+    typed_verification, kh, difference, relative``), one row per differing figure.
+    """
+    fig, ax = plt.subplots(figsize=(10, 3.2 + 0.5 * max(len(D), 1)))
+    if not len(D):
+        ax.text(0.5, 0.5, "the two tabulations agree on every figure both give", ha="center",
+                va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return fig
+    D = D.iloc[::-1]
+    y = np.arange(len(D))
+    rel = 100 * D["relative"].astype(float).to_numpy()
+    ax.barh(y, rel, color=[BROWN if v >= 0 else BLUE for v in rel], height=0.55)
+    ax.axvline(0, color="#444444", lw=0.8)
+    ax.set_yticks(y, [f"{r.data_year} {r.measure.replace('_', ' ')}" for r in D.itertuples()], fontsize=8)
+    ax.set_ylim(-0.7, len(D) - 0.3)
+    span = max(float(np.nanmax(np.abs(rel))), 0.5)
+    ax.set_xlim(-1.35 * span, 1.35 * span)
+    for yi, v, r in zip(y, rel, D.itertuples()):
+        ax.annotate(f"{v:+.1f}%" if abs(v) >= 0.1 else f"{v:+.2f}%", (v, yi),
+                    xytext=(3 if v >= 0 else -3, 0), textcoords="offset points",
+                    ha="left" if v >= 0 else "right", va="center", fontsize=7.5)
+        # both figures, on the other side of zero from the bar (where there is room)
+        edition = "edition not given" if pd.isna(r.typed_edition) else f"TIP {int(r.typed_edition)}"
+        ax.annotate(f"typed {r.typed:,} ({edition}, {r.typed_verification}); Kelley & Heiss {r.kh:,}",
+                    (0, yi), xytext=(-5 if v >= 0 else 5, 0), textcoords="offset points",
+                    ha="right" if v >= 0 else "left", va="center", fontsize=7.5, color="#333333")
+    ax.set_xlabel("Kelley & Heiss minus typed-in figure (% of the typed-in figure)")
     return fig
