@@ -33,7 +33,7 @@ def coverage_by_year(series: Mapping[str, pd.Series], labels: Mapping[str, str],
         line, = ax.plot(s.index, s.where(~part).values, marker="o", ms=3, label=f"{ds_id} ({labels[ds_id]})")
         if part.any():
             ax.plot(s.index[part], s[part].values, linestyle="none", marker="o", ms=5,
-                    markerfacecolor="white", markeredgecolor=line.get_color())
+                    markerfacecolor="white", markeredgecolor=line.get_color(), color=line.get_color())
             marked.update(int(y) for y in s.index[part])
     if marked:
         mark_partial(ax, sorted(marked))
