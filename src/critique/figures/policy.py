@@ -77,7 +77,7 @@ def segmented_fits(panels: Sequence[tuple[str, SeriesAnalysis]]) -> plt.Figure:
 def placebo_distributions(rows: Sequence[tuple[str, SeriesAnalysis]]) -> plt.Figure:
     """For each fitted series: level changes at fake years (left) and in countries without the
     policy (right), with the real estimate in red."""
-    fig, axes = plt.subplots(len(rows), 2, figsize=(9, 2.3 * len(rows) + 0.8), squeeze=False)
+    fig, axes = plt.subplots(len(rows), 2, figsize=(9, 2.6 * len(rows) + 0.8), squeeze=False)
     for row, (pid, a) in zip(axes, rows):
         for ax, pl, label in ((row[0], a.placebo_time, "fake years"),
                               (row[1], a.placebo_units, "countries without a change")):
@@ -88,7 +88,8 @@ def placebo_distributions(rows: Sequence[tuple[str, SeriesAnalysis]]) -> plt.Fig
             est = 100 * (np.exp(pl.placebos["estimate"].dropna()) - 1)
             ax.hist(est.clip(-100, 400), bins=min(30, max(5, len(est) // 3)), color="#999999")
             ax.axvline(100 * (np.exp(pl.real) - 1), color=BREAK, lw=2)
-            ax.set_title(f"{pid}: {label}: rank {pl.rank} of {pl.n_placebos + 1}, p={pl.p_value:.2f}",
+            # two lines: a long series id and the rank fit a half-width panel without being cut off
+            ax.set_title(f"{pid}: {label}\nrank {pl.rank} of {pl.n_placebos + 1}, p={pl.p_value:.2f}",
                          fontsize=8)
             ax.set_xlabel("level change % (clipped at 400)", fontsize=7)
     fig.tight_layout()
