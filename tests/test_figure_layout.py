@@ -88,3 +88,17 @@ def test_every_smoke_figure_is_fit_to_print(smoke_run, stem):
         if found:
             problems[cap["name"]] = found
     assert problems == {}, f"{stem}: {problems}"
+
+
+def test_finalise_wraps_a_y_label_longer_than_its_axes(tmp_path):
+    label = "% of the summed total from the 3 largest reporting countries"
+    fig, ax = plt.subplots(figsize=(8, 4))
+    ax.plot(range(2010, 2021), range(11))
+    ax.set_ylabel(label)
+    ax.set_xlabel("data year")
+    before = chartlayout.problems(fig)
+    assert any("overlaps" in p or "cut off" in p for p in before), before  # the fault this guards against
+    cap = charts.finalise(fig, "w", title="How much of the count comes from the 3 largest reporting countries",
+                          description="A test chart.", source="a test", n=11, outdir=tmp_path)
+    assert cap.layout_problems == []
+    assert "\n" in ax.get_ylabel() and " ".join(ax.get_ylabel().split()) == label  # wrapped, nothing lost

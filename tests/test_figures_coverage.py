@@ -69,3 +69,38 @@ def test_decomposition_marks_a_partial_year_only_when_the_caller_kept_it():
     fig = figures.change_decomposition(dec.loc[[2020]], partial=[2021])
     assert not fig.axes[0].texts
     plt.close(fig)
+
+
+def test_coverage_by_year_draws_the_partial_year_hollow_unjoined_and_marked():
+    from critique.figures import overview as ofig
+
+    series = {"glotip": pd.Series([116, 125, 55], index=[2019, 2020, 2021]),
+              "fbi-ucr-ht": pd.Series([10, 104], index=[2013, 2015])}  # 2014 missing: a gap
+    partial = {"glotip": [2021]}
+    fig = ofig.coverage_by_year(series, {"glotip": "countries", "fbi-ucr-ht": "agencies"}, 2001, partial)
+    ax = fig.axes[0]
+    glotip, hollow, fbi = _lines(ax)
+    assert list(np.asarray(glotip.get_ydata(), dtype=float)[:2]) == [116, 125]
+    assert np.isnan(glotip.get_ydata()[2])                   # 2021 not joined to 2020
+    assert list(hollow.get_xdata()) == [2021] and list(hollow.get_ydata()) == [55]
+    assert hollow.get_markerfacecolor() == "white" and hollow.get_color() == glotip.get_color()
+    assert list(fbi.get_xdata()) == [2013, 2014, 2015] and np.isnan(fbi.get_ydata()[1])  # gap, not zero
+    assert any(t.get_text() == figures.PARTIAL_LABEL for t in ax.texts)
+    plt.close(fig)
+    table = ofig.coverage_table(series, 2001, partial)
+    assert table.loc[table["partial"], ["source", "year", "units"]].values.tolist() == [["glotip", 2021, 55]]
+    assert int(table["partial"].sum()) == 1
+
+
+def test_fbi_chart_legend_sits_over_the_bars_and_clear_of_the_data():
+    idx = pd.Index(range(2013, 2021))
+    offences = pd.Series([20, 470, 830, 1280, 1300, 1460, 2080, 2160], index=idx)
+    panel = pd.Series([NaN, NaN, NaN, 580, 610, 570, 650, 600], index=idx)
+    agencies = pd.Series([10, 104, 135, 225, 271, 323, 463, 503], index=idx)
+    fig = figures.fbi_offences_vs_agencies(offences, panel, agencies, offences / agencies,
+                                           panel_label="offences, 39 agencies with a record every year 2016-2020")
+    ax, ax2 = fig.axes[0], fig.axes[2]
+    assert ax.get_zorder() > ax2.get_zorder()
+    assert [t.get_text() for t in ax.get_legend().get_texts()][-1] == "agencies with a record (bars, right axis)"
+    assert ax.get_ylim()[1] == 1.6 * 2160 and ax2.get_ylim()[1] == 1.6 * 503
+    plt.close(fig)

@@ -8,6 +8,7 @@ reports use as alt text, and a ``.json`` sidecar the report index reads.
 from __future__ import annotations
 
 import json
+import math
 import re
 import textwrap
 from dataclasses import asdict, dataclass, field
@@ -189,9 +190,40 @@ def _lay_out(fig: "plt.Figure", cap: Caption) -> None:
         fig._suptitle.set_in_layout(False)  # placed by hand above; tight_layout would reserve it twice
     import warnings
 
+    rect = (0, bottom, 1, max(bottom + 0.1, top))
     with warnings.catch_warnings():  # tight_layout warns on axes it cannot fit; the layout check reports it
         warnings.simplefilter("ignore")
-        fig.tight_layout(rect=(0, bottom, 1, max(bottom + 0.1, top)))
+        fig.tight_layout(rect=rect)
+        for _ in range(3):  # a y-label longer than its axes runs into the title or the footer: wrap it
+            if not _wrap_long_ylabels(fig, rect):
+                break
+            fig.tight_layout(rect=rect)
+
+
+def _wrap_long_ylabels(fig: "plt.Figure", rect: tuple[float, float, float, float]) -> bool:
+    """Wrap each y-axis label that reaches above or below the band ``rect`` (figure fractions)
+    left for the axes, onto as many lines as its axes' height needs. True when one was wrapped."""
+    renderer = fig.canvas.get_renderer()
+    fig.canvas.draw()
+    height = fig.bbox.height
+    lo, hi = rect[1] * height, rect[3] * height
+    changed = False
+    for ax in fig.axes:
+        label = ax.yaxis.label
+        text = label.get_text()
+        if not (ax.get_visible() and label.get_visible() and text.strip()):
+            continue
+        bb = label.get_window_extent(renderer)
+        room = min(ax.bbox.height, hi - lo)
+        if bb.y0 >= lo - 1 and bb.y1 <= hi + 1 and bb.height <= room + 1:
+            continue
+        flat = " ".join(text.split())
+        lines = max(2, text.count("\n") + 2, math.ceil(bb.height / max(room * 0.9, 1.0)))
+        wrapped = textwrap.fill(flat, max(8, math.ceil(len(flat) / lines) + 2))
+        if wrapped != text:
+            label.set_text(wrapped)
+            changed = True
+    return changed
 
 
 def _display_inline(png: Path, cap: Caption) -> None:

@@ -7,6 +7,7 @@ band) and is not joined to the years before it, so no line or bar reads it as a 
 """
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
@@ -166,15 +167,25 @@ def fbi_offences_vs_agencies(offences: pd.Series, panel_offences: pd.Series, age
                              per_agency: pd.Series, *, panel_label: str) -> plt.Figure:
     """Left: offences on all agencies with a record and on a fixed panel (lines) with the number of
     agencies with a record (bars, right axis); right: offences per agency with a record."""
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4.4))
     ax = axes[0]
-    ax.plot(offences.index, offences.values, marker="o", label="offences, all agencies with a record")
-    ax.plot(panel_offences.index, panel_offences.values, marker="s", label=panel_label)
-    ax.set_ylabel("offences (actual)")
-    ax.legend(fontsize=7, loc="upper left")
     ax2 = ax.twinx()
-    ax2.bar(agencies.index, agencies.values, alpha=0.2, color="grey")
+    bars = ax2.bar(agencies.index, agencies.values, alpha=0.2, color="grey",
+                   label="agencies with a record (bars, right axis)")
     ax2.set_ylabel("agencies with at least one record (bars)")
+    ax2.grid(False)
+    ax.set_zorder(ax2.get_zorder() + 1)  # lines and legend over the bars, not under them
+    ax.patch.set_visible(False)
+    ax.plot(offences.index, offences.values, marker="o", label="offences, all agencies with a record")
+    ax.plot(panel_offences.index, panel_offences.values, marker="s", label=textwrap.fill(panel_label, 36))
+    ax.set_ylabel("offences (actual)")
+    # head-room above the tallest line and bar so the legend sits clear of the data
+    top = np.nanmax(np.r_[offences.to_numpy(dtype=float), panel_offences.to_numpy(dtype=float)])
+    ax.set_ylim(0, 1.6 * top)
+    ax2.set_ylim(0, 1.6 * np.nanmax(agencies.to_numpy(dtype=float)))
+    handles, labels = ax.get_legend_handles_labels()
+    ax.legend(handles + [bars], labels + [bars.get_label()], fontsize=7, loc="upper left",
+              frameon=True, facecolor="white", edgecolor="none", framealpha=1)
     axes[1].plot(per_agency.index, per_agency.values, marker="o", color=_ORANGE)
     axes[1].set_ylabel("offences per agency with a record")
     axes[1].set_ylim(bottom=0)

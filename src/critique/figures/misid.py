@@ -104,7 +104,7 @@ def raid_sweep(sweep: RaidSweep, *, raid_shares: Sequence[float], evidence_fpr: 
 
 def se_share_adjusted(values: Sequence[float], interval: tuple[float, float]) -> plt.Figure:
     """Bars: detected SE share, minus misidentified, detection bias removed, both (with interval)."""
-    fig, ax = plt.subplots(figsize=(8, 4))
+    fig, ax = plt.subplots(figsize=(8, 5))  # room for the plot under a two-line title and a long footer
     labels = ["detected", "minus misidentified", "detection bias removed", "both"]
     ax.bar(labels, values, color=[_GREY, "#ef8a62", _BLUE, _RED])
     ax.errorbar([3], [values[3]], yerr=[[values[3] - interval[0]], [interval[1] - values[3]]], fmt="none", ecolor="k")

@@ -1,26 +1,42 @@
 """Charts of notebook 00 (what each source covers): one function a chart, data in, figure out."""
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.ticker import StrMethodFormatter
 
 from critique.charts import integer_years
+from critique.figures.coverage import mark_partial
 
 
 def coverage_by_year(series: Mapping[str, pd.Series], labels: Mapping[str, str],
-                     first_year: int) -> plt.Figure:
+                     first_year: int, partial: Mapping[str, Sequence[int]] | None = None) -> plt.Figure:
     """Units covered per year, one line per source.
 
     series: source id -> units (countries or agencies) indexed by year. labels: source id -> unit
-    label ("countries", "agencies"). Years before ``first_year`` are left out.
+    label ("countries", "agencies"). Years before ``first_year`` are left out. partial: source id ->
+    its release's incomplete data years (release lag, e.g.
+    :func:`critique.datasets.glotip_rules.partial_years`): drawn as hollow markers not joined to the
+    line, the year hatched and labelled "incomplete: release lag" (as in notebook 10), so the drop
+    does not read as a fall in coverage. Missing years are gaps, never zeros.
     """
+    partial = {k: [int(y) for y in v] for k, v in (partial or {}).items()}
     fig, ax = plt.subplots(figsize=(9, 5))
+    marked: set[int] = set()
     for ds_id, s in series.items():
-        s = s[s.index >= first_year]
-        ax.plot(s.index, s.values, marker="o", ms=3, label=f"{ds_id} ({labels[ds_id]})")
+        s = s[s.index >= first_year].astype(float)
+        if len(s):  # no data is a gap: reindex to every year so a missing year breaks the line
+            s = s.reindex(range(int(s.index.min()), int(s.index.max()) + 1))
+        part = s.index.isin(partial.get(ds_id, []))
+        line, = ax.plot(s.index, s.where(~part).values, marker="o", ms=3, label=f"{ds_id} ({labels[ds_id]})")
+        if part.any():
+            ax.plot(s.index[part], s[part].values, linestyle="none", marker="o", ms=5,
+                    markerfacecolor="white", markeredgecolor=line.get_color(), color=line.get_color())
+            marked.update(int(y) for y in s.index[part])
+    if marked:
+        mark_partial(ax, sorted(marked))
     ax.set_xlabel("year (report year for TIP tiers)")
     ax.set_ylabel("units covered")
     ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
@@ -30,9 +46,13 @@ def coverage_by_year(series: Mapping[str, pd.Series], labels: Mapping[str, str],
     return fig
 
 
-def coverage_table(series: Mapping[str, pd.Series], first_year: int) -> pd.DataFrame:
-    """The numbers behind :func:`coverage_by_year`: one row per source and year."""
-    rows = [pd.DataFrame({"source": ds_id, "year": s.index.astype(int), "units": s.values})
+def coverage_table(series: Mapping[str, pd.Series], first_year: int,
+                   partial: Mapping[str, Sequence[int]] | None = None) -> pd.DataFrame:
+    """The numbers behind :func:`coverage_by_year`: one row per source and year; ``partial`` is
+    True for a source's incomplete (release-lag) data years."""
+    partial = partial or {}
+    rows = [pd.DataFrame({"source": ds_id, "year": s.index.astype(int), "units": s.values,
+                          "partial": s.index.isin([int(y) for y in partial.get(ds_id, [])])})
             for ds_id, s in series.items()]
-    out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["source", "year", "units"])
+    out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["source", "year", "units", "partial"])
     return out.loc[out["year"] >= first_year].reset_index(drop=True)

@@ -5,11 +5,13 @@ Nothing here saves or titles a chart for publication: the notebook passes each f
 """
 from __future__ import annotations
 
+import textwrap
 from typing import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib import transforms
 
 from critique import charts
 from critique.policy import ComparisonResult, SeriesAnalysis, SpecificationRange
@@ -25,16 +27,19 @@ def availability(rows: pd.DataFrame, *, year_start: int, year_end: int) -> plt.F
     (lists of years) and ``status`` (text at the right, e.g. "fitted" or "refused: too few years").
     """
     fig, ax = plt.subplots(figsize=(9, 0.45 * len(rows) + 1.5))
+    # the status column sits just right of the axes (axes fraction), whatever the span of years:
+    # in data units a long status ran off the canvas when the year range was wide
+    beside = transforms.blended_transform_factory(ax.transAxes, ax.transData)
     for i, rec in enumerate(rows.itertuples()):
         ax.scatter(rec.pre, [i] * len(rec.pre), color=PRE, s=18, label="year before" if i == 0 else None)
         ax.scatter(rec.post, [i] * len(rec.post), color=POST, s=18, label="year after" if i == 0 else None)
         ax.plot([rec.first_post_year - 0.5] * 2, [i - 0.4, i + 0.4], color=BREAK, lw=2)
-        ax.text(year_end + 0.8, i, rec.status, va="center", fontsize=7)
+        ax.text(1.02, i, textwrap.fill(str(rec.status), 30), transform=beside, va="center", fontsize=7)
     ax.set_yticks(range(len(rows)), list(rows["label"]), fontsize=8)
-    ax.set_xlim(min(year_start, int(rows["first_post_year"].min())) - 1, year_end + 9)
+    ax.set_xlim(min(year_start, int(rows["first_post_year"].min())) - 1, year_end + 1)
     ax.set_xlabel("data year (red bar: change between last pre and first post year)")
     charts.integer_years(ax)
-    ax.legend(loc="lower left", fontsize=7)
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, fontsize=7, borderaxespad=0.2)  # above: clear of the points
     return fig
 
 
@@ -77,7 +82,7 @@ def segmented_fits(panels: Sequence[tuple[str, SeriesAnalysis]]) -> plt.Figure:
 def placebo_distributions(rows: Sequence[tuple[str, SeriesAnalysis]]) -> plt.Figure:
     """For each fitted series: level changes at fake years (left) and in countries without the
     policy (right), with the real estimate in red."""
-    fig, axes = plt.subplots(len(rows), 2, figsize=(9, 2.3 * len(rows) + 0.8), squeeze=False)
+    fig, axes = plt.subplots(len(rows), 2, figsize=(9, 2.6 * len(rows) + 0.8), squeeze=False)
     for row, (pid, a) in zip(axes, rows):
         for ax, pl, label in ((row[0], a.placebo_time, "fake years"),
                               (row[1], a.placebo_units, "countries without a change")):
@@ -88,7 +93,8 @@ def placebo_distributions(rows: Sequence[tuple[str, SeriesAnalysis]]) -> plt.Fig
             est = 100 * (np.exp(pl.placebos["estimate"].dropna()) - 1)
             ax.hist(est.clip(-100, 400), bins=min(30, max(5, len(est) // 3)), color="#999999")
             ax.axvline(100 * (np.exp(pl.real) - 1), color=BREAK, lw=2)
-            ax.set_title(f"{pid}: {label}: rank {pl.rank} of {pl.n_placebos + 1}, p={pl.p_value:.2f}",
+            # two lines: a long series id and the rank fit a half-width panel without being cut off
+            ax.set_title(f"{pid}: {label}\nrank {pl.rank} of {pl.n_placebos + 1}, p={pl.p_value:.2f}",
                          fontsize=8)
             ax.set_xlabel("level change % (clipped at 400)", fontsize=7)
     fig.tight_layout()

@@ -24,16 +24,20 @@ def totals_by_release(totals: dict[str, pd.DataFrame]) -> plt.Figure:
 
     ``totals`` maps a release label to its ``year, countries, low, high`` frame; the band between
     low and high is the room left by suppressed cells; the lower panel shows reporting countries.
-    Each release's latest data year (always incomplete: countries report late) is a hollow marker.
+    Each release's latest data year (always incomplete: countries report late) is a hollow marker,
+    not joined to the years before it (a release lag is not a change); a year without data is a gap.
     """
     fig, (ax, ax2) = plt.subplots(2, 1, figsize=(8, 6.2), sharex=True, gridspec_kw={"height_ratios": [3, 1.4]})
     for k, (label, t) in enumerate(totals.items()):
-        t = t.sort_values("year")
-        line, = ax.plot(t["year"], t["high"], marker="o", ms=3, label=label)
+        t = t.sort_values("year").set_index("year")
+        last = t.iloc[-1].copy()
+        last["year"] = t.index[-1]
+        years = range(int(t.index.min()), int(t.index.max()) + 1)
+        t = t.iloc[:-1].reindex(years[:-1])  # every year but the latest; missing years NaN (gaps)
+        line, = ax.plot(t.index, t["high"], marker="o", ms=3, label=label)
         colour = line.get_color()
-        ax.fill_between(t["year"], t["low"], t["high"], color=colour, alpha=0.2, lw=0)
-        ax2.plot(t["year"], t["countries"], marker="o", ms=3, color=colour, label=label)
-        last = t.iloc[-1]
+        ax.fill_between(t.index, t["low"], t["high"], color=colour, alpha=0.2, lw=0)
+        ax2.plot(t.index, t["countries"], marker="o", ms=3, color=colour, label=label)
         ax.plot([last["year"]], [last["high"]], "o", ms=8, mfc="white", mec=colour,
                 label="latest data year of a release (incomplete)" if k == 0 else None)
         ax2.plot([last["year"]], [last["countries"]], "o", ms=7, mfc="white", mec=colour)

@@ -5,6 +5,7 @@ Inputs are the results of :mod:`critique.scorecards`; no function saves or title
 """
 from __future__ import annotations
 
+import textwrap
 from typing import Sequence
 
 import matplotlib.pyplot as plt
@@ -42,7 +43,8 @@ def agreement_matrix(table: pd.DataFrame, measures: Sequence[str]) -> plt.Figure
                 ax.text(j, i, text[i][j], ha="center", va="center", fontsize=7,
                         color="white" if abs(mat[i, j]) > 0.6 else "black")
     labels = [_label(m) for m in measures]
-    ax.set_xticks(range(k), labels, rotation=30, ha="right", fontsize=8)
+    # wrapped and level: slanted labels' boxes run into each other's
+    ax.set_xticks(range(k), [textwrap.fill(lab, 14) for lab in labels], fontsize=7.5)
     ax.set_yticks(range(k), labels, fontsize=8)
     ax.grid(False)
     fig.colorbar(im, ax=ax, shrink=0.7, label="Spearman rank correlation")
