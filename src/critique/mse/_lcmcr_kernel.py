@@ -8,6 +8,25 @@ from numba import njit
 
 
 @njit(cache=True)
+def multinomial(n, weight, total, out):
+    """Fill ``out`` with a Multinomial(n, weight / total) draw, class by class (sequential binomials)."""
+    left = n
+    rem = 1.0
+    for k in range(out.size):
+        out[k] = 0
+        if left == 0:
+            continue
+        q = weight[k] / total
+        if k == out.size - 1 or rem <= q:
+            m = left
+        else:
+            m = np.random.binomial(left, min(1.0, q / rem))
+        rem -= q
+        left -= m
+        out[k] = m
+
+
+@njit(cache=True)
 def gibbs(x, counts, K, a_alpha, b_alpha, burnin, samples, thinning, s):
     np.random.seed(s)
     P, J = x.shape
@@ -31,6 +50,7 @@ def gibbs(x, counts, K, a_alpha, b_alpha, burnin, samples, thinning, s):
     logp = np.empty(K)
     prob = np.empty(K)
     nk = np.empty(K)
+    draw = np.zeros(K, dtype=np.int64)
     sk = np.empty((K, J))
     total = burnin + samples * thinning
     kept = 0
@@ -61,22 +81,12 @@ def gibbs(x, counts, K, a_alpha, b_alpha, burnin, samples, thinning, s):
             for k in range(K):
                 prob[k] = np.exp(logp[k] - mx)
                 tot += prob[k]
-            left = counts[p]
-            rem = 1.0
+            multinomial(counts[p], prob, tot, draw)
             for k in range(K):
-                if left == 0:
-                    break
-                q = prob[k] / tot
-                if k == K - 1 or rem <= q:
-                    m = left
-                else:
-                    m = np.random.binomial(left, min(1.0, q / rem))
-                rem -= q
-                left -= m
-                nk[k] += m
+                nk[k] += draw[k]
                 for j in range(J):
                     if x[p, j]:
-                        sk[k, j] += m
+                        sk[k, j] += draw[k]
         # the unobserved: how many, then their classes
         p0 = 0.0
         for k in range(K):
@@ -87,19 +97,9 @@ def gibbs(x, counts, K, a_alpha, b_alpha, burnin, samples, thinning, s):
             p0 += v
         p0 = min(max(p0, 1e-300), 1.0 - 1e-12)
         n0 = np.random.negative_binomial(n, 1.0 - p0)
-        left = n0
-        rem = 1.0
+        multinomial(n0, prob, p0, draw)
         for k in range(K):
-            if left == 0:
-                break
-            q = prob[k] / p0
-            if k == K - 1 or rem <= q:
-                m = left
-            else:
-                m = np.random.binomial(left, min(1.0, q / rem))
-            rem -= q
-            left -= m
-            nk[k] += m
+            nk[k] += draw[k]
         # list probabilities per class
         for k in range(K):
             for j in range(J):
