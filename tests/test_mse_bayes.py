@@ -56,7 +56,20 @@ def test_dga_default_delta_is_two_to_minus_k():
 
 def test_dga_flags_a_truncating_grid():
     r = dga(_table("UKdat_5.csv"), n_missing=np.arange(0, 12_001), delta=1 / 32)
-    assert any("truncates" in w for w in r.warnings)
+    assert any("beyond the grid" in w for w in r.warnings)
+
+
+def test_dga_sees_a_heavy_tail_beyond_the_grid():
+    # A review's counterexample: on 0..25 x observed only 0.1% of the mass sits in the grid's top 1%,
+    # yet about 9% lies beyond it (the saturated graph's tail decays like a power of N). A grid the
+    # caller fixes is flagged; the default grid is widened until the estimated mass beyond is < 0.1%.
+    hist = (np.arange(1, 8)[:, None] >> np.arange(3)) & 1
+    frame = pd.DataFrame(hist, columns=list("ABC")).assign(count=[184, 398, 22, 338, 14, 3, 7])
+    fixed = dga(frame, n_missing=np.arange(0, 25 * 966 + 1))
+    assert any("beyond the grid" in w for w in fixed.warnings)
+    wide = dga(frame)
+    assert wide.n_missing[-1] > 25 * 966 and not wide.warnings
+    assert wide.interval[1] > 3 * fixed.interval[1]
 
 
 def test_dga_accepts_a_dataframe_and_refuses_wrong_input():
@@ -93,9 +106,12 @@ def test_lcmcr_kosovo_matches_r_with_converged_chains():
     # median 10,403, 95% 9,061-13,943.
     r = lcmcr(_table("Kosovo.csv"), chains=4, seed=123, jobs=2)
     assert r.estimate == pytest.approx(10_403, rel=0.05)
-    assert r.rhat < 1.05
+    assert r.rhat < 1.05  # the issue's bar; the suite's own rule is Vehtari et al.'s 1.01
     assert r.draws.shape == (4, 1_000)
-    assert r.converged and not r.warnings
+    # converged means R-hat < 1.01 and at least 400 effective draws (bulk and tail); with the
+    # package example's chain length the tail ESS on Kosovo falls short, and the result says so
+    assert r.converged == (r.rhat < 1.01 and r.ess >= 400)
+    assert all("effective sample size" in w for w in r.warnings) or not r.warnings
     lo, hi = r.interval
     assert lo == pytest.approx(9_061, rel=0.10) and hi == pytest.approx(13_943, rel=0.10)
 
@@ -115,6 +131,12 @@ def test_diagnostics_see_disagreeing_chains():
     apart = same + np.array([[0], [0], [5], [5]])
     assert diagnostics(same)[0] < 1.01
     assert diagnostics(apart)[0] > 1.5
+    # one chain: no R-hat, but the ESS still sees autocorrelation (an AR(1) chain, rho 0.9)
+    ar = np.zeros(2_000)
+    for i in range(1, ar.size):
+        ar[i] = 0.9 * ar[i - 1] + rng.normal()
+    rhat, ess = diagnostics(ar[None, :])
+    assert np.isnan(rhat) and ess < 400
 
 
 def test_lcmcr_refuses_bad_settings():

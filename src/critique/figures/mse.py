@@ -208,8 +208,8 @@ def many_methods(frame: pd.DataFrame, published: dict | None = None) -> plt.Figu
     as a multiple of the people observed (so tables of 100 and 4,000 people share an axis).
 
     frame: rows of :func:`critique.mse.compare` plus ``key`` (method key of
-    :func:`critique.mse.many_methods`) and ``converged`` (False draws the point hollow: chains
-    disagree). published: optional {table: (low, high)} ranges to shade.
+    :func:`critique.mse.many_methods`) and ``converged`` (False draws the point hollow: the chains
+    have not converged, by R-hat or effective sample size). published: optional {table: (low, high)} ranges to shade.
     """
     tables = list(dict.fromkeys(frame["table"]))
     keys = list(dict.fromkeys(frame["key"]))
@@ -257,5 +257,5 @@ def many_methods(frame: pd.DataFrame, published: dict | None = None) -> plt.Figu
 def many_methods_table(frame: pd.DataFrame) -> pd.DataFrame:
     """The numbers behind :func:`many_methods`."""
     cols = ["table", "key", "procedure", "observed", "total", "low", "high", "interval", "rhat",
-            "converged", "warnings"]
+            "ess", "converged", "warnings"]
     return frame[[c for c in cols if c in frame.columns]]

@@ -108,8 +108,8 @@ def one_table_many_methods(tables, procedures: dict[str, Procedure] | None = Non
     tables: CaptureTables, dataset ids, frames or CSV paths. n_boot: bootstrap resamples for the
     log-linear procedures (their interval then repeats the model choice); the Bayesian methods give
     posterior intervals and ignore it. Returns ``(frame, results)``: one row per (table, method)
-    with the columns of :func:`critique.mse.compare` plus ``key`` (the procedure's key), ``rhat``
-    and ``converged`` (LCMCR's chains; None for the other methods).
+    with the columns of :func:`critique.mse.compare` plus ``key`` (the procedure's key), ``rhat``,
+    ``ess`` and ``converged`` (LCMCR's chains; None for the other methods).
     """
     import pandas as pd
 
@@ -124,6 +124,7 @@ def one_table_many_methods(tables, procedures: dict[str, Procedure] | None = Non
             row = r.row()
             row["key"] = key
             row["rhat"] = r.details.get("rhat") if r.details else None
+            row["ess"] = r.details.get("ess") if r.details else None
             row["converged"] = r.details.get("converged") if r.details else None
             rows.append(row)
             results.append(r)

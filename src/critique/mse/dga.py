@@ -18,8 +18,9 @@ population", *Biometrika* 84(1):19-31), as ``dga`` computes it:
   multinomial coefficient ``N! / (n0! prod y!)`` times the prior on ``N = n0 + n`` (default ``1/N``)
   times a uniform prior over graphs. The computation is exact: every graph and every grid value.
 
-The result depends on the grid's upper end only through truncation: a posterior with noticeable mass
-at the top of the grid is reported as truncated, never silently cut.
+The computation is exact on the stated grid of missing counts. The grid's upper end matters through
+truncation: the mass beyond it is estimated from the decay of the posterior's tail, the default grid is
+widened until that mass is below 0.1%, and a grid the caller fixes is flagged when it cuts more.
 """
 from __future__ import annotations
 
@@ -29,14 +30,19 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy.special import gammaln
+from scipy.special import gammaln, logsumexp
 
 from critique.mse.table import CaptureTable, CaptureTableError
 
 #: the graphs ``dga`` ships (``graphs3``, ``graphs4``, ``graphs5``): this module enumerates them itself.
 MAX_LISTS = 5
-#: share of posterior mass in the top 1% of the grid above which the result is flagged as truncated
+#: estimated posterior mass beyond the grid above which the default grid is widened (or, for a grid
+#: the caller gave, the result is flagged as truncated)
 TRUNCATION_MASS = 1e-3
+#: the default grid is widened (doubled) at most up to this many times the people observed
+GRID_CAP = 400
+#: grid columns computed at once (bounds memory: graphs x chunk doubles)
+CHUNK = 8192
 
 
 @dataclass(frozen=True)
@@ -161,7 +167,7 @@ class DGAResult:
         return self.quantile(tail), self.quantile(1 - tail)
 
     def top_graphs(self, n: int = 10) -> pd.DataFrame:
-        """The ``n`` graphs with the largest posterior weight, with each one's posterior median."""
+        """The ``n`` graphs with the largest posterior weight (summed over the grid)."""
         order = np.argsort(-self.graph_weights)[:n]
         return pd.DataFrame({
             "graph": [self.graphs[i].label(self.lists) for i in order],
@@ -201,6 +207,73 @@ def check_isolated(table: CaptureTable, policy: str, method: str) -> list[str]:
     return found
 
 
+def _posterior(t: CaptureTable, n_missing: np.ndarray, delta: float, log_prior):
+    """(posterior over the grid, posterior weight of each graph), computed in grid chunks."""
+    k = t.k
+    n_obs = float(t.counts.sum())
+    full = np.concatenate([[0.0], t.counts.astype(np.float64)])
+    subsets = np.arange(1, 2 ** k)
+    graphs = decomposable_graphs(k)
+    # one row per margin, plus a last row for the total-dependent Dirichlet term that every clique
+    # adds and every separator takes away (dga's "denominator"), so one product gives every graph
+    incidence = np.zeros((len(graphs), subsets.size + 1))
+    for g, graph in enumerate(graphs):
+        for c in graph.cliques:
+            incidence[g, c - 1] += 1
+        for sep in graph.separators:
+            incidence[g, sep - 1] -= 1
+        incidence[g, -1] = len(graph.cliques) - len(graph.separators)
+    total_a = 2 ** k * delta
+    totals = n_missing + n_obs
+    multinomial = gammaln(totals + 1) - gammaln(t.counts + 1.0).sum() - gammaln(n_missing + 1)
+    if log_prior is None:
+        prior = -np.log(totals)
+    elif callable(log_prior):
+        prior = np.asarray(log_prior(totals), dtype=float)
+    else:
+        prior = np.asarray(log_prior, dtype=float)
+        if prior.shape != totals.shape:
+            raise ValueError(f"dga: log_prior has {prior.size} values; the grid has {totals.size}")
+    base = multinomial + prior
+    post_log = np.empty(n_missing.size)
+    graph_log = np.full(len(graphs), -np.inf)
+    for a in range(0, n_missing.size, CHUNK):
+        grid = n_missing[a:a + CHUNK]
+        comp = np.vstack([_margin_log_ml(full, k, int(sub), grid, delta) for sub in subsets]
+                         + [gammaln(total_a) - gammaln(grid + n_obs + total_a)])
+        lw = incidence @ comp
+        lw += base[a:a + CHUNK]
+        m = lw.max()
+        np.exp(lw - m, out=lw)
+        with np.errstate(divide="ignore"):
+            post_log[a:a + CHUNK] = np.log(lw.sum(axis=0)) + m
+            graph_log = np.logaddexp(graph_log, np.log(lw.sum(axis=1)) + m)
+    log_z = logsumexp(post_log)
+    return np.exp(post_log - log_z), np.exp(graph_log - log_z)
+
+
+def tail_beyond(posterior: np.ndarray, n_missing: np.ndarray, n_observed: int) -> float:
+    """Posterior mass beyond the grid's end, extrapolated from the top 10% of the grid.
+
+    The tail of a graph's posterior decays like a power of N (the saturated graph's like
+    ``N**(delta - 2)``), so a small mass at the end of the grid can hide a large mass beyond it. A
+    power law is fitted to the top tenth and integrated to infinity; ``inf`` when it does not decay
+    fast enough to integrate.
+    """
+    n = posterior.size
+    top = slice(max(0, n - max(10, n // 10)), n)
+    x, y = np.log(n_missing[top] + n_observed), posterior[top]
+    keep = y > 0
+    if keep.sum() < 3:
+        return 0.0
+    slope = np.polyfit(x[keep], np.log(y[keep]), 1)[0]
+    if slope >= -1:
+        return float("inf")
+    step = float(n_missing[-1] - n_missing[-2]) if n > 1 else 1.0
+    end = float(n_missing[-1] + n_observed)
+    return float(posterior[-1] / step * end / (-slope - 1))
+
+
 def _as_table(table) -> CaptureTable:
     if isinstance(table, CaptureTable):
         return table
@@ -219,8 +292,9 @@ def dga(table: CaptureTable | pd.DataFrame, *, n_missing: np.ndarray | None = No
     ----------
     table: a :class:`CaptureTable` (3 to 5 lists) or a DataFrame ``CaptureTable.from_frame`` accepts.
     n_missing: grid of candidate numbers of people on no list (integers >= 0). Default
-        ``0 .. max(1000, 25 * n_observed)``; a posterior with more than 0.1% of its mass in the top
-        1% of the grid is flagged as truncated in ``warnings``.
+        ``0 .. max(1000, 25 * n_observed)``, doubled while more than 0.1% of the posterior is
+        estimated to lie beyond it (up to 400 times the people observed); for a grid you give, that
+        case is flagged in ``warnings`` (:func:`tail_beyond`), as is a grid that starts too high.
     delta: hyper-Dirichlet parameter per full-table cell; default ``2**-k`` (``dga``'s suggestion).
     log_prior: callable ``N -> log prior`` of the total, or an array on the grid; default ``-log N``
         (``bma.cr``'s default).
@@ -239,6 +313,7 @@ def dga(table: CaptureTable | pd.DataFrame, *, n_missing: np.ndarray | None = No
                                 f"averaging is available for 3 to {MAX_LISTS} lists (as in dga)")
     lonely = check_isolated(t, isolated_lists, "dga")
     n_obs = int(t.counts.sum())
+    n_missing_given = n_missing
     if n_missing is None:
         n_missing = np.arange(0, max(1000, 25 * n_obs) + 1)
     n_missing = np.asarray(n_missing)
@@ -250,47 +325,24 @@ def dga(table: CaptureTable | pd.DataFrame, *, n_missing: np.ndarray | None = No
     if not delta > 0 or not np.isfinite(delta):
         raise ValueError(f"dga: delta must be a positive number, got {delta}")
 
-    full = np.concatenate([[0.0], t.counts.astype(np.float64)])
-    subsets = np.arange(1, 2 ** k)
-    comp = np.vstack([_margin_log_ml(full, k, int(s), n_missing, delta) for s in subsets])
-    total_a = 2 ** k * delta
-    denom = gammaln(total_a) - gammaln(n_missing + n_obs + total_a)
-
+    widen = n_missing_given is None
+    while True:
+        posterior, graph_weights = _posterior(t, n_missing, delta, log_prior)
+        beyond = tail_beyond(posterior, n_missing, n_obs)
+        if not (widen and beyond > TRUNCATION_MASS and n_missing[-1] < GRID_CAP * max(n_obs, 40)):
+            break
+        n_missing = np.arange(0, 2 * int(n_missing[-1]) + 1, dtype=np.float64)  # default grid: widen it
     graphs = decomposable_graphs(k)
-    incidence = np.zeros((len(graphs), subsets.size))
-    n_terms = np.zeros(len(graphs))
-    for g, graph in enumerate(graphs):
-        for c in graph.cliques:
-            incidence[g, c - 1] += 1
-        for s in graph.separators:
-            incidence[g, s - 1] -= 1
-        n_terms[g] = len(graph.cliques) - len(graph.separators)
-    log_w = incidence @ comp + n_terms[:, None] * denom[None, :]
-
-    totals = n_missing + n_obs
-    multinomial = gammaln(totals + 1) - gammaln(t.counts + 1.0).sum() - gammaln(n_missing + 1)
-    if log_prior is None:
-        prior = -np.log(totals)
-    elif callable(log_prior):
-        prior = np.asarray(log_prior(totals), dtype=float)
-    else:
-        prior = np.asarray(log_prior, dtype=float)
-        if prior.shape != totals.shape:
-            raise ValueError(f"dga: log_prior has {prior.size} values; the grid has {totals.size}")
-    log_w += (multinomial + prior)[None, :]
-    # normalise in place: the graphs x grid matrix is the one large object (822 x 60,000 for UK5)
-    log_w -= log_w.max()
-    w = np.exp(log_w, out=log_w)
-    w /= w.sum()
-    posterior = w.sum(axis=0)
-    graph_weights = w.sum(axis=1)
 
     warnings = []
-    top = max(1, int(np.ceil(0.01 * posterior.size)))
-    if posterior[-top:].sum() > TRUNCATION_MASS:
-        warnings.append(f"the posterior has {posterior[-top:].sum():.2%} of its mass in the top 1% of "
-                        f"the grid (up to {int(n_missing.max()):,} missing): the grid truncates it; "
+    if beyond > TRUNCATION_MASS:
+        share = "an unbounded share" if not np.isfinite(beyond) else f"about {beyond:.1%}"
+        warnings.append(f"{share} of the posterior lies beyond the grid (up to {int(n_missing[-1]):,} "
+                        "missing; estimated from the decay of its top 10%): the upper quantiles are cut; "
                         "widen n_missing")
+    if n_missing[0] > 0 and posterior[0] > TRUNCATION_MASS:
+        warnings.append(f"the grid starts at {int(n_missing[0]):,} missing and the posterior is still "
+                        f"{posterior[0]:.2%} there: the lower quantiles may be cut; start the grid lower")
     for name in lonely:
         warnings.append(f"list '{name}' overlaps no other list: the data carry no information on "
                         "its dependence, and the estimate rests on the prior")

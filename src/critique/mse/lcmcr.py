@@ -6,7 +6,8 @@ a truncated stick-breaking (Dirichlet-process) prior, so the data choose how man
 This is the model of the R package ``LCMCR`` (Manrique-Vallier, function ``lcmCR``), used by HRDAG.
 
 Model and priors (Manrique-Vallier, D. (2016) "Bayesian population size estimation using Dirichlet
-process mixtures", *Biometrics* 72(4):1246-1254; ``LCMCR`` defaults):
+process mixtures", *Biometrics* 72(4):1246-1254; ``LCMCR``'s priors; K = 10 is the value of the
+package's example, its default being 5):
 
 - ``x_ij | z_i = k ~ Bernoulli(lambda_jk)`` for list ``j``; ``lambda_jk ~ Beta(1, 1)``;
 - ``z_i ~ Categorical(pi)``, ``pi`` from sticks ``V_k ~ Beta(1, alpha)``, ``k < K``, ``V_K = 1``;
@@ -30,8 +31,10 @@ import pandas as pd
 
 from critique.mse.table import CaptureTable, CaptureTableError
 
-RHAT_MAX = 1.05
-#: effective sample size (bulk) below which the result is flagged
+#: R-hat at or above which chains are taken to disagree (Vehtari et al. 2021 recommend < 1.01)
+RHAT_MAX = 1.01
+#: effective sample size (the smaller of bulk and tail ESS) below which the result is flagged
+#: (Vehtari et al. 2021: at least 100 per chain, 400 for four chains)
 ESS_MIN = 400
 
 
@@ -47,7 +50,8 @@ class LCMCRResult:
     """Posterior draws of the population size from several chains, with convergence diagnostics.
 
     ``draws`` has shape ``(chains, samples)`` (totals ``N``); ``rhat`` and ``ess`` come from ArviZ
-    (rank-normalised split R-hat; bulk effective sample size, Vehtari et al. 2021).
+    (rank-normalised split R-hat; the smaller of bulk and tail effective sample size, Vehtari et al.
+    2021, "Rank-normalization, folding, and localization", Bayesian Analysis 16(2):667-718).
     """
 
     table: str
@@ -119,8 +123,9 @@ def lcmcr(table: CaptureTable | pd.DataFrame, *, K: int = 10, a_alpha: float = 0
     isolated_lists: "refuse" (default) or "report" a list that overlaps no other (see
         :func:`critique.mse.dga.dga`).
 
-    Returns :class:`LCMCRResult`; its ``warnings`` say when R-hat exceeds 1.05 or the effective
-    sample size is below 400 (chains disagree: do not report one chain's answer). Raises
+    Returns :class:`LCMCRResult`; its ``warnings`` say when R-hat is 1.01 or more (chains disagree)
+    or the effective sample size is below 400; ``converged`` is False in either case, and the
+    number should not be quoted. Raises
     :class:`CaptureTableError` for a table a DataFrame cannot become and ``ValueError`` for
     non-positive settings.
     """
@@ -158,7 +163,8 @@ def lcmcr(table: CaptureTable | pd.DataFrame, *, K: int = 10, a_alpha: float = 0
         warnings.append(f"chains disagree (R-hat {rhat:.3f} >= {RHAT_MAX}; chain medians {meds}): "
                         "run longer chains before quoting a number")
     if ess < ESS_MIN:
-        warnings.append(f"effective sample size {ess:,.0f} < {ESS_MIN}: the interval is imprecise")
+        warnings.append(f"effective sample size {ess:,.0f} < {ESS_MIN} (smaller of bulk and tail): "
+                        "too few independent draws for a stable interval; run longer chains")
     warnings += [f"list '{name}' overlaps no other list: the estimate rests on the prior"
                  for name in lonely]
     if chains == 1:
@@ -170,7 +176,8 @@ def lcmcr(table: CaptureTable | pd.DataFrame, *, K: int = 10, a_alpha: float = 0
 
 
 def diagnostics(draws: np.ndarray) -> tuple[float, float]:
-    """Rank-normalised split R-hat and bulk ESS of ``draws`` (chains x samples), from ArviZ."""
+    """Rank-normalised split R-hat and the smaller of bulk and tail ESS of ``draws`` (chains x
+    samples), from ArviZ; R-hat is nan for a single chain (ESS still accounts for autocorrelation)."""
     import logging
     import warnings
 
@@ -179,10 +186,12 @@ def diagnostics(draws: np.ndarray) -> tuple[float, float]:
         import arviz as az
 
     d = np.asarray(draws, dtype=float)
-    if d.ndim != 2 or d.shape[0] < 2 or d.shape[1] < 4:
-        return float("nan"), float(d.size)
+    if d.ndim != 2 or d.shape[1] < 4:
+        return float("nan"), 0.0
     logging.getLogger("arviz").setLevel(logging.ERROR)
-    return float(az.rhat(d)), float(az.ess(d))
+    ess = min(float(az.ess(d, method="bulk")), float(az.ess(d, method="tail")))
+    rhat = float(az.rhat(d)) if d.shape[0] >= 2 else float("nan")
+    return rhat, ess
 
 
 def _from_frame(frame) -> CaptureTable:
