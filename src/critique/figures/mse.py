@@ -239,7 +239,7 @@ def many_methods(frame: pd.DataFrame, published: dict | None = None) -> plt.Figu
                 ax.text(1.0, y, " no estimate", va="center", fontsize=7, color="#555555")
         ax.set_title(f"{table} ({observed:,.0f} observed)", fontsize=9, loc="left")
         ax.set_xscale("log")
-        ax.xaxis.set_major_locator(FixedLocator([1, 1.5, 2, 3, 5, 10, 20, 50, 100]))
+        ax.xaxis.set_major_locator(FixedLocator([1, 2, 3, 5, 10, 20, 50, 100]))
         ax.xaxis.set_minor_formatter(NullFormatter())
         ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:g}x"))
         ax.axvline(1, color="#999999", lw=0.8)
