@@ -267,18 +267,9 @@ def test_all_suppressed_forms_before_totals_exist_are_not_judged():
 
 
 def _book(path: Path, rows: list[list[object]]) -> Path:
-    import openpyxl
+    from tests.test_upstream_loaders import _glotip_book
 
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(["UNODC", "unodc_ddds@un.org"])
-    sheet.append(["30/05/2023"])
-    sheet.append(["Iso3_code", "Country", "Region", "Subregion", "Indicator", "Dimension", "Category", "Sex",
-                  "Age", "Year", "Unit of measurement", "txtVALUE", "Source"])
-    for row in rows:
-        sheet.append(row)
-    book.save(path)
-    return path
+    return _glotip_book(path, rows)
 
 
 def _row(code, name, value, year=2019):
