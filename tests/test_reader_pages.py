@@ -88,3 +88,16 @@ def test_check_html_requires_the_index_to_open_with_key_findings(tmp_path):
     assert htmlcheck.key_findings_problems(index) == [f"{index}: the key findings section is empty"]
     index.write_text('<section id="key-findings"><h2>Key findings</h2><ol><li>A.</li></ol></section>')
     assert htmlcheck.key_findings_problems(index) == []
+
+
+def test_findings_keys_paragraph_takes_its_table_along():
+    import nbformat
+
+    from critique.htmlpages import reader_notebook
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell(
+        "# T\n\nIntro.\n\n**Findings keys** (`findings.json`):\n\n| key | what |\n|---|---|\n| a | b |\n\nAfter.")]
+    reader, notes = reader_notebook(nb)
+    assert reader.cells[0].source == "# T\n\nIntro.\n\nAfter."
+    assert notes == ["**Findings keys** (`findings.json`):\n\n| key | what |\n|---|---|\n| a | b |"]

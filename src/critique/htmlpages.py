@@ -40,8 +40,13 @@ def _split_developer_notes(nb: Any) -> list[str]:
             continue
         paragraphs = re.split(r"\n\s*\n", cell.source)
         keep = []
+        taking = False  # a developer paragraph takes the table right after it ("**Findings keys**:" + table)
         for para in paragraphs:
-            (removed if DEVELOPER_PARAGRAPH.match(para) else keep).append(para)
+            taking = bool(DEVELOPER_PARAGRAPH.match(para)) or (taking and para.lstrip().startswith("|"))
+            if taking and not DEVELOPER_PARAGRAPH.match(para):
+                removed[-1] = removed[-1] + "\n\n" + para
+            else:
+                (removed if taking else keep).append(para)
         cell.source = "\n\n".join(keep)
     return removed
 
