@@ -86,3 +86,14 @@ def test_my_notebooks_key_findings_fill_from_a_smoke_run(smoke_run, stem):
     figs = {json.loads(p.read_text())["name"]: json.loads(p.read_text()) for p in (out / "figures").glob("*.json")}
     rendered = keyfindings.for_notebook(stem, found["findings"], figs)
     assert rendered.errors == [] and rendered.findings
+
+
+def test_an_optional_finding_is_left_out_when_this_run_cannot_produce_it():
+    entries = [{"sentence": "Two releases: {a:,.0f}.", "chart": "c", "scenario": False, "optional": True},
+               {"sentence": "Always: {b}.", "chart": "d", "scenario": False, "optional": False}]
+    figures = {"d": {"title": "D", "source": "S"}}
+    out = keyfindings.render("nb", entries, {"b": 1}, figures)
+    assert [f.sentence for f in out.findings] == ["Always: 1."] and not out.errors and len(out.skipped) == 1
+    # a key that is present but empty is still an error, optional or not
+    out = keyfindings.render("nb", entries, {"a": None, "b": 1}, {"c": {}, **figures})
+    assert out.errors and "recorded empty" in out.errors[0]

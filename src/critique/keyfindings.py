@@ -5,12 +5,16 @@ Each notebook declares its key findings in ``notebooks/key_findings/<notebook-st
     - sentence: "Stepwise selection gives {uk6_stepwise_estimate:,.0f} (95% interval {uk6_stepwise_lo:,.0f} to {uk6_stepwise_hi:,.0f})."
       chart: procedures        # the figure name passed to charts.finalise in that notebook
       scenario: false          # true: the summary labels it a scenario
+      optional: false          # true: a finding some editions cannot have (say, two releases needed)
 
 A ``{key}`` placeholder is a key the notebook records with ``findings.record``; Python's format
 mini-language applies (``{share:.1%}``, ``{n:,}``), and ``{key[sub]}`` reads a recorded mapping or
 list (``{range[0]:.2f}``). No number is ever typed into a sentence by hand: a placeholder whose key
 is missing or empty, or a chart the notebook did not save, is an error naming the notebook and the key
-(or chart), and the report index marks that page.
+(or chart), and the report index marks that page. An entry marked ``optional: true`` is left out
+without an error when its keys or its chart are absent (it is listed in ``Rendered.skipped``): for a
+finding that some editions or parameters cannot produce; a present key that is empty or does not fit
+its format is still an error.
 """
 from __future__ import annotations
 
@@ -23,7 +27,7 @@ import yaml
 
 from critique import paths
 
-ENTRY_KEYS = {"sentence": str, "chart": str, "scenario": bool}
+ENTRY_KEYS = {"sentence": str, "chart": str, "scenario": bool, "optional": bool}
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,7 @@ class Rendered:
     notebook: str
     findings: list[KeyFinding] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # optional entries this run could not produce
 
 
 def declaration_file(stem: str, directory: Path | None = None) -> Path:
@@ -75,14 +80,15 @@ def load_declarations(stem: str, directory: Path | None = None) -> list[dict[str
             raise ValueError(f"{path}: entry {i} has unknown key(s) {', '.join(sorted(unknown))} "
                              f"(allowed: {', '.join(ENTRY_KEYS)})")
         for key, kind in ENTRY_KEYS.items():
-            if key == "scenario" and key not in entry:
+            if key in ("scenario", "optional") and key not in entry:
                 continue
             if not isinstance(entry.get(key), kind) or (kind is str and not entry[key].strip()):
                 raise ValueError(f"{path}: entry {i}, field '{key}' must be "
                                  f"{'true or false' if kind is bool else 'a non-empty string'}, "
                                  f"got {entry.get(key)!r}")
         entries.append({"sentence": entry["sentence"].strip(), "chart": entry["chart"].strip(),
-                        "scenario": bool(entry.get("scenario", False))})
+                        "scenario": bool(entry.get("scenario", False)),
+                        "optional": bool(entry.get("optional", False))})
     return entries
 
 
@@ -127,6 +133,9 @@ def render(stem: str, entries: Sequence[Mapping[str, Any]], found: Mapping[str, 
             continue
         keys = list(dict.fromkeys(keys))
         missing = [k for k in keys if k not in found]
+        if entry.get("optional") and (missing or chart not in figures):
+            out.skipped.append(f"{stem}: '{sentence[:60]}...' (optional; not produced by this run)")
+            continue
         empty = [k for k in keys if k in found and _has_empty(found[k])]
         if missing or empty:
             for key in missing:
