@@ -126,6 +126,21 @@ def test_build_with_a_timing_out_notebook_finishes_the_others_and_exits_non_zero
     assert not list(out.glob(".*.tmp"))
 
 
+def _cmd(p: psutil.Process) -> str:
+    """A process's command line, or "" once it has gone (short-lived helpers exit while we look)."""
+    try:
+        return " ".join(p.cmdline())
+    except (psutil.Error, OSError):
+        return ""
+
+
+def _alive(p: psutil.Process) -> bool:
+    try:
+        return p.is_running() and p.status() != psutil.STATUS_ZOMBIE
+    except (psutil.Error, OSError):
+        return False
+
+
 def _descendants(pid: int) -> list[psutil.Process]:
     try:
         return psutil.Process(pid).children(recursive=True)
@@ -164,8 +179,8 @@ def test_interrupting_a_parallel_build_stops_everything_within_seconds(tmp_path,
             pytest.fail("the two sleeping notebooks never started")
         for p in _descendants(proc.pid):
             seen[p.pid] = p
-        kernels = [p for p in seen.values() if "ipykernel" in " ".join(p.cmdline())]
-        assert len(kernels) == 2, [p.cmdline() for p in seen.values()]
+        kernels = [p for p in seen.values() if "ipykernel" in _cmd(p)]
+        assert len(kernels) == 2, [_cmd(p) for p in seen.values()]
         t0 = time.monotonic()
         proc.send_signal(sig)
         _, err = proc.communicate(timeout=10)
@@ -179,8 +194,8 @@ def test_interrupting_a_parallel_build_stops_everything_within_seconds(tmp_path,
     assert len(lines) == 1 and lines[0].startswith("critique: interrupted"), err
     assert "Traceback" not in err
     time.sleep(0.5)
-    alive = [p for p in seen.values() if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
-    assert alive == [], [p.cmdline() for p in alive]
+    alive = [p for p in seen.values() if _alive(p)]
+    assert alive == [], [_cmd(p) for p in alive]
     assert not list(out.glob(".*.tmp")) and not list(out.glob(".*.old-*")), "no staging folder left"
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()
              and p.name != "briefing.pdf" and ".failed" not in str(p.relative_to(out))}
