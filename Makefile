@@ -25,7 +25,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip $(PIP_INSTALL_FLAGS)
 	$(BIN)/python -m pip install --quiet $(PIP_INSTALL_FLAGS) -e '.[test]'
-	$(BIN)/python -c "from critique.runner import ensure_kernel; ensure_kernel()"
+	$(BIN)/python -c "from critique.publish.runner import ensure_kernel; ensure_kernel()"
 	touch $(STAMP)
 
 env: $(STAMP) ## Create or refresh the .venv from pyproject.toml
@@ -47,7 +47,7 @@ bench: $(STAMP) ## Print speed benchmarks (ratios measured in one run)
 	$(BIN)/python benchmarks/run.py $(BENCH)
 
 check-html: $(STAMP) ## Open reports/briefing/index.html in headless Chromium and check links
-	$(BIN)/python -m critique.htmlcheck reports/briefing/index.html
+	$(BIN)/python -m critique.publish.htmlcheck reports/briefing/index.html
 
 workshop: $(STAMP) ## Build the workshop kit (question and answer versions, guide, handouts)
 	$(BIN)/critique workshop

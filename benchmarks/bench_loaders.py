@@ -17,7 +17,9 @@ _DEFAULT_MIRROR = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 def run() -> list[str]:
     """Time one cold load (fetch from mirror + parse + write parquet) and one warm load of glotip."""
     os.environ.setdefault("CRITIQUE_DATA_MIRROR", str(_DEFAULT_MIRROR))
-    from critique import catalog, datasets, paths
+    from critique import datasets
+    from critique.datasets import catalog
+    from critique.datasets import paths
 
     with tempfile.TemporaryDirectory(prefix="bench-loaders-") as tmp, paths.environment(
             CRITIQUE_DATA_DIR=str(Path(tmp) / "raw"), CRITIQUE_CACHE_DIR=str(Path(tmp) / "cache"),

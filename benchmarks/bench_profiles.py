@@ -3,11 +3,11 @@
 Measured in one run, on the same countries, into throw-away folders (``--force``-like: nothing is
 skipped):
 
-- *runner*: :func:`critique.profiles.build_profiles` with ``n_jobs=2`` (papermill, one kernel per
-  country, via ``critique.reports.run_jobs``). Its time is split into cells (sum of papermill's
+- *runner*: :func:`critique.publish.profiles.build_profiles` with ``n_jobs=2`` (papermill, one kernel per
+  country, via ``critique.publish.reports.run_jobs``). Its time is split into cells (sum of papermill's
   per-cell durations in the executed notebooks) and the rest (kernel start, imports happen in
   cells!, papermill, HTML export, findings); a bare kernel start-and-stop is timed separately.
-- *batch*: :func:`critique.profiles.run_batch` with two processes, one kept kernel each
+- *batch*: :func:`critique.publish.profiles.run_batch` with two processes, one kept kernel each
   (papermill's ``parameterize_notebook`` + nbclient, namespace reset between countries).
 
 ``BENCH_PROFILES_N`` limits the run to the first N countries (default: all ~199).
@@ -26,7 +26,7 @@ from pathlib import Path
 def _kernel_start_stop(n: int = 3) -> float:
     from jupyter_client.manager import start_new_kernel
 
-    from critique import runner
+    from critique.publish import runner
 
     runner.ensure_kernel()
     times = []
@@ -45,7 +45,7 @@ def _cell_seconds(folder: Path) -> float:
 
 
 def run() -> list[str]:
-    from critique import profiles
+    from critique.publish import profiles
 
     codes = profiles.available()
     n = int(os.environ.get("BENCH_PROFILES_N", "0") or 0)

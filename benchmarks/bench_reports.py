@@ -8,7 +8,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from critique import paths, reports
+from critique.datasets import paths
+from critique.publish import reports
 
 
 def _timed(**kwargs) -> tuple[float, reports.BuildResult]:

@@ -41,7 +41,7 @@ def run() -> list[str]:
     os.environ.setdefault("CRITIQUE_DATA_MIRROR", str(_DEFAULT_MIRROR))
     import pandas as pd
 
-    from critique import catalog
+    from critique.datasets import catalog
     from critique.datasets import upstream
 
     mirror = Path(os.environ["CRITIQUE_DATA_MIRROR"])

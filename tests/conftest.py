@@ -40,7 +40,8 @@ def smoke_run(smoke_dir, mirror_dir):
 
     Each notebook runs once per test session, however many tests ask for it.
     """
-    from critique import paths, runner
+    from critique.datasets import paths
+    from critique.publish import runner
 
     _, per_notebook = runner.load_param_set(paths.params_dir() / "smoke.yml")
 

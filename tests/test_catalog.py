@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from critique import catalog
+from critique.datasets import catalog
 
 # Every catalogued release (a source with releases: one id per release; a flat entry: its bare id).
 IDS = ["glotip@2025-04-14", "glotip@2023-05-30", "tip-tiers", "gsi-2023", "ctdc-2020", "fbi-ucr-ht",
@@ -55,7 +55,7 @@ def test_fetch_and_verify_all_from_mirror(isolated_cache, mirror_dir):
 
 
 def _cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "critique.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "critique.publish.cli", *args], capture_output=True, text=True,
                           env={**os.environ, **(env or {})}, timeout=120)
 
 

@@ -13,7 +13,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from critique import catalog, countries, datasets
+from critique import datasets
+from critique.datasets import catalog
+from critique.datasets import countries
 from critique.datasets import DataError, parse_upstream
 from critique.errors import ParameterError
 
@@ -196,7 +198,8 @@ def test_source_line_names_the_release():
 
 
 def test_runner_refuses_a_malformed_edition_before_any_cell(tmp_path):
-    from critique import paths, runner
+    from critique.datasets import paths
+    from critique.publish import runner
 
     nb = paths.notebooks_dir() / "12-revisions.ipynb"
     with pytest.raises(ParameterError, match=r"edition='2023/05/30'"):
@@ -205,7 +208,8 @@ def test_runner_refuses_a_malformed_edition_before_any_cell(tmp_path):
 
 
 def test_edition_written_as_a_bare_date_is_read_as_text():
-    from critique import paths, runner
+    from critique.datasets import paths
+    from critique.publish import runner
 
     nb = paths.notebooks_dir() / "12-revisions.ipynb"
     value = runner.parse_cli_value("2023-05-30")  # YAML reads a bare date as a date
@@ -223,7 +227,9 @@ def test_briefing_2023_is_the_briefing_on_the_2023_edition():
     (Checked by hand on this branch: notebooks 00, 10, 20, 31 and 50 run with edition 2023-05-30
     give findings identical to the code before releases existed, on the smoke parameters.)
     """
-    from critique import paths, reports, runner
+    from critique.datasets import paths
+    from critique.publish import reports
+    from critique.publish import runner
 
     _, now = runner.load_param_set(paths.params_dir() / "briefing.yml")
     name, then = runner.load_param_set(paths.params_dir() / "briefing-2023.yml")

@@ -1,11 +1,12 @@
-"""critique.enforcement against hand-computed values from the published TIP law-enforcement table."""
+"""critique.tip.enforcement against hand-computed values from the published TIP law-enforcement table."""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from critique import datasets, enforcement
+from critique import datasets
+from critique.tip import enforcement
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from critique import chartlayout, charts, reports  # noqa: E402
+from critique.figures import layout as chartlayout  # noqa: E402
+from critique.figures import charts
+from critique.publish import reports
 
 STEMS = [nb.stem for nb in reports.analysis_notebooks()]
 

@@ -306,7 +306,7 @@ def test_two_national_totals_for_one_country_year_name_it(tmp_path):
 
 
 def test_tier_reporting_shares_without_placeholders(loaded):
-    from critique import tiers
+    from critique.tip import tiers
 
     g = loaded(R2023)
     # Report year 2021's transcription has rows marked unverified (issue 14), so the established view

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from critique import keyfindings, paths
+from critique.publish import keyfindings
+from critique.datasets import paths
 
 FIGS = {"procedures": {"title": "Estimates by procedure", "source": "Home Office (2014)", "png": "40/figures/procedures.png"}}
 

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from critique import catalog, metadata
+from critique.datasets import catalog
+from critique.datasets import metadata
 from critique.datasets import published
 from critique.errors import DataError
 

@@ -15,7 +15,7 @@ import critique.mse as mse
 from critique.mse.bootstrap import (_Design, _plan, _reduce, _search_batch, _select_light,
                                     irls_batch)
 from critique.mse.select import poisson_pvalue
-from critique.paths import root
+from critique.datasets.paths import root
 
 # The shared reference folder sits beside the checkout (/work/main) or two levels up (worktrees).
 SHARED = next((p / "shared" / "data" / "reference" / "published" / "mse"

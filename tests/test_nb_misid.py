@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from critique import paths, runner
+from critique.datasets import paths
+from critique.publish import runner
 
 STEM = "20-raids-misidentification"
 NOTEBOOK = paths.notebooks_dir() / f"{STEM}.ipynb"

@@ -74,7 +74,8 @@ def test_charts_show_the_replicates_behind_every_interval(nb):
 @pytest.mark.notebook
 def test_users_own_csv(tmp_path, mirror_dir):
     """A user's table with covariates beside the lists, lists named: the Korea estimate 157.17."""
-    from critique import paths, runner
+    from critique.datasets import paths
+    from critique.publish import runner
 
     korea = pd.read_csv(paths.root() / "data" / "published" / "mse_korea.csv")[["b", "c", "d", "count"]]
     rows = []

@@ -5,9 +5,9 @@ import math
 
 import pytest
 
-from critique import runner
+from critique.publish import runner
 from critique.errors import ParameterError
-from critique.paths import notebooks_dir
+from critique.datasets.paths import notebooks_dir
 
 NB = "32-alternative-to-the-tiers"
 

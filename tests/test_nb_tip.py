@@ -56,7 +56,8 @@ def test_enforcement_notebook_shows_the_stated_2015_rise(smoke_run):
 def test_enforcement_notebook_without_filling_reads_the_typed_table_alone(tmp_path, mirror_dir):
     import json
 
-    from critique import paths, runner
+    from critique.datasets import paths
+    from critique.publish import runner
 
     _, smoke = runner.load_param_set(paths.params_dir() / "smoke.yml")
     params = {**smoke["30-tip-law-enforcement"], "fill_from_kh": False}

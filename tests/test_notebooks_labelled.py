@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from critique import reports
+from critique.publish import reports
 
 STEMS = [nb.stem for nb in reports.analysis_notebooks()]
 

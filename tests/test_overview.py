@@ -5,7 +5,7 @@ import csv
 
 import pytest
 
-from critique import overview
+from critique.coverage import overview
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,9 @@ import csv
 
 import pytest
 
-from critique import catalog, cli, pack
+from critique.datasets import catalog
+from critique.publish import cli
+from critique.datasets import pack
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from critique.privacy import suppress_small
+from critique.datasets.privacy import suppress_small
 
 
 def _frame() -> pd.DataFrame:

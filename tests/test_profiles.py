@@ -7,8 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from critique import datasets, profiles
-from critique.runner import ParameterError
+from critique import datasets
+from critique.publish import profiles
+from critique.publish.runner import ParameterError
 
 
 def _cell(year, form, value=None, low=None, high=None, parts=1):
@@ -71,7 +72,7 @@ def test_box_without_data_and_with_context():
 
 
 def test_runs_and_tier_changes():
-    assert profiles._runs([2007, 2003, 2004, 2005]) == [(2003, 2005), (2007, 2007)]
+    assert profiles.cautions._runs([2007, 2003, 2004, 2005]) == [(2003, 2005), (2007, 2007)]
     hist = pd.DataFrame({"tier": ["2", "2", "2WL", None, "2WL", "1"]})
     assert profiles.tier_changes(hist) == 2  # 2 -> 2WL, 2WL -> 1; the unknown year is skipped
 
@@ -135,7 +136,7 @@ def test_check_iso3_refuses_with_closest(glotip):
 
 
 def test_cli_refuses_unknown_code_before_running(capsys, mirror_dir):
-    from critique import cli
+    from critique.publish import cli
 
     assert cli.main(["profiles", "SWD"]) == 2
     assert "did you mean" in capsys.readouterr().err

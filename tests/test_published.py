@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from critique import datasets, paths
+from critique import datasets
+from critique.datasets import paths
 from critique.datasets import DataError, published
 
 MY_TABLES = ["tip-law-enforcement", "tip-law-enforcement-regional", "glotip-editions",

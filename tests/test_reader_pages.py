@@ -6,7 +6,9 @@ import datetime as dt
 import nbformat
 import pandas as pd
 
-from critique import htmlpages, keyfindings, tables
+from critique.publish import pages as htmlpages
+from critique.publish import keyfindings
+from critique.figures import tables
 
 
 def test_numbers_are_formatted_for_readers():
@@ -78,7 +80,7 @@ def test_index_opens_with_key_findings_and_marks_a_failed_page():
 
 
 def test_check_html_requires_the_index_to_open_with_key_findings(tmp_path):
-    from critique import htmlcheck
+    from critique.publish import htmlcheck
 
     index = tmp_path / "index.html"
     index.write_text("<html><body><h2>Notebooks</h2><ul><li>x</li></ul></body></html>")
@@ -93,7 +95,7 @@ def test_check_html_requires_the_index_to_open_with_key_findings(tmp_path):
 def test_findings_keys_paragraph_takes_its_table_along():
     import nbformat
 
-    from critique.htmlpages import reader_notebook
+    from critique.publish.pages import reader_notebook
 
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell(

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from critique import catalog, datasets, paths, reports
+from critique import datasets
+from critique.datasets import catalog
+from critique.datasets import paths
+from critique.publish import reports
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 

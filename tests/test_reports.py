@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from critique import htmlcheck, reports, runner
+from critique.publish import htmlcheck
+from critique.publish import reports
+from critique.publish import runner
 from test_runner import make_notebook
 
 ROOT = Path(__file__).resolve().parents[1]

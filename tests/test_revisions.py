@@ -12,7 +12,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from critique import countries, ctdc_compare, datasets, revisions, tip_sources
+from critique import datasets, revisions
+from critique.datasets import countries
+from critique.revisions import ctdc as ctdc_compare
+from critique.tip import sources as tip_sources
 from critique.errors import DataError, ParameterError
 from test_editions import raw  # noqa: F401  (the independent openpyxl reading of each release, once per session)
 
@@ -186,7 +189,7 @@ def test_revisions_notebook_smoke(smoke_run):
     # every key-finding sentence of the notebook fills from what it recorded
     import yaml
 
-    from critique import paths
+    from critique.datasets import paths
 
     entries = yaml.safe_load((paths.notebooks_dir() / "key_findings" / "12-revisions.yml").read_text(encoding="utf-8"))
     charts_made = {p.stem for p in (Path(found["_out_dir"]) / "figures").glob("*.png")}

@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from critique import runner
+from critique.publish import runner
 
 PARAMS = '''n: int = 3  # how many points; range: 1..10
 scale: float = 1.5  # multiplier; range: 0..*
@@ -20,7 +20,8 @@ fail: bool = False  # make a cell fail (tests)
 '''
 
 BODY = '''import matplotlib.pyplot as plt
-from critique import charts, findings
+from critique.figures import charts
+from critique.publish import findings
 charts.use_style()
 assert not fail or 1 / 0
 fig, ax = plt.subplots()
@@ -128,7 +129,7 @@ def test_refused_parameter_leaves_previous_output_untouched(tiny, tmp_path):
 
 
 def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "critique.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "critique.publish.cli", *args], capture_output=True, text=True,
                           timeout=300, env=os.environ.copy())
 
 
@@ -166,7 +167,7 @@ def test_parameter_line_papermill_cannot_read_is_an_error(tmp_path):
 
 
 def test_every_project_notebook_declares_checkable_parameters():
-    from critique import paths
+    from critique.datasets import paths
 
     notebooks = sorted(paths.notebooks_dir().rglob("*.ipynb"))
     assert notebooks

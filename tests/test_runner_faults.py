@@ -15,11 +15,11 @@ from pathlib import Path
 import psutil
 import pytest
 
-from critique import runner
+from critique.publish import runner
 from test_runner import PARAMS, make_notebook
 
 SLEEPY_BODY = '''import time
-from critique import findings
+from critique.publish import findings
 findings.record("started", 1)
 time.sleep(pause)
 findings.record("slept", pause)
@@ -31,7 +31,7 @@ def _cli(*args, root: Path | None = None, **kwargs):
     env = os.environ.copy()
     if root is not None:
         env["CRITIQUE_ROOT"] = str(root)
-    return subprocess.run([sys.executable, "-m", "critique.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "critique.publish.cli", *args], capture_output=True, text=True,
                           timeout=300, env=env, **kwargs)
 
 
@@ -163,7 +163,7 @@ def test_interrupting_a_parallel_build_stops_everything_within_seconds(tmp_path,
         "name: brief\nnotebooks:\n  02-slow:\n    pause: 300\n  03-third:\n    pause: 300\n")
     env = os.environ.copy()
     env["CRITIQUE_ROOT"] = str(root)
-    proc = subprocess.Popen([sys.executable, "-m", "critique.cli", "reports", "-f", str(pfile), "--jobs", "2"],
+    proc = subprocess.Popen([sys.executable, "-m", "critique.publish.cli", "reports", "-f", str(pfile), "--jobs", "2"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         deadline = time.monotonic() + 120
@@ -207,7 +207,7 @@ def test_interrupting_a_single_run_names_the_cell_and_keeps_the_partial_notebook
     out = tmp_path / "out"
     assert _cli("run", str(nb), "--out", str(out)).returncode == 0
     before = (out / "findings.json").read_text()
-    proc = subprocess.Popen([sys.executable, "-m", "critique.cli", "run", str(nb), "--out", str(out),
+    proc = subprocess.Popen([sys.executable, "-m", "critique.publish.cli", "run", str(nb), "--out", str(out),
                              "-p", "pause", "300"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 120

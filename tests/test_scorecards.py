@@ -214,7 +214,7 @@ def test_default_rights_selection_exists_in_the_codebook(gsi):
 
 
 def test_profile_row_ranks_the_country_in_each_latest_edition():
-    from critique import profiles
+    from critique.publish import profiles
 
     long = pd.DataFrame({"iso3": ["AAA", "BBB", "CCC", "AAA", "BBB", "AAA", "CCC"],
                          "measure": ["oc_resilience"] * 3 + ["oc_resilience"] * 2 + ["gsi_vulnerability"] * 2,

@@ -1,4 +1,4 @@
-"""critique.tiers: distributions, panels, transitions and volatility against counts computed here,
+"""critique.tip.tiers: distributions, panels, transitions and volatility against counts computed here,
 independently, from the raw tier files with the csv module (Kelley & Heiss map_tiers.csv for
 2001-2015; data/published/tip-tiers-2016-2025.csv for 2016-2025)."""
 from __future__ import annotations
@@ -10,7 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from critique import catalog, paths, tiers
+from critique.datasets import catalog
+from critique.datasets import paths
+from critique.tip import tiers
 
 # Kelley & Heiss code Tier 2 Watch List as 3 and Tier 3 as 4.
 KH = {"1": "1", "2": "2", "3": "2WL", "4": "3"}

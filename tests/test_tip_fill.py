@@ -15,7 +15,10 @@ matplotlib.use("Agg")
 import pandas as pd
 import pytest
 
-from critique import datasets, enforcement, paths, tip_sources
+from critique import datasets
+from critique.tip import enforcement
+from critique.datasets import paths
+from critique.tip import sources as tip_sources
 from critique.figures import enforcement as efig
 
 KH_COLUMNS = {"Prosecutions": "prosecutions", "Prosecutions (Labor)": "labor_prosecutions",
@@ -184,7 +187,7 @@ def test_series_chart_marks_filled_years(frames):
 
 
 def test_edition_columns_print_as_labels(frames):
-    from critique import tables
+    from critique.figures import tables
 
     typed, kh = frames
     html = tables.reader_table(tip_sources.disagreements(typed, kh)).to_html()

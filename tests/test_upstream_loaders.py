@@ -20,7 +20,8 @@ _DEFAULT_MIRROR = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 if not os.environ.get("CRITIQUE_DATA_MIRROR"):
     os.environ["CRITIQUE_DATA_MIRROR"] = str(_DEFAULT_MIRROR)
 
-from critique import countries, datasets  # noqa: E402
+from critique import datasets  # noqa: E402
+from critique.datasets import countries
 from critique.datasets import DataError, parse_upstream  # noqa: E402
 
 FILES = {

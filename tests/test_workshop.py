@@ -6,7 +6,7 @@ import json
 import nbformat
 import pytest
 
-from critique import workshop
+from critique.publish import workshop
 
 
 def _nb(*cells):

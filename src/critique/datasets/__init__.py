@@ -7,7 +7,7 @@ Two kinds of dataset share one entry point:
 - *published* tables typed in from publications, in ``data/published/`` and described in
   ``data/published/published.yml`` (every row cited, with a verification status).
 
-Every load notes the dataset id and its sha256 in the run's findings (``critique.findings``).
+Every load notes the dataset id, release and sha256 in the run record (:mod:`critique.datasets.provenance`).
 Loaders register themselves with :func:`register`; each module imports here at the bottom.
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Callable
 
 import pandas as pd
 
-from critique import catalog, findings, paths
+from critique.datasets import catalog, paths, provenance
 from critique.errors import DataError  # noqa: F401  (re-exported: critique.datasets.DataError)
 
 
@@ -137,7 +137,7 @@ def load(dataset_id: str, *, edition: str = NEWEST, use_cache: bool = True) -> p
 
     ``dataset_id`` is a source id (``"glotip"``: its newest release) or a release id
     (``"glotip@2023-05-30"``). ``edition`` (a notebook's parameter) picks the release a source id
-    means: ``"newest"``, or a date (see :func:`edition_id`). Upstream files are fetched (``critique.catalog.fetch``) and verified
+    means: ``"newest"``, or a date (see :func:`edition_id`). Upstream files are fetched (``critique.datasets.catalog.fetch``) and verified
     first; the schema's year range is the release's (``years`` in the catalogue). The parsed frame
     is cached as parquet keyed by the file's sha256 and the loader's version, so a second load of
     the UNODC workbook takes a fraction of a second instead of several. ``frame.attrs["release"]``
@@ -149,7 +149,7 @@ def load(dataset_id: str, *, edition: str = NEWEST, use_cache: bool = True) -> p
         from critique.datasets import published
 
         frame = loader.func()
-        findings.note_input(dataset_id, published.sha256_of_table(dataset_id))
+        provenance.note_input(dataset_id, published.sha256_of_table(dataset_id))
         return frame
     ds = catalog.get(dataset_id)
     path = catalog.fetch(ds.id)
@@ -165,7 +165,7 @@ def load(dataset_id: str, *, edition: str = NEWEST, use_cache: bool = True) -> p
         if use_cache:
             _write_parquet_atomic(frame, cache)
     frame.attrs["release"] = ds.release_id
-    findings.note_input(loader.id, ds.sha256, release=ds.release)
+    provenance.note_input(loader.id, ds.sha256, release=ds.release)
     return frame
 
 
@@ -182,7 +182,7 @@ def _write_parquet_atomic(frame: pd.DataFrame, target: Path) -> None:
 
 def current_sha256(dataset_id: str) -> str:
     """The sha256 a load of ``dataset_id`` would read now (pinned upstream hash or table file hash)."""
-    from critique.fingerprints import current_sha256 as _current
+    from critique.datasets.fingerprints import current_sha256 as _current
 
     _loader(dataset_id)  # unknown ids: the usual error with suggestions
     return _current(dataset_id)
@@ -193,13 +193,13 @@ def release_read(dataset_id: str) -> str:
 
     A chart names its sources by id (``datasets=["glotip"]``); when the notebook loaded an older
     release (``edition`` parameter), the caption must cite that release, not the newest. The run's
-    recorded inputs (``critique.findings``) say which one; if the run read two releases of the
+    recorded inputs (:mod:`critique.datasets.provenance`) say which one; if the run read two releases of the
     source, the bare id is ambiguous and the newest is named (pass release ids to be explicit).
     """
     source, release = catalog.split_id(dataset_id)
     if release is not None or _loader(dataset_id).kind == "published":
         return dataset_id
-    read = [i["release"] for i in findings.current().get("inputs", [])
+    read = [i["release"] for i in provenance.inputs()
             if i.get("id") == source and i.get("release")]
     return f"{source}{catalog.RELEASE_SEP}{read[0]}" if len(read) == 1 else dataset_id
 

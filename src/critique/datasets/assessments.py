@@ -9,7 +9,7 @@
   and indicator (scores 1-10; expert assessments).
 
 The Walk Free GSI 2023 full dataset has its own module (``gsi_full``). Every country row is kept;
-countries become ISO3 through ``critique.countries``.
+countries become ISO3 through ``critique.datasets.countries``.
 """
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ schemas.SCHEMAS.update({"3p-index": THREE_P, "oc-index": OC_INDEX})
 
 # ---------------------------------------------------------------- 3P index (Stata)
 
-# Names in the Stata file that critique.countries cannot read, spelled out as Kelley & Heiss do in
+# Names in the Stata file that critique.datasets.countries cannot read, spelled out as Kelley & Heiss do in
 # scorecard-diplomacy analysis/policy_index.R (CentralAfRep, DomRep, SaoT&P, SolomanIs, UArabEmir);
 # PapuaNG and UK added here. The file's own `code` is a Correlates of War abbreviation, not ISO3.
 THREE_P_NAMES = {

@@ -63,7 +63,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from critique import countries
+from critique.datasets import countries
 from critique.errors import DataError
 
 INDICATOR = "Detected trafficking victims"

@@ -10,7 +10,7 @@
   codebook row and the column code are checked to agree (``M`` + milestone + activity + indicator
   number, ``NEG`` for a negative indicator).
 
-Every country row is kept; countries become ISO3 through ``critique.countries``.
+Every country row is kept; countries become ISO3 through ``critique.datasets.countries``.
 """
 from __future__ import annotations
 

@@ -52,7 +52,8 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
-from critique import metadata, paths
+from critique.datasets import metadata
+from critique.datasets import paths
 from critique.datasets import DataError, register
 
 VERIFICATION = ("primary", "secondary", "unverified")

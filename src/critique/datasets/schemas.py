@@ -13,7 +13,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from critique import countries
+from critique.datasets import countries
 
 GLOTIP_INDICATORS = (
     "Detected trafficking victims", "Persons prosecuted", "Persons convicted",
@@ -192,7 +192,7 @@ def validate(frame: pd.DataFrame, dataset_id: str, *, file: str, row_offset: int
              years: tuple[int, int] | None = None) -> pd.DataFrame:
     """Validate ``frame`` against the schema of ``dataset_id``; return it unchanged if it passes.
 
-    ``years`` is the release's year range from the catalogue (``critique.catalog.Dataset.years``);
+    ``years`` is the release's year range from the catalogue (``critique.datasets.catalog.Dataset.years``);
     a year outside it fails. ``row_offset`` turns the frame's 0-based index into the file's 1-based
     row number (for a CSV with one header line it is 2). Raises ``critique.datasets.DataError``
     with one line: ``<file>: column '<c>' value <v> at row <r> <problem> (and N more failures)``.

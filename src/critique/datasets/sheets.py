@@ -46,7 +46,7 @@ def floats(values: list[object], *, file: str, column: str, first_row: int) -> n
 
 
 def iso3_col(nullable: bool = False) -> pa.Column:
-    from critique import countries
+    from critique.datasets import countries
 
     return pa.Column("str", pa.Check(lambda s: s.isin(countries.valid_iso3()), element_wise=False,
                                      error="must be a valid ISO3 code"), nullable=nullable)

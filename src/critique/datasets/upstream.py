@@ -10,7 +10,7 @@ Each ``parse_<id>(path)`` turns the verified raw file into the tidy, typed frame
 - numbers written as text are parsed strictly (thousands separators and stray spaces allowed,
   anything else is an error naming file, column, value and row);
 - sentinel codes (``-99``, a lone ``-``, CTDC's ``0`` country) become missing, never 0;
-- countries become ISO3 through ``critique.countries.to_iso3``; an unknown name is an error.
+- countries become ISO3 through ``critique.datasets.countries.to_iso3``; an unknown name is an error.
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from critique import countries
+from critique.datasets import countries
 from critique.datasets import glotip_rules, register
 from critique.datasets.schemas import validate
 from critique.errors import DataError
@@ -409,7 +409,7 @@ def parse_ctdc_2020(path: Path, *, year_range: tuple[int, int] | None = None) ->
     """CTDC k-anonymised case records (2020 release, third-party column subset): one row per record.
 
     Case-level: this frame stays inside the process; only aggregates, with small cells suppressed
-    (``critique.privacy.suppress_small``), may leave it. The third party's added name, coordinate
+    (``critique.datasets.privacy.suppress_small``), may leave it. The third party's added name, coordinate
     and ISO3 columns are not used: ISO2 codes are converted here. ``-99`` and the country code ``0``
     become missing (``attrs`` count them).
     """

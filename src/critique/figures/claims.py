@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from critique.charts import integer_years
+from critique.figures.charts import integer_years
 from critique.claims.verdict import VERDICTS
 
 VERDICT_COLOURS = dict(zip(VERDICTS, ("#b22222", "#e08a1e", "#7f7f7f", "#2e7d32")))

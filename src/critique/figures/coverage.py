@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from critique.charts import integer_years
+from critique.figures.charts import integer_years
 
 PARTIAL_LABEL = "incomplete: release lag"
 _BLUE, _ORANGE, _GREY, _RED = "#1f4e79", "#c55a11", "#7f7f7f", "#c00000"

@@ -10,8 +10,8 @@ import pandas as pd
 
 from matplotlib.ticker import StrMethodFormatter
 
-from critique.charts import integer_years
-from critique.enforcement import filled
+from critique.figures.charts import integer_years
+from critique.tip.enforcement import filled
 
 THOUSANDS = StrMethodFormatter("{x:,.0f}")
 

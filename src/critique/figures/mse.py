@@ -1,6 +1,6 @@
 """Charts of multiple systems estimation: one function a chart, a result in, a Figure out.
 
-Used by notebook 40 and workshop exercise 4; :func:`critique.charts.finalise` adds title, source,
+Used by notebook 40 and workshop exercise 4; :func:`critique.figures.charts.finalise` adds title, source,
 caveats and N. Every chart that draws an interval also draws the bootstrap replicates behind it
 (:func:`bootstrap_distributions`, :func:`bootstrap_histogram`), so a bimodal or lopsided
 distribution is seen, not hidden behind two numbers.

@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.ticker import StrMethodFormatter
 
-from critique.charts import integer_years
+from critique.figures.charts import integer_years
 from critique.figures.coverage import mark_partial
 
 

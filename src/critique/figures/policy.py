@@ -1,7 +1,7 @@
 """Charts of notebook 50 (policy claims): one function a chart, result objects in, a Figure out.
 
 Nothing here saves or titles a chart for publication: the notebook passes each figure to
-:func:`critique.charts.finalise` with its source, caveats, N and the numbers behind it.
+:func:`critique.figures.charts.finalise` with its source, caveats, N and the numbers behind it.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from matplotlib import transforms
 
-from critique import charts
+from critique.figures import charts
 from critique.policy import ComparisonResult, SeriesAnalysis, SpecificationRange
 
 PRE, POST, BREAK, FIT = "#777777", "#1f4e79", "#b22222", "#1f4e79"

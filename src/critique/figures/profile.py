@@ -8,7 +8,7 @@ import pandas as pd
 from matplotlib.patches import Patch
 from matplotlib.ticker import StrMethodFormatter
 
-from critique.charts import integer_years
+from critique.figures.charts import integer_years
 
 FORM_COLORS = {"Total": "#222222", "Sexual exploitation": "#b2182b", "Forced labour": "#2166ac",
                "Other forms of exploitation": "#1b7837"}

@@ -1,8 +1,8 @@
 """Charts of the revisions notebook (12-revisions): the same data year, counted again.
 
-One function a chart; each takes the frames of ``critique.revisions``, ``critique.tip_sources`` or
-``critique.ctdc_compare`` and returns a matplotlib Figure (no saving, no caption: the notebook
-calls ``critique.charts.finalise``). Bounds from suppressed cells are drawn as bands or whiskers.
+One function a chart; each takes the frames of ``critique.revisions``, ``critique.tip.sources`` or
+``critique.revisions.ctdc`` and returns a matplotlib Figure (no saving, no caption: the notebook
+calls ``critique.figures.charts.finalise``). Bounds from suppressed cells are drawn as bands or whiskers.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from critique import charts
+from critique.figures import charts
 
 PART_COLOURS = {"added": "#009E73", "dropped": "#D55E00", "revised": "#0072B2"}
 PART_LABELS = {"added": "countries only in the newer release", "dropped": "countries only in the older release",

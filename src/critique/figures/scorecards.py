@@ -1,7 +1,7 @@
 """Charts of notebook 32 (an alternative to the tiers): one function a chart, a Figure out.
 
 Inputs are the results of :mod:`critique.scorecards`; no function saves or titles the figure
-(``critique.charts.finalise`` does). Labels come from ``critique.scorecards.align.MEASURES``.
+(``critique.figures.charts.finalise`` does). Labels come from ``critique.scorecards.align.MEASURES``.
 """
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ from typing import Mapping, Sequence
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from critique.charts import integer_years
+from critique.figures.charts import integer_years
 
 TIER_TITLES = {"1": "Tier 1", "2": "Tier 2", "2WL": "Tier 2 Watch List", "3": "Tier 3"}
 PARTIAL_GREY = "#dddddd"

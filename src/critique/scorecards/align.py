@@ -85,7 +85,7 @@ def long_scores(*, tiers: pd.DataFrame | None = None, gsi_summary: pd.DataFrame 
                 oc: pd.DataFrame | None = None, reporting: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every measure from the frames given, as rows iso3, measure, year, score.
 
-    tiers: ``critique.tiers.load_tiers()`` (only complete report years are used);
+    tiers: ``critique.tip.tiers.load_tiers()`` (only complete report years are used);
     gsi_summary: ``gsi-2023-summary``; rights: :func:`critique.scorecards.rights.rights_subindex`;
     p3: ``3p-index``; oc: ``oc-index``; reporting: :func:`unodc_reporting_years` (iso3, year, years).
     """
@@ -125,7 +125,7 @@ def unodc_reporting_years(glotip: pd.DataFrame, years: Sequence[int], window: in
     Uses ``critique.coverage.select_glotip`` (Total x Total rows of countries) and only rows whose
     ``exclude_reason`` is missing (all rows when the column is absent). Countries that never report
     in the window are absent here; :func:`align` gives them 0 when another measure covers them, as
-    ``critique.tiers.tier_vs_reporting`` counts a country with no UNODC row as not reporting.
+    ``critique.tip.tiers.tier_vs_reporting`` counts a country with no UNODC row as not reporting.
     """
     from critique import coverage
 

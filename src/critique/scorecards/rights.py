@@ -27,7 +27,7 @@ from typing import Literal, Sequence
 import numpy as np
 import pandas as pd
 
-from critique import paths
+from critique.datasets import paths
 from critique.errors import ParameterError
 
 NO_RATIFICATION = frozenset({"XKX", "TWN"})  # CONTENTS note 3
@@ -37,7 +37,7 @@ Rule = Literal["activity", "indicator"]
 
 def rights_selection() -> pd.DataFrame:
     """The default rights-based selection: code, theme, why (one row per indicator)."""
-    path = paths.package_dir() / "data" / "rights_indicators.csv"
+    path = paths.package_dir() / "datasets" / "lookups" / "rights_indicators.csv"
     with open(path, encoding="utf-8", newline="") as handle:
         return pd.DataFrame(list(csv.DictReader(handle)))
 

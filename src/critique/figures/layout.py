@@ -4,7 +4,7 @@
 (titles, axis labels, tick labels, legend entries, annotations, the footer) must lie inside the
 canvas; no two texts may overlap, nor a legend overlap a text outside it; an axis whose label
 mentions a year, or whose ticks all lie in 1900-2100, must have whole-number ticks (2002.5 is
-not a year). :func:`critique.charts.finalise` runs it on every chart and records the problems in
+not a year). :func:`critique.figures.charts.finalise` runs it on every chart and records the problems in
 the caption's JSON, and a test runs it over every figure of the smoke build.
 """
 from __future__ import annotations

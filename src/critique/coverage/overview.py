@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from critique import catalog, datasets
+from critique import datasets
+from critique.datasets import catalog
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 Two layers: a static pass (every ``href``/``src`` of the index and its pages points to an existing,
 non-empty file) and, where Chromium is installed (Debian's ``chromium``), a real render: a small
 checker page loads the index in an iframe and asks the browser whether every image decoded
-(``naturalWidth > 0``). Run with ``make check-html`` or ``python -m critique.htmlcheck INDEX``.
+(``naturalWidth > 0``). Run with ``make check-html`` or ``python -m critique.publish.htmlcheck INDEX``.
 """
 from __future__ import annotations
 

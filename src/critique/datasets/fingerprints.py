@@ -12,7 +12,8 @@ from pathlib import Path
 
 import yaml
 
-from critique import catalog, paths
+from critique.datasets import catalog
+from critique.datasets import paths
 
 
 @lru_cache(maxsize=None)

@@ -11,11 +11,11 @@ running the notebook in JupyterLab with the default sees no answer output).
   hidden: neither the ipynb nor the HTML holds the answer text), run with ``reveal_answers=False``;
 - ``answers/<stem>/``: the full notebook run with ``reveal_answers=True``;
 - ``handouts/<stem>.pdf``: a printable page per chart of the question version (caption and
-  source under each), made with :func:`critique.reports.chart_pack`;
+  source under each), made with :func:`critique.publish.reports.chart_pack`;
 - ``guide.html``: the facilitator guide (``notebooks/workshop/guide.md``);
 - ``index.html``: links to all of it.
 
-Runs go through :func:`critique.runner.run_notebook` (validated parameters, atomic output, run-key
+Runs go through :func:`critique.publish.runner.run_notebook` (validated parameters, atomic output, run-key
 skip), so an unchanged exercise is not re-run.
 """
 from __future__ import annotations
@@ -32,7 +32,7 @@ from typing import Sequence
 
 import nbformat
 
-from critique import paths
+from critique.datasets import paths
 from critique.atomicio import write_text_atomic
 
 ANSWER_TAG = "answer"
@@ -147,7 +147,8 @@ def _title(nb_path: Path) -> str:
 def build(out: Path | None = None, *, force: bool = False, stems: Sequence[str] | None = None,
           timeout: int = 600) -> WorkshopResult:
     """Build question and answer versions, handouts, the guide and an index into ``out``."""
-    from critique import reports, runner
+    from critique.publish import reports
+    from critique.publish import runner
 
     out = Path(out) if out else out_root()
     out.mkdir(parents=True, exist_ok=True)
@@ -222,7 +223,7 @@ def _command(args: argparse.Namespace) -> int:
 
 
 def _register() -> None:
-    from critique import cli
+    from critique.publish import cli
 
     cli.EXTRA_COMMANDS["workshop"] = (_add_arguments, _command)
 

@@ -17,7 +17,7 @@ reporting structures" (TIP Report 2015, p. 48). Everything here keeps that visib
   on 2014) are read by :func:`stated_changes` and set beside the computed flags by
   :func:`flags_with_stated`, so a stated jump is shown with its source even where the levels it
   compares are missing or unverified;
-- a table may carry an ``origin`` column (``critique.tip_sources.filled_table``: years the typed
+- a table may carry an ``origin`` column (``critique.tip.sources.filled_table``: years the typed
   table lacks filled from Kelley & Heiss's tabulation); every series, change, ratio and share then
   says which tabulation its inputs come from (``*_origin``, and :func:`filled` for a yes/no).
   Without the column every figure is from the typed table.
@@ -29,7 +29,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from critique.tip_sources import KH_ORIGIN, TYPED_ORIGIN
+from critique.tip.sources import KH_ORIGIN, TYPED_ORIGIN
 
 TABLE_ID = "tip-law-enforcement"
 CHANGES_TABLE_ID = "tip-law-enforcement-changes"
@@ -371,10 +371,10 @@ def country_enforcement_view(iso3: str, glotip: pd.DataFrame, tiers: pd.DataFram
     Columns: data_year, detected_victims, persons_prosecuted, persons_convicted (national totals;
     missing when not reported; a suppressed "<5" cell shows as missing with ``*_suppressed``
     True), then report_year (= data_year + ``lag``: a report assesses the previous year), tier and
-    tier_status from :func:`critique.tiers.country_tiers` (``unknown (partial year)`` where the
+    tier_status from :func:`critique.tip.tiers.country_tiers` (``unknown (partial year)`` where the
     transcription is partial).
     """
-    from critique import tiers as tiers_mod
+    from critique.tip import tiers as tiers_mod
 
     code = iso3.upper()
     sub = glotip.loc[(glotip["iso3"] == code) & (glotip["dimension"] == "Total")

@@ -25,7 +25,7 @@ from typing import Any, Mapping, Sequence
 
 import yaml
 
-from critique import paths
+from critique.datasets import paths
 
 ENTRY_KEYS = {"sentence": str, "chart": str, "scenario": bool, "optional": bool}
 

@@ -60,7 +60,7 @@ def _map_names(names: Iterable[str], to_iso3: Callable[[str], str | None]) -> di
         from critique.errors import DataError
 
         raise DataError(f"{LATE_ID}: column 'country': no ISO3 code for {bad}; add them to the "
-                        "explicit exceptions of critique.countries")
+                        "explicit exceptions of critique.datasets.countries")
     return out
 
 
@@ -75,7 +75,7 @@ def merge_tiers(early: pd.DataFrame, late: pd.DataFrame, coverage: pd.DataFrame,
     late: ``tip-tiers-2016-2025`` (report_year, country, tier incl. ``special_case``, flag,
         source_url, verification).
     coverage: ``tip-tiers-2016-2025-coverage`` (report_year, complete).
-    to_iso3: name -> ISO3 (``critique.countries.to_iso3``).
+    to_iso3: name -> ISO3 (``critique.datasets.countries.to_iso3``).
     include_unverified: count a listed year holding ``unverified`` rows as complete. By default such
         a year (2021 and 2025 in the transcription: rows resting on one third-party list) is not
         complete, so it stays out of shares, panels and transitions unless asked for.
@@ -140,7 +140,8 @@ def merge_tiers(early: pd.DataFrame, late: pd.DataFrame, coverage: pd.DataFrame,
 
 def load_tiers(*, include_unverified: bool = False) -> pd.DataFrame:
     """Tier placements 2001-2025 in one frame (see :func:`merge_tiers` for the columns)."""
-    from critique import countries, datasets
+    from critique import datasets
+    from critique.datasets import countries
 
     return merge_tiers(datasets.load(EARLY_ID), datasets.load(LATE_ID),
                        datasets.load(COVERAGE_ID), countries.to_iso3,

@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
-from critique import catalog, paths
+from critique.datasets import catalog
+from critique.datasets import paths
 
 # Subcommands added by other modules: name -> (add_arguments, handler).
 EXTRA_COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {}
@@ -52,7 +53,7 @@ def _cmd_data_verify(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from critique import runner
+    from critique.publish import runner
 
     params: dict = {}
     if args.file:
@@ -68,7 +69,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_reports(args: argparse.Namespace) -> int:
-    from critique import reports
+    from critique.publish import reports
 
     params = Path(args.file) if args.file else None
     res = reports.build_reports(params, n_jobs=args.jobs, force=args.force, timeout=args.timeout)
@@ -93,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify = dsub.add_parser("verify", help="re-check the cached files' sha256")
     verify.add_argument("ids", nargs="*")
     verify.set_defaults(func=_cmd_data_verify)
-    from critique import pack as pack_mod
+    from critique.datasets import pack as pack_mod
 
     pk = dsub.add_parser("pack", help="write every upstream file and MANIFEST.csv into DIR (an offline mirror)")
     pack_mod.add_arguments(pk)
@@ -121,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-EXTRA_MODULES = {"workshop": "critique.workshop", "profiles": "critique.profiles"}
+EXTRA_MODULES = {"workshop": "critique.publish.workshop", "profiles": "critique.publish.profiles"}
 EXTRA_HELP = {
     "workshop": "build the workshop kit: question and answer versions, guide, handouts",
     "profiles": "render country profiles into reports/countries/ with an index",
@@ -159,7 +160,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:
         from critique.datasets import DataError
-        from critique.runner import ParameterError, RunError
+        from critique.publish.runner import ParameterError, RunError
 
         known = (catalog.CatalogError, DataError, ParameterError, RunError, FileNotFoundError)
         if isinstance(exc, known):
@@ -170,7 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     # Run the imported module's main, not this __main__ copy: extra commands register themselves
-    # in critique.cli.EXTRA_COMMANDS, which would otherwise be a different dict.
-    from critique.cli import main as _main
+    # in critique.publish.cli.EXTRA_COMMANDS, which would otherwise be a different dict.
+    from critique.publish.cli import main as _main
 
     sys.exit(_main())

@@ -1,8 +1,8 @@
 """A run's key numbers, written to ``findings.json`` beside its outputs.
 
 Inside a notebook, ``record(key, value)`` stores a number (or a short list or dict of numbers) and
-``critique.datasets.load`` notes each input's id and sha256. Both are kept in
-``<output dir>/.findings.partial.json``, rewritten atomically on every call, because the notebook's
+``critique.datasets.load`` notes each input's id and sha256 (:mod:`critique.datasets.provenance`).
+Both are kept in ``<output dir>/.findings.partial.json``, rewritten atomically on every call, because the notebook's
 kernel and the runner are separate processes. The runner then writes the final ``findings.json``::
 
     {"notebook", "parameters", "inputs": [{"id", "release", "sha256"}], "findings": {...}, "versions": {...}}
@@ -17,16 +17,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from critique import paths
 from critique.atomicio import write_json_atomic
+from critique.datasets import provenance
+from critique.datasets.provenance import PARTIAL_NAME, note_input  # noqa: F401  (re-exported)
 
-PARTIAL_NAME = ".findings.partial.json"
 VERSIONED_PACKAGES = ("critique-suite", "pandas", "numpy", "scipy", "statsmodels", "matplotlib",
                       "papermill", "pandera", "country_converter", "pooch")
-
-
-def _partial_path() -> Path:
-    return paths.output_dir() / PARTIAL_NAME
 
 
 def _jsonable(value: Any) -> Any:
@@ -47,43 +43,21 @@ def _jsonable(value: Any) -> Any:
     raise TypeError(f"findings: cannot store a value of type {type(value).__name__}: {value!r}")
 
 
-def _read_partial() -> dict[str, Any]:
-    path = _partial_path()
-    if path.exists():
-        return json.loads(path.read_text(encoding="utf-8"))
-    return {"findings": {}, "notes": {}, "inputs": []}
-
-
 def record(key: str, value: Any, note: str | None = None) -> Any:
     """Store one key number of this run (and return it, so a cell can show it)."""
     if not key or not isinstance(key, str):
         raise ValueError(f"findings.record: key must be a non-empty string, got {key!r}")
-    state = _read_partial()
+    state = provenance.read_state()
     state["findings"][key] = _jsonable(value)
     if note:
         state["notes"][key] = note
-    write_json_atomic(_partial_path(), state)
+    provenance.write_state(state)
     return value
-
-
-def note_input(dataset_id: str, sha256: str, release: str | None = None) -> None:
-    """Remember that this run read a dataset (called by ``critique.datasets.load``).
-
-    ``release`` names the catalogue release read (``"2025-04-14"``); it is stored only when given,
-    and two releases of one source are two inputs.
-    """
-    state = _read_partial()
-    if not any(i["id"] == dataset_id and i.get("release") == release for i in state["inputs"]):
-        item = {"id": dataset_id, "sha256": sha256}
-        if release:
-            item["release"] = release
-        state["inputs"].append(item)
-        write_json_atomic(_partial_path(), state)
 
 
 def current() -> dict[str, Any]:
     """What has been recorded so far in this output folder."""
-    return _read_partial()
+    return provenance.read_state()
 
 
 def package_versions() -> dict[str, str]:
@@ -102,9 +76,8 @@ def package_versions() -> dict[str, str]:
 
 def finalise(output_dir: Path, notebook: str, parameters: dict[str, Any]) -> dict[str, Any]:
     """Turn the partial file of a finished run into ``findings.json`` (called by the runner)."""
-    partial = output_dir / PARTIAL_NAME
-    state = json.loads(partial.read_text(encoding="utf-8")) if partial.exists() else {
-        "findings": {}, "notes": {}, "inputs": []}
+    partial = provenance.partial_path(output_dir)
+    state = provenance.read_state(output_dir)
     payload = {
         "notebook": notebook,
         "parameters": _jsonable(parameters),

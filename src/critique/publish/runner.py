@@ -4,7 +4,7 @@ papermill alone only warns on unknown parameters (papermill issue 667), trusts t
 in the notebook (818), resolves paths from wherever it is started (251, 316) and can leave a
 half-written output. This module closes those gaps:
 
-- every requested parameter is checked **before any cell runs** (:mod:`critique.parameters`:
+- every requested parameter is checked **before any cell runs** (:mod:`critique.publish.parameters`:
   unknown names, wrong types, non-finite numbers, values outside a declared range or choices, and
   a list declared ``sum: >0`` that is empty or sums to zero);
 - it always runs with the project's kernel (``critique``, installed into the running environment
@@ -27,33 +27,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-from critique import findings, paths
+from critique.publish import findings
+from critique.datasets import paths
 from critique.errors import ParameterError, RunError  # noqa: F401  (re-exported)
-from critique.parameters import (  # noqa: F401  (re-exported: the runner's public interface)
+from critique.publish.notebook import KERNEL_NAME, _read_notebook_bytes, read_notebook  # noqa: F401
+from critique.publish.parameters import (  # noqa: F401  (re-exported: the runner's public interface)
     ParameterSpec, coerce_value, load_param_set, notebook_parameters, parse_cli_value, validate_parameters)
 
-KERNEL_NAME = "critique"
 DEFAULT_CELL_TIMEOUT_S = 600
-
-
-def read_notebook(notebook: Path) -> "nbformat.NotebookNode":
-    """A notebook as the runner executes it: project kernelspec, every cell with a tags list."""
-    if not Path(notebook).exists():
-        raise RunError(f"{notebook}: notebook not found")
-    return _read_notebook_bytes(Path(notebook).read_bytes(), notebook)
-
-
-def _read_notebook_bytes(data: bytes, notebook: Path) -> "nbformat.NotebookNode":
-    import nbformat  # imported late: it pulls in jsonschema, seconds of start-up an unchanged build skips
-
-    try:
-        nb = nbformat.reads(data.decode("utf-8"), as_version=4)
-    except Exception as exc:
-        raise RunError(f"{notebook}: not a readable notebook ({exc})") from None
-    nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "critique (project)", "language": "python"}
-    for cell in nb.cells:  # papermill's own loader does the same
-        cell.metadata.setdefault("tags", [])
-    return nb
 
 
 def code_fingerprint() -> str:
@@ -106,7 +87,7 @@ def _input_fingerprint(out_dir: Path) -> list[dict[str, str]]:
     previous = out_dir / "findings.json"
     if not previous.exists():
         return []
-    from critique.fingerprints import current_sha256
+    from critique.datasets.fingerprints import current_sha256
 
     inputs = json.loads(previous.read_text(encoding="utf-8")).get("inputs", [])
     current = []
@@ -367,7 +348,7 @@ def finish_run(staging: Path, executed: Path, notebook: Path, source_bytes: byte
     findings.finalise(staging, notebook=str(notebook.relative_to(paths.root()))
                       if notebook.is_relative_to(paths.root()) else notebook.name, parameters=dict(params))
     if html:
-        from critique.htmlpages import notebook_html
+        from critique.publish.pages import notebook_html
 
         (staging / f"{notebook.stem}.html").write_text(notebook_html(executed), encoding="utf-8")
     (staging / ".run-key").write_text(run_key(source_bytes, params, staging, code))

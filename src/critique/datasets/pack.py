@@ -5,7 +5,7 @@ For workshops with poor or no internet: on a machine that has the data, ``critiq
 verified against its pinned sha256 first) under its catalogue file name, plus ``MANIFEST.csv``
 (id, filename, sha256, bytes, title, citation, licence, url). On the offline machine,
 ``CRITIQUE_DATA_MIRROR=/media/usb/critique-data critique data fetch`` fills the cache from the
-folder; ``critique.catalog.fetch`` re-checks every checksum on the way in, so a damaged copy is
+folder; ``critique.datasets.catalog.fetch`` re-checks every checksum on the way in, so a damaged copy is
 refused there too. Published tables (``data/published/``) are part of the repository and need no
 packing.
 """
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from critique import catalog
+from critique.datasets import catalog
 
 MANIFEST = "MANIFEST.csv"
 MANIFEST_COLUMNS = ("id", "filename", "sha256", "bytes", "title", "citation", "licence", "url")
@@ -41,12 +41,12 @@ def pack(target: Path | str, ids: Iterable[str] | None = None) -> list[PackedFil
     """Write every catalogued upstream file (or ``ids``) and ``MANIFEST.csv`` into ``target``.
 
     Each file is fetched into the cache (from ``CRITIQUE_DATA_MIRROR`` or its URL) and verified
-    by :func:`critique.catalog.fetch`, then copied to a temporary name in ``target``, checked again
+    by :func:`critique.datasets.catalog.fetch`, then copied to a temporary name in ``target``, checked again
     and renamed into place; a file already there with the right checksum is kept. Refuses to pack
     into the mirror it reads from (the copy would be a no-op that hides a missing file).
     """
     target = Path(target).expanduser().resolve()
-    from critique import paths
+    from critique.datasets import paths
 
     mirror = paths.mirror()
     if mirror and "://" not in mirror.removeprefix("file://") and \

@@ -70,7 +70,7 @@ def notebook_parameters(notebook: Path) -> dict[str, ParameterSpec]:
     """The declared parameters of ``notebook`` (papermill's inspection plus our range/choices)."""
     from papermill.inspection import _infer_parameters  # the same parser papermill uses to inject
 
-    from critique.runner import KERNEL_NAME, read_notebook  # late: the runner imports this module
+    from critique.publish.notebook import KERNEL_NAME, read_notebook
 
     nb = read_notebook(notebook)
     inferred = _infer_parameters(nb, name=KERNEL_NAME, language="python")
@@ -202,7 +202,7 @@ def validate_parameters(notebook: Path, params: Mapping[str, Any]) -> dict[str, 
             value = value.isoformat()  # YAML and the command line read 2023-05-30 as a date
         checked[name] = coerce_value(specs[name], value)
         if name == "edition":  # allowed values come from the catalogue, not from the notebook
-            from critique.catalog import check_edition
+            from critique.datasets.catalog import check_edition
 
             checked[name] = check_edition(checked[name])
     return checked

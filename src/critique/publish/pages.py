@@ -4,7 +4,7 @@ A notebook page shows what a reader needs (the narrative, figures with captions,
 sentences the notebook prints) and nothing a developer left behind: no code, no prompts, no bare
 Python values echoed at the end of a cell, and the notebook's list of findings keys moved into a
 collapsed section at the end. The index opens with the key findings (see
-:mod:`critique.keyfindings`), marks any page that failed in this run, then lists the pages,
+:mod:`critique.publish.keyfindings`), marks any page that failed in this run, then lists the pages,
 every figure with its caption, and the data used with checksums.
 """
 from __future__ import annotations
@@ -172,7 +172,7 @@ def index_html(
     """The report index: key findings first, then the pages (failed ones marked), every figure with
     its caption, and the data editions with checksums.
 
-    ``pages``: dicts from :func:`critique.reports._page_entries` (``stem``, ``title``, ``html``,
+    ``pages``: dicts from :func:`critique.publish.reports._page_entries` (``stem``, ``title``, ``html``,
     ``findings``, ``figures``, ``key_findings``, ``key_errors``, ``failed``, ``has_output``), paths
     relative to the index. ``datasets``: ``{"id", "title", "citation", "sha256"}``.
     ``failures``: extra names of failed notebooks not among ``pages`` (older callers).

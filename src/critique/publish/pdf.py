@@ -1,7 +1,7 @@
 """The printable briefing: a cover, the key findings, then one chart a page (matplotlib only).
 
 Each chart's PNG already carries its title, source, the caveats printed on the image and N (see
-:func:`critique.charts.finalise`), so under the image a page prints only what the image does not
+:func:`critique.figures.charts.finalise`), so under the image a page prints only what the image does not
 show: the description and any further caveats. The caption is printed once.
 """
 from __future__ import annotations
@@ -53,7 +53,7 @@ def chart_pack(target: Path, figures: Sequence[dict[str, Any]], *, title: str,
     """Write the PDF: cover, key findings (if any), one figure a page with what the image omits.
 
     ``figures``: dicts with ``abs_png`` (the PNG beside its caption ``.json``) and ``caption_text``.
-    ``key_findings``: :class:`critique.keyfindings.KeyFinding` objects, in briefing order.
+    ``key_findings``: :class:`critique.publish.keyfindings.KeyFinding` objects, in briefing order.
     ``problems``: lines printed on the cover (failed notebooks, key findings that could not be filled).
     Written to a temporary file and renamed into place.
     """

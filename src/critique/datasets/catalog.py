@@ -19,7 +19,8 @@ from typing import Iterable
 
 import yaml
 
-from critique import metadata, paths
+from critique.datasets import metadata
+from critique.datasets import paths
 
 NETWORK_TIMEOUT_S = 15
 REQUIRED_FIELDS = ("title", "publisher", "citation", "licence", "url", "page", "filename", "sha256", "caveats")

@@ -9,7 +9,7 @@ naming the file, the entry and the field, and saying what the field must be (quo
 write it as a YAML block with ``>-``).
 
 Only types are checked here; which fields are required, and what values mean, stays with the
-modules that read them (:mod:`critique.catalog`, :mod:`critique.datasets.published`).
+modules that read them (:mod:`critique.datasets.catalog`, :mod:`critique.datasets.published`).
 """
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ is one and Kelley & Heiss's otherwise, with every value naming where it comes fr
 :func:`disagreements` lists the figures where the two tabulations differ. Later TIP editions revise
 earlier years, so a difference usually means two editions, not an error (the typed 2005 row comes
 from the 2008 edition). :func:`filled_table` gives the filled series in the typed table's own shape
-(one row per data year, verification and origin), so ``critique.enforcement`` reads it unchanged and
+(one row per data year, verification and origin), so ``critique.tip.enforcement`` reads it unchanged and
 every figure keeps its ``origin``. Pure functions: frames in, frames out.
 """
 from __future__ import annotations

@@ -7,7 +7,7 @@ that mean the same thing in each: a record "has a form" when its sexual-exploita
 forced-labour flag is set (the synthetic file writes flags as 1 or blank, so CTDC 2020's "neither"
 records count as having no form here, as they must for a like-for-like share). Only aggregates
 leave this module, with counts under ``min_cell`` suppressed in both releases
-(``critique.privacy``); synthetic rows are labelled SYNTHETIC in every output row. The synthetic
+(``critique.datasets.privacy``); synthetic rows are labelled SYNTHETIC in every output row. The synthetic
 file is generated from CTDC's victim-perpetrator data (MANIFEST), so the two releases need not
 describe the same records: a difference is not a revision of the 2020 figures.
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from critique.errors import ParameterError
-from critique.privacy import DEFAULT_THRESHOLD, suppress_small
+from critique.datasets.privacy import DEFAULT_THRESHOLD, suppress_small
 
 CASE_LABEL = "CTDC 2020: k-anonymised case records"
 SYNTHETIC_LABEL = "CTDC 2022: SYNTHETIC records (not people)"

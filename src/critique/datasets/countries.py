@@ -37,7 +37,7 @@ from typing import Iterable, Iterator, Literal, overload
 
 import pandas as pd
 
-from critique import paths
+from critique.datasets import paths
 
 Source = Literal["ISO3", "ISO2", "name"] | None
 Subnational = Literal["error", "keep", "parent"]
@@ -49,7 +49,7 @@ _INT_COLUMNS = ("ISOnumeric", "UNcode", "FAOcode", "GBDcode", "EURO", "UN", "UNm
 
 def exceptions_file() -> Path:
     """The committed exceptions table (``name, iso3, reason``)."""
-    return paths.package_dir() / "data" / "country_exceptions.csv"
+    return paths.package_dir() / "datasets" / "lookups" / "country_exceptions.csv"
 
 
 @lru_cache(maxsize=1)
@@ -66,7 +66,7 @@ def _exceptions() -> dict[str, str | None]:
 
 def subnational_file() -> Path:
     """The committed table of sub-national units (``code, name, parent_iso3, reason``)."""
-    return paths.package_dir() / "data" / "subnational_units.csv"
+    return paths.package_dir() / "datasets" / "lookups" / "subnational_units.csv"
 
 
 @lru_cache(maxsize=1)

@@ -1,7 +1,7 @@
 """Rebuild every briefing notebook, page, figure and the chart pack with one command.
 
 ``critique reports -f notebooks/params/briefing.yml --jobs 2`` runs every ``notebooks/NN-*.ipynb``
-with the named parameter set into ``reports/<set name>/<stem>/`` through :mod:`critique.runner`
+with the named parameter set into ``reports/<set name>/<stem>/`` through :mod:`critique.publish.runner`
 (validated parameters, atomic output), in parallel, skipping notebooks whose source, parameters,
 inputs and package code are unchanged (HRDAG's "a change re-runs exactly what it affects"). It then
 writes ``index.html`` (every page and figure with its caption, run date, data and checksums) and
@@ -19,9 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from critique import parallel, paths, runner
+from critique import parallel
+from critique.datasets import paths
+from critique.publish import runner
 from critique.atomicio import write_text_atomic
-from critique.chartpack import chart_pack  # noqa: F401  (the workshop handouts use it from here)
+from critique.publish.pdf import chart_pack  # noqa: F401  (the workshop handouts use it from here)
 
 
 @dataclass(frozen=True)
@@ -185,7 +187,7 @@ def briefing_order(names: Sequence[str]) -> list[str]:
 def _page_entries(out_root: Path, names: Sequence[str],
                   failures: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """One entry per notebook: its page, figures and key findings, or what failed."""
-    from critique import keyfindings
+    from critique.publish import keyfindings
 
     failures = dict(failures or {})
     pages = []
@@ -236,7 +238,8 @@ def _notebook_title(executed: Path) -> str | None:
 
 
 def _dataset_rows(pages: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    from critique import catalog, fingerprints
+    from critique.datasets import catalog
+    from critique.datasets import fingerprints
 
     rows: dict[str, dict[str, Any]] = {}
     cat = catalog.load_catalog()
@@ -268,7 +271,7 @@ def write_index_and_pack(out_root: Path, names: Sequence[str], *, title: str,
     Both open with the key findings. Returns the index, the PDF and, per notebook, the key findings
     that could not be filled (each an error naming the notebook and key; the page is marked).
     """
-    from critique.htmlpages import index_html
+    from critique.publish.pages import index_html
 
     failures = dict(failures) if isinstance(failures, Mapping) else {f: "failed" for f in failures}
     pages = _page_entries(out_root, names, failures)

@@ -21,9 +21,10 @@ import pandas as pd
 matplotlib.use("Agg")  # reports are made headless; JupyterLab still renders inline
 import matplotlib.pyplot as plt  # noqa: E402
 
-from critique import chartlayout, paths  # noqa: E402
+from critique.figures import layout as chartlayout  # noqa: E402
+from critique.datasets import paths
 
-STYLE_FILE = paths.package_dir() / "critique.mplstyle"
+STYLE_FILE = paths.package_dir() / "figures" / "critique.mplstyle"
 SCENARIO_LABEL = "SCENARIO (illustrative assumptions, not a measurement)"
 
 
@@ -65,9 +66,9 @@ class Caption:
 
 def use_style() -> None:
     """Apply the house style (call once at the top of a notebook); tables displayed from here on
-    are formatted for readers (:func:`critique.tables.register`)."""
+    are formatted for readers (:func:`critique.figures.tables.register`)."""
     plt.style.use(str(STYLE_FILE))
-    from critique import tables
+    from critique.figures import tables
 
     tables.register()
 
