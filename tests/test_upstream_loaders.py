@@ -90,6 +90,23 @@ def test_every_loader_is_registered():
     assert set(FILES) <= set(datasets.ids())
 
 
+def test_split_loader_modules_keep_ids_parsers_and_size():
+    """upstream.py was split into parsing / upstream (GLOTIP) / upstream_csv: the registered ids, the
+    parser functions reachable from ``upstream`` and the shared helpers are the same objects."""
+    from critique.datasets import _REGISTRY, parsing, upstream, upstream_csv
+
+    expected = {"glotip": upstream.parse_glotip, "tip-tiers": upstream_csv.parse_tip_tiers,
+                "gsi-2023": upstream_csv.parse_gsi_2023, "ctdc-2020": upstream_csv.parse_ctdc_2020,
+                "fbi-ucr-ht": upstream_csv.parse_fbi_ucr_ht}
+    for dataset_id, func in expected.items():
+        assert _REGISTRY[dataset_id].func is func
+        assert getattr(upstream, func.__name__) is func
+    assert upstream._numbers is parsing._numbers and upstream._read_csv is parsing._read_csv
+    for module in (parsing, upstream, upstream_csv):
+        n_lines = len(Path(module.__file__).read_text(encoding="utf-8").splitlines())
+        assert n_lines < 400, f"{module.__name__} has {n_lines} lines"
+
+
 # ------------------------------------------------------------------ glotip
 
 
