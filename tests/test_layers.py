@@ -19,7 +19,7 @@ METHODS = {"coverage", "revisions", "detection", "misid", "mse", "policy", "tip"
            "claims", "reconcile", "identification"}
 MAX_LINES = 420
 # Splits under way on their own branches; each branch removes its entry.
-PENDING_SPLIT = {"datasets/upstream.py", "tip/tiers.py"}
+PENDING_SPLIT = {"tip/tiers.py"}
 
 
 def _layer(top: str) -> int:
@@ -67,7 +67,7 @@ def test_top_level_shows_the_layers():
                      if p.name != "__pycache__" and not p.name.startswith("__") and p.suffix in {"", ".py"})
     for entry in entries:
         _layer(entry.removesuffix(".py"))
-    assert len(entries) <= 15, entries
+    assert len(entries) <= 16, entries
 
 
 def test_no_import_goes_up_a_layer():

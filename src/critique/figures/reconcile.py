@@ -1,0 +1,84 @@
+"""Charts of the reconciliation notebook (13-reconciliation): does the recount match the publisher?
+
+One function a chart; each takes a frame of :class:`critique.reconcile.ReconcileResult` and returns
+a matplotlib Figure (no saving, no caption: the notebook calls ``critique.figures.charts.finalise``).
+"""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from critique.reconcile.classify import VERDICTS
+
+VERDICT_COLOURS = {
+    "equal within rounding": "#009E73", "revised in a later release": "#56B4E9", "definition": "#F0E442",
+    "driven by one country": "#E69F00", "unexplained": "#D55E00", "not recomputed": "#BBBBBB",
+}
+
+
+def verdicts_by_publisher(by_publisher: pd.DataFrame) -> plt.Figure:
+    """Horizontal stacked bars: for each publisher, its printed figures by verdict.
+
+    ``by_publisher``: publishers as index, verdicts as columns (counts), as ``ReconcileResult.by_publisher``.
+    """
+    data = by_publisher.reindex(columns=list(VERDICTS), fill_value=0)
+    data = data.loc[data.sum(axis=1).sort_values().index]
+    fig, ax = plt.subplots(figsize=(8, 0.55 * len(data) + 1.8))
+    left = np.zeros(len(data))
+    for verdict in VERDICTS:
+        values = data[verdict].to_numpy(dtype=float)
+        if values.sum() == 0:
+            continue
+        ax.barh(data.index, values, left=left, color=VERDICT_COLOURS[verdict], label=verdict, edgecolor="white")
+        for y, (x0, v) in enumerate(zip(left, values)):
+            if v >= 3:
+                ax.text(x0 + v / 2, y, f"{int(v)}", ha="center", va="center", fontsize=8)
+        left += values
+    ax.set_xlabel("printed figures compared")
+    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    ax.set_xlim(0, left.max() * 1.05)
+    return fig
+
+
+def with_and_without(rows: pd.DataFrame) -> plt.Figure:
+    """Printed share, recount and recount without the country that moves it most, one line a figure.
+
+    ``rows``: ``figure``, ``printed_low``, ``printed_high``, ``recount_low``, ``recount_high``,
+    ``without_low``, ``without_high``, ``mover`` (one mover for all rows), in percent.
+    """
+    rows = rows.reset_index(drop=True)
+    mover = str(rows["mover"].iloc[0]) if len(rows) else ""
+    fig, ax = plt.subplots(figsize=(8, 0.5 * len(rows) + 1.8))
+    y = np.arange(len(rows))[::-1]
+    ax.hlines(y, rows["printed_low"], rows["printed_high"], color="black", lw=6, label="printed (rounding interval)")
+    ax.plot((rows["recount_low"] + rows["recount_high"]) / 2, y, "o", color="#0072B2", label="recount, all countries")
+    ax.plot((rows["without_low"] + rows["without_high"]) / 2, y, "s", mfc="white", color="#E69F00",
+            label=f"recount without {mover}")
+    ax.set_yticks(y)
+    ax.set_yticklabels(rows["figure"].str.replace("share of detected victims: ", "", regex=False))
+    ax.set_xlabel("share of detected victims (%)")
+    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    return fig
+
+
+def fbi_file_vs_tables(comparison: pd.DataFrame) -> plt.Figure:
+    """The FBI's printed US figures (offences, cleared) beside the file's, per data year.
+
+    ``comparison``: :func:`critique.reconcile.fbi.compare`; rows of area ``US`` with a printed value.
+    """
+    us = comparison.loc[(comparison["area"] == "US") & comparison["published"].notna()
+                        & comparison["measure"].isin(["offences", "cleared"])]
+    keys = [(int(r.data_year), r.measure) for r in us.itertuples()]
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    x = np.arange(len(keys))
+    ax.bar(x - 0.2, us["published"].astype(float), 0.4, color="#999999", label="FBI annual table")
+    ax.bar(x + 0.2, us["file"].astype(float), 0.4, color="#0072B2", label="Crime Data Explorer file")
+    for xi, r in zip(x, us.itertuples()):
+        ax.text(xi + 0.2, float(r.file), f"{int(r.difference):+,}", ha="center", va="bottom", fontsize=8)
+    ax.set_xticks(x)
+    ax.set_xticklabels([f"{y}\n{m}" for y, m in keys])
+    ax.set_ylabel("offences (count)")
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    return fig
