@@ -24,7 +24,7 @@ def verdicts_by_publisher(by_publisher: pd.DataFrame) -> plt.Figure:
     """
     data = by_publisher.reindex(columns=list(VERDICTS), fill_value=0)
     data = data.loc[data.sum(axis=1).sort_values().index]
-    fig, ax = plt.subplots(figsize=(8, 0.55 * len(data) + 1.8))
+    fig, ax = plt.subplots(figsize=(8, 0.55 * len(data) + 2.4))
     left = np.zeros(len(data))
     for verdict in VERDICTS:
         values = data[verdict].to_numpy(dtype=float)
@@ -36,7 +36,7 @@ def verdicts_by_publisher(by_publisher: pd.DataFrame) -> plt.Figure:
                 ax.text(x0 + v / 2, y, f"{int(v)}", ha="center", va="center", fontsize=8)
         left += values
     ax.set_xlabel("printed figures compared")
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.45), ncol=3, fontsize=8, frameon=False)
     ax.set_xlim(0, left.max() * 1.05)
     return fig
 
@@ -79,6 +79,7 @@ def fbi_file_vs_tables(comparison: pd.DataFrame) -> plt.Figure:
     ax.set_xticks(x)
     ax.set_xticklabels([f"{y}\n{m}" for y, m in keys])
     ax.set_ylabel("offences (count)")
+    ax.set_ylim(0, float(us[["published", "file"]].astype(float).max().max()) * 1.35)
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    ax.legend(loc="upper center", ncol=2, fontsize=8, frameon=False)
     return fig
