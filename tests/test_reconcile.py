@@ -311,7 +311,22 @@ def test_unknown_method_and_duplicate_id_refused():
         reconcile.assemble(bad)
 
 
-def test_notebook_runs_and_records_its_keys(smoke_run):
-    f = smoke_run("13-reconciliation")["findings"]
+@pytest.mark.notebook
+def test_notebook_runs_records_its_keys_and_fills_its_key_findings(smoke_run, result):
+    import json
+    from pathlib import Path
+
+    from critique.publish import keyfindings
+
+    found = smoke_run("13-reconciliation")
+    f = found["findings"]
+    r, _ = result
+    assert (f["ledger_figures"], f["ledger_publishers"]) == (r.findings["ledger_figures"], r.findings["ledger_publishers"])
     assert f["ledger_figures"] >= 30 and f["ledger_publishers"] >= 5
-    assert "Pakistan" in f["one_country_sentence"]
+    assert f["questionnaire_code_rows"] == 120 and "Pakistan" in f["one_country_sentence"]
+    out = Path(found["_out_dir"])
+    figs = {json.loads(p.read_text())["name"]: json.loads(p.read_text()) for p in (out / "figures").glob("*.json")}
+    assert all(not fig.get("layout_problems") for fig in figs.values())
+    rendered = keyfindings.for_notebook("13-reconciliation", f, figs)
+    assert rendered.errors == [] and len(rendered.findings) == 4
+    assert any("Pakistan" in k.sentence for k in rendered.findings)

@@ -24,7 +24,7 @@ def verdicts_by_publisher(by_publisher: pd.DataFrame) -> plt.Figure:
     """
     data = by_publisher.reindex(columns=list(VERDICTS), fill_value=0)
     data = data.loc[data.sum(axis=1).sort_values().index]
-    fig, ax = plt.subplots(figsize=(8, 0.55 * len(data) + 2.4))
+    fig, ax = plt.subplots(figsize=(8, 0.6 * len(data) + 2.2))
     left = np.zeros(len(data))
     for verdict in VERDICTS:
         values = data[verdict].to_numpy(dtype=float)
@@ -36,8 +36,8 @@ def verdicts_by_publisher(by_publisher: pd.DataFrame) -> plt.Figure:
                 ax.text(x0 + v / 2, y, f"{int(v)}", ha="center", va="center", fontsize=8)
         left += values
     ax.set_xlabel("printed figures compared")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.45), ncol=3, fontsize=8, frameon=False)
-    ax.set_xlim(0, left.max() * 1.05)
+    ax.legend(loc="center right", fontsize=8, frameon=False)  # room kept right of the longest bar
+    ax.set_xlim(0, left.max() * 1.7)
     return fig
 
 
