@@ -330,3 +330,49 @@ def test_notebook_runs_records_its_keys_and_fills_its_key_findings(smoke_run, re
     rendered = keyfindings.for_notebook("13-reconciliation", f, figs)
     assert rendered.errors == [] and len(rendered.findings) == 4
     assert any("Pakistan" in k.sentence for k in rendered.findings)
+
+
+# ------------------------------------------------------------------ reading sentences on a hand-made table
+
+
+def _table(rows: list[dict]) -> pd.DataFrame:
+    base = dict(publisher="P", document="D", figure="f", data_year="2022", unit="percent", published_text="42%",
+                published_value=42.0, recount="26.5%", recount_source="rel", verification="secondary",
+                mover=None, without_low=np.nan, without_high=np.nan, gap=0.0, across_definitions=False)
+    return pd.DataFrame([{**base, **r} for r in rows])
+
+
+def test_summary_sentence_counts_only_established_rows_and_splits_definitions():
+    t = _table([{"verdict": cl.EQUAL}, {"verdict": cl.DEFINITION, "across_definitions": True},
+                {"verdict": cl.DEFINITION}, {"verdict": cl.UNEXPLAINED, "verification": "unverified"},
+                {"verdict": cl.UNEXPLAINED, "publisher": "Q"}])
+    s = reading.summary_sentence(t)
+    assert s.startswith("Of 4 printed figures from 2 publishers")
+    assert "1 agree within" in s and "2 differ by definition (1 recomputed under the publisher's definition, 1 compared across definitions)" in s
+    assert "1 are unexplained" in s and "(1 further figure not yet verified" in s
+
+
+def test_one_country_sentence_names_the_most_frequent_country_and_a_share_example():
+    assert reading.one_country_sentence(_table([{"verdict": cl.EQUAL}])).startswith("No printed figure")
+    t = _table([
+        {"verdict": cl.ONE_COUNTRY, "mover": "A", "unit": "percent change", "gap": -40.0, "figure": "change"},
+        {"verdict": cl.ONE_COUNTRY, "mover": "A", "gap": -15.0, "figure": "share x", "without_low": 34.0, "without_high": 34.0},
+        {"verdict": cl.ONE_COUNTRY, "mover": "B", "gap": -30.0},
+        {"verdict": cl.ONE_COUNTRY, "mover": "A", "gap": -15.0, "verification": "unverified"},
+    ])
+    s = reading.one_country_sentence(t)
+    assert "leaving out A" in s and "for 2 of the figures" in s and "share x (2022) is 26.5% with A and 34.0% without" in s
+    assert reading.top_mover(t) == ("A", "rel")
+
+
+def test_unexplained_sentence_ranks_points_and_relative_size_and_ignores_printed_zero():
+    assert reading.unexplained_sentence(_table([{"verdict": cl.EQUAL}])).startswith("No difference")
+    t = _table([
+        {"verdict": cl.UNEXPLAINED, "unit": "count", "published_value": 0.0, "gap": 13.0, "figure": "zero"},
+        {"verdict": cl.UNEXPLAINED, "unit": "count", "published_value": 1000.0, "gap": 70.0, "figure": "seven pct"},
+        {"verdict": cl.UNEXPLAINED, "unit": "count", "published_value": 100.0, "gap": 6.0, "figure": "six pct"},
+        {"verdict": cl.UNEXPLAINED, "publisher": "Q", "gap": 2.0, "figure": "two points"},
+    ])
+    s = reading.unexplained_sentence(t)
+    assert s.startswith("4 differences are unexplained: P 3 (largest: seven pct")
+    assert "Q 1 (largest: two points" in s

@@ -29,7 +29,12 @@ def summary_sentence(table: pd.DataFrame) -> str:
     est = established(table)
     c = verdict_counts(table)
     unverified = int((table["verification"] == "unverified").sum())
-    parts = [f"{c[cl.EQUAL]} agree within the printed rounding", f"{c[cl.DEFINITION]} differ by definition",
+    across = int((est["verdict"].eq(cl.DEFINITION) & est["across_definitions"].astype(bool)).sum())
+    definition = f"{c[cl.DEFINITION]} differ by definition"
+    if c[cl.DEFINITION]:
+        definition += (f" ({c[cl.DEFINITION] - across} recomputed under the publisher's definition, {across} compared "
+                       "across definitions)")
+    parts = [f"{c[cl.EQUAL]} agree within the printed rounding", definition,
              f"{c[cl.REVISED]} were revised in a later release or edition",
              f"{c[cl.ONE_COUNTRY]} are driven by one country", f"{c[cl.UNEXPLAINED]} are unexplained"]
     if c[cl.NOT_RECOMPUTED]:
