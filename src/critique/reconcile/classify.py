@@ -18,9 +18,11 @@ A recount has bounds too (cells published as ``"<5"``). The rules, applied in th
    not (the figure held in one release and was changed in the other);
 3. **definition** - recomputed under the publisher's stated definition (pooling "the year or the
    most recent", the report's own region membership, a fixed panel), the recount meets the interval;
-4. **driven by one country** - leaving out the single country that moves the recount most closes
-   at least :data:`MIN_CLOSED` of the gap, and that country holds at least :data:`MIN_SHARE` of
-   the rows behind the figure (so that a small country cannot "explain" a gap by accident);
+4. **driven by one country** - leaving out the country that moves the recount most (of the three
+   with the largest counts behind the figure: ``critique.reconcile.ledger.TOP_K``) closes at least
+   :data:`MIN_CLOSED` of the gap, and that country holds at least :data:`MIN_SHARE` of the counts
+   behind the figure (its high-bound sum over the rows used), so that a small country cannot
+   "explain" a gap by accident;
 5. **definition** (across definitions) - the row declares a difference of definition that cannot
    be recomputed from the data (Eurostat's registered victims against UNODC's detected victims)
    and no recount under the publisher's definition was made (one that was made and missed leaves
@@ -124,7 +126,7 @@ def classify(*, bounds: tuple[float, float], unit: str, recount: Recount, recoun
     release id or table); ``edition``: the printed figure's edition (for rule 2a); ``other``: the
     same recount on another release (rule 2b); ``alt``: under the publisher's definition (rule 3);
     ``mover``/``mover_share``/``without``: the country that moves the recount most, its share of the
-    rows behind the figure and the recount without it (rule 4); ``declared``: a definitional
+    counts behind the figure and the recount without it (rule 4); ``declared``: a definitional
     difference that cannot be recomputed (rule 5). Raises DataError for an unknown unit or a
     threshold outside (0, 1].
     """
@@ -153,7 +155,7 @@ def classify(*, bounds: tuple[float, float], unit: str, recount: Recount, recoun
         g_wo = gap(bounds, without.low, without.high)
         closed = 1 - abs(g_wo) / abs(g)
         if closed >= min_closed:
-            return Verdict(ONE_COUNTRY, f"{differs}; without {mover} ({mover_share:.0%} of the rows behind it) it is "
+            return Verdict(ONE_COUNTRY, f"{differs}; without {mover} ({mover_share:.0%} of the counts behind it) it is "
                                         f"{fmt_bounds(without, unit)}, closing {min(closed, 1):.0%} of the gap", g)
     if declared and alt is None:
         return Verdict(DEFINITION, f"{differs}; compared across definitions ({declared}), not recomputed under the "
