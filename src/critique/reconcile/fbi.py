@@ -108,7 +108,7 @@ def ledger_rows(tables: pd.DataFrame) -> pd.DataFrame:
             if pd.isna(value):
                 continue
             label = measure.replace("_", " ")
-            where = "the United States" if rec.area == US else rec.area
+            where = "the United States" if rec.area == US else f"state {rec.area}"
             rows.append({
                 "id": f"fbi-{int(rec.data_year)}-{rec.area.lower()}-{measure.replace('_', '-')}",
                 "publisher": "FBI", "document": f"Crime in the United States {int(rec.data_year)}, Human Trafficking",
