@@ -3,12 +3,9 @@ numbers, tested on both sides of its boundary in ``tests/test_misid.py``. Every 
 result says "would": the results are scenarios."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import Any, Sequence
 
 from critique.misid.counts import AdjustedCount
-
-if TYPE_CHECKING:
-    from critique.misid.analysis import RaidAnalysis
 
 
 # --------------------------------------------------------------------------------------------
@@ -62,7 +59,7 @@ def feedback_sentence(first: float, last: float, fixed_point: float, true_share:
             f"{fixed_point:.0%}; true share {true_share:.0%} throughout: {trend} in this model.")
 
 
-def chart_caption(res: "RaidAnalysis", name: str) -> dict[str, Any]:
+def chart_caption(res: Any, name: str) -> dict[str, Any]:
     """Title, description, caveats, N, datasets, scenario flag and data of chart ``name``, as
     keyword arguments of ``critique.figures.charts.finalise``."""
     s = res.settings
