@@ -44,11 +44,12 @@ def growth_reading(change_all_pp: float, change_panel_pp: float, panel_n: int) -
     than the countries followed throughout, below it more often; equal changes say nothing."""
     if change_panel_pp > change_all_pp:
         what = ("the Tier 1 share rises more among the countries followed throughout than on all rated "
-                "countries, so the countries added in those years were placed on Tier 1 less often than the first ones")
+                "countries, so the countries outside the panel (mostly those added in those years) were, on average, "
+                "placed on Tier 1 less often than the countries followed throughout")
     elif change_panel_pp < change_all_pp:
         what = ("the Tier 1 share rises less (or falls more) among the countries followed throughout than on all "
-                "rated countries, so the countries added in those years were placed on Tier 1 more often than the "
-                "first ones")
+                "rated countries, so the countries outside the panel (mostly those added in those years) were, on "
+                "average, placed on Tier 1 more often than the countries followed throughout")
     else:
         what = "the Tier 1 share changes alike in both views, so entry alone does not move it here"
     return (f"Read: {what}. Entry of new countries can change the all-rated shares by itself: a fixed panel is "
