@@ -177,3 +177,79 @@ def test_flags_with_stated_keeps_computed_and_stated_apart(table, changes):
     c = w.loc[("prosecutions", 2018)]
     assert c["basis"] == "computed" and c["change"] == pytest.approx(11096 / 17471 - 1)
     assert pd.isna(c["stated_change"])
+
+
+# ---------------------------------------------------------------------------------------------
+# notebook 30's analysis object (issue 25): status rules and sentences on both sides
+# ---------------------------------------------------------------------------------------------
+from critique.errors import ParameterError  # noqa: E402
+from critique.tip.enforcement import analysis as enf_analysis  # noqa: E402
+
+
+def test_estimate_label_names_the_estimate_in_words():
+    assert enf_analysis.estimate_label("GEMS 2022", "forced_labour_total") == \
+        "the GEMS 2022 estimate of people in forced labour"
+    assert "forced marriage" in enf_analysis.estimate_label("GEMS 2017", "total_modern_slavery")
+    with pytest.raises(ParameterError, match="estimate_measure"):
+        enf_analysis.estimate_label("GEMS 2022", "forced_labour")
+
+
+def test_flag_label_marks_a_change_that_uses_a_filled_figure():
+    assert enf_analysis.flag_label("prosecutions", 2018, -0.365, False) == "prosecutions 2018 -36%"
+    assert enf_analysis.flag_label("prosecutions", 2015, 0.883, True) == \
+        "prosecutions 2015 +88% (uses a figure filled from Kelley & Heiss)"
+
+
+def test_latest_labour_share_leaves_out_a_measure_without_any_share():
+    idx = pd.Index([2021, 2022, 2023], name="data_year")
+    L = pd.DataFrame({"prosecutions_labour_share": [0.1, 0.2, np.nan],
+                      "convictions_labour_share": [np.nan, np.nan, np.nan]}, index=idx)
+    out = enf_analysis.latest_labour_shares(L, ["prosecutions", "convictions"])
+    assert out == {"prosecutions": {"year": 2022, "share": 0.2}}  # the last year with a share, never a zero
+
+
+def test_fill_sentence_on_both_sides():
+    assert "typed table alone" in enf_analysis.fill_sentence(False)
+    s = enf_analysis.fill_sentence(True, 14, 17, 1)
+    assert s.startswith("14 figures filled") and s.endswith("of the 17 figures both tabulations give, 1 differs.")
+    assert enf_analysis.fill_sentence(True, 1, 17, 2).startswith("1 figure filled") and "2 differ." in \
+        enf_analysis.fill_sentence(True, 1, 17, 2)
+
+
+@pytest.fixture(scope="module")
+def enforcement_inputs(table):
+    return (table, datasets.load("tip-law-enforcement-kh"), datasets.load("tip-law-enforcement-changes"),
+            datasets.load("global-estimates"))
+
+
+def test_analyse_records_kelley_heiss_keys_only_when_filling(enforcement_inputs):
+    typed, kh, changes, ge = enforcement_inputs
+    filled = {k: v for k, v, _ in enf_analysis.analyse(typed, kh, changes, ge, year_start=2012).findings()}
+    alone = {k: v for k, v, _ in enf_analysis.analyse(typed, None, changes, ge, year_start=2012,
+                                                      fill_from_kh=False).findings()}
+    assert {"filled_figures_n", "kh_compared", "kh_differ", "kh_disagreements"} <= set(filled)
+    assert not {"filled_figures_n", "kh_compared", "kh_differ", "kh_disagreements"} & set(alone)
+    # the typed table has no verified 2014 and 2015 prosecutions; Kelley & Heiss fill both
+    assert alone["years_missing"]["prosecutions"] == [2014, 2015] and filled["years_filled"]["prosecutions"] == [2014, 2015]
+    # 90,354 identified in 2021 / 27.6 million (GEMS 2022 forced labour)
+    assert filled["funnel_identified_share_of_estimate"] == pytest.approx(90354 / 27.6e6, rel=1e-3)
+    assert filled["funnel_estimate_label"] == "the GEMS 2022 estimate of people in forced labour"
+
+
+def test_analyse_leaves_ratio_keys_out_when_no_year_has_a_ratio(enforcement_inputs):
+    typed, kh, changes, ge = enforcement_inputs
+    # data year 2008 holds only unverified figures in the typed table: no ratio, so no ratio key
+    keys = [k for k, _, _ in enf_analysis.analyse(typed, None, changes, ge, year_start=2008, year_end=2008,
+                                                  fill_from_kh=False, funnel_year=2021).findings()]
+    assert not [k for k in keys if k.startswith("convictions_per_prosecution")]
+    keys = [k for k, _, _ in enf_analysis.analyse(typed, None, changes, ge, year_start=2007, year_end=2009,
+                                                  fill_from_kh=False).findings()]
+    assert "convictions_per_prosecution_median" in keys
+
+
+@pytest.mark.parametrize("kwargs, name", [({"year_start": 2020, "year_end": 2019}, "year_end"),
+                                          ({"estimate_edition": "GEMS 1999"}, "estimate_edition")])
+def test_analyse_refuses_bad_parameters_naming_them(enforcement_inputs, kwargs, name):
+    typed, kh, changes, ge = enforcement_inputs
+    with pytest.raises(ParameterError, match=name):
+        enf_analysis.analyse(typed, kh, changes, ge, **kwargs)

@@ -321,3 +321,99 @@ def test_public_names_still_importable_from_critique_misid():
         misidentified_fraction, reweight_by_detection, simulate_feedback,
     )
     assert issubclass(MisidError, ValueError)
+
+
+# ---------------------------------------------------------------------------------------------
+# notebook 20's analysis object: reading rules on both sides of each boundary (issue 25)
+# ---------------------------------------------------------------------------------------------
+from critique.errors import DataError, ParameterError  # noqa: E402
+from critique.misid import analysis as raid_analysis  # noqa: E402
+
+
+def test_unverified_sentence_lists_rows_or_says_none():
+    assert raid_analysis.unverified_sentence([]).startswith("Every evidence row")
+    s = raid_analysis.unverified_sentence(["occ-x-jacksonville", "polk-traffic-stop"])
+    assert "occ-x-jacksonville, polk-traffic-stop" in s and "never used as established" in s
+
+
+def test_rate_sentence_gives_an_interval_only_for_a_rate_from_the_evidence():
+    ev = raid_analysis.rate_sentence(0.629, 0.55, 0.71, 0.9, "mixture of 2 studies", fixed=False)
+    assert "mean 0.63, 90% interval 0.55-0.71" in ev
+    fx = raid_analysis.rate_sentence(0.5, 0.5, 0.5, 0.9, raid_analysis.fixed_rate_choice(0.5), fixed=True)
+    assert "fixed by assumption (no interval)" in fx and "interval 0.50" not in fx
+    assert "fixed false-positive rate 0.5 (no evidence row)" in fx
+
+
+@pytest.mark.parametrize("share, decides", [(0.499, True), (0.5, False), (0.113, True), (0.9, False)])
+def test_band_share_sentence_says_the_assumptions_decide_only_below_one_half(share, decides):
+    s = raid_analysis.band_share_sentence(share)
+    assert f"{share:.0%} of that range" in s
+    assert ("not the sampling error, decide" in s) is decides
+
+
+def test_feedback_sentence_says_widens_only_when_the_gap_grows():
+    assert "gap to the true share widens" in raid_analysis.feedback_sentence(0.40, 0.45, 0.5, 0.25, 10)
+    assert "does not widen" in raid_analysis.feedback_sentence(0.40, 0.40, 0.4, 0.25, 10)
+    assert "does not widen" in raid_analysis.feedback_sentence(0.40, 0.30, 0.3, 0.25, 10)
+
+
+@pytest.fixture(scope="module")
+def raid_inputs(mirror_dir):
+    from critique import datasets
+
+    return (datasets.load("raid-outcomes"), datasets.load("glotip"), datasets.load("tip-law-enforcement"))
+
+
+def test_analyse_records_the_notebook_keys_and_agrees_with_the_closed_form(raid_inputs):
+    res = raid_analysis.analyse(*raid_inputs, n_draws=20000, feedback_years=10)
+    f = {k: v for k, v, _ in res.findings()}
+    # SANGRAM 193/243 and Vera 84/180, equal-weight mixture of Beta(194, 51) and Beta(85, 97)
+    assert f["fpr_prior_mean"] == pytest.approx(0.5 * 194 / 245 + 0.5 * 85 / 182)
+    assert f["operation_remaining"] == pytest.approx(167 * (1 - f["fpr_prior_mean"]))
+    assert f["sweep_band_share_of_range"] == pytest.approx(
+        (f["sweep_band_all_high"] - f["sweep_band_all_low"]) / (f["sweep_all_max"] - f["sweep_all_min"]))
+    assert len(f) == len(res.findings())  # every key once
+    recorded = []
+    res.record(lambda k, v, note=None: recorded.append(k))
+    assert recorded == [k for k, _, _ in res.findings()]
+    for name in ("raid-evidence", "fpr-prior", "tip-victims-adjusted", "raid-sweep", "se-share-adjusted",
+                 "feedback-drift"):
+        cap = res.caption(name)
+        assert cap["title"] and cap["description"] and (cap.get("datasets") or cap.get("source"))
+    with pytest.raises(KeyError):
+        res.caption("no-such-chart")
+
+
+def test_analyse_with_a_fixed_rate_has_no_evidence_rows_and_no_interval(raid_inputs):
+    res = raid_analysis.analyse(*raid_inputs, rate_source="fixed", fixed_false_positive_rate=0.4, n_draws=2000,
+                                feedback_years=5)
+    f = {k: v for k, v, _ in res.findings()}
+    assert f["fpr_rows_used"] == [] and f["fpr_prior_mean"] == f["fpr_prior_low"] == f["fpr_prior_high"] == 0.4
+    assert res.prior is None and "fixed by assumption" in res.reading["rate"]
+    # fixed rates: 10,070 x (1 - 0.28 x 0.4) exactly, no Monte Carlo spread
+    assert f["country_remaining"] == pytest.approx(f["country_identified"] * (1 - 0.28 * 0.4))
+    assert f["country_remaining_low"] == pytest.approx(f["country_remaining_high"])
+
+
+@pytest.mark.parametrize("name, value", [("country_year", 1990), ("sweep_year", 2000)])
+def test_analyse_refuses_a_year_without_a_figure_naming_the_parameter(raid_inputs, name, value):
+    with pytest.raises(ParameterError, match=name):
+        raid_analysis.analyse(*raid_inputs, n_draws=2000, **{name: value})
+
+
+def test_victims_rescued_reads_every_number_from_the_table(raid_inputs):
+    from critique.datasets import published
+    from critique.misid import victims_rescued
+
+    ex = victims_rescued(published.established(raid_inputs[0]))
+    # raid-outcomes rows: Pentameter 2 15 of 167, 122 of 528 arrests; SANGRAM 193 of 243; Vera 84 of 180
+    assert ex.numbers["pentameter2-convictions"][:2] == (15, 167)
+    assert ex.numbers["pentameter2-arrests"][:2] == (122, 528)
+    assert ex.numbers["sangram-voluntary"][:2] == (193, 243)
+    assert ex.numbers["vera-tvit-screening"][:2] == (84, 180)
+    q, a = [], []
+    ex.record(lambda k, v, n=None: q.append((k, v)))
+    ex.record(lambda k, v, n=None: a.append((k, v)), answers=True)
+    assert dict(q)["pentameter2_victims"] == 167 and dict(a) == {"pentameter2_convictions": 15, "sangram_share": 0.794}
+    with pytest.raises(DataError, match="sangram-voluntary"):
+        victims_rescued(raid_inputs[0].loc[raid_inputs[0]["id"] != "sangram-voluntary"])

@@ -43,6 +43,7 @@ def test_enforcement_notebook_keeps_gaps_and_flags(smoke_run):
     assert "prosecutions 2018 -36%" in f["flags"]
     # funnel 2021: 90,354 identified / 27.6 million (GEMS 2022 forced labour) = 0.327%
     assert f["funnel_identified_share_of_estimate"] == pytest.approx(90354 / 27.6e6, rel=1e-3)
+    assert f["funnel_estimate_label"] == "the GEMS 2022 estimate of people in forced labour"  # not "GEMS 2022 estimate"
     assert f["labour_share_latest"]["prosecutions"] == {"year": 2023, "share": pytest.approx(3684 / 18774, abs=1e-4)}
 
 

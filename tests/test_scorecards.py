@@ -249,3 +249,54 @@ def test_reporting_years_count_reports_in_the_window_and_skip_excluded_rows():
     assert out.set_index("iso3")["years"].to_dict() == {"AAA": 2.0}
     with pytest.raises(ParameterError, match="window"):
         align.unodc_reporting_years(g, [2023], 0)
+
+
+# ---------------------------------------------------------------------------------------------
+# notebook 32's analysis object (issue 25): status rules on both sides of each boundary
+# ---------------------------------------------------------------------------------------------
+from critique.scorecards import analysis as sc_analysis  # noqa: E402
+
+
+def test_pair_findings_present_missing_or_absent():
+    corr = pd.DataFrame({"a": ["tip_tier", "gsi_response"], "b": ["gsi_response", "oc_resilience"],
+                         "estimate": [0.456, np.nan], "low": [0.33, np.nan], "high": [0.57, np.nan], "n": [173, 3]})
+    assert sc_analysis.pair_findings(corr, "gsi_response", "tip_tier", "rho") == [
+        ("rho", 0.46, None), ("rho_lo", 0.33, None), ("rho_hi", 0.57, None), ("rho_n", 173, None)]  # either order
+    assert sc_analysis.pair_findings(corr, "gsi_response", "oc_resilience", "rho") == []  # too few countries
+    assert sc_analysis.pair_findings(corr, "tip_tier", "p3", "rho") == []  # pair not compared
+
+
+def test_composite_skip_ignores_zero_weights_and_names_the_reason():
+    cols = ["gsi_response", "gsi_rights"]
+    assert sc_analysis.composite_skip(["gsi_response", "oc_victim_support"], [1.0, 0.0], cols, {}) == {}
+    skipped = sc_analysis.composite_skip(["gsi_response", "oc_victim_support"], [1.0, 0.5], cols,
+                                         {"oc_victim_support": "no edition within 0 years of 2019"})
+    assert skipped == {"oc_victim_support": "no edition within 0 years of 2019"}
+    assert sc_analysis.composite_skip(["p3"], [1.0], cols, {}) == {"p3": "not aligned"}
+    s = sc_analysis.composite_skip_sentence(2019, skipped, 0)
+    assert s.startswith("No composite for 2019: indicator(s) ['oc_victim_support']") and "max_gap=0" in s
+
+
+def test_three_p_sentence_with_and_without_data():
+    assert sc_analysis.three_p_sentence(2015, None, {"p3": "no edition"}).startswith("No TIP tier or 3P data for 2015")
+    rc = agreement.rank_correlation(pd.Series([1.0, 2, 3, 4, 5, 6]), pd.Series([1.0, 3, 2, 4, 6, 5]))
+    s = sc_analysis.three_p_sentence(2013, rc)
+    assert f"Spearman {rc.estimate:.2f}" in s and "partly built in" in s and "two constructs" in s
+
+
+def test_check_highlight_upper_cases_and_refuses_unknown_codes():
+    assert sc_analysis.check_highlight(["usa", "THA"]) == ["USA", "THA"]
+    with pytest.raises(ParameterError, match="highlight.*ZZZ"):
+        sc_analysis.check_highlight(["USA", "ZZZ"])
+
+
+def test_datasets_for_lists_each_dataset_once():
+    ds = sc_analysis.datasets_for(["tip_tier", "gsi_response", "gsi_rights", "tip_tier"])
+    assert len(ds) == len(set(ds)) and ds[:1] == list(align.MEASURES["tip_tier"].datasets[:1])
+
+
+def test_editions_sentence_names_measures_in_words():
+    s = sc_analysis.editions_sentence({"tip_tier": 2023}, {})
+    assert s == f"Editions used: {align.MEASURES['tip_tier'].label}: 2023. Left out: none."
+    s = sc_analysis.editions_sentence({}, {"p3": "no edition within 0 years of 2023"})
+    assert "Editions used: none" in s and "(no edition within 0 years of 2023)" in s and "{" not in s

@@ -213,3 +213,80 @@ def test_ordered_logit_refuses_small_samples_and_recovers_a_sign():
     assert res.fitted and res.converged and res.cov_type.startswith("cluster")
     assert 1.1 < res.params.loc["x", "coef"] < 1.9
     assert res.n == 400 and res.n_countries == 100 and sum(res.counts_by_tier.values()) == 400
+
+
+# ---------------------------------------------------------------------------------------------
+# notebook 31's analysis object and workshop 3 (issue 25): reading rules on both sides
+# ---------------------------------------------------------------------------------------------
+from critique.errors import ParameterError  # noqa: E402
+from critique.tip import exercise  # noqa: E402
+from critique.tip.tiers import analysis as tier_analysis  # noqa: E402
+
+
+@pytest.mark.parametrize("all_pp, panel_pp, says", [
+    (1.0, 5.0, "placed on Tier 1 less often"), (5.0, 1.0, "placed on Tier 1 more often"),
+    (2.0, 2.0, "changes alike in both views")])
+def test_growth_reading_follows_the_direction_of_the_two_changes(all_pp, panel_pp, says):
+    s = tier_analysis.growth_reading(all_pp, panel_pp, 70)
+    assert says in s and "one country is 1.4 percentage points" in s  # 100 / 70
+
+
+def test_model_sentence_fitted_or_refused():
+    from critique.tip.tiers import TierModelResult
+
+    refused = TierModelResult(False, "only 12 country-years (< min_n=60)", 12, 12, [2023], {})
+    assert tier_analysis.model_sentence(refused) == "No model fitted: only 12 country-years (< min_n=60)."
+    fitted = TierModelResult(True, "fitted", 300, 150, [2021, 2023], {}, pseudo_r2=0.05, lr_pvalue=0.001,
+                             converged=True, cov_type="cluster (country)")
+    s = tier_analysis.model_sentence(fitted)
+    assert s.startswith("Ordered logit on 300 country-years (150 countries, report years 2021, 2023)")
+    assert "clustered by country" in s and "the optimiser converged" in s and "not an effect" in s
+    assert "did not report convergence" in tier_analysis.model_sentence(
+        TierModelResult(True, "fitted", 300, 150, [2021], {}, converged=False, cov_type="nonrobust"))
+
+
+def test_years_text_joins_consecutive_years():
+    assert tier_analysis.years_text([2004, 2005, 2006, 2023]) == "2004-2006, 2023"
+    assert tier_analysis.years_text([2023]) == "2023" and tier_analysis.years_text([]) == ""
+
+
+def test_analyse_matches_the_coded_file_and_refuses_bad_parameters(merged):
+    res = tier_analysis.analyse(merged, merged, None, highlight=["MYS"])
+    f = {k: v for k, v, _ in res.findings()}
+    assert (f["rated_2001"], f["rated_2005"]) == (79, 141)  # Kelley & Heiss coded file
+    assert f["tier1_share_all_2001"] == pytest.approx(11 / 79, abs=1e-4)
+    assert "unodc_n" not in f and "model" not in res.reading  # no glotip: no comparison recorded
+    assert f["highlight_status"]["MYS"]["2015"] == "2WL"
+    with pytest.raises(ParameterError, match="year_end"):
+        tier_analysis.analyse(merged, merged, None, year_start=2010, year_end=2009)
+    with pytest.raises(ParameterError, match="highlight"):
+        tier_analysis.analyse(merged, merged, None, highlight=["ZZZ"])
+
+
+def test_count_label_and_detection_sentences_say_not_reported_never_zero():
+    assert exercise.count_label(None) == "not reported" and exercise.count_label(float("nan")) == "not reported"
+    assert exercise.count_label(1156.0) == "1,156" and exercise.count_label(0.0) == "0"
+    view = pd.DataFrame({"data_year": [2012, 2013, 2014], "detected_victims": [309.0, np.nan, 303.0],
+                         "persons_prosecuted": [np.nan, np.nan, np.nan], "persons_convicted": [np.nan, 4.0, np.nan]})
+    assert exercise.detections_sentence(view, [2012, 2013, 2014]) == \
+        "Detected victims reported to UNODC: 309 for 2012; no figure for 2013; 303 for 2014."
+    assert exercise.other_indicators_sentence(view, [2012, 2013, 2014]) == \
+        "For data years 2012-2014 the UNODC release holds no prosecutions and convictions for 2013."
+
+
+def test_comparison_sentence_refuses_to_compare_across_a_missing_year():
+    assert "cannot show whether detections changed" in exercise.comparison_sentence(None, 303.0, (2013, 2014))
+    s = exercise.comparison_sentence(309.0, 303.0, (2013, 2014))
+    assert s.startswith("Detected victims reported to UNODC went from 309 (2013) to 303 (2014)")
+
+
+def test_tier_upgrade_reads_malaysia_from_the_release(merged, mirror_dir):
+    from critique import datasets
+
+    ex = exercise.tier_upgrade(datasets.load("glotip", edition="2023-05-30"), merged, iso3="MYS")
+    q, a = [], []
+    ex.record(lambda k, v, n=None: q.append((k, v)))
+    ex.record(lambda k, v, n=None: a.append((k, v)), answers=True)
+    assert dict(q) == {"tier_2014": "3", "tier_2015": "2WL"}  # Kelley & Heiss coded tiers
+    assert dict(a)["victims_assessed_2014_report"] is None  # no UNODC figure for data year 2013
+    assert "no figure for 2013" in ex.detections and "cannot show" in ex.comparison

@@ -138,6 +138,7 @@ def funnel(F: pd.DataFrame) -> plt.Figure:
     values = F["value"][::-1].to_numpy(dtype=float)
     ax.barh(F["stage"][::-1], np.where(np.isfinite(values), values, np.nan), color=BLUE)
     ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(THOUSANDS)  # 1,000 and 10,000,000, not 10^3 and 10^7
     ax.set_xlabel("people or cases (log scale)")
     finite = values[np.isfinite(values)]
     if len(finite):

@@ -6,8 +6,11 @@ from collections.abc import Mapping, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import StrMethodFormatter
 
 from critique.misid import Beta, RaidSweep
+
+THOUSANDS = StrMethodFormatter("{x:,.0f}")
 
 _RED, _GREY, _BLUE = "#b2182b", "#444444", "#67a9cf"
 
@@ -59,8 +62,10 @@ def tip_adjusted(tip_out: pd.DataFrame, level: float) -> plt.Figure:
         ax.scatter(x[marked], tip_out.loc[marked, "identified"], s=80, facecolors="none", edgecolors="k",
                    label="figure unverified")
     ax.set_ylabel("people")
+    ax.set_ylim(0, 1.25 * float(np.nanmax(tip_out["identified"].to_numpy(dtype=float))))  # from zero: no exaggerated gap
+    ax.yaxis.set_major_formatter(THOUSANDS)
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=7, loc="upper left")
     return fig
 
 
@@ -70,7 +75,7 @@ def raid_sweep(sweep: RaidSweep, *, raid_shares: Sequence[float], evidence_fpr: 
     """One panel per base: remaining count against the false-positive rate, a line per raid share in
     ``raid_shares`` (values on the sweep's grid), the whole grid's envelope shaded grey, and the
     evidence-based band (``evidence_fpr`` on x, ``evidence_band[base]`` on y, at
-    ``evidence_raid_share``) drawn as a red box inside it."""
+    ``evidence_raid_share``, one assumed raid share) drawn as a red box inside it."""
     bases = list(dict.fromkeys(sweep.grid["base"]))
     fig, axes = plt.subplots(1, len(bases) + 1, figsize=(4.6 * len(bases) + 2.6, 4.6), squeeze=False,
                              gridspec_kw={"width_ratios": [1] * len(bases) + [0.55]})
@@ -90,10 +95,11 @@ def raid_sweep(sweep: RaidSweep, *, raid_shares: Sequence[float], evidence_fpr: 
         lo, hi = evidence_band[base]
         ax.add_patch(plt.Rectangle((evidence_fpr[0], lo), evidence_fpr[1] - evidence_fpr[0], hi - lo,
                                    facecolor=_RED, alpha=0.35, edgecolor=_RED, zorder=3,
-                                   label=f"evidence-based band (raid share {evidence_raid_share:g})"))
+                                   label=f"band from the studies' sampling error\nat one assumed raid share, {evidence_raid_share:g}"))
         ax.axhline(sweep.identified, color=_GREY, ls="--", lw=1, label=f"published, data year {year}")
         ax.set_xlim(0, 1)
         ax.set_ylim(0, sweep.identified * 1.08)
+        ax.yaxis.set_major_formatter(THOUSANDS)
         ax.set_xlabel("raid false-positive rate")
         ax.set_title(f"base: {base}", fontsize=9, loc="left")
     axes[0][0].set_ylabel("people who would remain")
@@ -126,4 +132,20 @@ def feedback_drift(detected: pd.Series, no_misid: pd.Series, true_share: float, 
     ax.set_ylabel("sexual-exploitation share")
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.legend(fontsize=7, loc="center right", bbox_to_anchor=(1.0, 0.43))  # clear of every line
+    return fig
+
+
+def raid_follow_ups(table: pd.DataFrame) -> plt.Figure:
+    """Workshop 2: for each raid study a follow-up count as a share of what the raid counted, one bar
+    a row, labelled with its numerator, denominator and what it measures (``table``: columns ``id``,
+    ``numerator``, ``denominator``, ``measures``, ``share``)."""
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    ax.barh(table["id"], 100 * table["share"], color="#555555")
+    labels = [f" {int(k):,} of {int(n):,} ({m})" for k, n, m in zip(table["numerator"], table["denominator"],
+                                                                 table["measures"])]
+    for i, (x, text) in enumerate(zip(100 * table["share"], labels)):
+        ax.text(x, i, text, va="center", fontsize=7)
+    ax.set_xlim(0, 160)
+    ax.set_xlabel("% (numerator / denominator; see the measure named on each bar)")
+    ax.invert_yaxis()
     return fig

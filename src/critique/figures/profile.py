@@ -88,6 +88,7 @@ def gsi_vs_detected(gsi: Mapping[str, Any]) -> plt.Figure:
     vals = [gsi["gsi_estimate"], gsi["latest_detected"]]
     ax.barh(labels, vals, color=["#bbbbbb", "#333333"])
     ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))  # 1,000, not 10^3
     ax.set_xlim(right=max(vals) * 30)  # room for the value labels
     for i, v in enumerate(vals):
         ax.text(v, i, f" {v:,.0f}" + (" (<5: at most 4)" if i == 1 and gsi["latest_suppressed"] else ""),

@@ -107,3 +107,25 @@ def highlighted(histories: Mapping[str, pd.DataFrame], year_start: int, year_end
     ax.set_xlabel("report year (gaps: partial years where the tier is unknown, or not rated)")
     integer_years(ax)
     return fig
+
+
+def country_detections_and_tier(view: pd.DataFrame) -> plt.Figure:
+    """Workshop 3: detected victims a country reported to UNODC by data year (bars; a year without a
+    figure is labelled 'not reported', never drawn as zero), with the tier of the report assessing
+    each year under its tick (``view``: ``data_year``, ``detected_victims``, ``tier``, ``report_year``)."""
+    from matplotlib.ticker import StrMethodFormatter
+
+    fig, ax = plt.subplots(figsize=(8, 4))
+    values = view["detected_victims"].astype(float)
+    ax.bar(view["data_year"], values, color="#777777")
+    top = max(float(values.max()) * 1.2 if values.notna().any() else 0.0, 100.0)
+    for year, v in zip(view["data_year"], values):
+        ax.text(year, (0 if pd.isna(v) else v) + top * 0.01, "not reported" if pd.isna(v) else f"{v:,.0f}",
+                ha="center", va="bottom", fontsize=8)
+    ax.set_xticks(view["data_year"], [f"{y}\nTier {t}\n({r})" for y, t, r in
+                                      zip(view["data_year"], view["tier"], view["report_year"])])
+    ax.set_ylim(0, top)
+    ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+    ax.set_ylabel("detected victims reported to UNODC")
+    ax.set_xlabel("data year; under it, the tier in the TIP report assessing it (report year in brackets)")
+    return fig

@@ -28,7 +28,10 @@ Modules (one job each; every public name is importable from ``critique.misid``):
 - ``shares``: :func:`adjusted_shares`, :func:`reweight_by_detection` - form-specific
   misidentification on shares (composable with ``critique.detection.reweight_shares``);
 - ``feedback`` (feedback model): :func:`simulate_feedback`, :func:`feedback_fixed_point` - the cycle
-  in which effort follows last year's detected shares.
+  in which effort follows last year's detected shares;
+- ``analysis``: :func:`analyse` - notebook 20's whole analysis in one call, a :class:`RaidAnalysis`
+  (numbers, reader tables, chart data, reading sentences, findings);
+- ``exercise``: :func:`victims_rescued` - workshop exercise 2's table, findings and answer numbers.
 """
 from __future__ import annotations
 
@@ -51,6 +54,8 @@ from critique.misid.priors import (
     evidence_prior,
 )
 from critique.misid.shares import adjusted_shares, reweight_by_detection
+from critique.misid.analysis import RaidAnalysis, RaidSettings, analyse  # noqa: E402
+from critique.misid.exercise import RescueExercise, victims_rescued  # noqa: E402
 
 __all__ = [
     "SEX", "FPR_MEASURES", "CONVICTION_MEASURES", "MisidError", "Distribution", "Beta",
@@ -58,4 +63,5 @@ __all__ = [
     "misidentified_fraction", "remaining_fraction", "RaidSweep", "raid_sweep", "BASE_ALL",
     "BASE_LABOUR_AT_FACE_VALUE", "adjusted_shares",
     "reweight_by_detection", "FeedbackResult", "feedback_fixed_point", "simulate_feedback",
+    "RaidAnalysis", "RaidSettings", "analyse", "RescueExercise", "victims_rescued",
 ]

@@ -6,6 +6,14 @@
   largest disagreements, relation to reporting capacity and vulnerability;
 - :mod:`~critique.scorecards.composite`: a user-weighted composite with rank intervals from
   Dirichlet weight draws;
-- :mod:`~critique.scorecards.rights`: Walk Free's scoring reproduced and a rights-based sub-index.
+- :mod:`~critique.scorecards.rights`: Walk Free's scoring reproduced and a rights-based sub-index;
+- :mod:`~critique.scorecards.analysis`: notebook 32's analysis in one call, :func:`analyse` returning a
+  :class:`ScorecardAnalysis` (numbers, reader tables, chart data, reading sentences, findings).
 """
 from critique.scorecards import agreement, align, composite, rights  # noqa: F401
+from critique.scorecards.analysis import (  # noqa: F401
+    ScorecardAnalysis,
+    analyse,
+    check_highlight,
+    check_parameters,
+)

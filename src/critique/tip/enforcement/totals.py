@@ -40,8 +40,9 @@ ALL_MEASURES: tuple[str, ...] = MEASURES + tuple(LABOUR.values()) + ("new_or_ame
 _RANK = {"primary": 0, "secondary": 1, "unverified": 2, "missing": 3}
 STATE_CAVEAT = ("The above statistics are estimates only, given the lack of uniformity in national "
                 "reporting structures.")
-STATE_CAVEAT_CITATION = ("US Department of State, Trafficking in Persons Report 2015, p. 48 "
-                         "(copy at https://aassone.com/George-Mentz-Colorado-Springs-015.html)")
+STATE_CAVEAT_CITATION = ("US Department of State, Trafficking in Persons Report 2015, Global Law Enforcement "
+                         "Data, p. 48 (the State Department's own report: https://2009-2017.state.gov/j/tip/rls/tiprpt/2015/index.htm; "
+                         "wording read in a copy of the report's text)")
 
 
 def combined_origin(origins: Sequence[str]) -> str:
@@ -361,39 +362,4 @@ def funnel(table: pd.DataFrame, data_year: int, estimate: float, estimate_label:
     out["share_of_previous"] = out["value"] / out["value"].shift(1)
     out["share_of_estimate"] = out["value"] / float(estimate)
     out["data_year"] = data_year
-    return out
-
-
-def country_enforcement_view(iso3: str, glotip: pd.DataFrame, tiers: pd.DataFrame | None = None,
-                             *, lag: int = 1) -> pd.DataFrame:
-    """One country's figures reported to UNODC by data year, beside its TIP tier.
-
-    Columns: data_year, detected_victims, persons_prosecuted, persons_convicted (national totals;
-    missing when not reported; a suppressed "<5" cell shows as missing with ``*_suppressed``
-    True), then report_year (= data_year + ``lag``: a report assesses the previous year), tier and
-    tier_status from :func:`critique.tip.tiers.country_tiers` (``unknown (partial year)`` where the
-    transcription is partial).
-    """
-    from critique.tip import tiers as tiers_mod
-
-    code = iso3.upper()
-    sub = glotip.loc[(glotip["iso3"] == code) & (glotip["dimension"] == "Total")
-                     & (glotip["category"] == "Total") & (glotip["sex"] == "Total")
-                     & (glotip["age"] == "Total")]
-    names = {"Detected trafficking victims": "detected_victims",
-             "Persons prosecuted": "persons_prosecuted", "Persons convicted": "persons_convicted"}
-    years = pd.Index(range(int(glotip["year"].min()), int(glotip["year"].max()) + 1),
-                     name="data_year")
-    out = pd.DataFrame(index=years)
-    for ind, col in names.items():
-        rows = sub.loc[sub["indicator"] == ind].groupby("year")
-        out[col] = rows["value"].max().reindex(years)
-        out[f"{col}_suppressed"] = rows["suppressed"].any().reindex(years).fillna(False).astype(bool)
-    out = out.reset_index()
-    out["report_year"] = out["data_year"] + lag
-    t = tiers_mod.country_tiers(code, tiers)
-    out = out.merge(t[["report_year", "tier", "status"]].rename(columns={"status": "tier_status"}),
-                    on="report_year", how="left")
-    out["tier_status"] = out["tier_status"].fillna("no TIP data for this report year")
-    out.insert(0, "iso3", code)
     return out
