@@ -107,10 +107,11 @@ def check_gao_fosta(evidence: pd.DataFrame) -> ClaimCheck:
     other = cases - fosta
     read = read_of(evidence, ids)
     reason = named(f"GAO counted federal criminal cases only, not the civil suits and state prosecutions the law opened (which "
-                   f"'held liable' covers): of at least "
-                   f"{cases:.0f} such cases against platform controllers in 2014-2020, {other:.0f} used laws in force before "
-                   f"FOSTA (including {backpage:.0f} against backpage.com's controllers) and {fosta:.0f} its new provision; "
-                   f"restitution was sought in {restitution:.0f} and civil damages awarded in {damages:.0f}.", read)
+                   f"'held liable' covers); on the criminal part, 'needed' read as 'platform controllers could not be "
+                   f"prosecuted under earlier laws' meets {other:.0f} of at least {cases:.0f} federal criminal cases against them "
+                   f"in 2014-2020 brought under earlier laws (including {backpage:.0f} against backpage.com's controllers) and "
+                   f"{fosta:.0f} under FOSTA's new provision; restitution was sought in {restitution:.0f} and civil damages "
+                   f"awarded in {damages:.0f}.", read)
     basis = Basis(True, claimed=0.0, observed=(other, other), tolerance=0.0, kind="level",
                   part="federal criminal cases only")
     return judged("gao-fosta", "fosta-needed", basis, reason,

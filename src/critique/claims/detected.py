@@ -262,7 +262,7 @@ def check_host_countries(glotip: pd.DataFrame, evidence: pd.DataFrame, *, event_
             "and a count of detections measures policing around an event as much as trafficking.")
     reason = (f"No count of trafficking around the events exists; of {len(table)} host countries, {len(testable)} "
               f"{'has' if len(testable) == 1 else 'have'} UNODC detected-victim totals for the event year and within {window} "
-              f"years on both sides ({release}), and the event year is above every neighbouring year in {n_above} of "
+              f"years on both sides ({release}); the event year is above every neighbouring year in {n_above} of "
               f"{len(testable)}, " + tail)
     numbers = {"events": len(table), "testable": len(testable), "event_year_highest": n_above, "window": window,
                "event_list": table[["iso3", "event_year"]].to_dict("records")}

@@ -106,15 +106,19 @@ def named(reason: str, read: Iterable[str]) -> str:
 def read_of(evidence: pd.DataFrame, ids: Iterable[str]) -> tuple[str, ...]:
     """Short names of the documents behind cited figures, with how they were read.
 
-    The name is a figure's citation up to its first comma (``"GAO-21-385"``), a name that starts
-    with another is left out, and each carries the weakest verification of its rows: e.g.
-    ``("GAO-21-385 [secondary]",)``.
+    The name is a figure's citation up to its first comma (``"GAO-21-385"``), or up to its second
+    when the first part is a short publisher name (``"UNODC, Global Report on Trafficking in Persons
+    2022"``), cut before an unclosed bracket; a name that starts with another is left out, and each
+    carries the weakest verification of its rows: e.g. ``("GAO-21-385 [secondary]",)``.
     """
     order = {"primary": 0, "secondary": 1, "unverified": 2}
     rows = evidence[evidence["evidence_id"].isin(list(ids))]
     names: dict[str, str] = {}
     for cit, ver in zip(rows["citation"].astype(str), rows["verification"].astype(str)):
-        name = cit.split(",")[0].strip()
+        parts = [p.strip() for p in cit.split(",")]
+        name = parts[0] if len(parts[0]) >= 10 or len(parts) == 1 else f"{parts[0]}, {parts[1]}"
+        if name.count("(") > name.count(")"):  # a comma inside brackets: keep what precedes them
+            name = name.split(" (")[0]
         names[name] = max(names.get(name, ver), ver, key=lambda v: order.get(v, 3))
     keep = [n for n in names if not any(o != n and n.startswith(o) for o in names)]
     out = []

@@ -1,4 +1,5 @@
-"""An effect estimate with comparison units: countries that made no change in the policy table.
+"""An effect estimate with comparison units: countries not listed in the policy table (which holds only the
+changes cited as having worked, so a comparison country may have changed its law too).
 
 Two designs, both Poisson pseudo-maximum-likelihood with unit and year fixed effects (PPML; Santos
 Silva & Tenreyro 2006, *REStat* 88(4):641-658), fitted with pyfixest's ``fepois`` (the Python port

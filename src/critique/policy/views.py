@@ -18,6 +18,7 @@ WHY_UCR = ("Yearly data cannot isolate April 2018 or separate FOSTA from the bac
            "2020, under FOSTA's new criminal provision.")
 WHY_NOR = "The evaluation's own wording is a counterfactual ('than what would have been the case'), not a measurement."
 UCR_OFFENCES = ("Commercial Sex Acts", "Involuntary Servitude")
+MODEL_LABELS = {"poisson": "quasi-Poisson", "negbin": "negative-binomial", "ols-log": "OLS-on-logs"}
 
 
 def slug(text: str) -> str:
@@ -153,7 +154,8 @@ class PolicyViews:
     def findings(self) -> dict[str, Any]:
         """Every findings key of notebook 50 (its first markdown cell lists them) with its value."""
         out: dict[str, Any] = {"policies_selected": self.policies["policy_id"].tolist(),
-                               "n_policy_table_rows": len(self.table), "model": self.settings.model}
+                               "n_policy_table_rows": len(self.table), "model": self.settings.model,
+                               "model_label": MODEL_LABELS[self.settings.model]}
         both = self.both_sides
         out["n_policy_countries_data_both_sides"] = len({p[:3] for p in both})
         out["policies_no_series"] = [p for p in self.availability["policy_id"] if p not in both]
