@@ -114,8 +114,8 @@ class ClaimsAnalysis:
             n = self[test_id].numbers
             change = n["panel_change_pct"]  # None when the release ends before the claim's year
             out[f"{key}_claimed"] = n["claimed_pct"]
-            out[f"{key}_panel"] = pct_range(*change) if change else "not computed (the release ends earlier)"
-            if change:
+            if change:  # left out when the release ends before the claim's year (a key finding marked optional)
+                out[f"{key}_panel"] = pct_range(*change)
                 out[f"{key}_panel_low"], out[f"{key}_panel_high"] = change
         return out
 
