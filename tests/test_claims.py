@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from critique import claims, datasets
-from critique.claims import cited, detected, reports, shares
-from critique.claims.verdict import (CANNOT_TEST, CONSISTENT, CONTRADICT, NOT_SUPPORTED, ClaimCheck,
-                                     cap_unverified, figure)
+from critique.claims import cited, detected, reports, rules, shares
+from critique.claims.verdict import (CANNOT_TEST, CONSISTENT, CONTRADICT, LARGER, NOT_SUPPORTED, PARTIAL, SMALLER,
+                                     ClaimCheck, cap_unverified, figure)
 from critique.errors import DataError, ParameterError
 
 
@@ -137,13 +137,18 @@ def test_fixed_panel_change_2019_2020_recomputed(glotip, evidence):
     assert claimed == -11
     lo_, hi_ = min(low, high), max(low, high)
     assert c.numbers["distance_pp"] == pytest.approx(0 if lo_ <= claimed <= hi_ else min(abs(lo_ - claimed), abs(hi_ - claimed)))
-    near = max(low, high) >= claimed - 5 and min(low, high) <= claimed + 5
-    assert c.verdict == (CONSISTENT if near else NOT_SUPPORTED)
+    def expected(tol):  # the rules written out for a claimed fall: larger fall, within, smaller fall, or a rise
+        if max(low, high) >= claimed - tol and min(low, high) <= claimed + tol:
+            return CONSISTENT
+        if max(low, high) < claimed - tol:
+            return LARGER
+        return CONTRADICT if min(low, high) > 0 else SMALLER
+    assert c.verdict == expected(5)
     # a tolerance of 0 needs the bounds to straddle the claim exactly
     c0 = detected.check_fixed_panel_change(glotip, evidence, test_id="unodc-2019-2020-fixed-panel", claim_id="unodc-2020-fall",
                                            claimed_id="unodc2022-claimed-change", before=2019, after=2020, start=2017, end=end,
                                            tolerance_pp=0)
-    assert c0.verdict == (CONSISTENT if min(low, high) <= claimed <= max(low, high) else NOT_SUPPORTED)
+    assert c0.verdict == expected(0)
 
 
 def test_fixed_panel_change_2019_2022_recomputed(glotip, evidence):
@@ -154,7 +159,9 @@ def test_fixed_panel_change_2019_2022_recomputed(glotip, evidence):
                                           claimed_id="unodc2024-claimed-change", before=2019, after=2022, start=2017, end=2022)
     assert c.numbers["panel_countries"] == n
     assert c.numbers["panel_change_pct"] == pytest.approx([low, high])
-    assert c.verdict == (CONSISTENT if high >= 20 and low <= 30 else NOT_SUPPORTED)
+    # a claimed rise of 25: consistent within 5 points, a larger change above 30, a smaller one below 20
+    assert c.verdict == (CONSISTENT if high >= 20 and low <= 30 else LARGER if low > 30 else
+                         CONTRADICT if high < 0 else SMALLER)
 
 
 def test_covid_check_cannot_test_and_reports_panel(glotip):
@@ -185,7 +192,9 @@ def test_share_recount_matches_plain_pandas(glotip, editions):
     c = shares.check_share_recount(glotip, editions, edition=2009, year=2006)
     assert c.numbers["claimed_pct"] == 79  # glotip-editions, 2009 row
     assert c.numbers["recount_pct"] == pytest.approx([100 * lo, 100 * hi])
-    assert c.verdict == (CONSISTENT if 100 * hi >= 74 and 100 * lo <= 84 else NOT_SUPPORTED)
+    # the recount covers fewer countries than the 155 the edition covered: a test on part of its scope
+    assert c.verdict == PARTIAL and c.numbers["edition_countries"] == 155
+    assert c.on_part == (CONSISTENT if 100 * hi >= 74 and 100 * lo <= 84 else CONTRADICT)
 
 
 def test_sweden_series_starts_after_the_law(glotip, evidence):
@@ -207,7 +216,7 @@ def test_host_countries_against_the_raw_series(glotip, evidence):
     # Canada has 2008-2012 in both releases; is 2010 above every neighbouring year?
     can_above = can[2010] > can.drop(2010).max()
     assert c.numbers["events"] == 4 and c.numbers["testable"] >= 1
-    assert c.verdict == (NOT_SUPPORTED if c.numbers["event_year_highest"] == 0 else CANNOT_TEST)
+    assert c.verdict == CANNOT_TEST  # detections around an event are not a count of trafficking
     if c.numbers["testable"] == 1:
         assert c.numbers["event_year_highest"] == int(can_above)
     with pytest.raises(ParameterError, match="window"):
@@ -219,8 +228,11 @@ def test_host_countries_against_the_raw_series(glotip, evidence):
 def test_sweden_street_counts(evidence):
     c = cited.check_sweden_street_counts(evidence, tolerance_pp=5)
     assert c.numbers["fall_pct"] == pytest.approx(100 * (1 - 180 / 280))  # 35.7%, not a half
-    assert c.verdict == NOT_SUPPORTED and "280 (1998) to 180 (2008), a fall of 36%, 14.3 points from the 50%" in c.reason
-    assert cited.check_sweden_street_counts(evidence, tolerance_pp=15).verdict == CONSISTENT
+    # a national claim tested on Stockholm alone: part of its scope, where the fall is smaller than a half
+    assert (c.verdict, c.on_part) == (PARTIAL, SMALLER)
+    assert "280 people in street prostitution (1998) to 180 (2008), a change of -36%, 14.3 points from the -50%" in c.reason
+    wide = cited.check_sweden_street_counts(evidence, tolerance_pp=15)
+    assert (wide.verdict, wide.on_part) == (PARTIAL, CONSISTENT)
     with pytest.raises(ParameterError, match="tolerance_pp"):
         cited.check_sweden_street_counts(evidence, tolerance_pp=90)
 
@@ -229,19 +241,21 @@ def test_worldcup_followup(evidence):
     c = cited.check_worldcup_followup(evidence)
     assert c.numbers["bound_per_year"] == pytest.approx(1000 / 0.1)
     assert c.numbers["claimed_over_bound"] == pytest.approx(4.0)
-    assert c.verdict == NOT_SUPPORTED
+    assert c.verdict == CANNOT_TEST  # no count of people trafficked for the event exists
 
 
 def test_superbowl_outcome(evidence):
     c = cited.check_superbowl_outcome(evidence)
     assert (c.numbers["prostitution_arrests"], c.numbers["trafficking_charges"], c.numbers["task_force_arrests"]) == (59, 1, 133)
-    assert c.verdict == NOT_SUPPORTED and f"{50000 / 133:,.0f} times below" in c.reason
+    assert c.verdict == CANNOT_TEST and "a police sergeant's forecast, not the claimant's figure" in c.reason
 
 
 def test_gao_fosta(evidence):
     c = cited.check_gao_fosta(evidence)
     assert (c.numbers["platform_cases"], c.numbers["fosta_cases"], c.numbers["other_law_cases"]) == (11, 1, 10)
-    assert c.verdict == NOT_SUPPORTED
+    # criminal cases only: the civil liability the claim speaks of is outside the count
+    assert (c.verdict, c.on_part) == (PARTIAL, CONTRADICT)
+    assert "federal criminal cases only" in c.reason and "GAO-21-385 [secondary]" in c.reason
 
 
 def test_spotlight_against_federal_and_ucr(evidence, mirror_dir):
@@ -252,7 +266,7 @@ def test_spotlight_against_federal_and_ucr(evidence, mirror_dir):
     assert c.numbers["minors_ratio"] == pytest.approx(2025 / 175)
     assert c.numbers["federal_investigations_fy2015"] == 802 + 1034
     assert c.numbers["ucr_offences"] == ucr_2016
-    assert c.verdict == NOT_SUPPORTED
+    assert c.verdict == CANNOT_TEST and "No published count of the same definition exists" in c.reason
 
 
 def test_share_applied_to_stock_contradicts_and_unverified_caps(evidence, editions, register):
@@ -279,7 +293,7 @@ def test_estimates_definitions(evidence):
     assert c.numbers["unlike_steps"] == 1 and len(like) == 1
     assert like[0]["rise"] == pytest.approx(49_600_000 - 40_300_000)
     assert like[0]["forced_marriage_rise"] == pytest.approx(22_000_000 - 15_400_000)
-    assert c.verdict == NOT_SUPPORTED and "71% of it forced marriage" in c.reason
+    assert (c.verdict, c.on_part) == (PARTIAL, CONSISTENT) and "71% of it forced marriage" in c.reason
     gems_only = shares.check_estimates_definitions(evidence, datasets.load("global-estimates"),
                                                    sequence=("GEMS 2017", "GEMS 2022"))
     assert gems_only.verdict == CONSISTENT
@@ -298,7 +312,8 @@ def test_ncmec_covid_reports():
 
 def _synthetic(verdict: str, evidence: dict[str, str] | None = None) -> ClaimCheck:
     # SYNTHETIC result, to test the capping rule alone
-    return ClaimCheck("gao-fosta", "fosta-needed", verdict, "Synthetic reason.", {}, evidence=evidence or {})
+    return ClaimCheck("gao-fosta", "fosta-needed", verdict, "Synthetic reason (read: x).", {}, evidence=evidence or {},
+                      read=("x",))
 
 
 def test_cap_only_touches_contradict_resting_on_unverified():
@@ -338,3 +353,121 @@ def test_incident_series_names_the_labels_it_has():
 
     with pytest.raises(DataError, match="child sex trafficking"):
         incident_series(datasets.load("ncmec-report-contents"), "kind of exploitation", "no such label")
+
+
+# ------------------------------------------------------------------ reading rules: each word on both sides of its boundary
+
+@pytest.mark.parametrize("claimed, observed, tol, kind, word", [
+    # consistent up to the tolerance, larger just beyond it (a claimed rise)
+    (25, (30, 30), 5, "change", CONSISTENT), (25, (30.01, 31), 5, "change", LARGER),
+    # consistent down to the tolerance, smaller just below it
+    (25, (20, 20), 5, "change", CONSISTENT), (25, (19.99, 19.99), 5, "change", SMALLER),
+    # a change in the opposite direction only when the whole interval lies past zero
+    (25, (-3, -0.01), 5, "change", CONTRADICT), (25, (-3, 0), 5, "change", SMALLER),
+    # a claimed fall is the mirror image
+    (-11, (-16, -16), 5, "change", CONSISTENT), (-11, (-16.01, -20), 5, "change", LARGER),
+    (-11, (-6, -6), 5, "change", CONSISTENT), (-11, (-5.99, -5.99), 5, "change", SMALLER),
+    (-11, (0, 2), 5, "change", SMALLER), (-11, (0.01, 2), 5, "change", CONTRADICT),
+    # an interval that straddles the claim is consistent even at tolerance 0
+    (25, (24, 26), 0, "change", CONSISTENT), (25, (25.01, 26), 0, "change", LARGER),
+    # a level is read on both sides alike
+    (80, (43, 75), 5, "level", CONSISTENT), (80, (43, 74.99), 5, "level", CONTRADICT),
+    (40, (45, 68), 5, "level", CONSISTENT), (39.99, (45, 68), 5, "level", CONTRADICT),
+])
+def test_compare_on_both_sides_of_each_boundary(claimed, observed, tol, kind, word):
+    assert rules.compare(claimed, observed, tolerance=tol, kind=kind) == word
+
+
+def test_compare_refuses_bad_arguments():
+    with pytest.raises(ParameterError, match="kind"):
+        rules.compare(1, (1, 1), kind="trend")
+    with pytest.raises(ParameterError, match="tolerance"):
+        rules.compare(1, (1, 1), tolerance=-1)
+    with pytest.raises(ParameterError, match="finite"):
+        rules.compare(1, (float("nan"), 1))
+
+
+def test_no_count_of_the_same_definition_cannot_test_whatever_the_numbers():
+    # the same numbers with and without a count of the same definition
+    assert rules.verdict(rules.Basis(True, claimed=25, observed=(-9, -2), tolerance=5)).word == CONTRADICT
+    assert rules.verdict(rules.Basis(False, claimed=25, observed=(-9, -2), tolerance=5)).word == CANNOT_TEST
+    with pytest.raises(ParameterError, match="claimed and observed"):
+        rules.verdict(rules.Basis(True))
+
+
+def test_part_of_the_scope_keeps_what_the_part_shows():
+    full = rules.verdict(rules.Basis(True, claimed=-50, observed=(-35.7, -35.7), tolerance=5))
+    part = rules.verdict(rules.Basis(True, claimed=-50, observed=(-35.7, -35.7), tolerance=5, part="Stockholm only"))
+    assert (full.word, full.on_part) == (SMALLER, None)
+    assert (part.word, part.on_part) == (PARTIAL, SMALLER)
+    assert rules.phrase(part) == "tested on part of the claim's scope; on that part, a smaller change than claimed"
+    assert rules.phrase(full) == SMALLER
+
+
+def test_cap_only_turns_contradict_on_unverified_inputs():
+    assert rules.cap(CONTRADICT, ["x"]) == NOT_SUPPORTED
+    assert rules.cap(CONTRADICT, []) == CONTRADICT
+    assert rules.cap(SMALLER, ["x"]) == SMALLER
+
+
+def test_counts_sentence_lists_words_in_vocabulary_order_and_must_add_up():
+    counts = {CANNOT_TEST: 2, CONTRADICT: 1, LARGER: 0}
+    assert (rules.counts_sentence(counts, n_checks=3, n_claims=2)
+            == "Of 3 checks of 2 circulating claims, 1 'the data contradict it', 2 'the data cannot test it'.")
+    with pytest.raises(ParameterError, match="add up"):
+        rules.counts_sentence(counts, n_checks=4, n_claims=2)
+    with pytest.raises(ParameterError, match="not a verdict"):
+        rules.counts_sentence({"probably true": 1}, n_checks=1, n_claims=1)
+
+
+def test_the_unodc_plus_25_is_no_longer_not_supported(glotip, evidence):
+    # the 2024 edition's +25% against the fixed panel's larger rise (issue 24): a larger change than
+    # claimed, which is not a refutation; recomputed independently in the test above
+    n, sums = _independent_panel_sums(glotip, 2017, 2022)
+    low = 100 * (sums.at[2022, "value_low"] / sums.at[2019, "value_high"] - 1)
+    c = detected.check_fixed_panel_change(glotip, evidence, test_id="unodc-2019-2022-fixed-panel", claim_id="unodc-2022-rise",
+                                          claimed_id="unodc2024-claimed-change", before=2019, after=2022, start=2017, end=2022)
+    assert low > 25 + 5  # the panel's rise exceeds the claim by more than the tolerance
+    assert c.verdict == LARGER and c.verdict != NOT_SUPPORTED
+
+
+def test_a_register_row_never_inherits_another_claims_verdict(register, evidence):
+    # a new claim naming the GAO check: results are matched by (claim, check), so it is refused
+    new = register[register["claim_id"] == "fosta-needed"].assign(claim_id="fosta-worked", claim="FOSTA worked.")
+    reg = pd.concat([register[register["claim_id"] == "fosta-needed"], new], ignore_index=True)
+    with pytest.raises(DataError, match="claim 'fosta-worked' names test 'gao-fosta', which answers claim 'fosta-needed'"):
+        claims.finalise([cited.check_gao_fosta(evidence)], reg)
+
+
+def test_a_claim_declared_untestable_needs_no_code(register, evidence):
+    row = register[register["claim_id"] == "fosta-needed"].assign(
+        claim_id="new-untestable", tests=claims.UNTESTABLE, verification="secondary",
+        note="No count of people helped by the programme exists.")
+    reg = pd.concat([register[register["claim_id"] == "fosta-needed"], row], ignore_index=True)
+    out = claims.finalise([cited.check_gao_fosta(evidence)], reg)
+    declared = [c for c in out if c.claim_id == "new-untestable"]
+    assert len(declared) == 1 and declared[0].verdict == CANNOT_TEST
+    assert "No count of people helped by the programme exists" in declared[0].reason
+    assert "claims register row new-untestable [secondary]" in declared[0].reason
+    with pytest.raises(DataError, match="its note must say why"):
+        claims.claim_tests(row.assign(note=None))
+    with pytest.raises(DataError, match="only test"):
+        claims.claim_tests(row.assign(tests="untestable;gao-fosta"))
+
+
+def test_a_check_must_name_what_it_read():
+    with pytest.raises(ValueError, match="must name the releases"):
+        ClaimCheck("x", "y", CONSISTENT, "Reason.")
+    with pytest.raises(ValueError, match="does not name 'glotip@2025-04-14'"):
+        ClaimCheck("x", "y", CONSISTENT, "Reason.", read=("glotip@2025-04-14",))
+    assert ClaimCheck("x", "y", CONSISTENT, "Reason (read: glotip@2025-04-14).", read=("glotip@2025-04-14",))
+
+
+def test_read_of_names_each_document_once_with_its_weakest_grade(evidence):
+    # the GAO figures are cited as "GAO-21-385, ..." and "GAO-21-385 (June 2021), ...": one document
+    ids = ["gao-platform-cases", "gao-backpage-cases", "gao-fosta-cases"]
+    names = [str(c).split(",")[0] for c in evidence.set_index("evidence_id").loc[ids, "citation"]]
+    assert all(n.startswith("GAO-21-385") for n in names)
+    worst = evidence.set_index("evidence_id").loc[ids, "verification"]
+    expected = "secondary" if "secondary" in set(worst) else "primary"
+    assert claims.verdict.read_of(evidence, ids) == (f"GAO-21-385 [{expected}]",)

@@ -5,6 +5,8 @@ import math
 
 import pytest
 
+from critique.policy import reading as R
+
 pytestmark = pytest.mark.notebook
 
 STEM = "50-policy-claims"
@@ -52,3 +54,23 @@ def test_fbi_series_recorded(run):
         assert (s["n_pre"], s["n_post"]) == (4, 3)
         assert s["level_ci_pct"][0] < s["level_ci_pct"][1]
         assert run[f"ucr.{off}.panel"]["status"] in ("fitted", "refused")
+
+
+def test_range_reading_recounted_from_the_specification_table(run):
+    # independent recount: intervals wholly below zero, wholly above, and the rest, over fitted rows
+    for pid in run["policies_fitted"]:
+        rows = [r for r in run[f"spec_table.{pid}.total"] if r["status"] == "fitted"]
+        fall = sum(r["ci_high_pct"] < 0 for r in rows)
+        rise = sum(r["ci_low_pct"] > 0 for r in rows)
+        s = run[f"spec.{pid}.total"]
+        assert (s["n_exclude_fall"], s["n_exclude_rise"], s["n_intervals_with_zero"]) == (fall, rise, len(rows) - fall - rise)
+        assert s["reading"] == R.range_reading(fall, rise, len(rows) - fall - rise)
+
+
+def test_fosta_key_numbers_and_the_reading_counted_by_side(run):
+    assert run["fosta_reading"] == run["spec.USA-2018-fosta.total"]["reading"]
+    assert run["fosta_spec_with_zero"] + run["fosta_spec_exclude_fall"] + run["fosta_spec_exclude_rise"] == run["fosta_spec_fitted"]
+    assert run["model"] == "poisson" and run["n_policy_table_rows"] >= 14
+    # the review's FOSTA numbers (2023 release, quasi-Poisson, full pre-period): -29% [-47, -5]
+    assert (round(run["fosta_full_pct"]), round(run["fosta_full_ci_low"]), round(run["fosta_full_ci_high"])) == (-29, -47, -5)
+    assert 1 <= run["fosta_cits_placebo_rank"] <= run["fosta_cits_placebo_ranks"]

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from critique import policy as P
+from critique.policy import reading as R
 
 YEARS = np.arange(2003, 2023)  # 20 yearly points, 10 each side of 2013
 
@@ -359,7 +360,11 @@ def test_fosta_grid_shape_refusal_and_reading(fosta_range):
     assert "leaves 2 residual degree(s) of freedom" in refused["reason"].iloc[0]
     s = fosta_range.summary()
     assert s["recording_breaks"] == [2013] and s["n_fitted"] == 23
-    assert fosta_range.reading() == "not distinguishable from no change"
+    # the reading counts intervals by side (recounted here from the table), not "any one includes zero"
+    f = t[t["status"] == "fitted"]
+    fall, rise = int((f["ci_high_pct"] < 0).sum()), int((f["ci_low_pct"] > 0).sum())
+    assert fosta_range.reading() == R.range_reading(fall, rise, len(f) - fall - rise)
+    assert (s["n_exclude_fall"], s["n_exclude_rise"]) == (fall, rise)
     # the range spans a fall and a rise: the sign itself depends on the break handling
     assert s["estimate_min_pct"] < -29 and s["estimate_max_pct"] > 0
 
@@ -390,18 +395,6 @@ def test_break_dummy_removes_a_pure_recording_jump():
     assert dummy.counterfactual.loc[2016] == pytest.approx(
         dummy.fitted.loc[2016] / np.exp(dummy.level.estimate), rel=1e-9)
     assert dummy.counterfactual.loc[2016] > 4 * 40 * np.exp(0.05 * 12)  # includes the x5 step
-
-
-def test_reading_rule_cases():
-    def rng_(rows):
-        t = pd.DataFrame(rows, columns=["level_change_pct", "ci_low_pct", "ci_high_pct"])
-        t["status"] = "fitted"
-        t["includes_zero"] = (t["ci_low_pct"] <= 0) & (t["ci_high_pct"] >= 0)
-        return P.SpecificationRange("s", 2018, (), 0.05, t)
-    assert rng_([[-20, -30, -5], [-10, -15, -2]]).reading() == "a fall in every specification"
-    assert rng_([[20, 5, 30]]).reading() == "a rise in every specification"
-    assert rng_([[-20, -30, -5], [20, 5, 30]]).reading() == "the direction depends on the specification"
-    assert rng_([[-20, -30, -5], [-10, -25, 3]]).reading() == "not distinguishable from no change"
 
 
 # --- comparison units ------------------------------------------------------------------------
@@ -469,3 +462,96 @@ def test_us_series_in_the_2023_release_matches_the_fixture():
         frame = datasets.load("glotip")
     us = P.glotip_series(frame, "USA", duplicates="sum")
     assert us["year"].tolist() == US_YEARS and us["count"].tolist() == [float(v) for v in US_TOTAL]
+
+
+# --- reading rules (critique.policy.reading): each on both sides of its boundary ------------
+
+def test_interval_sides_boundaries():
+    # an end exactly at zero includes it; a hair below or above excludes it
+    assert R.interval_sides([-5, -5, 0.001, -3], [0, -0.001, 4, 3]) == (1, 1, 2)
+    with pytest.raises(P.PolicyError, match="not an interval"):
+        R.interval_sides([2], [1])
+
+
+@pytest.mark.parametrize("sides, text", [
+    ((0, 0, 0), "no specification could be fitted"),
+    ((0, 0, 3), "not distinguishable from no change in any of the 3 specifications"),
+    ((1, 0, 2), "1 of 3 specifications exclude no change, all on the side of a fall; 2 include it"),
+    ((3, 0, 0), "a fall in every one of the 3 specifications"),
+    ((0, 2, 1), "2 of 3 specifications exclude no change, all on the side of a rise; 1 include it"),
+    ((0, 3, 0), "a rise in every one of the 3 specifications"),
+    ((1, 1, 0), "the direction depends on the specification: 1 exclude no change on the side of a fall, "
+                "1 on the side of a rise, 0 include it"),
+])
+def test_range_reading_counts_sides_not_any_one_interval(sides, text):
+    assert R.range_reading(*sides) == text
+
+
+def test_adding_noisy_specifications_does_not_flip_the_reading_to_no_change():
+    # the old rule ("any interval includes zero") turned 9 falls into "no change" with one noisy
+    # specification added; the counting rule keeps the 9 and reports the noisy one beside them
+    assert R.range_reading(9, 0, 0) == "a fall in every one of the 9 specifications"
+    assert R.range_reading(9, 0, 1).startswith("9 of 10 specifications exclude no change, all on the side of a fall")
+
+
+def test_reading_rule_cases():
+    def rng_(rows):
+        t = pd.DataFrame(rows, columns=["level_change_pct", "ci_low_pct", "ci_high_pct"])
+        t["status"] = "fitted"
+        t["includes_zero"] = (t["ci_low_pct"] <= 0) & (t["ci_high_pct"] >= 0)
+        return P.SpecificationRange("s", 2018, (), 0.05, t)
+    assert rng_([[-20, -30, -5], [-10, -15, -2]]).reading() == "a fall in every one of the 2 specifications"
+    assert rng_([[20, 5, 30]]).reading() == "a rise in every one of the 1 specifications"
+    assert rng_([[-20, -30, -5], [20, 5, 30]]).reading().startswith("the direction depends on the specification")
+    mixed = rng_([[-20, -30, -5], [-10, -25, 3]])
+    assert mixed.reading() == "1 of 2 specifications exclude no change, all on the side of a fall; 1 include it"
+    s = mixed.summary()
+    assert (s["n_exclude_fall"], s["n_exclude_rise"], s["n_intervals_with_zero"]) == (1, 0, 1)
+
+
+def test_availability_status_boundaries():
+    kw = dict(country="Canada", indicator="Detected trafficking victims", first_post_year=2014, min_points=3,
+              year_start=2003, year_end=2021)
+    assert R.availability_status(jurisdiction="Northern Ireland", years_before=9, years_after=9, **kw)[1] == "skipped: sub-national"
+    assert R.availability_status(jurisdiction="national", years_before=0, years_after=5, **kw)[1] == "no data before"
+    assert R.availability_status(jurisdiction="national", years_before=5, years_after=0, **kw)[1] == "no data after"
+    assert R.availability_status(jurisdiction="national", years_before=2, years_after=5, **kw)[1] == "refused: too few years"
+    assert R.availability_status(jurisdiction="national", years_before=3, years_after=3, **kw)[1].startswith("fitted if")
+
+
+def test_placebo_phrase_says_when_no_p_can_reach_alpha():
+    # 19 placebos: the smallest p is 1/20 = 0.05, which can reach alpha = 0.05; 18 cannot
+    assert "no p below" not in R.placebo_phrase(0.05, 1, 19, alpha=0.05)
+    assert R.placebo_phrase(1 / 19, 1, 18, alpha=0.05).endswith("with 18 placebo years no p below 0.05 is possible")
+    assert R.placebo_phrase(None, None, None, alpha=0.05) == "no placebo in time"
+
+
+def test_ucr_reading_counts_fitted_models_and_refusals():
+    assert R.ucr_reading([(-40, 10), (-30, 5)], 3) == ("not distinguishable from no change in any of the 2 fitted models; "
+                                                       "1 refused")
+    assert R.ucr_reading([(-40, -10)], 1) == "a fall in every one of the 1 fitted models"
+    assert R.ucr_reading([], 2) == "no model could be fitted (2 refused)"
+
+
+# --- negative binomial: t intervals on the residual degrees of freedom ----------------------
+
+def test_negbin_interval_uses_t_on_the_residual_df():
+    # reference: statsmodels' own NB2 fit of the same design, with the interval rebuilt by hand as
+    # estimate +- t_{0.975, df} x SE, df = n - 4 mean parameters - 1 dispersion
+    import statsmodels.api as sm
+    from scipy import stats
+
+    years = np.arange(2010, 2019)  # 9 points: df = 9 - 5 = 4
+    counts = np.array([80, 140, 95, 170, 120, 60, 150, 90, 130], dtype=float)  # overdispersed: the NB fit converges
+    res = P.segmented_regression(years, counts, 2015, model="negbin")
+    X = P.design_matrix(years.astype(float), 2015)
+    ref = sm.NegativeBinomial(counts, X, loglike_method="nb2").fit(disp=0, maxiter=500, method="bfgs")
+    t = stats.t.ppf(0.975, 4)
+    assert res.diagnostics["df_resid"] == 4.0
+    assert res.level.estimate == pytest.approx(ref.params[2], rel=1e-6)
+    assert res.level.se == pytest.approx(ref.bse[2], rel=1e-6)
+    assert res.level.ci_low == pytest.approx(ref.params[2] - t * ref.bse[2], rel=1e-6)
+    assert res.level.ci_high == pytest.approx(ref.params[2] + t * ref.bse[2], rel=1e-6)
+    # wider than the normal-reference Wald interval that statsmodels reports
+    wald = ref.conf_int(alpha=0.05)[2]
+    assert res.level.ci_high - res.level.ci_low > wald[1] - wald[0]

@@ -97,6 +97,11 @@ def test_kit_has_handouts_guide_index_and_findings(kit):
     # the published "between 10 thousand and 13 thousand" is the selected model's interval
     assert 9500 < uk["selected_low"] < 10500 and 12500 < uk["selected_high"] < 13500
     assert f["05-the-law-worked"]["law_year"] == 1999 and f["05-the-law-worked"]["first_data_year"] == 2008
+    # exercise 5's answer quotes notebook 50's counting reading of the US range, not "no change"
+    w5 = f["05-the-law-worked"]
+    assert w5["us_low_pct"] < w5["us_high_pct"]
+    a5 = (out / "answers" / "05-the-law-worked" / "05-the-law-worked.html").read_text(encoding="utf-8")
+    assert w5["us_reading"] in a5 and "specifications" in w5["us_reading"]
     q = json.loads((out / "questions" / "01-seventy-nine-percent" / "findings.json").read_text())["findings"]
     assert "scenario_share_r2" not in q  # answer cells did not run in the question version
 

@@ -19,8 +19,8 @@ import pandas as pd
 
 from critique import coverage
 from critique.datasets import glotip_rules
-from critique.claims.verdict import (CANNOT_TEST, CONSISTENT, NOT_SUPPORTED, ClaimCheck,
-                                     check_tolerance, distance, figure, pct_range, within)
+from critique.claims.verdict import (Basis, ClaimCheck, check_tolerance, distance, figure, judged, named,
+                                     pct_range, read_of)
 from critique.errors import DataError, ParameterError
 
 VICTIMS = coverage.GLOTIP_VICTIMS
@@ -115,9 +115,9 @@ def _too_early(glotip: pd.DataFrame, test_id: str, claim_id: str, after: int, re
     if after <= last:
         return None
     reason = f"The UNODC data ({release}) end in {last}, before {after}, the year the claim is about."
-    return ClaimCheck(test_id, claim_id, CANNOT_TEST, reason,
-                      {"last_year": last, "after": after, "claimed_pct": claimed, "panel_change_pct": None},
-                      evidence=evidence, datasets=("glotip", "claim-evidence"))
+    return judged(test_id, claim_id, Basis(same_definition=False), reason,
+                  numbers={"last_year": last, "after": after, "claimed_pct": claimed, "panel_change_pct": None},
+                  evidence=evidence, datasets=("glotip", "claim-evidence"), read=(release,))
 
 
 def _change_all(series: PanelSeries, before: int, after: int) -> tuple[float, float]:
@@ -150,8 +150,8 @@ def check_covid_fixed_panel(glotip: pd.DataFrame, *, start: int = 2017, end: int
     numbers = {"panel_countries": len(s.panel), "form_panel_countries": len(s.form_panel),
                "change_pct": list(total), "form_change_pct": {k: list(v) for k, v in forms.items()},
                "online_breakdowns": online, "before": before, "after": after}
-    return ClaimCheck("unodc-covid-fixed-panel", "covid-online", CANNOT_TEST, reason, numbers,
-                      datasets=("glotip",), data=data)
+    return judged("unodc-covid-fixed-panel", "covid-online", Basis(same_definition=False), reason, numbers=numbers,
+                  datasets=("glotip",), data=data, read=(release,))
 
 
 def check_fixed_panel_change(glotip: pd.DataFrame, evidence: pd.DataFrame, *, test_id: str, claim_id: str,
@@ -159,9 +159,11 @@ def check_fixed_panel_change(glotip: pd.DataFrame, evidence: pd.DataFrame, *, te
                              tolerance_pp: float = 5.0, release: str = "newest release") -> ClaimCheck:
     """A claimed percent change in detected victims, set against the same change on a fixed panel.
 
-    Consistent when the fixed-panel change (bounds) is within ``tolerance_pp`` points of the claimed
-    figure; otherwise not supported: the claimed figure sums whoever reported in each year, so part
-    of it can be countries entering or leaving. The change over all reporters is shown beside it.
+    The verdict is the rules' reading of a directional change (:func:`critique.claims.rules.compare`):
+    consistent within ``tolerance_pp`` points, a larger or smaller change than claimed beyond it, a
+    contradiction only for a change in the opposite direction. The fixed panel is the like-for-like
+    version of UNODC's global change (which sums whoever reported in each year); the change over all
+    reporters is shown beside it.
     """
     tol = check_tolerance(tolerance_pp)
     claimed = figure(evidence, claimed_id)
@@ -171,14 +173,13 @@ def check_fixed_panel_change(glotip: pd.DataFrame, evidence: pd.DataFrame, *, te
     s = panel_series(glotip, start, end)
     panel = s.change(before, after)
     everyone = _change_all(s, before, after)
-    ok = within(*panel, claimed.value, tol)
-    where = "within" if ok else "outside"
     units = s.all_reporters["units"]
     partial = after in glotip_rules.partial_years(usable_rows(glotip))
     gap = distance(*panel, claimed.value)
+    basis = Basis(True, claimed=claimed.value, observed=panel, tolerance=tol, kind="change")
     reason = (f"On the {len(s.panel)} countries reporting every year {start}-{end} ({release}) detected "
               f"victims changed {pct_range(*panel)} from {before} to {after}, {gap:.1f} points from the claimed "
-              f"{claimed.value:+g}% ({where} the tolerance of {tol:g} points; all reporters, {int(units[before])} then "
+              f"{claimed.value:+g}% (tolerance {tol:g} points; all reporters, {int(units[before])} then "
               f"{int(units[after])} countries{f' ({after} {glotip_rules.PARTIAL_LABEL})' if partial else ''}: "
               f"{pct_range(*everyone)}).")
     numbers = {"claimed_pct": claimed.value, "panel_change_pct": list(panel), "all_reporters_change_pct": list(everyone),
@@ -187,8 +188,9 @@ def check_fixed_panel_change(glotip: pd.DataFrame, evidence: pd.DataFrame, *, te
                "reporters_after": int(units[after]), "tolerance_pp": tol, "before": before, "after": after}
     data = s.totals.rename(columns={"low": "panel_low", "high": "panel_high"}).join(
         s.all_reporters.rename(columns={"low": "all_low", "high": "all_high", "units": "all_units"}))
-    return ClaimCheck(test_id, claim_id, CONSISTENT if ok else NOT_SUPPORTED, reason, numbers,
-                      evidence={claimed_id: claimed.verification}, datasets=("glotip", "claim-evidence"), data=data)
+    read = (release,) + read_of(evidence, [claimed_id])
+    return judged(test_id, claim_id, basis, named(reason, read[1:]), numbers=numbers,
+                  evidence={claimed_id: claimed.verification}, datasets=("glotip", "claim-evidence"), data=data, read=read)
 
 
 def check_detections_as_prevalence(glotip: pd.DataFrame, evidence: pd.DataFrame, *, claimed_id: str = "shafaqna-claimed-change",
@@ -214,9 +216,10 @@ def check_detections_as_prevalence(glotip: pd.DataFrame, evidence: pd.DataFrame,
               f"as the claimed {claimed.value:+g}% rise in trafficking.")
     numbers = {"claimed_pct": claimed.value, "panel_change_pct": list(panel), "indicators": indicators,
                "panel_countries": len(s.panel)}
-    return ClaimCheck("detections-as-prevalence", "trafficking-rose-25", CANNOT_TEST, reason, numbers,
-                      evidence={claimed_id: claimed.verification}, datasets=("glotip", "claim-evidence"),
-                      data=s.totals)
+    read = (release,) + read_of(evidence, [claimed_id])
+    return judged("detections-as-prevalence", "trafficking-rose-25", Basis(same_definition=False), named(reason, read[1:]),
+                  numbers=numbers, evidence={claimed_id: claimed.verification}, datasets=("glotip", "claim-evidence"),
+                  data=s.totals, read=read)
 
 
 def country_series(glotip: pd.DataFrame, iso3: str) -> pd.DataFrame:
@@ -231,9 +234,9 @@ def check_host_countries(glotip: pd.DataFrame, evidence: pd.DataFrame, *, event_
 
     For each event (a ``claim-evidence`` row with the event year as value and the host's ISO3), the
     host's detected-victim total in the event year is compared with every published year within
-    ``window`` years on either side. Not supported when no host with years on both sides shows the
-    event year above all of them; when some do, the data cannot test the claim (extra policing
-    around an event raises detections too); with no host on both sides, cannot test.
+    ``window`` years on either side. Detected victims are not a count of trafficking (extra policing
+    around an event raises detections too), so the data cannot test the claim (rule 1 of
+    :mod:`critique.claims.rules`); the comparison is given for scale.
     """
     if window < 1:
         raise ParameterError(f"window = {window}: must be at least 1 year")
@@ -255,18 +258,12 @@ def check_host_countries(glotip: pd.DataFrame, evidence: pd.DataFrame, *, event_
     table = pd.DataFrame(rows)
     testable = table[table["both_sides"] & table["event_count_high"].notna()]
     n_above = int(testable["event_year_highest"].sum())
-    if testable.empty:
-        verdict = CANNOT_TEST
-        tail = "so the data cannot test it."
-    elif n_above == 0:
-        verdict = NOT_SUPPORTED
-        tail = "so the counts show no event-year surge."
-    else:
-        verdict = CANNOT_TEST
-        tail = "and a rise in detections in an event year also follows the extra policing around events."
-    reason = (f"Of {len(table)} host countries, {len(testable)} {'has' if len(testable) == 1 else 'have'} UNODC detected-victim "
-              f"totals for the event year and within {window} years on both sides ({release}); the event year is above "
-              f"every neighbouring year in {n_above} of {len(testable)}, " + tail)
+    tail = ("so no event year can be compared." if testable.empty else
+            "and a count of detections measures policing around an event as much as trafficking.")
+    reason = (f"No count of trafficking around the events exists; of {len(table)} host countries, {len(testable)} "
+              f"{'has' if len(testable) == 1 else 'have'} UNODC detected-victim totals for the event year and within {window} "
+              f"years on both sides ({release}); the event year is above every neighbouring year in {n_above} of "
+              f"{len(testable)}, " + tail)
     numbers = {"events": len(table), "testable": len(testable), "event_year_highest": n_above, "window": window,
                "event_list": table[["iso3", "event_year"]].to_dict("records")}
     pieces = []
@@ -275,8 +272,9 @@ def check_host_countries(glotip: pd.DataFrame, evidence: pd.DataFrame, *, event_
         pieces.append(s[s["year"].between(r.event_year - window, r.event_year + window)]
                       .assign(iso3=r.iso3, event_year=r.event_year))
     data = pd.concat(pieces, ignore_index=True) if pieces else table
-    return ClaimCheck("host-country-detections", "worldcup-2006", verdict, reason, numbers, evidence=used,
-                      datasets=("glotip", "claim-evidence"), data=data)
+    read = (release,) + read_of(evidence, event_ids)
+    return judged("host-country-detections", "worldcup-2006", Basis(same_definition=False), named(reason, read[1:]),
+                  numbers=numbers, evidence=used, datasets=("glotip", "claim-evidence"), data=data, read=read)
 
 
 def check_sweden_series(glotip: pd.DataFrame, evidence: pd.DataFrame, *, law_id: str = "se-law-year",
@@ -296,9 +294,11 @@ def check_sweden_series(glotip: pd.DataFrame, evidence: pd.DataFrame, *, law_id:
         reason = (f"UNODC's {iso3} detected-victim series ({release}) runs {first}-{last}, starting "
                   f"{first - int(law.value)} years after the {int(law.value)} law, so it has no year before the law to compare.")
     else:
-        reason = (f"UNODC's {iso3} series has {before} years before the {int(law.value)} law, but detected victims measure "
-                  "detection as well as trafficking (notebook 50 gives the minimum detectable effect).")
+        reason = (f"UNODC's {iso3} series ({release}) has {before} years before the {int(law.value)} law, but detected victims "
+                  "measure detection as well as trafficking (notebook 50 gives the minimum detectable effect).")
     numbers = {"law_year": int(law.value), "first_year": first, "last_year": last, "years_before_law": before,
                "years": int(len(series))}
-    return ClaimCheck("sweden-unodc-series", "sweden-trafficking", CANNOT_TEST, reason, numbers,
-                      evidence={law_id: law.verification}, datasets=("glotip", "claim-evidence"), data=series)
+    read = (release,) + read_of(evidence, [law_id])
+    return judged("sweden-unodc-series", "sweden-trafficking", Basis(same_definition=False), named(reason, read[1:]),
+                  numbers=numbers, evidence={law_id: law.verification}, datasets=("glotip", "claim-evidence"), data=series,
+                  read=read)

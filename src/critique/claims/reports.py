@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from critique.claims.verdict import CANNOT_TEST, ClaimCheck, pct
+from critique.claims.verdict import Basis, ClaimCheck, judged, named, pct
 from critique.datasets.ncmec import CHILD_SEX_TRAFFICKING, incident_series
 from critique.errors import ParameterError
 
@@ -39,14 +39,16 @@ def check_ncmec_covid(reports: pd.DataFrame, contents: pd.DataFrame, *, event_ye
     cst = incident_series(contents, *CHILD_SEX_TRAFFICKING)
     first_cst = int(cst.index.min())
     inside = base.min() <= at <= base.max()
-    reason = (f"CyberTipline reports rose {pct(at)} into {event_year}, "
+    read = tuple(dict.fromkeys(str(f.attrs.get("release", name)) for f, name in
+                               ((reports, "ncmec-reports"), (contents, "ncmec-report-contents"))))
+    reason = named(f"CyberTipline reports rose {pct(at)} into {event_year}, "
               f"{'within' if inside else 'outside'} the range of the {baseline_years} years before ({pct(base.min())} to "
               f"{pct(base.max())}, median {pct(float(np.median(base)))}); they count reports, which follow platforms' "
               f"detection, not victims, and the 'child sex trafficking' type starts in {first_cst} "
-              f"({cst.iloc[0]:,} reports), {'with no year before the pandemic' if first_cst >= event_year else 'before the event year'}.")
+              f"({cst.iloc[0]:,} reports), {'with no year before the pandemic' if first_cst >= event_year else 'before the event year'}.", read)
     numbers = {"event_year": event_year, "event_change_pct": at, "baseline_min_pct": float(base.min()),
                "baseline_max_pct": float(base.max()), "baseline_median_pct": float(np.median(base)),
                "child_sex_trafficking": {int(k): int(v) for k, v in cst.items()}, "child_sex_trafficking_first_year": first_cst}
     data = reports.set_index("year").join(change).join(cst.rename("child_sex_trafficking_reports"))
-    return ClaimCheck("ncmec-covid-reports", "covid-online", CANNOT_TEST, reason, numbers,
-                      datasets=("ncmec-reports", "ncmec-report-contents"), data=data)
+    return judged("ncmec-covid-reports", "covid-online", Basis(same_definition=False), reason, numbers=numbers,
+                  datasets=("ncmec-reports", "ncmec-report-contents"), data=data, read=read)

@@ -1,17 +1,9 @@
-"""The verdict vocabulary, the result of one claim check, and the rule for unverified inputs.
+"""The result of one claim check, the cited figures it reads, and the rule for unverified inputs.
 
 A *check* sets one circulating claim against the data that could test it and returns a
 :class:`ClaimCheck`: the numbers it computed, one verdict from the fixed vocabulary
-:data:`VERDICTS`, and a one-sentence reason built from those numbers (never typed by hand). The
-vocabulary, strongest first:
-
-- ``"the data contradict it"``: verified figures that measure what the claim is about lie outside
-  what the claim says;
-- ``"not supported by the data cited"``: the figures available (the claim's own, or the published
-  follow-ups) do not show what the claim says, but they do not measure it well enough to contradict;
-- ``"the data cannot test it"``: no available series measures what the claim is about (for example
-  detected-victim counts read as prevalence);
-- ``"consistent with the data"``: the figures show what the claim says, within the stated tolerance.
+(:mod:`critique.claims.rules`, where each word has its rule), and a one-sentence reason built from
+those numbers (never typed by hand) that names the releases and documents it read.
 
 An unverified claim row, or an unverified figure that a check relies on, can never drive
 "the data contradict it": :func:`cap_unverified` turns such a verdict into "not supported by the
@@ -24,13 +16,13 @@ from typing import Any, Iterable
 
 import pandas as pd
 
+from critique.claims.rules import (CANNOT_TEST, CONSISTENT, CONTRADICT, LARGER, NOT_SUPPORTED, PARTIAL, SMALLER,
+                                   VERDICTS, Basis, Verdict, cap, phrase, verdict)
 from critique.errors import DataError, ParameterError
 
-CONTRADICT = "the data contradict it"
-NOT_SUPPORTED = "not supported by the data cited"
-CANNOT_TEST = "the data cannot test it"
-CONSISTENT = "consistent with the data"
-VERDICTS = (CONTRADICT, NOT_SUPPORTED, CANNOT_TEST, CONSISTENT)
+__all__ = ["CANNOT_TEST", "CONSISTENT", "CONTRADICT", "LARGER", "NOT_SUPPORTED", "PARTIAL", "SMALLER", "VERDICTS",
+           "Basis", "ClaimCheck", "Figure", "cap_unverified", "check_tolerance", "distance", "figure", "figures",
+           "judged", "named", "pct", "pct_range", "read_of", "verdict", "within"]
 
 
 @dataclass(frozen=True)
@@ -48,9 +40,12 @@ class Figure:
 class ClaimCheck:
     """The outcome of one check: verdict, generated reason, the numbers and what they rest on.
 
-    ``numbers`` holds plain numbers (or short lists) keyed by name; ``evidence`` maps each cited
-    figure used to its verification status; ``datasets`` names the datasets read; ``data`` is the
-    frame behind the check's chart (saved beside it by ``charts.finalise``).
+    ``verdict`` is a word of :data:`~critique.claims.rules.VERDICTS`; ``on_part`` is, for a partial
+    test, the word for what the part shows. ``read`` names every release or document the check
+    read, and each must appear in ``reason`` (every reason names what it read). ``numbers`` holds
+    plain numbers (or short lists) keyed by name; ``evidence`` maps each cited figure used to its
+    verification status; ``datasets`` names the datasets read; ``data`` is the frame behind the
+    check's chart (saved beside it by ``charts.finalise``).
     """
 
     test_id: str
@@ -62,18 +57,75 @@ class ClaimCheck:
     datasets: tuple[str, ...] = ()
     capped: bool = False
     data: pd.DataFrame | None = None
+    read: tuple[str, ...] = ()
+    on_part: str | None = None
 
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:
             raise ValueError(f"{self.test_id}: verdict {self.verdict!r} is not one of {VERDICTS}")
+        if self.on_part is not None and (self.verdict != PARTIAL or self.on_part not in VERDICTS):
+            raise ValueError(f"{self.test_id}: on_part {self.on_part!r} needs verdict {PARTIAL!r} and a word of the vocabulary")
         if not self.reason or "\n" in self.reason:
             raise ValueError(f"{self.test_id}: the reason must be one non-empty line")
+        if not self.read:
+            raise ValueError(f"{self.test_id}: a check must name the releases or documents it read")
+        missing = [r for r in self.read if r not in self.reason]
+        if missing:
+            raise ValueError(f"{self.test_id}: the reason does not name {missing[0]!r}, which the check read")
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """``(claim_id, test_id)``: a verdict belongs to one claim and one check."""
+        return self.claim_id, self.test_id
+
+    @property
+    def shown(self) -> str:
+        """The verdict as a reader sees it (:func:`critique.claims.rules.phrase`)."""
+        return phrase(Verdict(self.verdict, self.on_part))
 
     def summary(self) -> dict[str, Any]:
         """What goes into findings.json: verdict, reason, numbers, inputs, whether capped."""
-        return {"claim_id": self.claim_id, "verdict": self.verdict, "reason": self.reason,
-                "numbers": self.numbers, "evidence": self.evidence,
+        return {"claim_id": self.claim_id, "verdict": self.verdict, "on_part": self.on_part, "shown": self.shown,
+                "reason": self.reason, "read": list(self.read), "numbers": self.numbers, "evidence": self.evidence,
                 "datasets": list(self.datasets), "capped": self.capped}
+
+
+def judged(test_id: str, claim_id: str, basis: Basis, reason: str, **kw: Any) -> ClaimCheck:
+    """A :class:`ClaimCheck` whose verdict is the rules' reading of ``basis``
+    (:func:`critique.claims.rules.verdict`); ``kw`` passes the other fields."""
+    v = verdict(basis)
+    return ClaimCheck(test_id, claim_id, v.word, reason, on_part=v.on_part, **kw)
+
+
+def named(reason: str, read: Iterable[str]) -> str:
+    """``reason`` ending with the releases and documents read: ``... (read: A; B).``"""
+    items = list(dict.fromkeys(read))
+    return reason.rstrip(".") + f" (read: {'; '.join(items)})."
+
+
+def read_of(evidence: pd.DataFrame, ids: Iterable[str]) -> tuple[str, ...]:
+    """Short names of the documents behind cited figures, with how they were read.
+
+    The name is a figure's citation up to its first comma (``"GAO-21-385"``), or up to its second
+    when the first part is a short publisher name (``"UNODC, Global Report on Trafficking in Persons
+    2022"``), cut before an unclosed bracket; a name that starts with another is left out, and each
+    carries the weakest verification of its rows: e.g. ``("GAO-21-385 [secondary]",)``.
+    """
+    order = {"primary": 0, "secondary": 1, "unverified": 2}
+    rows = evidence[evidence["evidence_id"].isin(list(ids))]
+    names: dict[str, str] = {}
+    for cit, ver in zip(rows["citation"].astype(str), rows["verification"].astype(str)):
+        parts = [p.strip() for p in cit.split(",")]
+        name = parts[0] if len(parts[0]) >= 10 or len(parts) == 1 else f"{parts[0]}, {parts[1]}"
+        if name.count("(") > name.count(")"):  # a comma inside brackets: keep what precedes them
+            name = name.split(" (")[0]
+        names[name] = max(names.get(name, ver), ver, key=lambda v: order.get(v, 3))
+    keep = [n for n in names if not any(o != n and n.startswith(o) for o in names)]
+    out = []
+    for n in keep:
+        worst = max((v for m, v in names.items() if m.startswith(n)), key=lambda v: order.get(v, 3))
+        out.append(f"{n} [{worst}]")
+    return tuple(out)
 
 
 def figure(evidence: pd.DataFrame, evidence_id: str) -> Figure:
@@ -120,19 +172,18 @@ def cap_unverified(check: ClaimCheck, claim_verification: str) -> ClaimCheck:
     """Never let an unverified claim row or unverified figure drive "the data contradict it".
 
     Returns ``check`` unchanged unless its verdict is CONTRADICT and the claim row or any figure in
-    ``check.evidence`` is ``unverified``; then the verdict becomes NOT_SUPPORTED and the reason says
-    which input was unverified.
+    ``check.evidence`` is ``unverified``; then the verdict becomes NOT_SUPPORTED
+    (:func:`critique.claims.rules.cap`) and the reason says which input was unverified.
     """
-    if check.verdict != CONTRADICT:
-        return check
     unverified = [k for k, v in check.evidence.items() if v == "unverified"]
     if claim_verification == "unverified":
         unverified.insert(0, "the claim's own wording or attribution")
-    if not unverified:
+    word, part = cap(check.verdict, unverified), check.on_part and cap(check.on_part, unverified)
+    if (word, part) == (check.verdict, check.on_part):
         return check
     reason = (check.reason.rstrip(".") + f"; shown as not supported rather than contradicted because "
               f"{', '.join(unverified)} {'is' if len(unverified) == 1 else 'are'} unverified.")
-    return replace(check, verdict=NOT_SUPPORTED, reason=reason, capped=True)
+    return replace(check, verdict=word, on_part=part, reason=reason, capped=True)
 
 
 def pct(x: float, signed: bool = True) -> str:

@@ -5,28 +5,87 @@ register's summary table) and draws it; ``charts.finalise`` adds title, source, 
 """
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from critique.figures.charts import integer_years
-from critique.claims.verdict import VERDICTS
+from critique.claims.rules import VERDICTS
 
-VERDICT_COLOURS = dict(zip(VERDICTS, ("#b22222", "#e08a1e", "#7f7f7f", "#2e7d32")))
+#: one colour a verdict word, in vocabulary order (against the claim -> no reading at all)
+VERDICT_COLOURS = dict(zip(VERDICTS, ("#b22222", "#e08a1e", "#d4a017", "#6a5acd", "#1f4e79", "#2e7d32", "#7f7f7f")))
 FORM_COLOURS = {"Sexual exploitation": "#b22222", "Forced labour": "#1f4e79", "Other forms of exploitation": "#7f7f7f"}
+#: labels of the cited figures each cited-figure chart shows, by check id
+CITED_LABELS = {
+    "worldcup-2006-followup": {"wc2006-claimed": "forecast: women trafficked for the event",
+                               "wc2006-known-victims-per-year": "known victims of sexual exploitation, Germany, a year",
+                               "wc2006-cases-found": "cases linked to the event (news report)"},
+    "superbowl-2011-outcome": {"sb2011-predicted-high": "predicted by a police sergeant (high), Dallas 2011",
+                               "sb2011-predicted-low": "predicted by a police sergeant (low)",
+                               "sb2011-task-force-arrests": "task-force arrests, any charge",
+                               "sb2011-prostitution-arrests": "prostitution-related arrests",
+                               "sb2011-trafficking-charges": "human-trafficking charges"},
+    "gao-fosta": {"gao-platform-cases": "federal criminal cases against platform controllers, 2014-2020 (at least)",
+                  "gao-backpage-cases": "of which against backpage.com (before FOSTA)",
+                  "gao-fosta-cases": "cases under FOSTA's new provision",
+                  "gao-restitution": "restitution sought under it",
+                  "gao-civil-damages": "civil damages awarded under it"},
+    "spotlight-vs-federal": {"thorn-cloudera-investigations": "investigations using Spotlight (Sep 2015-Sep 2016)",
+                             "thorn-cloudera-adults": "adults identified with Spotlight",
+                             "thorn-cloudera-minors": "minors identified with Spotlight",
+                             "ice-investigations-fy2015": "ICE trafficking investigations opened, FY2015",
+                             "fbi-investigations-fy2015": "FBI trafficking investigations opened, FY2015",
+                             "fbi-victims-fy2015": "victims identified by the FBI, FY2015",
+                             "fbi-minors-per-year": "minors identified by FBI-led task forces, a year"},
+}
+
+#: fixed captions (title, description, caveat) of the charts whose text needs no number from the run
+CAPTIONS = {
+    "ncmec-reports": dict(title="CyberTipline reports per year and 'child sex trafficking' reports",
+                          description=("Left: all reports to NCMEC's CyberTipline per year, log scale (dotted line: start of the "
+                                       "pandemic year). Right: reports NCMEC classed as child sex trafficking, published only from 2020."),
+                          caveat="Reports follow platforms' detection; they are not victims."),
+    "worldcup-2006-followup": dict(title="2006 World Cup: the forecast and the follow-up",
+                                   description=("Each bar is a cited figure (log scale); a forecast and counts of known victims "
+                                                "count different things."),
+                                   caveat="Known victims measure detection, not trafficking."),
+    "superbowl-2011-outcome": dict(title="Super Bowl 2011: a police sergeant's prediction and counts afterwards",
+                                   description="Each bar is a cited figure (log scale); predictions and arrests count different things.",
+                                   caveat="Arrests measure policing, not trafficking."),
+    "gao-fosta": dict(title="Federal criminal cases against online commercial-sex platforms (GAO-21-385)",
+                      description="Counts reported by the US Government Accountability Office in June 2021.",
+                      caveat="Civil suits and state prosecutions opened by the law are outside these counts."),
+    "spotlight-vs-federal": dict(title="Spotlight's reported identifications beside federal counts",
+                                 description=("Cited figures on a log scale: Spotlight's (via Cloudera) and federal agencies' "
+                                              "(Attorney General's 2015 report)."),
+                                 caveat="No official count measures the same thing; the comparison shows scale, not error."),
+    "sweden-street-counts": dict(title="Stockholm street counts before and after the Sex Purchase Act",
+                                 description=("People counted in street prostitution in Stockholm, 1998 and 2008, and the level a "
+                                              "fall by half would mean."),
+                                 caveat=["Stockholm only: the claim is national.", "A street count misses indoor and online selling."]),
+    "share-applied-to-stock": dict(title="A share applied to a stock estimate, beside the estimate's own split",
+                                   description=("The claimed share, ILO's 2005 split of trafficked forced labourers (as quoted by "
+                                                "the OSCE), and UNODC edition shares of detected victims."),
+                                   caveat="Shares of detected victims are not shares of an estimated stock."),
+    "estimates-chain": dict(title="Global stock figures strung together as a trend",
+                            description=("Each figure in the sequence; orange: forced marriage, counted in the 2017 and 2022 "
+                                         "global estimates."),
+                            caveat="Each estimate is a model with wide uncertainty; the first has no component breakdown."),
+}
 
 
 def verdict_overview(summary: pd.DataFrame) -> plt.Figure:
-    """One row per check, a marker in the column of its verdict (summary table of ``claims.summary_table``)."""
-    fig, ax = plt.subplots(figsize=(9, 0.42 * len(summary) + 1.4))
+    """One row per check, a marker in the column of its verdict word (``claims.summary_table``:
+    columns ``claim_id``, ``test``, ``word``, ``verdict``); squares: capped, diamonds: a partial test."""
+    fig, ax = plt.subplots(figsize=(10, 0.42 * len(summary) + 1.6))
     for i, rec in enumerate(summary.itertuples()):
-        verdict = rec.verdict.split(" (capped")[0]
-        x = VERDICTS.index(verdict)
-        ax.scatter([x], [i], s=120, color=VERDICT_COLOURS[verdict], zorder=3,
-                   marker="s" if "capped" in rec.verdict else "o")
+        x = VERDICTS.index(rec.word)
+        marker = "s" if "capped" in rec.verdict else "D" if rec.word == VERDICTS[3] else "o"
+        ax.scatter([x], [i], s=120, color=VERDICT_COLOURS[rec.word], zorder=3, marker=marker)
     ax.set_yticks(range(len(summary)), [f"{r.claim_id}: {r.test}" for r in summary.itertuples()], fontsize=7)
-    ax.set_xticks(range(len(VERDICTS)), [v.replace(" by the", "\nby the").replace("cannot", "\ncannot")
-                                         for v in VERDICTS], fontsize=8)
+    ax.set_xticks(range(len(VERDICTS)), [textwrap.fill(v, 16) for v in VERDICTS], fontsize=7)
     ax.set_xlim(-0.5, len(VERDICTS) - 0.5)
     ax.invert_yaxis()
     ax.grid(axis="x", color="#dddddd")
@@ -104,11 +163,13 @@ def host_countries(data: pd.DataFrame, events: list[dict]) -> plt.Figure:
     return fig
 
 
-def cited_bars(data: pd.DataFrame, labels: dict[str, str], *, log: bool = True) -> plt.Figure:
+def cited_bars(data: pd.DataFrame, labels: dict[str, str] | str, *, log: bool = True) -> plt.Figure:
     """Cited figures as horizontal bars (log scale by default), unverified ones hatched.
 
-    ``data``: columns evidence_id, value, verification; ``labels`` maps the ids to show to labels.
+    ``data``: columns evidence_id, value, verification; ``labels`` maps the ids to show to labels,
+    or names a check whose labels are in :data:`CITED_LABELS`.
     """
+    labels = CITED_LABELS[labels] if isinstance(labels, str) else labels
     d = data[data["evidence_id"].isin(labels)].set_index("evidence_id").loc[list(labels)]
     fig, ax = plt.subplots(figsize=(8, 0.5 * len(d) + 1.5))
     vals = d["value"].clip(lower=0.5 if log else 0)

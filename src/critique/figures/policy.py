@@ -121,8 +121,8 @@ def specification_ranges(ranges: Mapping[str, SpecificationRange]) -> plt.Figure
         ax.set_ylabel("level change %", fontsize=7)
         refused = int((rng.table["status"] == "refused").sum())
         breaks = ", ".join(str(b) for b in rng.breaks) or "none"
-        ax.set_title(f"{pid}: {len(f)} fitted, {refused} refused; recording break(s): {breaks}; "
-                     f"reading: {rng.reading()}", fontsize=8)
+        ax.set_title(f"{pid}: {len(f)} fitted, {refused} refused; recording break(s): {breaks}\n"
+                     + textwrap.fill(f"reading: {rng.reading()}", 105), fontsize=8)
         if len(f) == 0:
             ax.text(0.5, 0.5, "no specification could be fitted", ha="center", transform=ax.transAxes)
     handles = [plt.Line2D([], [], color=c, marker="o", ls="-", label=m) for m, c in MODEL_COLOURS.items()]

@@ -21,11 +21,16 @@ and to say how little a short series can show. One module a job:
 - :mod:`~critique.policy.power`: minimum detectable effects (Bloom 1995).
 - :mod:`~critique.policy.series`: yearly series from UNODC and FBI data; policy timing.
 - :mod:`~critique.policy.analysis`: one series' fit, placebos and MDE together.
+- :mod:`~critique.policy.reading`: status rules and reading sentences (how many specifications
+  exclude no change, and on which side), each tested on both sides of its boundary.
+- :mod:`~critique.policy.result`: notebook 50's whole analysis, :func:`analyse` ->
+  :class:`PolicyAnalysis` (availability, results, ranges, comparisons, FBI series, reading, findings).
 
 Every public name is importable from ``critique.policy``.
 """
 from __future__ import annotations
 
+from critique.policy import reading
 from critique.policy.analysis import SeriesAnalysis, analyse_series
 from critique.policy.comparison import (DESIGNS, ComparisonResult, comparison_panel,
                                         difference_in_differences)
@@ -37,11 +42,14 @@ from critique.policy.refusals import MIN_RESID_DF, PolicyError, check_residual_d
 from critique.policy.segmented import MODELS, Effect, ITSResult, segmented_regression
 from critique.policy.series import (SUPPRESSED_RULES, first_post_year, glotip_panel, glotip_series,
                                     policy_timing, ucr_fixed_panel, ucr_yearly, usable_rows)
+from critique.policy.result import (DETECTION_CAVEAT, US_POST, PolicyAnalysis, PolicySettings, analyse,
+                                    reduce_glotip)
 from critique.policy.specification import (BREAK_RATIO, BREAK_RULES, COVID_RULES, COVID_YEAR,
                                            Specification, SpecificationRange, fit_specification,
                                            recording_breaks, specification_grid, specification_range)
 
 __all__ = [
+    "DETECTION_CAVEAT", "PolicyAnalysis", "PolicySettings", "US_POST", "analyse", "reading", "reduce_glotip",
     "BASE_TERMS", "BREAK_RATIO", "BREAK_RULES", "COVID_RULES", "COVID_YEAR", "DESIGNS", "MIN_RESID_DF",
     "MODELS", "SUPPRESSED_RULES", "ComparisonResult", "Effect", "ITSResult", "PlaceboResult",
     "PolicyError", "SeriesAnalysis", "Specification", "SpecificationRange", "admissible_years",

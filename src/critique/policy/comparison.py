@@ -1,4 +1,5 @@
-"""An effect estimate with comparison units: countries that made no change in the policy table.
+"""An effect estimate with comparison units: countries not listed in the policy table (which holds only the
+changes cited as having worked, so a comparison country may have changed its law too).
 
 Two designs, both Poisson pseudo-maximum-likelihood with unit and year fixed effects (PPML; Santos
 Silva & Tenreyro 2006, *REStat* 88(4):641-658), fitted with pyfixest's ``fepois`` (the Python port
@@ -133,7 +134,8 @@ def _fit(panel: pd.DataFrame, treated_unit: str, first_post: int, design: str) -
         formula = "count ~ tp + tt + tpt | unit + year"
     with _warnings.catch_warnings():
         _warnings.simplefilter("ignore")
-        m = pf.fepois(formula, data=d, vcov="iid")
+        # lean: only the coefficient is read; skipping the stored data and copies saves a sixth of each fit
+        m = pf.fepois(formula, data=d, vcov="iid", copy_data=False, store_data=False, lean=True)
     return float(m.coef()["tp"])
 
 

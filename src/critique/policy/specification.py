@@ -13,7 +13,8 @@ The same series can give -29% or -17% depending on defensible choices that the d
 - **model family**: quasi-Poisson, negative binomial, OLS on logs with Newey-West errors;
 
 and reports every fit or its refusal (:mod:`critique.policy.refusals`) in one table, with the range
-of estimates and intervals and a reading rule (:meth:`SpecificationRange.reading`). The idea is the
+of estimates and intervals and a reading that counts how many specifications exclude no change and
+on which side (:meth:`SpecificationRange.reading`, :func:`critique.policy.reading.range_reading`). The idea is the
 "multiverse" or specification-curve analysis of Steegen, Tuerlinckx, Gelman & Vanpaemel (2016),
 *Perspectives on Psychological Science* 11(5):702-712, and Simonsohn, Simmons & Nelson (2020),
 *Nature Human Behaviour* 4:1208-1214, applied to an interrupted time series.
@@ -35,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from critique.policy.design import single_year, step
+from critique.policy.reading import interval_sides, range_reading
 from critique.policy.refusals import MIN_RESID_DF, PolicyError
 from critique.policy.segmented import MODELS, ITSResult, segmented_regression
 
@@ -166,35 +168,27 @@ class SpecificationRange:
     def fitted(self) -> pd.DataFrame:
         return self.table[self.table["status"] == "fitted"]
 
-    def reading(self) -> str:
-        """The honest one-line reading of the range.
-
-        "not distinguishable from no change" when any fitted specification's interval includes no
-        change (a defensible choice cannot rule it out); "a fall in every specification" or "a rise
-        in every specification" when every interval excludes it on the same side; "the direction
-        depends on the specification" when intervals exclude it on both sides; "no specification
-        could be fitted" when all were refused. A fall or rise is a change in the count of
-        detections or records, not in trafficking.
-        """
+    def sides(self) -> tuple[int, int, int]:
+        """``(n_fall, n_rise, n_zero)`` over the fitted specifications
+        (:func:`critique.policy.reading.interval_sides`)."""
         f = self.fitted
-        if f.empty:
-            return "no specification could be fitted"
-        if f["includes_zero"].any():
-            return "not distinguishable from no change"
-        if (f["ci_high_pct"] < 0).all():
-            return "a fall in every specification"
-        if (f["ci_low_pct"] > 0).all():
-            return "a rise in every specification"
-        return "the direction depends on the specification"
+        return interval_sides(f["ci_low_pct"].tolist(), f["ci_high_pct"].tolist())
+
+    def reading(self) -> str:
+        """How many fitted specifications exclude no change, and on which side
+        (:func:`critique.policy.reading.range_reading`); never an any-one-interval rule."""
+        return range_reading(*self.sides())
 
     def summary(self) -> dict[str, Any]:
         """Flat numbers for ``findings.record``: counts, the estimate and interval range, reading."""
         f = self.fitted
+        n_fall, n_rise, n_zero = self.sides()
         out: dict[str, Any] = {
             "series": self.series, "first_post_year": self.first_post_year,
             "recording_breaks": list(self.breaks), "n_specifications": int(len(self.table)),
             "n_fitted": int(len(f)), "n_refused": int((self.table["status"] == "refused").sum()),
-            "n_intervals_with_zero": int(f["includes_zero"].sum()), "reading": self.reading()}
+            "n_intervals_with_zero": n_zero, "n_exclude_fall": n_fall, "n_exclude_rise": n_rise,
+            "reading": self.reading()}
         if len(f):
             out.update(estimate_min_pct=float(f["level_change_pct"].min()),
                        estimate_max_pct=float(f["level_change_pct"].max()),
