@@ -115,3 +115,4 @@ def environment(**overrides: str) -> Iterator[None]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
