@@ -13,7 +13,7 @@ from critique.errors import ParameterError
 from test_runner import make_notebook
 from test_runner_faults import _cli
 
-OWN = '''table: str = "shipped-id"  # a shipped id, or the path of your own CSV; file: csv
+OWN = '''table: str = "mse-uk-2013-5"  # a shipped id, or the path of your own CSV; file: csv, dataset
 count_column: str = "count"  # count column of your CSV; column of: table
 lists: list = []  # list columns of your CSV (empty: all but the count); column of: table
 '''
@@ -37,7 +37,7 @@ def _write(path: Path, data: bytes | str) -> str:
 
 def test_declarations_are_read(own):
     specs = runner.notebook_parameters(own)
-    assert specs["table"].file_kinds == ("csv",) and specs["table"].column_of is None
+    assert specs["table"].file_kinds == ("csv", "dataset") and specs["table"].column_of is None
     assert specs["count_column"].column_of == "table" and specs["lists"].column_of == "table"
 
 
@@ -83,8 +83,11 @@ def test_count_and_list_columns_are_checked_against_the_header(own, tmp_path):
     assert ok["count_column"] == "Freq"
 
 
-def test_a_shipped_id_is_not_read_as_a_path(own):
-    assert runner.validate_parameters(own, {"table": "mse-uk-2013-5"}) == {"table": "mse-uk-2013-5"}
+def test_a_shipped_id_is_not_read_as_a_path_and_an_unknown_id_is_named(own):
+    assert runner.validate_parameters(own, {"table": "mse-kosovo"}) == {"table": "mse-kosovo"}
+    with pytest.raises(ParameterError, match=r"^own.ipynb: parameter 'table': 'mse-uk-2013-6' is neither a file path "
+                                             r"nor a dataset id; did you mean mse-uk-2013"):
+        runner.validate_parameters(own, {"table": "mse-uk-2013-6"})
 
 
 def test_a_good_table_runs_with_relative_path_from_the_project_root(tmp_path, monkeypatch):

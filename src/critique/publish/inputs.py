@@ -13,7 +13,8 @@ after minutes of other work (issue 30).
 
 A value is read as a path when it holds a path separator, ends in an extension (``.csv``) or
 names an existing file; other values (a shipped dataset id such as ``mse-uk-2013-5``) are left to
-the notebook. A relative path is read from the project root, where the runner starts the kernel.
+the notebook, or, when the declaration says ``file: csv, dataset``, must be a known dataset id. A
+relative path is read from the project root, where the runner starts the kernel.
 """
 from __future__ import annotations
 
@@ -56,7 +57,8 @@ def table_header(value: str, kinds: tuple[str, ...], where: str) -> list[str]:
             hint = " (it exists from the current folder: give an absolute path or one from the project root)"
         raise ParameterError(f"{where}: file not found: {shown}{hint}")
     if path.is_dir():
-        raise ParameterError(f"{where}: {shown} is a folder, not a {'/'.join(kinds)} file")
+        raise ParameterError(f"{where}: {shown} is a folder, not a "
+                             f"{'/'.join(k for k in kinds if k != 'dataset') or 'data'} file")
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -93,6 +95,21 @@ def table_header(value: str, kinds: tuple[str, ...], where: str) -> list[str]:
     return header
 
 
+def check_dataset_id(value: str, where: str) -> None:
+    """A value that is not a path, for a parameter declared ``file: csv, dataset``: a known dataset
+    id (``critique.datasets.ids()``, optionally ``@release``), else ``ParameterError`` with the
+    closest ids."""
+    from critique import datasets
+
+    known = datasets.ids()
+    source = value.strip().partition("@")[0]
+    if source in known:
+        return
+    close = difflib.get_close_matches(source, known, n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    raise ParameterError(f"{where}: {value!r} is neither a file path nor a dataset id{hint}")
+
+
 def check_declared_inputs(notebook_name: str, specs: Mapping[str, Any], checked: Mapping[str, Any]) -> None:
     """Check every declared input file and column (given values, else the defaults).
 
@@ -104,9 +121,11 @@ def check_declared_inputs(notebook_name: str, specs: Mapping[str, Any], checked:
     headers: dict[str, tuple[str, list[str]]] = {}
     for spec in specs.values():
         value = values[spec.name]
+        where = f"{notebook_name}: parameter '{spec.name}'"
         if spec.file_kinds and looks_like_path(value):
-            where = f"{notebook_name}: parameter '{spec.name}'"
             headers[spec.name] = (value, table_header(value, spec.file_kinds, where))
+        elif spec.file_kinds and "dataset" in spec.file_kinds and isinstance(value, str) and value.strip():
+            check_dataset_id(value, where)
     for spec in specs.values():
         if not spec.column_of or spec.column_of not in headers:
             continue
