@@ -94,7 +94,7 @@ def failure_message(notebook_name: str, exc: BaseException, executed: Path, time
     nb = read_partial(executed)
     reason = failure_reason(exc, timeout)
     if nb is None:
-        where = "before any cell ran (the kernel did not start)" if not Path(executed).exists() \
+        where = "before any cell ran (while starting the kernel)" if not Path(executed).exists() \
             else "in an unreadable partial notebook"
         return f"{notebook_name}: {where} {reason}"
     index = running_cell(nb)
