@@ -115,4 +115,3 @@ def environment(**overrides: str) -> Iterator[None]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-
