@@ -8,6 +8,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PARAMS ?= notebooks/params/briefing.yml
 JOBS ?= 2
+# Per-cell time limit in seconds for notebook runs (a slow laptop: make reports TIMEOUT=1800).
+TIMEOUT ?= 600
 WHEELHOUSE ?= wheelhouse
 # Set PIP_OFFLINE=1 (or use `make wheelhouse` first) to install from $(WHEELHOUSE) with no network.
 PIP_INSTALL_FLAGS := $(if $(wildcard $(WHEELHOUSE)/*.whl),--no-index --find-links $(WHEELHOUSE),)
@@ -30,11 +32,11 @@ $(STAMP): pyproject.toml
 
 env: $(STAMP) ## Create or refresh the .venv from pyproject.toml
 
-reports: $(STAMP) ## Run every notebook with the briefing parameters into reports/
-	$(BIN)/critique reports -f $(PARAMS) --jobs $(JOBS)
+reports: $(STAMP) ## Run every notebook into reports/ (PARAMS=..., JOBS=2, TIMEOUT=600 s per cell)
+	$(BIN)/critique reports -f $(PARAMS) --jobs $(JOBS) --timeout $(TIMEOUT)
 
-test: $(STAMP) ## Run the whole test suite
-	$(BIN)/python -m pytest
+test: $(STAMP) ## Run the whole test suite (a skipped test says what it needs)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lab: $(STAMP) ## Open JupyterLab on the project
 	$(BIN)/jupyter lab --notebook-dir=.
@@ -49,8 +51,8 @@ bench: $(STAMP) ## Print speed benchmarks (ratios measured in one run)
 check-html: $(STAMP) ## Open reports/briefing/index.html in headless Chromium and check links
 	$(BIN)/python -m critique.publish.htmlcheck reports/briefing/index.html
 
-workshop: $(STAMP) ## Build the workshop kit (question and answer versions, guide, handouts)
-	$(BIN)/critique workshop
+workshop: $(STAMP) ## Build the workshop kit (question and answer versions, guide, handouts; TIMEOUT=...)
+	$(BIN)/critique workshop --timeout $(TIMEOUT)
 
 profiles: $(STAMP) ## Render every country profile into reports/countries/
 	$(BIN)/critique profiles --all --batch --jobs $(JOBS)

@@ -1,8 +1,22 @@
-"""Shared fixtures: the data mirror, isolated caches, and notebook runs through the runner."""
+"""Shared fixtures: the data mirror, isolated caches, and notebook runs through the runner.
+
+Also three rules for every test run (issue 30):
+
+- nothing is written into the checkout: ``CRITIQUE_OUTPUT_DIR`` (where ``findings.record`` and
+  figures go outside a runner, by default ``reports/scratch/``) points at a temporary folder for
+  the whole session, kernels and subprocesses included;
+- a skipped test says loudly what it needs and how to get it (a block at the end of the run), and
+  ``.ci/run`` fails when more tests skip than ``.ci/expected-skips`` allows;
+- a test that starts processes (runner, reports, pool tests) leaves none behind: whatever it
+  started and is still alive at its end is killed, and the test fails saying so.
+"""
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +27,17 @@ DEFAULT_MIRROR = ROOT.parent / "shared" / "data" / "mirror"
 # Tests read upstream files from the mirror (CI sets CRITIQUE_DATA_MIRROR; default: ../shared/data/mirror).
 if not os.environ.get("CRITIQUE_DATA_MIRROR") and DEFAULT_MIRROR.is_dir():
     os.environ["CRITIQUE_DATA_MIRROR"] = str(DEFAULT_MIRROR)
+
+# No test writes into the checkout: a notebook-less findings.record() goes here, not reports/scratch/.
+_SCRATCH = tempfile.mkdtemp(prefix="critique-test-scratch-")
+os.environ["CRITIQUE_OUTPUT_DIR"] = _SCRATCH
+atexit.register(shutil.rmtree, _SCRATCH, True)
+
+# What a skipped test needs, for the block printed at the end (reason substring -> how to get it).
+SKIP_HELP = {
+    "chromium": "install Debian's chromium (apt-get install chromium); .ci/run does when it runs as root",
+}
+_SKIPPED: list[tuple[str, str]] = []
 
 
 @pytest.fixture(scope="session")
@@ -57,3 +82,63 @@ def smoke_run(smoke_dir, mirror_dir):
         return _SMOKE_CACHE[stem]
 
     return run
+
+
+# ------------------------------------------------------------------ processes a test leaves behind
+_PROCESS_MODULES = ("test_runner", "test_parallel", "test_reports", "test_workshop", "test_profiles")
+
+
+@pytest.fixture(autouse=True)
+def no_process_left_behind(request):
+    """Tests that start kernels, workers or CLI builds end every process they started."""
+    if not request.module.__name__.startswith(_PROCESS_MODULES):
+        yield
+        return
+    import psutil
+
+    me = psutil.Process()
+    before = {p.pid for p in me.children(recursive=True)}
+    yield
+    left = [p for p in me.children(recursive=True) if p.pid not in before and not _helper(p)]
+    if not left:
+        return
+    _, alive = psutil.wait_procs(left, timeout=10)  # a process that is exiting gets time to go
+    alive = [p for p in alive if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    if alive:
+        from critique import parallel
+
+        names = [" ".join(p.cmdline()[:3]) for p in alive if p.is_running()]
+        parallel.kill_tree([p.pid for p in alive], grace=2)
+        pytest.fail(f"the test left {len(alive)} process(es) running (now killed): {names}")
+
+
+def _helper(proc) -> bool:
+    """multiprocessing's resource tracker lives as long as the test session, by design."""
+    try:
+        return any("resource_tracker" in part or "forkserver" in part for part in proc.cmdline())
+    except Exception:
+        return True  # gone already
+
+
+def kill_descendants_of(pids: list[int]) -> None:
+    """For tests: end processes (and everything they started) a test began, whatever happened."""
+    from critique import parallel
+
+    parallel.kill_tree([p for p in pids if p], grace=2)
+
+
+# ------------------------------------------------------------------ skips say what is missing
+def pytest_runtest_logreport(report):
+    if report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        _SKIPPED.append((report.nodeid, str(reason).removeprefix("Skipped: ")))
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _SKIPPED:
+        return
+    terminalreporter.section(f"{len(_SKIPPED)} TEST(S) SKIPPED: what they need", sep="!", red=True)
+    for nodeid, reason in _SKIPPED:
+        how = next((h for key, h in SKIP_HELP.items() if key in reason.lower()), "")
+        terminalreporter.write_line(f"{nodeid}: {reason}" + (f"; to run it: {how}" if how else ""))
+    terminalreporter.write_line(f"(.ci/run fails when more tests skip than .ci/expected-skips allows)")

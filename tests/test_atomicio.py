@@ -24,3 +24,30 @@ def test_failed_write_keeps_the_last_good_file(tmp_path):
         write_json_atomic(target, {"a": object()})  # not serialisable: fails before any rename
     assert json.loads(target.read_text()) == {"a": 1}
     assert [p.name for p in tmp_path.iterdir()] == ["findings.json"]
+
+
+def test_modes_follow_the_umask(tmp_path):
+    import os
+
+    from critique import atomicio
+
+    old = os.umask(0o027)
+    try:
+        assert (atomicio.file_mode(), atomicio.dir_mode(), atomicio.file_mode(read_only=True)) == (0o640, 0o750, 0o440)
+        target = write_text_atomic(tmp_path / "deep" / "page.html", "x")
+        folder = atomicio.make_temp_dir(tmp_path, prefix=".staging.")
+    finally:
+        os.umask(old)
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert (tmp_path / "deep").stat().st_mode & 0o777 == 0o750
+    assert folder.stat().st_mode & 0o777 == 0o750
+
+
+def test_a_failed_atomic_file_leaves_nothing(tmp_path):
+    from critique import atomicio
+
+    with pytest.raises(OSError):
+        with atomicio.atomic_file(tmp_path / "x.bin") as tmp:
+            tmp.write_bytes(b"half")
+            raise OSError(28, "No space left on device")
+    assert list(tmp_path.iterdir()) == []

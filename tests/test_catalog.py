@@ -140,3 +140,50 @@ def test_catalogue_missing_a_field_is_named(tmp_path):
     bad.write_text("datasets:\n  x:\n    title: T\n    publisher: P\n")
     with pytest.raises(catalog.CatalogError, match="'x' lacks field.*citation"):
         catalog.load_catalog(bad)
+
+
+def test_a_mirror_url_that_trickles_bytes_hits_the_overall_deadline(isolated_cache, monkeypatch):
+    # issue 30: a server sending a byte at a time never trips a per-read timeout; `data fetch` hung
+    import http.server
+    import threading
+    import time
+
+    class Trickle(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            try:
+                for _ in range(100000):
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(0.05)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        monkeypatch.setenv("CRITIQUE_DATA_MIRROR", f"http://127.0.0.1:{server.server_port}/")
+        monkeypatch.setenv("CRITIQUE_DOWNLOAD_DEADLINE", "2")
+        t0 = time.monotonic()
+        with pytest.raises(catalog.CatalogError, match=r"Global_Slavery_Index_2023.csv: download from "
+                                                       r"http://127.0.0.1:\d+/Global_Slavery_Index_2023.csv took "
+                                                       r"longer than 2 s overall \([\d,]+ bytes received"):
+            catalog.fetch("gsi-2023")
+        print(f"gave up after {time.monotonic() - t0:.1f} s (deadline 2 s, bytes every 0.05 s)")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert not list(isolated_cache.iterdir()), "nothing half-downloaded is left in the cache"
+
+
+def test_a_bad_download_deadline_setting_is_named(monkeypatch):
+    monkeypatch.setenv("CRITIQUE_DOWNLOAD_DEADLINE", "-3")
+    with pytest.raises(catalog.CatalogError, match=r"CRITIQUE_DOWNLOAD_DEADLINE='-3': expected a number of seconds"):
+        catalog.download_deadline()

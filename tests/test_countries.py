@@ -160,3 +160,37 @@ def test_subnational_table_has_a_reason_for_every_row_and_known_parents():
 def test_bad_subnational_option_is_refused():
     with pytest.raises(ValueError, match="subnational='merge' is not one of"):
         countries.to_iso3("FRA", subnational="merge")
+
+
+# ------------------------------------------------------------------ UK nations whatever the spelling
+@pytest.mark.parametrize("value, code", [
+    ("England and Wales", "GBR_E_W"), ("England & Wales", "GBR_E_W"), ("england, wales", "GBR_E_W"),
+    ("UK (England and Wales)", "GBR_E_W"), ("GB-EAW", "GBR_E_W"),
+    ("England", "GBR_ENG"), ("GB-ENG", "GBR_ENG"), ("Wales", "GBR_WLS"), ("Wales, UK", "GBR_WLS"),
+    ("Scotland", "GBR_S"), ("Scotland (UK)", "GBR_S"), ("United Kingdom - Scotland", "GBR_S"), ("GB-SCT", "GBR_S"),
+    ("gbr_s", "GBR_S"), ("Northern Ireland", "GBR_NI"), ("N. Ireland", "GBR_NI"), ("GBR-NI", "GBR_NI"),
+    ("Kurdistan Region of Iraq", "IRQ_KRI"), ("Iraqi Kurdistan", "IRQ_KRI"), ("Central Iraq", "IRQ_C"),
+])
+def test_uk_nations_and_iraqi_regions_are_parts_whatever_the_spelling(value, code):
+    # before: "England and Wales" and "England" became GBR silently, "N. Ireland" became IRL (Ireland)
+    parent = code.split("_")[0]
+    with pytest.raises(DataError, match=r"sub-national unit\(s\), not countries"):
+        countries.to_iso3(value)
+    assert countries.to_iso3(value, subnational="keep") == code
+    assert countries.to_iso3(value, subnational="parent") == parent
+
+
+@pytest.mark.parametrize("value, iso3", [
+    ("United Kingdom", "GBR"), ("United Kingdom of Great Britain and Northern Ireland", "GBR"), ("UK", "GBR"),
+    ("Great Britain", "GBR"), ("Ireland", "IRL"), ("Iraq", "IRQ"), ("Trinidad and Tobago", "TTO"),
+    ("Bosnia & Herzegovina", "BIH"),
+])
+def test_whole_countries_stay_whole(value, iso3):
+    assert countries.to_iso3(value) == iso3
+
+
+def test_a_name_speaking_of_a_part_is_never_given_the_whole_country():
+    # country_converter's patterns map both to GBR; neither is the United Kingdom
+    with pytest.raises(DataError, match=r"not recognised: 'New England'"):
+        countries.to_iso3("New England")
+    assert countries.subnational_of("United Kingdom") is None

@@ -81,3 +81,36 @@ def test_cli_data_pack_writes_a_usable_mirror(tmp_path, monkeypatch, mirror_dir)
     monkeypatch.setenv("CRITIQUE_DATA_DIR", str(tmp_path / "fresh"))
     monkeypatch.setenv("CRITIQUE_DATA_MIRROR", str(out))
     assert cli.main(["data", "fetch", "gsi-2023", "tip-tiers"]) == 0
+
+
+@pytest.mark.parametrize("mask, file_mode, raw_mode", [(0o022, 0o644, 0o444), (0o077, 0o600, 0o400)])
+def test_pack_cache_and_manifest_follow_the_umask(tmp_path, monkeypatch, mirror_dir, mask, file_mode, raw_mode):
+    # issue 30: every packed file was -rw------- under umask 022, so another account could not read it
+    import os
+    import stat
+
+    monkeypatch.setenv("CRITIQUE_DATA_DIR", str(tmp_path / "raw"))
+    old = os.umask(mask)
+    try:
+        pack.pack(tmp_path / "usb", ["tip-tiers", "gsi-2023"])
+    finally:
+        os.umask(old)
+    usb = tmp_path / "usb"
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in usb.iterdir()}
+    assert modes == {catalog.get("tip-tiers").filename: file_mode, catalog.get("gsi-2023").filename: file_mode,
+                     pack.MANIFEST: file_mode}
+    assert stat.S_IMODE(usb.stat().st_mode) == 0o777 & ~mask
+    raw = {stat.S_IMODE(p.stat().st_mode) for p in (tmp_path / "raw").iterdir()}
+    assert raw == {raw_mode}, "the download cache: read-only, readable as the umask allows"
+
+
+def test_a_pack_written_private_is_made_readable_when_packed_again(tmp_path, mirror_dir):
+    import os
+    import stat
+
+    pack.pack(tmp_path / "usb", ["tip-tiers"])
+    target = tmp_path / "usb" / catalog.get("tip-tiers").filename
+    os.chmod(target, 0o600)  # as the old pack command left it
+    again = pack.pack(tmp_path / "usb", ["tip-tiers"])
+    assert [f.copied for f in again] == [False]
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644

@@ -1,4 +1,5 @@
-"""Every parallel path stops within seconds: the pool kills its workers and what they started."""
+"""Every parallel path stops: the pool kills its workers and what they started, and workers whose
+parent died stop on their own. Times are printed; the bounds hold on a loaded machine."""
 from __future__ import annotations
 
 import os
@@ -42,7 +43,8 @@ def test_leaving_the_pool_by_an_interrupt_kills_workers_and_their_children():
                 pytest.fail("the workers never started their children")
             t0 = time.monotonic()
             raise KeyboardInterrupt
-    assert time.monotonic() - t0 < 10
+    print(f"pool stopped {time.monotonic() - t0:.1f} s after the interrupt")
+    assert time.monotonic() - t0 < 60, "a bound that holds on a loaded machine (GRACE_S is 2 s)"
     assert all(f.cancelled() or f.done() for f in futures)
     alive = [p for p in seen if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
     assert alive == [], [p.cmdline() for p in alive]
@@ -64,3 +66,30 @@ def test_sigterm_becomes_an_interrupt_inside_the_block():
             os.kill(os.getpid(), signal.SIGTERM)
             time.sleep(5)
     assert signal.getsignal(signal.SIGTERM) is before, "the previous handler is restored"
+
+
+def test_workers_stop_when_their_parent_is_killed_outright():
+    # issue 30: after `kill -9` of a `--jobs 2` build its workers finished the queue and never exited
+    import signal
+
+    script = ("import time\nfrom critique import parallel\n"
+              "with parallel.process_pool(2) as pool:\n"
+              "    futures = [pool.submit(time.sleep, 300) for _ in range(2)]\n"
+              "    print('started', flush=True)\n    time.sleep(600)\n")
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    workers: list[psutil.Process] = []
+    try:
+        assert parent.stdout.readline().strip() == "started"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(workers) < 2:
+            workers = psutil.Process(parent.pid).children()
+            time.sleep(0.2)
+        assert len(workers) == 2
+        t0 = time.monotonic()
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(timeout=60)
+        _, alive = psutil.wait_procs(workers, timeout=60)  # bound for a busy machine; they poll every 0.5 s
+        print(f"workers gone {time.monotonic() - t0:.1f} s after kill -9 of their parent")
+        assert [p for p in alive if p.is_running() and p.status() != psutil.STATUS_ZOMBIE] == []
+    finally:
+        parallel.kill_tree([parent.pid] + [w.pid for w in workers], grace=1)

@@ -205,3 +205,14 @@ def test_cli_help_lists_every_command():
     assert res.returncode == 0
     for command in ("data", "run", "reports", "workshop", "profiles"):
         assert f"    {command}" in res.stdout
+
+
+def test_a_test_session_writes_nothing_into_the_checkout():
+    # issue 30: reports/scratch/.findings.partial.json appeared in the checkout while the tests ran
+    from critique.datasets import paths
+
+    checkout = Path(__file__).resolve().parents[1]
+    findings.record("probe", 1)  # outside a runner: goes to CRITIQUE_OUTPUT_DIR, set by conftest
+    written = paths.output_dir().resolve() / findings.PARTIAL_NAME
+    assert written.exists() and checkout not in written.parents
+    assert not (checkout / "reports" / "scratch" / findings.PARTIAL_NAME).exists()

@@ -11,7 +11,11 @@ pool here instead:
 - on any exception leaving the ``with`` block (``KeyboardInterrupt``, a SIGTERM turned into one by
   :func:`sigterm_as_interrupt`, or an ordinary error) queued tasks are cancelled and every worker
   process **and all its descendants** (kernels) get SIGTERM, then SIGKILL after a short grace;
-- the parent then re-raises, so the caller can clean its staging folders and print one line.
+- the parent then re-raises, so the caller can clean its staging folders and print one line;
+- a worker whose parent dies without cleaning up (``kill -9``, an out-of-memory kill) notices
+  within :data:`PARENT_POLL_S` seconds (its parent process id changes when it is re-parented),
+  ends what it started (kernels) and exits: before issue 30 such workers finished the queue,
+  swapped in outputs with the index left stale, and never exited.
 
 Descendants are found with psutil (the library Jupyter's own kernel code uses for this).
 """
@@ -21,16 +25,43 @@ import contextlib
 import multiprocessing
 import os
 import signal
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Callable, Iterator
 
 GRACE_S = 2.0
+PARENT_POLL_S = 0.5
 
 
-def _ignore_sigint(initializer: Callable[..., Any] | None, initargs: tuple) -> None:
+def _ignore_sigint(initializer: Callable[..., Any] | None, initargs: tuple, parent: int | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent is not None:
+        watch_parent(parent)
     if initializer is not None:
         initializer(*initargs)
+
+
+def _exit_when_orphaned(parent: int, poll: float) -> None:
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(poll)
+    with contextlib.suppress(Exception):
+        kill_children(grace=1.0)
+    os._exit(70)  # no clean-up handlers: the work belongs to a build that no longer exists
+
+
+def watch_parent(parent: int, poll: float = PARENT_POLL_S) -> threading.Thread:
+    """In a worker: a daemon thread that ends this process and its descendants once ``parent`` dies.
+
+    Re-parenting is how POSIX reports a dead parent to a child (``getppid`` changes to the
+    reaper), so no signal or pipe from the parent is needed; the parent cannot send one after
+    ``kill -9`` anyway. Returns the thread (already running).
+    """
+    thread = threading.Thread(target=_exit_when_orphaned, args=(parent, poll), daemon=True,
+                              name="critique-parent-watch")
+    thread.start()
+    return thread
 
 
 def default_context() -> multiprocessing.context.BaseContext:
@@ -87,14 +118,15 @@ def stop_pool(pool: ProcessPoolExecutor, grace: float = GRACE_S) -> None:
 def process_pool(max_workers: int, *, context: multiprocessing.context.BaseContext | None = None,
                  initializer: Callable[..., Any] | None = None,
                  initargs: tuple = ()) -> Iterator[ProcessPoolExecutor]:
-    """A ``ProcessPoolExecutor`` whose workers ignore SIGINT and are killed (with their children)
-    when the block is left by an exception; on normal exit it waits for the workers as usual.
+    """A ``ProcessPoolExecutor`` whose workers ignore SIGINT, stop when this process dies, and are
+    killed (with their children) when the block is left by an exception; on normal exit it waits
+    for the workers as usual.
 
     ``context``: a multiprocessing context (default :func:`default_context`; notebook runners pass
     ``multiprocessing.get_context("spawn")`` because a forked Jupyter client is unsafe).
     """
     pool = ProcessPoolExecutor(max_workers=max_workers, mp_context=context or default_context(),
-                               initializer=_ignore_sigint, initargs=(initializer, initargs))
+                               initializer=_ignore_sigint, initargs=(initializer, initargs, os.getpid()))
     try:
         yield pool
     except BaseException:

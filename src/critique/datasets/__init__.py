@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import difflib
 import inspect
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -23,6 +21,7 @@ from typing import Callable
 
 import pandas as pd
 
+from critique import atomicio
 from critique.datasets import catalog, paths, provenance
 from critique.errors import DataError  # noqa: F401  (re-exported: critique.datasets.DataError)
 
@@ -170,14 +169,13 @@ def load(dataset_id: str, *, edition: str = NEWEST, use_cache: bool = True) -> p
 
 
 def _write_parquet_atomic(frame: pd.DataFrame, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(fd)
+    """The parsed-table cache, written whole with the umask's mode; a read-only or full cache folder
+    is skipped (the cache only saves time; the table was parsed and checked either way)."""
     try:
-        frame.to_parquet(tmp, index=False)
-        os.replace(tmp, target)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+        with atomicio.atomic_file(target) as tmp:
+            frame.to_parquet(tmp, index=False)
+    except OSError:
+        return
 
 
 def current_sha256(dataset_id: str) -> str:

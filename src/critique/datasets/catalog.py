@@ -3,26 +3,26 @@
 Raw files are immutable and pinned by checksum (cookiecutter-data-science's rule, PUDL's and OWID's
 practice). A file reaches the cache ``data/raw/`` only after its sha256 matched the catalogue; a
 download is written to a temporary file beside the cache and renamed into place, so a partial or
-corrupt download never lands and a good cached copy is never replaced. Downloads use pooch.
+corrupt download never lands and a good cached copy is never replaced. Downloads use requests
+(the HTTP client pooch uses) with a per-read timeout and an overall deadline.
 """
 from __future__ import annotations
 
 import difflib
 import hashlib
-import logging
-import os
+import re
 import shutil
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
 
 import yaml
 
+from critique import atomicio
 from critique.datasets import metadata
 from critique.datasets import paths
+from critique.datasets.download import DOWNLOAD_DEADLINE_S, NETWORK_TIMEOUT_S, download  # noqa: F401
 
-NETWORK_TIMEOUT_S = 15
 REQUIRED_FIELDS = ("title", "publisher", "citation", "licence", "url", "page", "filename", "sha256", "caveats")
 # Fields that belong to one release (its own file) rather than to the source as a whole.
 RELEASE_FIELDS = ("title", "citation", "url", "filename", "sha256", "bytes", "published", "years", "notes",
@@ -239,11 +239,54 @@ def check_edition(edition: object) -> str:
         return text
     try:
         date.fromisoformat(text)
-    except ValueError:
+    except ValueError as exc:
+        why = f" ({exc})" if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else ""  # 2023-02-30: no such day
         raise ParameterError(f"edition={edition!r}: expected 'newest' or a date YYYY-MM-DD such as "
-                             "2023-05-30") from None
+                             f"2023-05-30{why}") from None
     if len(text) != 10:
         raise ParameterError(f"edition={edition!r}: expected a date written YYYY-MM-DD such as 2023-05-30")
+    return text
+
+
+def earliest_edition(catalog: "Catalog | None" = None) -> tuple[str | None, list[Dataset]]:
+    """The first date on which every dated source had a release, and those sources' first releases.
+
+    A source "has a release on a date" when one of its releases was published on or before it
+    (``critique.datasets.edition_id``); before its first release it has none and a notebook that
+    reads it would fail in the cell that loads it. Returns ``(None, [])`` when no release is dated.
+    """
+    catalog = catalog or load_catalog()
+    firsts = []
+    for source in catalog.sources():
+        dated = [d for d in catalog.releases(source) if d.published]
+        if dated:
+            firsts.append(min(dated, key=lambda d: d.published or ""))
+    if not firsts:
+        return None, []
+    return max(d.published or "" for d in firsts), firsts
+
+
+def check_edition_upfront(edition: object) -> str:
+    """:func:`check_edition`, and refuse a date before the first release of a dated source.
+
+    Run by the parameter check before any cell: an ``edition`` earlier than every release of a
+    source (``2020-01-01``, before UNODC's first catalogued release) would otherwise pass and fail
+    in the cell that loads the source, minutes later. Raises ``ParameterError`` naming the
+    edition, the sources without a release on that date and the earliest edition that works.
+    """
+    from datetime import date
+
+    from critique.errors import ParameterError
+
+    text = check_edition(edition)
+    if text == NEWEST:
+        return text
+    earliest, firsts = earliest_edition()
+    missing = [d for d in firsts if date.fromisoformat(d.published or "") > date.fromisoformat(text)]
+    if missing:
+        names = ", ".join(f"{d.source or d.id} (first release {d.published})" for d in missing)
+        raise ParameterError(f"edition={text!r}: no release on or before it of {names}; the earliest "
+                             f"edition is {earliest} (or 'newest')")
     return text
 
 
@@ -321,45 +364,29 @@ def fetch(dataset_id: str) -> Path:
     if target.exists() and sha256_of(target) == ds.sha256:
         return target
     origin, is_folder = _origin_for(ds)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{ds.filename}.", suffix=".partial", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    # written whole, checked, then renamed into place read-only (raw downloads are never edited);
+    # its mode follows the umask (0444 under 022) so another account can read the cache
+    with atomicio.atomic_file(target, read_only=True) as tmp:
         if is_folder:
             src = Path(origin)
-            if not src.exists():
+            if not src.is_file():
                 raise CatalogError(
                     f"{ds.filename}: not in the mirror folder CRITIQUE_DATA_MIRROR={paths.mirror()}"
                 )
             shutil.copyfile(src, tmp)
         else:
-            _download(origin, tmp, ds)
+            download(origin, tmp, ds.filename, CatalogError)
         actual = sha256_of(tmp)
         if actual != ds.sha256:
             raise ChecksumError(ds.filename, ds.sha256, actual, origin)
-        os.chmod(tmp, 0o444)  # raw downloads are never edited
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
     return target
 
 
-def _download(url: str, dest: Path, ds: Dataset) -> None:
-    """Download with pooch's HTTP downloader; a network failure names CRITIQUE_DATA_MIRROR."""
-    import pooch
+def download_deadline() -> float:
+    """Seconds a whole download may take (``CRITIQUE_DOWNLOAD_DEADLINE``); ``CatalogError`` when unusable."""
+    from critique.datasets.download import download_deadline as _deadline
 
-    logging.getLogger("pooch").setLevel(logging.WARNING)
-    downloader = pooch.HTTPDownloader(timeout=NETWORK_TIMEOUT_S, progressbar=False)
-    try:
-        downloader(url, str(dest), None)
-    except Exception as exc:  # requests' ConnectionError, Timeout, HTTPError...
-        reason = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}" if str(exc) else type(exc).__name__
-        raise CatalogError(
-            f"{ds.filename}: download from {url} failed ({reason}). With no network, set "
-            "CRITIQUE_DATA_MIRROR to a folder holding the upstream files (for example "
-            "../shared/data/mirror, or one written by `critique data pack`)"
-        ) from None
+    return _deadline(CatalogError)
 
 
 def fetch_all(ids: Iterable[str] | None = None) -> dict[str, Path]:

@@ -10,10 +10,10 @@ Method: a value is looked up, in this order, in
 4. its name regular expressions (a name must match exactly one country).
 
 Parts of a country that publishers report on their own (UNODC's ``GBR_E_W``, ``GBR_S``, ``GBR_NI``,
-``IRQ_C``, ``IRQ_KRI`` and their names, such as "United Kingdom (Scotland)") are listed in the
-committed table ``critique/data/subnational_units.csv`` (``code, name, parent_iso3, reason``) and are
-never mapped to their country silently: by default they are an error; ``subnational="keep"`` keeps
-each part with its own code, ``subnational="parent"`` merges it into its country on purpose.
+``IRQ_C``, ``IRQ_KRI``, and "England and Wales", "Scotland, UK", "GB-SCT" ... in any spelling: see
+:mod:`critique.datasets.subnational`) are never mapped to their country silently: by default they are
+an error; ``subnational="keep"`` keeps each part with its own code, ``subnational="parent"`` merges
+it into its country on purpose.
 
 Anything else is an error that names every unmapped value and suggests the closest codes: a silent
 "not found" would drop a country from a sum. country_converter's own "not found" log lines are
@@ -29,7 +29,6 @@ import csv
 import difflib
 import logging
 import re
-import unicodedata
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -38,6 +37,8 @@ from typing import Iterable, Iterator, Literal, overload
 import pandas as pd
 
 from critique.datasets import paths
+from critique.datasets.subnational import (  # noqa: F401  (re-exported: the parts of countries)
+    _is_missing, _norm, mentions_a_part, subnational_file, subnational_of, subnational_units)
 
 Source = Literal["ISO3", "ISO2", "name"] | None
 Subnational = Literal["error", "keep", "parent"]
@@ -64,47 +65,6 @@ def _exceptions() -> dict[str, str | None]:
     return out
 
 
-def subnational_file() -> Path:
-    """The committed table of sub-national units (``code, name, parent_iso3, reason``)."""
-    return paths.package_dir() / "datasets" / "lookups" / "subnational_units.csv"
-
-
-@lru_cache(maxsize=1)
-def _subnational() -> dict[str, tuple[str, str, str]]:
-    """Normalised code or name -> (unit code, display name, parent ISO3)."""
-    out: dict[str, tuple[str, str, str]] = {}
-    with open(subnational_file(), encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            if not row.get("reason", "").strip():
-                raise ValueError(f"{subnational_file()}: row '{row['code']}' has no reason")
-            code, name, parent = row["code"].strip(), row["name"].strip(), row["parent_iso3"].strip()
-            display = out.get(_norm(code), (code, name, parent))[1]
-            out[_norm(code)] = (code, display, parent)
-            out[_norm(name)] = (code, display, parent)
-    return out
-
-
-def subnational_units() -> pd.DataFrame:
-    """Every sub-national unit the suite knows: columns ``code``, ``name``, ``parent_iso3``.
-
-    One row per unit (the first name listed in ``subnational_units.csv``).
-    """
-    rows = {code: (code, name, parent) for code, name, parent in _subnational().values()}
-    return pd.DataFrame(sorted(rows.values()), columns=["code", "name", "parent_iso3"])
-
-
-def subnational_of(value: object) -> tuple[str, str] | None:
-    """``(unit code, parent ISO3)`` when ``value`` is a sub-national code or name, else None.
-
-    >>> subnational_of("United Kingdom (Scotland)")
-    ('GBR_S', 'GBR')
-    """
-    if _is_missing(value):
-        return None
-    hit = _subnational().get(_norm(str(value).strip()))
-    return (hit[0], hit[2]) if hit else None
-
-
 @lru_cache(maxsize=1)
 def _exception_names() -> dict[str, str]:
     """ISO3 or name in the exceptions table -> display name (the first name listed for a code)."""
@@ -114,13 +74,6 @@ def _exception_names() -> dict[str, str]:
             if row["iso3"].strip():
                 out.setdefault(row["iso3"].strip(), row["name"].strip())
     return out
-
-
-def _norm(text: str) -> str:
-    """Case-, accent-, apostrophe- and space-insensitive key ("Côte d’Ivoire" == "cote d'ivoire")."""
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
-    text = text.replace("\u2019", "'")
-    return " ".join(text.lower().split())
 
 
 @lru_cache(maxsize=1)
@@ -186,15 +139,6 @@ def _iso2_to_iso3() -> dict[str, str]:
     return out
 
 
-def _is_missing(value: object) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 _UNMAPPED = object()
 
 
@@ -215,7 +159,7 @@ def _one(value: str, src: Source) -> str | None | object:
             found = _converter().convert([value], src="regex", to="ISO3", enforce_list=True,
                                          not_found=None)[0]
         found = [code for code in found if code != value]  # not_found=None echoes the input
-        if len(found) == 1:
+        if len(found) == 1 and not mentions_a_part(value):  # "New England" is not GBR
             return str(found[0])
     return _UNMAPPED
 

@@ -15,12 +15,13 @@ import argparse
 import csv
 import os
 import shutil
-import tempfile
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from critique.datasets import catalog
+from critique import atomicio
+from critique.datasets import catalog, paths
 
 MANIFEST = "MANIFEST.csv"
 MANIFEST_COLUMNS = ("id", "filename", "sha256", "bytes", "title", "citation", "licence", "url")
@@ -46,15 +47,15 @@ def pack(target: Path | str, ids: Iterable[str] | None = None) -> list[PackedFil
     into the mirror it reads from (the copy would be a no-op that hides a missing file).
     """
     target = Path(target).expanduser().resolve()
-    from critique.datasets import paths
-
     mirror = paths.mirror()
     if mirror and "://" not in mirror.removeprefix("file://") and \
             Path(mirror.removeprefix("file://")).expanduser().resolve() == target:
         raise catalog.CatalogError(f"{target}: is CRITIQUE_DATA_MIRROR itself; pack into another folder")
     if target.exists() and not target.is_dir():
         raise catalog.CatalogError(f"{target}: exists and is not a folder")
-    target.mkdir(parents=True, exist_ok=True)
+    atomicio.make_dir(target)
+    if not os.access(target, os.W_OK | os.X_OK):
+        raise catalog.CatalogError(f"{target}: the pack folder is not writable (read-only, or another account's)")
     cat = catalog.load_catalog()
     wanted = list(ids) if ids else list(cat)
     out: list[PackedFile] = []
@@ -64,17 +65,14 @@ def pack(target: Path | str, ids: Iterable[str] | None = None) -> list[PackedFil
         dest = target / ds.filename
         copied = False
         if not (dest.exists() and catalog.sha256_of(dest) == ds.sha256):
-            fd, tmp = tempfile.mkstemp(prefix=f".{ds.filename}.", suffix=".partial", dir=target)
-            os.close(fd)
-            try:
+            with atomicio.atomic_file(dest) as tmp:  # readable by others under umask 022 (0644)
                 shutil.copyfile(source, tmp)
-                actual = catalog.sha256_of(Path(tmp))
+                actual = catalog.sha256_of(tmp)
                 if actual != ds.sha256:
                     raise catalog.ChecksumError(ds.filename, ds.sha256, actual, str(source))
-                os.replace(tmp, dest)
-                copied = True
-            finally:
-                Path(tmp).unlink(missing_ok=True)
+            copied = True
+        elif stat.S_IMODE(dest.stat().st_mode) != atomicio.file_mode():
+            os.chmod(dest, atomicio.file_mode())  # a pack written before modes followed the umask
         out.append(PackedFile(ds_id, dest, ds.sha256, dest.stat().st_size, copied))
     # the manifest lists every catalogued file in the folder, so packing a subset adds to a pack
     present = [ds for ds in cat.values() if ds.id in {p.id for p in out}
@@ -86,14 +84,12 @@ def pack(target: Path | str, ids: Iterable[str] | None = None) -> list[PackedFil
 def write_manifest(target: Path, datasets: Iterable[catalog.Dataset]) -> Path:
     """``MANIFEST.csv`` in ``target``: one row per packed file (written atomically)."""
     path = Path(target) / MANIFEST
-    fd, tmp = tempfile.mkstemp(prefix=f".{MANIFEST}.", dir=target)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+    with atomicio.atomic_file(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(MANIFEST_COLUMNS)
         for ds in datasets:
             size = (Path(target) / ds.filename).stat().st_size
             writer.writerow([ds.id, ds.filename, ds.sha256, size, ds.title, ds.citation, ds.licence, ds.url])
-    os.replace(tmp, path)
     return path
 
 

@@ -59,8 +59,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.file:
         name, per_nb = runner.load_param_set(Path(args.file))
         params.update(per_nb.get(Path(args.notebook).stem, {}))
-    for name, value in args.param or []:
-        params[name] = runner.parse_cli_value(value)
+    pairs = list(args.param or []) + [tuple(item.split("=", 1)) for item in args.param_item or []]
+    if pairs:
+        notebook = runner.resolve_notebook(args.notebook)
+        params.update(runner.parse_cli_params(notebook, pairs))
     out = Path(args.out) if args.out else None
     result = runner.run_notebook(args.notebook, params, out, timeout=args.timeout)
     print(f"{result.notebook}: ok -> {result.out_dir} ({len(result.figures)} figures, "
@@ -78,6 +80,49 @@ def _cmd_reports(args: argparse.Namespace) -> int:
     for name, err in res.failed.items():
         print(f"FAILED {name}: {err}", file=sys.stderr)
     return 1 if res.failed else 0
+
+
+PARAM_ITEM = "--param-item"  # internal: one `-p NAME VALUE` pair as NAME=VALUE (see _join_params)
+
+
+def positive_int(option: str) -> Callable[[str], int]:
+    """An argparse type: a whole number at least 1, refused in one line naming ``option``."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < 1:
+            raise argparse.ArgumentTypeError(f"{value} is below 1")
+        return value
+    parse.__name__ = option
+    return parse
+
+
+def _join_params(argv: list[str]) -> list[str]:
+    """``-p NAME VALUE`` pairs whose VALUE starts with '-' (``-inf``, ``-0.5e3``) as one token.
+
+    argparse reads a token that starts with '-' and is not a plain negative number as an option,
+    so ``-p x -inf`` failed with "expected 2 arguments". Such a pair is passed on as
+    ``--param-item=NAME=VALUE`` (one token with '=' is never read as an option); other pairs are
+    left as typed.
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        if token == "--":
+            out += argv[i:]
+            break
+        value = argv[i + 2] if i + 2 < len(argv) else ""
+        if token in ("-p", "--param") and value.startswith("-") and not value.startswith("--") \
+                and value not in ("-p", "-f", "-h") and not argv[i + 1].startswith("-"):
+            out.append(f"{PARAM_ITEM}={argv[i + 1]}={argv[i + 2]}")
+            i += 3
+            continue
+        out.append(token)
+        i += 1
+    return out
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -102,17 +147,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="run one notebook with validated parameters")
     run.add_argument("notebook")
-    run.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"))
+    run.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"),
+                     help="a parameter value (a value may start with '-': -p shift -0.5)")
+    run.add_argument(PARAM_ITEM, dest="param_item", action="append", help=argparse.SUPPRESS)
     run.add_argument("-f", "--file", help="a parameter-set YAML (its block for this notebook is used)")
-    run.add_argument("--out", help="output folder (default reports/runs/<notebook>)")
-    run.add_argument("--timeout", type=int, default=600, help="per-cell timeout in seconds")
+    run.add_argument("--out", help="output folder (default reports/runs/<notebook>): new, empty, or an "
+                     "earlier output of the same notebook; anything else is refused")
+    run.add_argument("--timeout", type=positive_int("--timeout"), default=600,
+                     help="per-cell timeout in seconds (at least 1)")
     run.set_defaults(func=_cmd_run)
 
     rep = sub.add_parser("reports", help="run every notebook with a parameter set into reports/")
     rep.add_argument("-f", "--file", help="parameter set (default notebooks/params/briefing.yml)")
-    rep.add_argument("--jobs", type=int, default=1)
+    rep.add_argument("--jobs", type=positive_int("--jobs"), default=1, help="notebooks run at once (at least 1)")
     rep.add_argument("--force", action="store_true", help="re-run notebooks even when unchanged")
-    rep.add_argument("--timeout", type=int, default=600, help="per-cell timeout in seconds")
+    rep.add_argument("--timeout", type=positive_int("--timeout"), default=600,
+                     help="per-cell timeout in seconds (at least 1; make reports TIMEOUT=...)")
     rep.set_defaults(func=_cmd_reports)
 
     for name, (add_args, handler) in EXTRA_COMMANDS.items():
@@ -145,7 +195,7 @@ def _load_extra_commands(argv: Sequence[str]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    argv = _join_params(list(sys.argv[1:] if argv is None else argv))
     _load_extra_commands(argv)
     args = build_parser().parse_args(argv)
     from critique import parallel
@@ -162,11 +212,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         from critique.datasets import DataError
         from critique.publish.runner import ParameterError, RunError
 
-        known = (catalog.CatalogError, DataError, ParameterError, RunError, FileNotFoundError)
+        known = (catalog.CatalogError, DataError, ParameterError, RunError)
         if isinstance(exc, known):
             print(f"critique: error: {exc}", file=sys.stderr)
             return 2 if isinstance(exc, ParameterError) else 1
+        if isinstance(exc, OSError):  # a read-only folder, a full disk, a missing file: one line
+            print(f"critique: error: {os_error_line(exc)}", file=sys.stderr)
+            return 1
         raise
+
+
+def os_error_line(exc: OSError) -> str:
+    """One line for a file-system error, naming the file and what to do."""
+    import errno
+
+    name = exc.filename if exc.filename is not None else ""
+    what = exc.strerror or str(exc)
+    hints = {errno.ENOSPC: "the disk is full; free space and run again (nothing half-written was kept)",
+             errno.EDQUOT: "the disk quota is used up; free space and run again",
+             errno.EACCES: "no permission to write there; choose a folder you can write, or fix its permissions",
+             errno.EPERM: "no permission to write there; choose a folder you can write, or fix its permissions",
+             errno.EROFS: "the file system is read-only; choose a writable folder"}
+    hint = hints.get(exc.errno or 0, "")
+    return f"{name}: {what}" + (f" ({hint})" if hint else "") if name else what + (f" ({hint})" if hint else "")
 
 
 if __name__ == "__main__":

@@ -25,6 +25,8 @@ from critique.errors import ParameterError, RunError
 _RANGE_RE = re.compile(r"range:\s*(-?[\d.eE+-]+|\*)\s*\.\.\s*(-?[\d.eE+-]+|\*)")
 _CHOICES_RE = re.compile(r"choices:\s*([^;]+)")
 _POSITIVE_SUM_RE = re.compile(r"sum:\s*>\s*0")
+_FILE_RE = re.compile(r"\bfile:\s*([A-Za-z0-9]+(?:\s*,\s*[A-Za-z0-9]+)*)")
+_COLUMN_OF_RE = re.compile(r"\bcolumns? of:\s*([A-Za-z_]\w*)")
 _TYPES = {"int": int, "float": float, "str": str, "bool": bool, "list": list, "dict": dict}
 
 
@@ -40,6 +42,8 @@ class ParameterSpec:
     high: float | None = None
     choices: tuple[str, ...] | None = None
     positive_sum: bool = False  # a list of weights declared ``sum: >0``: non-empty, summing above 0
+    file_kinds: tuple[str, ...] | None = None  # ``file: csv``: a path given here is checked upfront
+    column_of: str | None = None  # ``column of: NAME``: the value names column(s) of NAME's file
 
     def allowed(self) -> str:
         """What this parameter accepts, in words."""
@@ -91,8 +95,15 @@ def notebook_parameters(notebook: Path) -> dict[str, ParameterSpec]:
         type_name = p.inferred_type_name
         if type_name in ("None", "", None):
             type_name = type(default).__name__ if default is not None else "any"
+        fmatch, cof = _FILE_RE.search(help_text), _COLUMN_OF_RE.search(help_text)
+        kinds = tuple(k.strip().lower() for k in fmatch.group(1).split(",")) if fmatch else None
         specs[p.name] = ParameterSpec(p.name, type_name, default, help_text, low, high, choices,
-                                      bool(_POSITIVE_SUM_RE.search(help_text)))
+                                      bool(_POSITIVE_SUM_RE.search(help_text)), kinds,
+                                      cof.group(1) if cof else None)
+    for spec in specs.values():
+        if spec.column_of and spec.column_of not in specs:
+            raise RunError(f"{Path(notebook).name}: parameter {spec.name} declares 'column of: "
+                           f"{spec.column_of}', which is not a parameter of the notebook")
     return specs
 
 
@@ -112,9 +123,31 @@ def _check_every_assignment_is_read(notebook: Path, nb: "nbformat.NotebookNode",
         assigned += [t.id for t in targets if isinstance(t, ast.Name)]
     unread = [n for n in assigned if n not in names]
     if unread:
-        raise RunError(f"{Path(notebook).name}: papermill cannot read parameter(s) {', '.join(unread)} "
-                       "(keep each on one line as `name: type = literal  # help; range: LO..HI`, "
-                       "and avoid '=' in the comment)")
+        reasons = [_why_unread(cells[0].source, n) for n in unread]
+        raise RunError(f"{Path(notebook).name}: papermill cannot read parameter(s) "
+                       f"{'; '.join(f'{n} ({r})' for n, r in zip(unread, reasons))}; keep each on one line "
+                       "as `name: type = literal  # help; range: LO..HI` with a single '='")
+
+
+def _why_unread(source: str, name: str) -> str:
+    """Where the second '=' of a parameter line is (papermill skips any line holding two)."""
+    import io
+    import tokenize
+
+    line = next((ln for ln in source.splitlines() if re.match(rf"\s*{re.escape(name)}\b", ln)), "")
+    if line.count("=") <= 1:
+        return "its value spans several lines or is not a literal"
+    comment = ""
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(line + "\n").readline):
+            if tok.type == tokenize.COMMENT:
+                comment = tok.string
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    code = line[: len(line) - len(comment)] if comment else line
+    if code.count("=") > 1:
+        return "its value holds '=' (write the literal without it, e.g. {'a': 1} rather than dict(a=1))"
+    return "its help comment holds '=' (reword the comment without '=')"
 
 
 _NON_FINITE_WORDS = {"nan", "+nan", "-nan", ".nan", "inf", "+inf", "-inf", ".inf", "-.inf", "+.inf",
@@ -155,6 +188,10 @@ def coerce_value(spec: ParameterSpec, value: Any) -> Any:
         _refuse_non_finite(spec, value, "value ")
     if expected is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
+    if expected is int and isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 63:
+        value = int(value)  # 1e6 is a whole number written in exponent form
+    if expected is str and isinstance(value, (datetime.date, datetime.datetime)):
+        value = value.isoformat()  # a date read by another YAML reader: the text it was written as
     if expected is list and isinstance(value, tuple):
         value = list(value)
     if expected is not None:
@@ -179,12 +216,51 @@ def coerce_value(spec: ParameterSpec, value: Any) -> Any:
     return value
 
 
-def parse_cli_value(text: str) -> Any:
-    """A ``-p NAME VALUE`` string read as YAML (``3`` -> int, ``[1, 2]`` -> list), as papermill does."""
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError:
+class _ParamLoader(yaml.SafeLoader):
+    """YAML as papermill reads it, with two changes for parameters.
+
+    Dates stay text: ``2023-05-30`` is what a ``str`` parameter such as ``edition`` or
+    ``release_from`` asks for, and an impossible date (``2023-02-30``) would otherwise be a
+    ``ValueError`` from the YAML reader instead of a message naming the parameter. And ``1e6``
+    is a number (YAML 1.1 reads an exponent without a dot as text).
+    """
+
+
+_ParamLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+_ParamLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float", re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"))
+
+
+def read_yaml(text: str) -> Any:
+    """``text`` read as parameter YAML (see :class:`_ParamLoader`); raises ``yaml.YAMLError``."""
+    return yaml.load(text, Loader=_ParamLoader)  # noqa: S506 (a SafeLoader subclass)
+
+
+def parse_cli_value(text: str, spec: ParameterSpec | None = None) -> Any:
+    """A ``-p NAME VALUE`` string as the parameter's value.
+
+    Read as YAML (``3`` -> int, ``[1, 2]`` -> list, ``1e6`` -> float), as papermill does; for a
+    parameter declared ``str`` the text is kept as typed (``-p fp_cell ""`` is the empty string,
+    ``-p release 2023`` the text "2023"), so every default round-trips. An empty text is the
+    empty string, never None.
+    """
+    if (spec is not None and spec.type_name == "str") or text == "":
         return text
+    try:
+        return read_yaml(text)
+    except (yaml.YAMLError, ValueError):
+        return text
+
+
+def parse_cli_params(notebook: Path, pairs: list[tuple[str, str]] | None) -> dict[str, Any]:
+    """``-p NAME VALUE`` pairs read with each parameter's declared type (see :func:`parse_cli_value`)."""
+    if not pairs:
+        return {}
+    specs = notebook_parameters(notebook)
+    return {name: parse_cli_value(value, specs.get(name)) for name, value in pairs}
 
 
 def validate_parameters(notebook: Path, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -198,29 +274,65 @@ def validate_parameters(notebook: Path, params: Mapping[str, Any]) -> dict[str, 
             known = ", ".join(specs) or "none"
             raise ParameterError(f"{Path(notebook).name}: unknown parameter '{name}'{hint} "
                                  f"(known: {known})")
-        if name == "edition" and isinstance(value, datetime.date):
-            value = value.isoformat()  # YAML and the command line read 2023-05-30 as a date
+        if isinstance(value, datetime.date) and specs[name].type_name == "str":
+            value = value.isoformat()  # a date read by a plain YAML reader: the text it was written as
         checked[name] = coerce_value(specs[name], value)
         if name == "edition":  # allowed values come from the catalogue, not from the notebook
-            from critique.datasets.catalog import check_edition
+            from critique.datasets.catalog import check_edition_upfront
 
-            checked[name] = check_edition(checked[name])
+            checked[name] = check_edition_upfront(checked[name])
+    from critique.publish.inputs import check_declared_inputs
+
+    check_declared_inputs(Path(notebook).name, specs, checked)
     return checked
 
 
 def load_param_set(path: Path) -> tuple[str, dict[str, dict[str, Any]]]:
-    """Read a parameter-set YAML: ``(name, {notebook stem: {param: value}})``."""
+    """Read a parameter-set YAML: ``(name, {notebook stem: {param: value}})``.
+
+    Every way the file can be wrong is one ``ParameterError`` naming the file (and the notebook
+    block): missing, a folder, not UTF-8, not YAML, not a mapping, a block that is not a mapping.
+    """
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        text = path.read_bytes().decode("utf-8")
     except FileNotFoundError:
         raise ParameterError(f"{path}: parameter set not found") from None
+    except IsADirectoryError:
+        raise ParameterError(f"{path}: is a folder, not a parameter-set file") from None
+    except PermissionError:
+        raise ParameterError(f"{path}: cannot be read (permission denied)") from None
+    except UnicodeDecodeError as exc:
+        raise ParameterError(f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at position "
+                             f"{exc.start}); save it as UTF-8") from None
+    try:
+        raw = read_yaml(text)
     except yaml.YAMLError as exc:
-        raise ParameterError(f"{path}: not valid YAML ({exc})") from None
+        where = getattr(exc, "problem_mark", None)
+        at = f" at line {where.line + 1}" if where is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ParameterError(f"{path}: not valid YAML{at} ({problem})") from None
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ParameterError(f"{path}: a parameter set is a mapping with 'name' and 'notebooks' "
+                             f"(notebook stem: parameters); found a {_kind(raw)}")
     name = raw.get("name") or path.stem
     if not re.fullmatch(r"[A-Za-z0-9_.-]+", str(name)):
         raise ParameterError(f"{path}: set name {name!r} must be letters, digits, '-', '_' or '.'")
     notebooks = raw.get("notebooks") or {}
     if not isinstance(notebooks, dict):
-        raise ParameterError(f"{path}: 'notebooks' must map notebook stems to parameters")
-    return str(name), {str(k): dict(v or {}) for k, v in notebooks.items()}
+        raise ParameterError(f"{path}: 'notebooks' must map notebook stems to parameters; found a "
+                             f"{_kind(notebooks)}")
+    out: dict[str, dict[str, Any]] = {}
+    for stem, block in notebooks.items():
+        if block is not None and not isinstance(block, dict):
+            raise ParameterError(f"{path}: notebook '{stem}': its parameters must be a mapping "
+                                 f"(name: value); found a {_kind(block)}")
+        out[str(stem)] = dict(block or {})
+    return str(name), out
+
+
+def _kind(value: Any) -> str:
+    return {list: "list", str: "string", int: "number", float: "number", bool: "true/false"}.get(
+        type(value), type(value).__name__)

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 import textwrap
 from pathlib import Path
 from typing import Any, Sequence
@@ -63,9 +61,9 @@ def chart_pack(target: Path, figures: Sequence[dict[str, Any]], *, title: str,
     import matplotlib.pyplot as plt
     from matplotlib.backends.backend_pdf import PdfPages
 
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".pdf", dir=target.parent)
-    os.close(fd)
-    try:
+    from critique import atomicio
+
+    with atomicio.atomic_file(target) as tmp:  # whole or not at all; mode from the umask
         with PdfPages(tmp) as pdf:
             cover = plt.figure(figsize=A4_LANDSCAPE)
             cover.text(0.08, 0.8, title, fontsize=22, fontweight="bold")
@@ -107,8 +105,4 @@ def chart_pack(target: Path, figures: Sequence[dict[str, Any]], *, title: str,
                 page.text(0.04, text_height, text, fontsize=7.5, va="top", family="sans-serif")
                 pdf.savefig(page)
                 plt.close(page)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
     return target

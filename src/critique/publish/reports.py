@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from critique import parallel
+from critique import atomicio, parallel
 from critique.datasets import paths
-from critique.publish import runner
+from critique.publish import outdirs, runner
 from critique.atomicio import write_text_atomic
 from critique.publish.pdf import chart_pack  # noqa: F401  (the workshop handouts use it from here)
 
@@ -70,15 +70,26 @@ def run_jobs(jobs: Sequence[Job], *, n_jobs: int = 1, force: bool = False,
     skipped: list[str] = []
     failed: dict[str, str] = {}
     bar = tqdm(total=len(jobs), desc=label, unit="nb", disable=not progress, file=sys.stderr)
+    runner.check_timeout(timeout)
+    if n_jobs < 1:
+        raise runner.ParameterError(f"--jobs {n_jobs}: expected a number of processes, at least 1")
+    for job in jobs:  # refuse a folder whose content a run would lose, before anything runs
+        runner.check_out_dir(job.out_dir, job.notebook.stem)
     if not force:  # unchanged notebooks are skipped before any notebook is parsed or kernel started
         fresh = [job for job in jobs if runner.is_up_to_date(job.notebook, job.params, job.out_dir, code)]
         for job in fresh:
+            runner.recover(job.out_dir, keep_partial=False)  # what a killed build left beside it
             skipped.append(job.name)
             bar.set_postfix_str(f"{job.name} (unchanged)")
             bar.update(1)
         jobs = [job for job in jobs if job not in fresh]
-    for job in jobs:  # refuse bad parameters before anything runs
-        runner.validate_parameters(job.notebook, job.params)
+    for job in jobs:  # refuse bad parameters before anything runs, naming the notebook
+        try:
+            runner.validate_parameters(job.notebook, job.params)
+        except runner.ParameterError as exc:
+            text = str(exc)
+            raise runner.ParameterError(text if text.startswith(job.notebook.name)
+                                        else f"{job.notebook.name}: {text}") from None
     if jobs:
         runner.ensure_kernel()
 
@@ -120,11 +131,15 @@ def run_jobs(jobs: Sequence[Job], *, n_jobs: int = 1, force: bool = False,
                         done(job.name, None, str(exc))
         except KeyboardInterrupt:
             bar.close()
-            # the pool has killed its workers and their kernels; tidy what their runs left behind
+            # the pool has killed its workers and their kernels; tidy what their runs left behind.
+            # A notebook was running when it had a staging folder; the others were still queued.
             unfinished = [j for j in started if j.name not in ran + skipped + list(failed)]
-            kept = [j.name for j in unfinished if _recover(j.out_dir)]
+            running = [j for j in unfinished if any(p.suffix == ".tmp" for p in outdirs.stale(j.out_dir))]
+            kept = [j.name for j in running if _recover(j.out_dir)]
+            queued = len(unfinished) - len(running)
             detail = (f"; partial notebooks kept in <out>.failed/ for {', '.join(kept)}" if kept else "")
-            raise runner.Interrupted(f"stopped {len(unfinished)} running notebook(s){detail}; "
+            detail += f"; {queued} queued not started" if queued else ""
+            raise runner.Interrupted(f"stopped {len(running)} running notebook(s){detail}; "
                                      "last good outputs untouched") from None
     bar.close()
     return ran, skipped, failed
@@ -159,12 +174,14 @@ def build_reports(params_file: Path | None = None, *, n_jobs: int = 1, force: bo
     params_file = Path(params_file or paths.params_dir() / "briefing.yml")
     name, jobs = jobs_for_set(params_file, out_root=out_root)
     out_root = out_root or paths.reports_dir() / name
-    out_root.mkdir(parents=True, exist_ok=True)
-    ran, skipped, failed = run_jobs(jobs, n_jobs=n_jobs, force=force, progress=progress,
-                                    timeout=timeout)
-    index, pdf, problems = write_index_and_pack(out_root, [j.name for j in jobs],
-                                                title=f"critique-suite: {name}", failures=failed,
-                                                rebuild_pdf=force)
+    runner.check_timeout(timeout)
+    with outdirs.folder_lock(out_root):  # one build per report folder; the second is refused
+        atomicio.make_dir(out_root)
+        ran, skipped, failed = run_jobs(jobs, n_jobs=n_jobs, force=force, progress=progress,
+                                        timeout=timeout)
+        index, pdf, problems = write_index_and_pack(out_root, [j.name for j in jobs],
+                                                    title=f"critique-suite: {name}", failures=failed,
+                                                    rebuild_pdf=force)
     for stem, messages in problems.items():  # key findings that could not be filled fail the build
         if stem not in failed:
             failed[stem] = "; ".join(messages)
@@ -189,7 +206,10 @@ def _page_entries(out_root: Path, names: Sequence[str],
     """One entry per notebook: its page, figures and key findings, or what failed."""
     from critique.publish import keyfindings
 
-    failures = dict(failures or {})
+    from critique.publish.failures import machine_prefixes, scrub_text
+
+    prefixes = machine_prefixes([out_root])  # a reader sees no path of the building machine
+    failures = {stem: scrub_text(str(msg), prefixes) for stem, msg in dict(failures or {}).items()}
     pages = []
     for stem in briefing_order(names):
         folder = out_root / stem
@@ -273,7 +293,11 @@ def write_index_and_pack(out_root: Path, names: Sequence[str], *, title: str,
     """
     from critique.publish.pages import index_html
 
+    from critique.publish.failures import machine_prefixes, scrub_text
+
     failures = dict(failures) if isinstance(failures, Mapping) else {f: "failed" for f in failures}
+    prefixes = machine_prefixes([out_root])  # the index and the PDF show no path of this machine
+    failures = {stem: scrub_text(str(msg), prefixes) for stem, msg in failures.items()}
     pages = _page_entries(out_root, names, failures)
     problems = {p["stem"]: p["key_errors"] for p in pages if p["key_errors"]}
     now = dt.datetime.now(dt.timezone.utc)

@@ -9,30 +9,36 @@ half-written output. This module closes those gaps:
   a list declared ``sum: >0`` that is empty or sums to zero);
 - it always runs with the project's kernel (``critique``, installed into the running environment
   when missing) and the project root as working directory, with a per-cell timeout;
+- it never deletes what it did not write: the output folder must be missing, empty or an
+  earlier output of the same notebook, and one build at a time writes it (a lock beside it);
+  see :mod:`critique.publish.outdirs`;
 - it executes into a temporary folder beside the target and renames it into place only on
   success, with the permissions the user's umask gives; every way a run can fail (a cell error,
-  a timeout, a dead kernel, an interrupt) becomes one line naming the notebook and the cell, keeps
-  the partially executed notebook in ``<target>.failed/`` and never touches the last good output.
+  a timeout, a dead kernel, an interrupt) becomes one line naming the notebook and the cell that
+  was running (:mod:`critique.publish.failures`), keeps the partially executed notebook in
+  ``<target>.failed/`` and never touches the last good output;
+- the executed notebook and its page carry no path of the building machine.
 """
 from __future__ import annotations
 
 import contextlib
 import hashlib
 import json
-import os
 import shutil
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-from critique.publish import findings
 from critique.datasets import paths
 from critique.errors import ParameterError, RunError  # noqa: F401  (re-exported)
+from critique.publish import findings, outdirs
+from critique.publish.failures import failure_message, failure_reason, scrub_notebook  # noqa: F401  (re-exported)
 from critique.publish.notebook import KERNEL_NAME, _read_notebook_bytes, read_notebook  # noqa: F401
+from critique.publish.outdirs import check_out_dir, folder_lock, make_staging  # noqa: F401  (re-exported)
 from critique.publish.parameters import (  # noqa: F401  (re-exported: the runner's public interface)
-    ParameterSpec, coerce_value, load_param_set, notebook_parameters, parse_cli_value, validate_parameters)
+    ParameterSpec, coerce_value, load_param_set, notebook_parameters, parse_cli_params, parse_cli_value,
+    validate_parameters)
 
 DEFAULT_CELL_TIMEOUT_S = 600
 
@@ -146,13 +152,36 @@ def run_notebook(
     ``out_dir`` receives ``<stem>.ipynb``, ``<stem>.html`` (no code cells), ``figures/`` and
     ``findings.json``. With ``force=False`` a run whose :func:`run_key` is unchanged is skipped.
     """
-    notebook = Path(notebook)
-    if not notebook.is_absolute():
-        notebook = (Path.cwd() / notebook) if (Path.cwd() / notebook).exists() else paths.root() / notebook
+    notebook = resolve_notebook(notebook)
+    check_timeout(timeout)
     params = dict(params or {})
     checked = validate_parameters(notebook, params)  # refuse before anything runs or is written
     stem = notebook.stem
     out_dir = Path(out_dir) if out_dir else paths.reports_dir() / "runs" / stem
+    check_out_dir(out_dir, stem)  # never delete what a run did not write
+    with folder_lock(out_dir):
+        outdirs.clean_stale(out_dir)  # what a killed build left beside this folder
+        return _run_locked(notebook, checked, out_dir, timeout=timeout, force=force, code=code, html=html)
+
+
+def resolve_notebook(notebook: Path | str) -> Path:
+    """A notebook path as given, else from the current folder, else from the project root."""
+    notebook = Path(notebook)
+    if not notebook.is_absolute():
+        notebook = (Path.cwd() / notebook) if (Path.cwd() / notebook).exists() else paths.root() / notebook
+    return notebook
+
+
+def check_timeout(timeout: object) -> int:
+    """A per-cell timeout must be a whole number of seconds above 0 (``ParameterError`` otherwise)."""
+    if isinstance(timeout, bool) or not isinstance(timeout, int) or timeout < 1:
+        raise ParameterError(f"--timeout {timeout!r}: expected a whole number of seconds, at least 1")
+    return timeout
+
+
+def _run_locked(notebook: Path, checked: dict[str, Any], out_dir: Path, *, timeout: int, force: bool,
+                code: str | None, html: bool) -> RunResult:
+    stem = notebook.stem
     code = code or code_fingerprint()
     source_bytes = notebook.read_bytes()  # the key describes exactly what was executed
     key = run_key(source_bytes, checked, out_dir, code)
@@ -164,7 +193,6 @@ def run_notebook(
     import papermill as pm
 
     ensure_kernel()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = make_staging(out_dir)
     source = staging / f".{stem}.source.ipynb"
     import nbformat
@@ -218,109 +246,23 @@ class Interrupted(KeyboardInterrupt):
     """A run stopped by Ctrl-C or SIGTERM; the message names the notebook, the cell and what was kept."""
 
 
-def _umask() -> int:
-    """The process umask, read without changing it where the OS allows (Linux)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("Umask:"):
-                return int(line.split()[1], 8)
-    except (OSError, ValueError, IndexError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def make_staging(out_dir: Path) -> Path:
-    """A fresh staging folder beside ``out_dir`` with the permissions a normal ``mkdir`` would give.
-
-    ``tempfile.mkdtemp`` makes a private (0700) folder; renamed into place it would make a report
-    unreadable in a shared or web folder, so its mode is set from the user's umask (0755 under 022).
-    """
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
-    os.chmod(staging, 0o777 & ~_umask())
-    return staging
-
-
-def _failed_cell(executed: Path) -> tuple[int | None, str]:
-    """The index and first source line of the cell a partial papermill notebook stopped in."""
-    import nbformat
-
-    try:
-        nb = nbformat.read(str(executed), as_version=4)
-    except Exception:
-        return None, ""
-    index = None
-    for i, cell in enumerate(nb.cells):
-        status = cell.get("metadata", {}).get("papermill", {}).get("status")
-        if cell.cell_type == "code" and status not in (None, "pending"):
-            index = i
-        if status == "failed":
-            break
-    if index is None:
-        return None, ""
-    first = next((line.strip() for line in nb.cells[index].source.splitlines() if line.strip()), "")
-    return index, (first[:60] + "...") if len(first) > 60 else first
-
-
-def failure_message(notebook_name: str, exc: BaseException, executed: Path, timeout: int) -> str:
-    """One line for any way a run can fail: which notebook, which cell, what happened."""
-    index = getattr(exc, "cell_index", None)
-    first = ""
-    if executed.exists():
-        found, first = _failed_cell(executed)
-        index = found if index is None else index
-    where = f"cell {index}" + (f" ({first})" if first else "") if index is not None else "before any cell ran"
-    what = failure_reason(exc, timeout)
-    return f"{notebook_name}: {where} {what}"
-
-
-def failure_reason(exc: BaseException, timeout: int) -> str:
-    """What went wrong, in words: interrupted, timed out, kernel died, or the cell's error."""
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
-
-    if isinstance(exc, KeyboardInterrupt):
-        return "interrupted"
-    if isinstance(exc, (CellTimeoutError, TimeoutError)):
-        return f"timed out after {timeout} s (raise --timeout, or use smaller parameters)"
-    if isinstance(exc, DeadKernelError):
-        return "stopped: the kernel died (out of memory, or killed)"
-    if getattr(exc, "ename", None):
-        evalue = str(getattr(exc, "evalue", "") or "").strip()
-        return f"failed: {exc.ename}" + (f": {evalue.splitlines()[-1][:400]}" if evalue else "")
-    text = str(exc).strip()
-    return f"failed: {type(exc).__name__}" + (f": {text.splitlines()[-1][:400]}" if text else "")
-
-
-def recover(out_dir: Path) -> list[Path]:
+def recover(out_dir: Path, keep_partial: bool = True) -> list[Path]:
     """After a run was killed from outside (a stopped worker): tidy what it left beside ``out_dir``.
 
-    A staging folder holding a partial notebook becomes ``<out_dir>.failed`` (others are removed);
-    a last good output moved aside by an interrupted swap is put back. Returns the removed or moved
-    folders.
+    With ``keep_partial``, the newest staging folder holding a partial notebook becomes
+    ``<out_dir>.failed`` (others are removed);
+    a last good output moved aside by an interrupted swap is put back. Skipped (returns ``[]``)
+    when another build holds the folder's lock: its staging folders are its own. Returns the
+    removed or moved folders.
     """
     out_dir = Path(out_dir)
-    touched: list[Path] = []
-    if not out_dir.parent.is_dir():
-        return touched
-    olds = sorted(out_dir.parent.glob(f".{out_dir.name}.old-*"))
-    if olds and not out_dir.exists():
-        os.replace(olds[-1], out_dir)
-        touched.append(olds[-1])
-    for old in out_dir.parent.glob(f".{out_dir.name}.old-*"):
-        shutil.rmtree(old, ignore_errors=True)
-        touched.append(old)
-    stagings = sorted(out_dir.parent.glob(f".{out_dir.name}.*.tmp"), key=lambda p: p.stat().st_mtime)
-    for staging in stagings:
-        partial = [f for f in staging.glob("*.ipynb") if not f.name.startswith(".")]
-        if partial and staging == stagings[-1]:
-            failed = out_dir.parent / f"{out_dir.name}.failed"
-            shutil.rmtree(failed, ignore_errors=True)
-            os.replace(staging, failed)
-        else:
-            shutil.rmtree(staging, ignore_errors=True)
-        touched.append(staging)
-    return touched
+    if not out_dir.parent.is_dir() or not (outdirs.stale(out_dir) or outdirs.lock_path(out_dir).exists()):
+        return []
+    try:
+        with folder_lock(out_dir):
+            return outdirs.clean_stale(out_dir, keep_partial=keep_partial)
+    except outdirs.FolderBusy:
+        return []
 
 
 def kernel_environment(staging: Path) -> dict[str, str]:
@@ -330,10 +272,14 @@ def kernel_environment(staging: Path) -> dict[str, str]:
 
 
 def keep_failed(staging: Path, out_dir: Path, message: str, executed_name: str) -> RunError:
-    """Move a failed run's staging folder to ``<out_dir>.failed`` and return the error to raise."""
-    failed = out_dir.parent / f"{out_dir.name}.failed"
-    shutil.rmtree(failed, ignore_errors=True)
-    os.replace(staging, failed)
+    """Move a failed run's staging folder to ``<out_dir>.failed`` and return the error to raise.
+
+    The partial notebook loses the building machine's paths first; the error's line names where
+    it was kept (the command line is the user's own machine, so the path is shown there).
+    """
+    with contextlib.suppress(Exception):
+        scrub_notebook(staging / executed_name, extra=[staging])
+    failed = outdirs.move_failed(staging, out_dir)
     return RunError(f"{message} (partial notebook kept in {failed / executed_name}; "
                     "last good output untouched)")
 
@@ -342,30 +288,27 @@ def finish_run(staging: Path, executed: Path, notebook: Path, source_bytes: byte
                params: Mapping[str, Any], code: str, out_dir: Path, *, html: bool = True) -> None:
     """Complete an executed run in ``staging`` and move it into ``out_dir``.
 
-    Writes ``findings.json``, the HTML page without code, and the run key (computed on what this
-    run actually read, so the next check compares like with like), then swaps the folder in.
+    Writes ``findings.json``, the HTML page without code, the run key (computed on what this run
+    actually read, so the next check compares like with like) and the list of files the run wrote
+    (``.critique-output.json``: what a later run may replace), then swaps the folder in. The
+    executed notebook, and so its page, loses the building machine's paths first.
     """
-    findings.finalise(staging, notebook=str(notebook.relative_to(paths.root()))
-                      if notebook.is_relative_to(paths.root()) else notebook.name, parameters=dict(params))
+    relative = str(notebook.relative_to(paths.root())) if notebook.is_relative_to(paths.root()) \
+        else notebook.name
+    findings.finalise(staging, notebook=relative, parameters=dict(params))
+    scrub_notebook(executed, extra=[staging], input_path=relative)
     if html:
         from critique.publish.pages import notebook_html
 
         (staging / f"{notebook.stem}.html").write_text(notebook_html(executed), encoding="utf-8")
     (staging / ".run-key").write_text(run_key(source_bytes, params, staging, code))
-    swap_into_place(staging, out_dir)
+    outdirs.write_manifest(staging, notebook.stem)
+    outdirs.swap_into_place(staging, out_dir, notebook.stem)
 
 
-def swap_into_place(staging: Path, out_dir: Path) -> None:
-    """Replace ``out_dir`` by ``staging`` with two renames; the old copy goes only after the new lands."""
-    old = None
-    if out_dir.exists():
-        old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
-        shutil.rmtree(old, ignore_errors=True)
-        os.replace(out_dir, old)
-    os.replace(staging, out_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-    shutil.rmtree(out_dir.parent / f"{out_dir.name}.failed", ignore_errors=True)
+def swap_into_place(staging: Path, out_dir: Path, stem: str | None = None) -> None:
+    """Replace ``out_dir`` by ``staging`` (see :func:`critique.publish.outdirs.swap_into_place`)."""
+    outdirs.swap_into_place(staging, out_dir, stem or out_dir.name)
 
 
 def _result(stem: str, out_dir: Path, skipped: bool = False) -> RunResult:

@@ -32,8 +32,9 @@ from typing import Sequence
 
 import nbformat
 
-from critique.datasets import paths
+from critique import atomicio
 from critique.atomicio import write_text_atomic
+from critique.datasets import paths
 
 ANSWER_TAG = "answer"
 
@@ -146,12 +147,21 @@ def _title(nb_path: Path) -> str:
 
 def build(out: Path | None = None, *, force: bool = False, stems: Sequence[str] | None = None,
           timeout: int = 600) -> WorkshopResult:
-    """Build question and answer versions, handouts, the guide and an index into ``out``."""
-    from critique.publish import reports
-    from critique.publish import runner
+    """Build question and answer versions, handouts, the guide and an index into ``out``.
 
+    A second build into the same folder while one runs is refused ("another build is writing here").
+    """
     out = Path(out) if out else out_root()
-    out.mkdir(parents=True, exist_ok=True)
+    from critique.publish.outdirs import folder_lock
+
+    with folder_lock(out):  # one workshop build at a time into a folder
+        return _build(out, force=force, stems=stems, timeout=timeout)
+
+
+def _build(out: Path, *, force: bool, stems: Sequence[str] | None, timeout: int) -> WorkshopResult:
+    from critique.publish import reports, runner
+
+    atomicio.make_dir(out)
     notebooks = exercises()
     if stems:
         unknown = sorted(set(stems) - {p.stem for p in notebooks})
@@ -171,7 +181,7 @@ def build(out: Path | None = None, *, force: bool = False, stems: Sequence[str] 
         stripped = strip_answers(nbformat.read(str(nb_path), as_version=4))
         text = nbformat.writes(stripped)
         if not question_src.exists() or question_src.read_text(encoding="utf-8") != text:
-            question_src.write_text(text, encoding="utf-8")  # unchanged text keeps the run key
+            write_text_atomic(question_src, text)  # unchanged text keeps the run key
         for version, src, reveal in (("questions", question_src, False), ("answers", nb_path, True)):
             r = runner.run_notebook(src, {"reveal_answers": reveal}, out / version / stem,
                                     force=force, timeout=timeout)
