@@ -49,13 +49,16 @@ def caption(a: CoverageAnalysis, name: str) -> dict:
         out["caveat"] = ["A share of detections, not of victims; the panel removes changes in who reports, not "
                          "changes in how much each country detects."] + out["caveat"]
     elif name == "latest-split":
+        printed = f", and as UNODC's {a.printed['edition']} report printed them" if a.printed else ""
+        if not a.printed:
+            out["title"] = "The latest split by form: all reporters and without the country that drives it"
         out.update(description=(f"Shares of {SE.lower()} and {FL.lower()} among detected victims with a form, "
                                 f"{a.influence_year}: summed over all reporters, without {a.influence.top['name']}, "
                                 f"with each country's {a.influence_year} 'or most recent' year (back to "
-                                f"{a.influence_year - s.lookback}), and as UNODC's report printed them."),
+                                f"{a.influence_year - s.lookback}){printed}."),
                    n=f"{a.influence.units} countries reporting by form in {a.influence_year}",
                    data=split_data(a))
-        out["caveat"] = [a.influence_sentence()] + out["caveat"]
+        out["caveat"] = [a.influence_sentence(), a.year_note]
         if a.printed:
             out["datasets"] = [a.release, "glotip-editions"]
     elif name == "change-decomposition":

@@ -403,11 +403,11 @@ def year_range_note(frame: pd.DataFrame, *, release: str = "") -> str:
             f"release's latest data year gained {g[0]:.0%} more reporting countries in the next release and its "
             f"second and third latest years {g[1]:.0%} and {g[2]:.0%}.")
     if partial:
-        text += (f" The suite therefore treats {', '.join(map(str, partial))} as incomplete ({PARTIAL_LABEL}: "
-                 f"{int(st.at[partial[-1], 'countries'])} countries report a total, against "
-                 f"{int(st.at[partial[-1], 'previous'])} the year before): drawn marked where shown, left out of "
-                 "trends, changes and panel ends.")
+        text += (f" The suite therefore treats {', '.join(map(str, partial))} as incomplete "
+                 f"({int(st.at[partial[-1], 'countries'])} countries report a total, against "
+                 f"{int(st.at[partial[-1], 'previous'])} the year before): charts mark it '{PARTIAL_LABEL}', and "
+                 "trends, changes and panel ends leave it out.")
     if prov:
-        text += (f" {' and '.join(map(str, prov))} {'are' if len(prov) > 1 else 'is'} used but marked provisional "
-                 "(late reports may still add countries).")
+        text += (f" {' and '.join(map(str, prov))} {'are' if len(prov) > 1 else 'is'} used, but late reports may "
+                 "still add countries to them (provisional).")
     return text
