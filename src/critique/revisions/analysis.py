@@ -114,7 +114,8 @@ class RevisionAnalysis:
                         "largest_revision_country": str(t["country"]), "largest_revision_year": int(t["year"]),
                         "largest_revision_older": float(t["count_a"]), "largest_revision_newer": float(t["count_b"])})
             for who, col in (("older", "a"), ("newer", "b")):
-                out[f"largest_revision_{who}_text"] = "'<5'" if t[f"suppressed_{col}"] else f"{t[f'count_{col}']:,.0f}"
+                out[f"largest_revision_{who}_text"] = ("'<5' (0 to 4)" if t[f"suppressed_{col}"]
+                                                       else f"{t[f'count_{col}']:,.0f}")
         for who, h in (("older", self.headlines[0]), ("newer", self.headlines[1])):
             out[f"headline_pct_{who}_low"] = round(h.change_pct[0], 1)
             out[f"headline_pct_{who}_high"] = round(h.change_pct[1], 1)
