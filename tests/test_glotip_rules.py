@@ -373,3 +373,15 @@ def test_year_status_thresholds_on_both_sides():
     assert above["status"].to_dict() == {2019: "settled", 2020: "provisional", 2021: "partial"}
     with pytest.raises(ValueError, match="provisional_growth"):
         rules.year_status(frame, partial_growth=0.05, provisional_growth=0.1)
+
+
+def test_a_fixed_panel_ends_in_the_last_complete_year(loaded):
+    # notebook 60 (briefing-2023) built its 2017-to-latest panel with the partial 2021 inside it: 47
+    # countries with a total every year 2017-2021 against 103 for 2017-2020 (recounted here by hand)
+    g = loaded(R2023)
+    t = g[(g["indicator"] == VICTIMS) & (g["dimension"] == "Total") & (g["category"] == "Total") & (g["sex"] == "Total")
+          & (g["age"] == "Total") & g["region"].notna() & g["exclude_reason"].isna() & g["iso3"].notna()]
+    years = t.groupby("iso3")["year"].apply(set)
+    every = lambda a, b: int(sum(set(range(a, b + 1)) <= ys for ys in years))
+    assert (every(2017, 2021), every(2017, 2020)) == (47, 103)
+    assert rules.last_complete_year(g) == 2020

@@ -25,6 +25,12 @@ in those boxes.
 Years: a year in which no unit has a row is *no data*, never zero (callers reindex with NaN, not 0),
 and the release's incomplete latest year (``glotip_rules.partial_years``) is left out of changes and
 trends by default (:func:`complete_only`).
+
+Modules beside these functions: ``influence`` (which country drives a total, share or change over
+countries, and the value without it: used by every cross-country aggregate of the suite),
+``pooling`` (UNODC's "year or most recent"), ``reporting`` (three kinds of not reporting, release
+lag), ``overview`` (notebook 00), ``analysis`` and ``captions`` (notebook 10's UNODC sections),
+``sources`` (notebook 10's CTDC and FBI sections).
 """
 from __future__ import annotations
 
