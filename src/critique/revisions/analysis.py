@@ -33,7 +33,7 @@ class RevisionAnalysis:
     by_region: pd.DataFrame
     focus_year: int
     largest: pd.DataFrame
-    headlines: list[Headline]
+    headlines: list[Headline]  # older, newer, and the newer without the driving country when it is flagged
     focus_influence: inf_.Influence
     headline_influence: inf_.Influence
 
@@ -161,7 +161,9 @@ class RevisionAnalysis:
                        "in each release"),
                 description=(f"Percentage change in summed detected victims from {self.headlines[0].year_from} to "
                              f"{self.headlines[0].year_to} as each release gives it, over all reporting countries and over "
-                             "the countries reporting in both years."),
+                             "the countries reporting in both years"
+                             + (f"; the third group is the newer release without {self.headline_influence.top['name']}."
+                                if len(self.headlines) > 2 else ".")),
                 caveat=[REV_CAVEAT] + ([self.headline_influence.reading()] if self.headline_influence.flagged else []),
                 n=f"{self.headlines[1].countries_to} countries in {self.headlines[1].year_to} (newer release)",
                 data=self.headline_table()),
@@ -195,5 +197,9 @@ def analyse(A: pd.DataFrame, B: pd.DataFrame, older: str, newer: str, labels: di
     head_inf = inf_.influence(span, bound, "iso3", "year", measure="change", base=headline_from, part=headline_to,
                               max_share=max_share, max_points=max_points, release=newer,
                               label=f"Detected victims {headline_from} to {headline_to}, all reporters")
+    if head_inf.flagged:  # the flagged chart draws the headline without the country that drives it
+        who = str(head_inf.top["unit"])
+        heads.append(headline(B[B["iso3"] != who], headline_from, headline_to,
+                              release=f"{newer} without {head_inf.top['name']}"))
     return RevisionAnalysis(older, newer, labels, A, B, bound, D, decompose(A, B, by=["year", "region"]),
                             focus_year, largest_revisions(A, B, n=top_n), heads, focus, head_inf)
