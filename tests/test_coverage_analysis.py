@@ -84,3 +84,16 @@ def test_a_panel_ending_in_a_partial_year_is_refused():
         analysis.analyse(g, analysis.Settings(panel_end=2021))
     with pytest.raises(ParameterError, match="year_start=2015 is after year_end=2010"):
         analysis.analyse(g, analysis.Settings(year_start=2015, year_end=2010))
+
+
+def test_panel_end_defaults_to_the_last_complete_year():
+    from critique import coverage
+
+    old, new = datasets.load("glotip@2023-05-30"), datasets.load("glotip@2025-04-14")
+    assert (coverage.panel_end(old), coverage.panel_end(new)) == (2020, 2021)
+    assert coverage.panel_end(new, 2019) == 2019
+    with pytest.raises(coverage.CoverageError, match="2021 is the release's incomplete year"):
+        coverage.panel_end(old, 2021)
+    assert coverage.panel_end(old, 2021, allow_partial=True) == 2021
+    with pytest.raises(coverage.CoverageError, match="not a data year"):
+        coverage.panel_end(old, 2022)
