@@ -97,3 +97,14 @@ def test_panel_end_defaults_to_the_last_complete_year():
     assert coverage.panel_end(old, 2021, allow_partial=True) == 2021
     with pytest.raises(coverage.CoverageError, match="not a data year"):
         coverage.panel_end(old, 2022)
+
+
+def test_fbi_last_year_concentration_by_hand():
+    from critique.coverage import sources
+
+    fbi = datasets.load("fbi-ucr-ht")
+    F = sources.fbi_agencies(fbi, range(2013, 2021), panel_start=2016, panel_end=2020)
+    by = fbi[fbi["year"] == 2020].groupby("ori")["actual"].sum()
+    assert F.influence.top["unit"] == by.idxmax() and F.influence.top["holds"] == pytest.approx(by.max() / by.sum())
+    assert F.influence.flagged == bool(by.max() / by.sum() > 0.25)
+    assert (F.agencies[2020], F.offences[2020]) == (503, by.sum())

@@ -126,8 +126,8 @@ class FbiAgencies:
 def fbi_agencies(fbi: pd.DataFrame, years: range | list[int], *, panel_start: int, panel_end: int,
                  caveat: str = FBI_CAVEAT) -> FbiAgencies:
     """FBI UCR rows (``fbi-ucr-ht``: ``ori``, ``year``, ``actual``) of ``years``; the fixed panel of
-    agencies with a record every year ``panel_start``-``panel_end``; the state of the change from the
-    first to the last year that one agency drives (:func:`critique.coverage.influence.influence`)."""
+    agencies with a record every year ``panel_start``-``panel_end``; how much of the last year's
+    offences one agency holds (:func:`critique.coverage.influence.influence`, flagged above a quarter)."""
     fbi = fbi.loc[fbi["year"].isin(list(years))]
     ys = sorted(int(y) for y in fbi["year"].unique())
     agencies = cov.units_reporting(fbi, unit="ori", present="actual")
@@ -135,8 +135,8 @@ def fbi_agencies(fbi: pd.DataFrame, years: range | list[int], *, panel_start: in
     panel = cov.fixed_panel(fbi, panel_start, panel_end, unit="ori", present="actual")
     window = [y for y in ys if panel_start <= y <= panel_end]
     panel_off = cov.on_panel(fbi, panel, unit="ori").groupby("year")["actual"].sum().reindex(window, fill_value=0)
-    edge = fbi.loc[fbi["year"].isin([ys[0], ys[-1]])] if len(ys) > 1 else None
-    infl = (inf_.influence(edge, "actual", "ori", "year", measure="change", base=ys[0], part=ys[-1],
-                           label=f"FBI UCR offences {ys[0]}-{ys[-1]}") if edge is not None else None)
+    last = fbi.loc[fbi["year"] == ys[-1]] if ys else None
+    infl = (inf_.influence(last, "actual", "ori", label=f"FBI UCR offences in {ys[-1]}")
+            if last is not None and last["actual"].sum() else None)
     return FbiAgencies(ys, agencies, offences, cov.per_unit(offences, agencies), panel, panel_off,
                        (panel_start, panel_end), infl, caveat)
