@@ -26,6 +26,10 @@ def test_pakistan_drives_the_2019_change_between_releases(pair):
     assert f["focus_influence_value"] == pytest.approx(round(100 * (b.sum() / a.sum() - 1), 4))
     assert f["focus_influence_without_top"] == pytest.approx(round(100 * ((b.sum() - b["PAK"]) / (a.sum() - a["PAK"]) - 1), 4))
     assert r.errors == 0
+    # 2021, the older release's latest year: 55 countries with a total there, 125 in the newer release
+    assert (len(a), len(b)) == (116, 134)
+    assert r.reading()["years"].endswith("2021, the older release's latest year, was still being reported there: "
+                                         "55 countries in it against 125 in the newer release.")
     assert r.largest_sentence() == ("The largest single revision is Pakistan 2019: '<5' (0 to 4) detected victims in "
                                     "glotip@2023-05-30, 32,022 in glotip@2025-04-14.")
 

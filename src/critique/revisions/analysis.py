@@ -69,7 +69,13 @@ class RevisionAnalysis:
                     f"{r['without']:+.0f}% ({r['flag']})." if f.flagged else
                     f"; no single country holds more than {f.max_share:.0%} of either release's total or moves the "
                     f"change by more than {f.max_points:g} points."))
-        return {"compare": f"Comparing **{self.older}** with **{self.newer}**.", "focus": focus,
+        a_last, b_last = int(self.A["year"].max()), int(self.B["year"].max())
+        d = self.by_year.set_index("year")
+        years = (f"{self.older} reaches data year {a_last} and {self.newer} {b_last}; the comparison covers the years "
+                 f"the older release holds. {a_last}, the older release's latest year, was still being reported there: "
+                 f"{int(d.at[a_last, 'countries_a'])} countries in it against {int(d.at[a_last, 'countries_b'])} in the "
+                 "newer release.")
+        return {"compare": f"Comparing **{self.older}** with **{self.newer}**. {years}", "years": years, "focus": focus,
                 "headline": h.reading(), "largest": self.largest_sentence()}
 
     def largest_sentence(self) -> str:
