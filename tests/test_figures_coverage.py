@@ -104,3 +104,30 @@ def test_fbi_chart_legend_sits_over_the_bars_and_clear_of_the_data():
     assert [t.get_text() for t in ax.get_legend().get_texts()][-1] == "agencies with a record (bars, right axis)"
     assert ax.get_ylim()[1] == 1.6 * 2160 and ax2.get_ylim()[1] == 1.6 * 503
     plt.close(fig)
+
+
+def test_share_chart_draws_the_series_without_the_flagged_country_and_names_it():
+    share = pd.DataFrame({"share_low": [0.5, 0.6, 0.55], "share_high": [0.52, 0.61, 0.56]}, index=[2019, 2020, 2021])
+    without = pd.DataFrame({"share_low": [0.3, 0.4, 0.35], "share_high": [0.32, 0.42, 0.37]}, index=[2019, 2020, 2021])
+    fig = figures.share_all_vs_panel(share, share.iloc[:0], panel_size=0, window=(2019, 2020), partial=[2021],
+                                     without=without, without_name="Pakistan")
+    ax = fig.axes[0]
+    dashed = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
+    assert len(dashed) == 1
+    assert list(dashed[0].get_xdata()) == [2019, 2020]                       # the partial year is not joined
+    assert np.allclose(dashed[0].get_ydata(), [31.0, 41.0])                  # middle of the bounds, in %
+    assert "all reporting countries without Pakistan" in [t.get_text() for t in ax.get_legend().get_texts()]
+    plt.close(fig)
+
+
+def test_latest_split_draws_one_pair_of_bars_per_way_of_counting():
+    data = pd.DataFrame({"pooling": ["single year", "single year", "UNODC 2024 report (secondary)"],
+                         "excluded": ["", "PAK", ""], "Sexual exploitation": [49.2, 33.0, 38.0],
+                         "Forced labour": [26.4, 34.0, 42.0]})
+    fig = figures.latest_split(data)
+    ax = fig.axes[0]
+    widths = sorted(round(p.get_width(), 1) for p in ax.patches)
+    assert widths == sorted([49.2, 33.0, 38.0, 26.4, 34.0, 42.0])
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[1] == "single year, without PAK" and labels[2].startswith("UNODC 2024 report")
+    plt.close(fig)

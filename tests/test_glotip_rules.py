@@ -224,7 +224,9 @@ def test_the_later_release_fills_the_lagged_year(loaded):
     # the same data year 2021 has 125 countries with a total two years on (55 in the 2023 release)
     assert table.loc[2021, "countries"] == 125
     assert (table.loc[2022, "countries"], table.loc[2022, "previous"]) == (112, 125)
-    assert rules.partial_years(later) == []          # 90% of the year before: above the 70% rule
+    # 90% of the year before: above the 70% rule alone; partial by the evidence across releases
+    assert rules.partial_years(later, growth={}) == []
+    assert rules.partial_years(later) == [2022]
     assert rules.partial_years(later, share=0.95) == [2022]
 
 
@@ -319,3 +321,67 @@ def test_tier_reporting_shares_without_placeholders(loaded):
     assert by["share_reporting"].round(4).tolist() == [round(25 / 28, 4), round(76 / 95, 4), 0.4, round(6 / 17, 4)]
     # the partial data year 2021 (report year 2022) is left out, not read as "not reporting"
     assert 2021 not in set(tiers.unodc_reporting(g)["data_year"])
+
+
+# ------------------------------------------------------------------ where a release's years end (issue 22, item 4)
+
+
+def _raw_total_reporters(sheet: pd.DataFrame) -> dict[int, int]:
+    """Countries with a national total of detected victims per year, from the raw text cells
+    (countries with a region; parts of a country, whose codes carry an underscore, left out)."""
+    v = sheet[(sheet["Indicator"] == VICTIMS) & (sheet["Dimension"] == "Total") & (sheet["Category"] == "Total")
+              & (sheet["Sex"] == "Total") & (sheet["Age"] == "Total") & sheet["Region"].notna()
+              & ~sheet["Iso3_code"].str.contains("_", na=False)]
+    return v.groupby("Year")["Iso3_code"].nunique().to_dict()
+
+
+def test_late_growth_constants_are_the_recount_of_both_raw_files(raw, loaded):
+    a, b = _raw_total_reporters(raw(R2023)), _raw_total_reporters(raw(R2025))
+    assert (a[2021], b[2021], a[2020], b[2020], a[2019], b[2019]) == (55, 125, 125, 143, 116, 134)
+    latest = max(a)
+    for lag, growth in rules.LATE_GROWTH.items():
+        y = latest - lag
+        assert growth == pytest.approx(b[y] / a[y] - 1, abs=1e-12), y
+    measured = rules.late_growth(loaded(R2023), loaded(R2025))
+    assert measured.set_index("lag")["growth"].reindex(list(rules.LATE_GROWTH)).to_dict() == pytest.approx(rules.LATE_GROWTH)
+
+
+def test_year_status_on_both_releases(loaded):
+    old, new = rules.year_status(loaded(R2023)), rules.year_status(loaded(R2025))
+    # the latest year is partial in both (2021 also under the 70% rule); the two before it provisional
+    assert old["status"].loc[2018:].to_dict() == {2018: "settled", 2019: "provisional", 2020: "provisional", 2021: "partial"}
+    assert new["status"].loc[2019:].to_dict() == {2019: "settled", 2020: "provisional", 2021: "provisional", 2022: "partial"}
+    assert rules.partial_years(loaded(R2025)) == [2022] and rules.last_complete_year(loaded(R2025)) == 2021
+    assert rules.partial_years(loaded(R2023)) == [2021] and rules.last_complete_year(loaded(R2023)) == 2020
+    note = rules.year_range_note(loaded(R2025), release="glotip@2025-04-14")
+    assert note.startswith("The glotip@2025-04-14 release reaches data year 2022; trends, changes and fixed panels end in 2021.")
+    assert "gained 127% more reporting countries" in note and "14% and 16%" in note
+    assert ("treats 2022 as incomplete (112 countries report a total, against 125 the year before): charts mark it "
+            "'incomplete: release lag'") in note
+    assert "2020 and 2021 are used, but late reports may still add countries to them (provisional)." in note
+
+
+def test_year_status_thresholds_on_both_sides():
+    # three years, 10 countries each: ratio 1.0; statuses follow only the growth evidence given
+    rows = [{"iso3": f"C{i}", "iso3_unodc": f"C{i}", "country": f"C{i}", "region": "Europe", "indicator": VICTIMS,
+             "dimension": "Total", "category": "Total", "sex": "Total", "age": "Total", "year": y,
+             "value": 10.0, "suppressed": False} for i in range(10) for y in (2019, 2020, 2021)]
+    frame = pd.DataFrame(rows)
+    at = rules.year_status(frame, growth={0: 0.25, 1: 0.05}, partial_growth=0.25, provisional_growth=0.05)
+    assert at["status"].to_dict() == {2019: "settled", 2020: "settled", 2021: "provisional"}  # 0.25 is not above 0.25
+    above = rules.year_status(frame, growth={0: 0.2501, 1: 0.0501})
+    assert above["status"].to_dict() == {2019: "settled", 2020: "provisional", 2021: "partial"}
+    with pytest.raises(ValueError, match="provisional_growth"):
+        rules.year_status(frame, partial_growth=0.05, provisional_growth=0.1)
+
+
+def test_a_fixed_panel_ends_in_the_last_complete_year(loaded):
+    # notebook 60 (briefing-2023) built its 2017-to-latest panel with the partial 2021 inside it: 47
+    # countries with a total every year 2017-2021 against 103 for 2017-2020 (recounted here by hand)
+    g = loaded(R2023)
+    t = g[(g["indicator"] == VICTIMS) & (g["dimension"] == "Total") & (g["category"] == "Total") & (g["sex"] == "Total")
+          & (g["age"] == "Total") & g["region"].notna() & g["exclude_reason"].isna() & g["iso3"].notna()]
+    years = t.groupby("iso3")["year"].apply(set)
+    every = lambda a, b: int(sum(set(range(a, b + 1)) <= ys for ys in years))
+    assert (every(2017, 2021), every(2017, 2020)) == (47, 103)
+    assert rules.last_complete_year(g) == 2020

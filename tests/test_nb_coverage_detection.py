@@ -114,3 +114,24 @@ def test_detection_bias_analysis_hand_computed(smoke_run):
     assert pba["2009"]["median"] == pytest.approx(100 * (0.79 / math.sqrt(8)) / (0.79 / math.sqrt(8) + 0.21), abs=0.5)
     assert pba["2009"]["p_majority"] == pytest.approx(0.674, abs=0.015)
     assert pba["2020"]["p_majority"] == pytest.approx(0.05, abs=0.01)  # r* = 1: P(r < 1) = 5%
+
+
+def test_coverage_names_the_release_the_year_rule_and_the_driving_country(smoke_run):
+    f = _f(smoke_run, "10-coverage-composition")
+    # smoke: the 2023 release, whose latest year 2021 is partial and 2019-2020 provisional
+    assert f["release"] == "glotip@2023-05-30"
+    assert f["partial_years"] == [2021] and f["provisional_years"] == [2019, 2020] and f["last_complete_year"] == 2020
+    assert f["year_range_note"].startswith("The glotip@2023-05-30 release reaches data year 2021")
+    # the release's latest split by form: the USA holds 38% of 2021's sexual-exploitation detections
+    # (the same figure notebook 11 records as the largest reporter of 2021)
+    assert f["influence_year"] == 2021 and f["influence_top_unit"] == "USA"
+    assert f["influence_top_holds"] == pytest.approx(_f(smoke_run, "11-detection-bias")["largest_reporter"]["2021"][1], abs=1e-4)
+    assert f["influence_sentence"].startswith("In UNODC's glotip@2023-05-30 release, United States of America holds 38%")
+    assert "fixed panel runs 2014-2020" in f["panel_note"]
+
+
+def test_detection_sets_printed_shares_beside_a_pooled_recount(smoke_run):
+    f = _f(smoke_run, "11-detection-bias")
+    editions = {row["edition"] for row in f["like_with_like"]}
+    assert editions == {2009, 2012, 2016, 2018, 2020}  # editions whose data year the 2023 release holds
+    assert "differ in definition" in f["like_reading"]

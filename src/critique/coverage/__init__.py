@@ -25,6 +25,12 @@ in those boxes.
 Years: a year in which no unit has a row is *no data*, never zero (callers reindex with NaN, not 0),
 and the release's incomplete latest year (``glotip_rules.partial_years``) is left out of changes and
 trends by default (:func:`complete_only`).
+
+Modules beside these functions: ``influence`` (which country drives a total, share or change over
+countries, and the value without it: used by every cross-country aggregate of the suite),
+``pooling`` (UNODC's "year or most recent"), ``reporting`` (three kinds of not reporting, release
+lag), ``overview`` (notebook 00), ``analysis`` and ``captions`` (notebook 10's UNODC sections),
+``sources`` (notebook 10's CTDC and FBI sections).
 """
 from __future__ import annotations
 
@@ -314,3 +320,25 @@ def complete_only(frame: pd.DataFrame, partial: Iterable[int], *, year: str = "y
     what changes and trends use by default, so that a release lag is not read as a fall."""
     _need(frame, [year], "complete_only")
     return frame.loc[~frame[year].isin([int(y) for y in partial])]
+
+
+def panel_end(glotip: pd.DataFrame, requested: int = 0, *, allow_partial: bool = False) -> int:
+    """The last data year of a fixed panel on one UNODC release: ``requested``, or when it is 0 the
+    release's last complete year (``critique.datasets.glotip_rules.last_complete_year``: a partial
+    latest year, still being filled in by late reports, is never a panel's end by default).
+
+    Raises CoverageError naming the year when ``requested`` is a partial year of the release and
+    ``allow_partial`` is False, or when it is outside the release's years.
+    """
+    from critique.datasets import glotip_rules
+
+    if not requested:
+        return glotip_rules.last_complete_year(glotip)
+    years = sorted(int(y) for y in glotip["year"].dropna().unique())
+    if int(requested) not in years:
+        raise CoverageError(f"panel_end: {requested} is not a data year of this release ({years[0]}-{years[-1]})")
+    partial = glotip_rules.partial_years(glotip)
+    if int(requested) in partial and not allow_partial:
+        raise CoverageError(f"panel_end: {requested} is the release's incomplete year ({glotip_rules.PARTIAL_LABEL}); "
+                            f"choose {glotip_rules.last_complete_year(glotip)} or earlier")
+    return int(requested)

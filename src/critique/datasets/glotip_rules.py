@@ -52,9 +52,16 @@ release holds only early reporters: the 2023 release has 55 countries with a tot
 (:func:`partial_years`): the latest data year is *partial* when fewer than ``PARTIAL_SHARE`` (70%)
 of the previous year's countries report a total. Across both releases no earlier year falls below
 86% of the year before (2003-2006 have no totals and are not judged); the 2023 release's 2021 is
-at 44% (55 of 125) and the 2025 release's 2022 at 90% (112 of 125: not partial by this rule,
-though late reporters may still be missing). Charts draw a partial year marked "incomplete: release lag" and
-leave it out of changes and trends by default.
+at 44% (55 of 125) and the 2025 release's 2022 at 90% (112 of 125: not partial by this rule alone).
+The evidence across releases is stronger (:data:`LATE_GROWTH`, :func:`year_status`): in the one
+pair of releases measured, the older release's latest year gained 127% more reporting countries in
+the newer release (2021: 55 -> 125) and its second and third latest years 14% and 16% (2020:
+125 -> 143; 2019: 116 -> 134). So a year whose distance from the latest grew by more than a quarter
+(:data:`PARTIAL_GROWTH`) is *partial* (in both releases, the latest year), and one that grew by
+more than 5% (:data:`PROVISIONAL_GROWTH`) is *provisional*. Charts draw a partial year marked
+"incomplete: release lag" and leave it out of changes, trends and panel ends by default; a
+provisional year is used and marked. One pair of releases is thin evidence: the thresholds are
+parameters, and the measured growth is recounted from both raw files in the tests.
 """
 from __future__ import annotations
 
@@ -279,18 +286,21 @@ def form_reporters(frame: pd.DataFrame, *, indicator: str = INDICATOR) -> pd.Dat
 
 
 def partial_years(frame: pd.DataFrame, *, share: float = PARTIAL_SHARE,
-                  indicator: str = INDICATOR) -> list[int]:
-    """The data years of this release that are partial (release lag): ``[latest]`` or ``[]``.
+                  indicator: str = INDICATOR, **rule: object) -> list[int]:
+    """The data years of this release that are partial (release lag): the years
+    :func:`year_status` marks ``"partial"`` (``rule``: its growth thresholds).
 
-    The latest data year is partial when fewer than ``share`` of the previous year's countries
-    report a total of ``indicator`` (national units, usable rows). Evidence and threshold: see
-    the module docstring. Input: the tidy glotip frame of ONE release (with or without
-    ``exclude_reason``). Raises ValueError when ``share`` is not in (0, 1].
+    A year is partial when it is the latest and fewer than ``share`` of the previous year's
+    countries report a total of ``indicator`` (national units, usable rows), or when years at its
+    distance from the latest gained more than a quarter of their reporting countries in the next
+    release (:data:`LATE_GROWTH`: in the releases measured, the latest year of every release).
+    Evidence and thresholds: see the module docstring. Input: the tidy glotip frame of ONE release
+    (with or without ``exclude_reason``). Raises ValueError when ``share`` is not in (0, 1].
     """
     if not 0 < share <= 1:
         raise ValueError(f"partial_years: share must be in (0, 1], got {share}")
-    return [int(y) for y, r in partial_year_table(frame, indicator=indicator).iterrows()
-            if r["is_latest"] and r["ratio"] < share]
+    st = year_status(frame, share=share, indicator=indicator, **rule)  # type: ignore[arg-type]
+    return [int(y) for y in st.index[st["status"] == "partial"]]
 
 
 def partial_year_table(frame: pd.DataFrame, *, indicator: str = INDICATOR) -> pd.DataFrame:
@@ -308,3 +318,96 @@ def complete_years(years: Iterable[int], partial: Iterable[int]) -> list[int]:
     """``years`` without the partial ones (for changes and trends, which leave partial years out)."""
     skip = {int(y) for y in partial}
     return [int(y) for y in years if int(y) not in skip]
+
+
+# ---------------------------------------------------------------- how far a release's years reach
+
+# Measured on the pair of releases of 30 May 2023 and 14 April 2025 (countries with a usable
+# national total of detected victims; recounted from both raw files in tests/test_glotip_rules.py):
+# the older release's data year at lag k (its latest year minus k) gained this fraction of
+# reporting countries in the newer release. 2021 (lag 0): 55 -> 125; 2020: 125 -> 143; 2019:
+# 116 -> 134; 2018: 126 -> 126; 2017: 136 -> 136.
+LATE_GROWTH: dict[int, float] = {0: 125 / 55 - 1, 1: 143 / 125 - 1, 2: 134 / 116 - 1, 3: 0.0, 4: 0.0}
+LATE_GROWTH_PAIR = ("glotip@2023-05-30", "glotip@2025-04-14")
+PARTIAL_GROWTH = 0.25
+PROVISIONAL_GROWTH = 0.05
+PROVISIONAL_LABEL = "provisional: may still grow"
+
+
+def late_growth(older: pd.DataFrame, newer: pd.DataFrame, *, indicator: str = INDICATOR) -> pd.DataFrame:
+    """How much each data year of ``older`` grew in ``newer``: the evidence behind
+    :data:`LATE_GROWTH`. Inputs: two tidy glotip releases. One row per data year of ``older``:
+    ``countries_older``, ``countries_newer`` (usable national totals), ``growth`` (newer / older
+    - 1) and ``lag`` (the older release's latest year minus the year)."""
+    a, b = reporters_by_year(older, indicator=indicator), reporters_by_year(newer, indicator=indicator)
+    out = pd.DataFrame({"countries_older": a, "countries_newer": b.reindex(a.index)})
+    out["growth"] = out["countries_newer"] / out["countries_older"] - 1
+    out["lag"] = int(a.index.max()) - out.index
+    out.index.name = "year"
+    return out
+
+
+def year_status(frame: pd.DataFrame, *, share: float = PARTIAL_SHARE,
+                growth: dict[int, float] | None = None, partial_growth: float = PARTIAL_GROWTH,
+                provisional_growth: float = PROVISIONAL_GROWTH,
+                indicator: str = INDICATOR) -> pd.DataFrame:
+    """Each data year of one release: :func:`partial_year_table` plus ``lag`` (latest year minus
+    the year), ``expected_growth`` (how much a year at that lag grew in the next release, from
+    ``growth``, default :data:`LATE_GROWTH`; 0 past the lags measured) and ``status``:
+
+    - ``"partial"``: the latest year with fewer than ``share`` of the previous year's countries, or
+      any year whose lag grew by more than ``partial_growth`` (a quarter) in the next release: drawn
+      marked, left out of changes, trends and panel ends;
+    - ``"provisional"``: expected growth above ``provisional_growth`` (5%): used, marked;
+    - ``"settled"``: otherwise.
+
+    Raises ValueError when a threshold is out of range.
+    """
+    if not 0 < share <= 1:
+        raise ValueError(f"year_status: share must be in (0, 1], got {share}")
+    if not 0 < provisional_growth <= partial_growth:
+        raise ValueError(f"year_status: need 0 < provisional_growth ({provisional_growth}) <= "
+                         f"partial_growth ({partial_growth})")
+    growth = LATE_GROWTH if growth is None else growth
+    out = partial_year_table(frame, indicator=indicator)
+    out["lag"] = int(out.index.max()) - out.index
+    out["expected_growth"] = [float(growth.get(int(k), 0.0)) for k in out["lag"]]
+    low_ratio = out["is_latest"] & (out["ratio"] < share)
+    out["status"] = np.select(
+        [low_ratio | (out["expected_growth"] > partial_growth), out["expected_growth"] > provisional_growth],
+        ["partial", "provisional"], default="settled")
+    return out
+
+
+def last_complete_year(frame: pd.DataFrame, **rule: object) -> int:
+    """The latest data year of the release that is not partial under :func:`year_status` (the end
+    of any trend, change or fixed panel unless the user chooses otherwise)."""
+    st = year_status(frame, **rule)  # type: ignore[arg-type]
+    ok = st.index[st["status"] != "partial"]
+    if not len(ok):
+        raise DataError("last_complete_year: every data year of this release is partial")
+    return int(ok.max())
+
+
+def year_range_note(frame: pd.DataFrame, *, release: str = "") -> str:
+    """Why a series of this release ends where it does, in one paragraph for a page (generated from
+    :func:`year_status` and :data:`LATE_GROWTH`)."""
+    st = year_status(frame)
+    latest, end = int(st.index.max()), last_complete_year(frame)
+    rel = f"The {release} release" if release else "This release"
+    partial = [int(y) for y in st.index[st["status"] == "partial"]]
+    prov = [int(y) for y in st.index[st["status"] == "provisional"]]
+    g = LATE_GROWTH
+    text = (f"{rel} reaches data year {latest}; trends, changes and fixed panels end in {end}. Countries report "
+            f"late: in the one pair of releases measured ({LATE_GROWTH_PAIR[0]} and {LATE_GROWTH_PAIR[1]}), a "
+            f"release's latest data year gained {g[0]:.0%} more reporting countries in the next release and its "
+            f"second and third latest years {g[1]:.0%} and {g[2]:.0%}.")
+    if partial:
+        text += (f" The suite therefore treats {', '.join(map(str, partial))} as incomplete "
+                 f"({int(st.at[partial[-1], 'countries'])} countries report a total, against "
+                 f"{int(st.at[partial[-1], 'previous'])} the year before): charts mark it '{PARTIAL_LABEL}', and "
+                 "trends, changes and panel ends leave it out.")
+    if prov:
+        text += (f" {' and '.join(map(str, prov))} {'are' if len(prov) > 1 else 'is'} used, but late reports may "
+                 "still add countries to them (provisional).")
+    return text

@@ -64,11 +64,14 @@ def countries_reporting(counts: pd.DataFrame, partial: Sequence[int] = ()) -> pl
 
 
 def share_all_vs_panel(share_all: pd.DataFrame, share_panel: pd.DataFrame, *, panel_size: int,
-                       window: tuple[int, int], partial: Sequence[int] = ()) -> plt.Figure:
+                       window: tuple[int, int], partial: Sequence[int] = (),
+                       without: pd.DataFrame | None = None, without_name: str = "") -> plt.Figure:
     """Sexual-exploitation share (bounds, %) on all reporters and on a fixed panel.
 
     Each frame: index year, columns ``share_low``, ``share_high``. A partial year is drawn as a
-    hollow bar of its bounds, not joined to the band.
+    hollow bar of its bounds, not joined to the band. ``without`` (same columns): all reporters
+    without the country ``without_name`` that drives the share
+    (``critique.coverage.influence``), drawn as a dashed line at the middle of its bounds.
     """
     fig, ax = plt.subplots(figsize=(8, 4.5))
     part = [int(y) for y in partial]
@@ -85,6 +88,11 @@ def share_all_vs_panel(share_all: pd.DataFrame, share_panel: pd.DataFrame, *, pa
             ax.vlines(y, 100 * r["share_low"], 100 * r["share_high"], color=color, linewidth=3, alpha=0.5)
             ax.plot([y, y], [100 * r["share_low"], 100 * r["share_high"]], "o", color=color,
                     markerfacecolor="white")
+    if without is not None and len(without) and without_name:
+        w = without.loc[~without.index.isin(part)]
+        mid = 50 * (w["share_low"].astype(float) + w["share_high"].astype(float))
+        ax.plot(w.index, mid.to_numpy(dtype=float), linestyle="--", color=_RED, linewidth=1.5,
+                label=f"all reporting countries without {without_name}")
     ax.axvspan(window[0], window[1], color="#dddddd", alpha=0.4, zorder=0)
     mark_partial(ax, partial)
     ax.set_ylim(0, 100)
@@ -192,4 +200,27 @@ def fbi_offences_vs_agencies(offences: pd.Series, panel_offences: pd.Series, age
     for a in axes:
         a.set_xlabel("data year")
         integer_years(a)
+    return fig
+
+
+def latest_split(data: pd.DataFrame, *, parts: Sequence[str] = ("Sexual exploitation", "Forced labour")) -> plt.Figure:
+    """Grouped horizontal bars: the two forms' shares (%) in each recount and as printed.
+
+    ``data``: one row per way of counting, columns ``pooling``, ``excluded`` (a unit left out, or
+    empty) and one column per form of ``parts`` (percent) -- ``critique.coverage.captions.split_data``.
+    """
+    labels = [f"{r.pooling}" + (f", without {r.excluded}" if r.excluded else "") for r in data.itertuples()]
+    fig, ax = plt.subplots(figsize=(8, 0.75 * len(data) + 1.4))
+    y = np.arange(len(data))
+    for k, (form, color) in enumerate(zip(parts, (_RED, _BLUE))):
+        vals = data[form].astype(float).to_numpy()
+        ax.barh(y + (k - 0.5) * 0.38, vals, height=0.36, color=color, label=form.lower())
+        for yi, v in zip(y, vals):
+            ax.annotate(f"{v:.0f}%", (v, yi + (k - 0.5) * 0.38), xytext=(3, 0), textcoords="offset points",
+                        va="center", fontsize=8)
+    ax.set_yticks(y, [textwrap.fill(t, 34) for t in labels], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("% of detected victims with a form")
+    ax.legend(loc="lower right", fontsize=8)
     return fig

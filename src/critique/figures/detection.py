@@ -149,3 +149,23 @@ def bias_analysis(result: BiasAnalysis, *, grid: Sequence[float] | None = None) 
     ax1.set_ylim(-0.6, len(s) - 0.4)
     ax1.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.45, -0.16), ncol=3, frameon=False)
     return fig
+
+
+def shares_by_edition(editions: pd.DataFrame) -> plt.Figure:
+    """Workshop 1: sexual exploitation and forced labour, % of detected victims, by UNODC edition.
+
+    ``editions``: rows of the ``glotip-editions`` table (columns ``edition``,
+    ``share_sexual_exploitation_pct``, ``share_forced_labour_pct``); each sexual-exploitation point
+    is labelled with its value."""
+    fig, ax = plt.subplots(figsize=(8, 4))
+    e = editions.sort_values("edition")
+    ax.plot(e["edition"], e["share_sexual_exploitation_pct"], marker="o", color="#b2182b", label="sexual exploitation")
+    ax.plot(e["edition"], e["share_forced_labour_pct"], marker="o", color="#2166ac", label="forced labour")
+    for x, y in zip(e["edition"], e["share_sexual_exploitation_pct"]):
+        ax.annotate(f"{y:.0f}%", (x, y), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=8)
+    ax.set_ylabel("% of detected victims")
+    ax.set_xlabel("edition of the UNODC Global Report")
+    ax.set_ylim(0, 100)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.legend()
+    return fig

@@ -8,6 +8,7 @@ import pandas as pd
 from matplotlib.ticker import StrMethodFormatter
 
 from critique.figures.charts import integer_years
+from critique.coverage.overview import coverage_table  # noqa: F401  (the data behind the chart; re-exported)
 from critique.figures.coverage import mark_partial
 
 
@@ -44,15 +45,3 @@ def coverage_by_year(series: Mapping[str, pd.Series], labels: Mapping[str, str],
     ax.legend(loc="upper left", fontsize=8)
     integer_years(ax)
     return fig
-
-
-def coverage_table(series: Mapping[str, pd.Series], first_year: int,
-                   partial: Mapping[str, Sequence[int]] | None = None) -> pd.DataFrame:
-    """The numbers behind :func:`coverage_by_year`: one row per source and year; ``partial`` is
-    True for a source's incomplete (release-lag) data years."""
-    partial = partial or {}
-    rows = [pd.DataFrame({"source": ds_id, "year": s.index.astype(int), "units": s.values,
-                          "partial": s.index.isin([int(y) for y in partial.get(ds_id, [])])})
-            for ds_id, s in series.items()]
-    out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["source", "year", "units", "partial"])
-    return out.loc[out["year"] >= first_year].reset_index(drop=True)

@@ -18,7 +18,7 @@ continuing reporters between two years of one release), applied between two rele
 year; it is computed here on the pair of releases directly because a data year can be absent
 from the older release altogether (its last year plus one), which the year-to-year function has no
 row for. Suppressed cells (``<5``) are kept as bounds: the identity is computed on
-the low-bound sums (each ``<5`` counts 1) and on the high-bound sums (each counts 4) separately,
+the low-bound sums (each ``<5`` counts 0) and on the high-bound sums (each counts 4) separately,
 and holds exactly for each.
 
 A country is *present* in a release's data year when it has a national total (indicator, sex and
