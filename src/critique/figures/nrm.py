@@ -26,6 +26,16 @@ def _x(quarters: pd.Series) -> pd.Series:
     return pd.Series(q.year + (q.quarter - 1) / 4, index=getattr(quarters, "index", None))
 
 
+def _positions(quarters: pd.Series, order: Sequence[pd.Period]) -> pd.Series:
+    """Quarters as positions 0, 1, ... in ``order`` (a short run of quarters, labelled by :func:`_quarter_ticks`)."""
+    index = {q: i for i, q in enumerate(order)}
+    return pd.Series([index[q] for q in quarters], index=getattr(quarters, "index", None), dtype=float)
+
+
+def _quarter_ticks(ax: plt.Axes, order: Sequence[pd.Period]) -> None:
+    ax.set_xticks(range(len(order)), [f"Q{q.quarter}\n{q.year}" for q in order])
+
+
 def _year_ticks(ax: plt.Axes, step: int = 1) -> None:
     ax.xaxis.set_major_locator(MultipleLocator(step))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}"))
@@ -43,7 +53,7 @@ def referrals_over_time(quarterly: pd.DataFrame, dip: Sequence[pd.Period], *, di
     if early.any():
         cut = int(early.nonzero()[0].max()) + 1  # join the two parts
         ax.plot(x[:cut + 1], y[:cut + 1], ls="--", color="#999999",
-                label="before 2014 (the Home Office calls these less reliable)")
+                label="before 2014 (left out of Home Office charts \"due to data reliability\")")
     ax.plot(x[early.sum():], y[early.sum():], marker="o", ms=2.5, color="#0072B2", label="potential victims referred")
     marks = q[q["quarter"].isin(list(dip))]
     ax.plot(_x(marks["quarter"]), marks["potential_victims"], "o", ms=8, mfc="none", mec="#D55E00", mew=1.8,
@@ -62,22 +72,19 @@ def restatements(table: pd.DataFrame, annual: pd.DataFrame, year: int) -> plt.Fi
     ``table``: ``identification.referrals.restatements``; ``annual``: ``annual_restatement``.
     """
     fig, (ax, ax2) = plt.subplots(1, 2, figsize=(9, 4.2), gridspec_kw={"width_ratios": [2.2, 1]})
+    order = sorted(table["quarter"].unique())
     first = table[table["first_publication"]].set_index("quarter")["published"]
     later = table[~table["first_publication"]]
-    x = _x(table["quarter"])
-    ax.axhline(0, color="#999999", lw=0.8)
-    ax.plot(x[table["first_publication"].to_numpy()], [0] * int(table["first_publication"].sum()), "o",
-            color="#000000", label="first publication")
-    ax.plot(_x(later["quarter"]), later["published"].to_numpy() - later["quarter"].map(first).to_numpy(), "o",
-            mfc="none", mec="#0072B2", label="a later release")
     tables = table[table["first_publication"]]
-    ax.plot(_x(tables["quarter"]), (tables["first_release_tables"] - tables["published"]).to_numpy(), "x",
+    ax.axhline(0, color="#999999", lw=0.8)
+    ax.plot(_positions(tables["quarter"], order), [0] * len(tables), "o", color="#000000", label="first publication")
+    ax.plot(_positions(later["quarter"], order), later["published"].to_numpy() - later["quarter"].map(first).to_numpy(),
+            "o", mfc="none", mec="#0072B2", label="a later release")
+    ax.plot(_positions(tables["quarter"], order), (tables["first_release_tables"] - tables["published"]).to_numpy(), "x",
             color="#D55E00", label="sum of the first release's four first-responder tables")
     ax.set_ylabel("published figure minus first publication")
     ax.set_xlabel("quarter referred")
-    ax.xaxis.set_major_locator(MultipleLocator(0.25))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{int(v)} Q{round((v % 1) * 4) + 1}"))
-    ax.tick_params(axis="x", labelrotation=45)
+    _quarter_ticks(ax, order)
     ax.legend(loc="lower left", fontsize="small")
     labels = [f"{d:%d %b %Y}" for d in annual["release_date"]]
     bars = ax2.bar(range(len(annual)), annual["potential_victims"], color=["#000000"] + ["#0072B2"] * (len(annual) - 1))
@@ -111,7 +118,7 @@ def decision_shares(quarterly_shares: pd.DataFrame, changes: Sequence, *, ages: 
         ax.annotate(change.label, (xc, 0.05 + 0.1 * k), xytext=(-4, 0), textcoords="offset points", ha="right",
                     fontsize="small", color="#555555")
     ax.set_ylim(0, 1.02)
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_ylabel(f"positive share of {stage} decisions")
     ax.set_xlabel("quarter of decision (ticks at the start of each year)")
     _year_ticks(ax, 1)
@@ -126,23 +133,23 @@ def form_share_by_responder(shares: pd.DataFrame, shares_adult: pd.DataFrame, *,
 
     Left: all ages; right: adults only. ``shares``: ``identification.composition.form_shares``.
     """
-    fig, axes = plt.subplots(1, 2, figsize=(9.5, 4.4), sharey=True)
-    offsets = {t: (i - (len(types) - 1) / 2) * 0.025 for i, t in enumerate(types)}
+    fig, axes = plt.subplots(1, 2, figsize=(9.5, 4.6), sharey=True)
+    order = sorted(shares["quarter"].unique())
+    offsets = {t: (i - (len(types) - 1) / 2) * 0.09 for i, t in enumerate(types)}
     for ax, frame, title in ((axes[0], shares, "all ages"), (axes[1], shares_adult, "adults")):
         for t in types:
             rows = frame[frame["responder_type"].eq(t)]
-            x = _x(rows["quarter"]) + offsets[t]
+            x = _positions(rows["quarter"], order) + offsets[t]
             y = rows["share"].to_numpy()
             ax.errorbar(x, y, yerr=[y - rows["low"].to_numpy(), rows["high"].to_numpy() - y], marker="o", ms=3,
                         capsize=2, lw=1.6 if t in ("police", "ngo") else 0.8, color=TYPE_COLOURS.get(t),
                         label=TYPE_LABELS.get(t, t), alpha=1.0 if t in ("police", "ngo", "all") else 0.6)
         ax.set_title(f"referrals, {title}", fontsize="medium")
         ax.set_xlabel("quarter referred")
-        ax.xaxis.set_major_locator(MultipleLocator(0.5))
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{int(v)} Q{round((v % 1) * 4) + 1}"))
-        ax.tick_params(axis="x", labelrotation=45)
+        _quarter_ticks(ax, order)
     axes[0].set_ylabel(f"share with any {form} exploitation")
-    axes[0].yaxis.set_major_formatter(PercentFormatter(1.0))
-    axes[0].set_ylim(0, None)
-    axes[1].legend(loc="upper left", fontsize="small")
+    axes[0].yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    top = max(float(shares["high"].max()), float(shares_adult["high"].max()))
+    axes[0].set_ylim(0, top * 1.35)  # room for the legend above the intervals
+    axes[0].legend(loc="upper left", fontsize="small", ncol=3, bbox_to_anchor=(0.0, 1.0))
     return fig
