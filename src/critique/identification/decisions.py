@@ -30,7 +30,7 @@ class TestChange:
 
 
 TEST_CHANGES = (
-    TestChange(pd.Period("2023Q1", freq="Q-DEC"), "Jan 2023: new legal test (NABA 2022 s.60)",
+    TestChange(pd.Period("2023Q1", freq="Q-DEC"), "Jan 2023: new legal test",
                "Home Office, NRM statistics, January to March 2023 (4 May 2023): the fall in positive reasonable-"
                "grounds decisions 'is likely to be a result of the change in the test for reasonable grounds "
                "decisions'; in force 30 January 2023 (IOM UK, analysis of NRM data after the Nationality and "

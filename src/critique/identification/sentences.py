@@ -37,8 +37,8 @@ def change_sentence(c: Change, event: str) -> str:
     size = f" by {abs(c.pct):.0f}%" if c.pct else ""
     return (f"Potential victims referred {verb}{size} from {c.n_before:,} in {quarter_text(c.before)} to "
             f"{c.n_after:,} in {quarter_text(c.after)}{', ' + event if event else ''}. A referral needs a first "
-            "responder who meets the person, so this is a change in identification; the counts cannot tell it "
-            "from a change in exploitation.")
+            "responder who meets the person, so this is a change in identification, which may or may not follow a "
+            "change in exploitation: the counts cannot tell the two apart.")
 
 
 def restatement_sentence(annual: pd.DataFrame, year: int) -> str:
@@ -48,7 +48,7 @@ def restatement_sentence(annual: pd.DataFrame, year: int) -> str:
     moved = (f"{abs(diff):,} {'fewer' if diff < 0 else 'more'}" if diff else "unchanged")
     return (f"The {year} total was published as {int(first['potential_victims']):,} potential victims "
             f"({first['release_date']:%-d %B %Y}) and as {int(last['potential_victims']):,} in the release of "
-            f"{last['release_date']:%-d %B %Y} ({moved}): every release restates earlier periods, so a total is "
+            f"{last['release_date']:%-d %B %Y} ({moved}): releases restate earlier periods, so a published total is "
             "the count as it stood on a date.")
 
 
