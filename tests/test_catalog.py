@@ -17,7 +17,11 @@ from critique.datasets import catalog
 IDS = ["glotip@2025-04-14", "glotip@2023-05-30", "tip-tiers", "gsi-2023", "ctdc-2020", "fbi-ucr-ht",
        "ctdc-synthetic@2022-12-01", "ctdc-synthetic-codebook", "tip-law-enforcement-kh",
        "gsi-2023-summary", "gsi-2023-indicators", "3p-index", "oc-index",
-       "ncmec-reports", "ncmec-report-contents"]
+       "ncmec-reports", "ncmec-report-contents",
+       "nrm-referrals", "nrm-reasonable-grounds", "nrm-conclusive-grounds", "nrm-duty-to-notify"]
+IDS += [f"{source}@{year}-q{q}" for source in ("nrm-first-responders", "nrm-police", "nrm-government",
+                                               "nrm-local-authority", "nrm-ngo")
+        for year, q in ((2022, 2), (2022, 3), (2022, 4), (2023, 1), (2023, 2), (2023, 3), (2023, 4))]
 
 
 @pytest.fixture
