@@ -143,3 +143,23 @@ def test_runs_are_kept_by_content_and_renamed():
     assert b.name == "two" and a.name == "one" and a.total == b.total and a.selection is b.selection
     c = mse.run(t, mse.Procedure(method="bic", max_order=1), intervals=False)
     assert c.selection is not a.selection  # another setting is another run
+
+
+def test_heavy_runs_are_kept_on_disk_by_content_and_code(tmp_path, monkeypatch):
+    from critique.mse import cache, estimators
+
+    monkeypatch.setenv("CRITIQUE_CACHE_DIR", str(tmp_path))
+    t = mse.CaptureTable.from_dataset("mse-korea")
+    proc = mse.Procedure(method="bic", name="korea")
+    first = mse.run(t, proc, n_boot=20, seed=3, jobs=1)
+    stored = list((tmp_path / "mse").glob("*.pkl"))
+    assert len(stored) == 1
+    estimators._MEMO.clear()
+    again = mse.run(t, proc, n_boot=20, seed=3, jobs=1)  # from disk: the same replicates
+    np.testing.assert_array_equal(again.bootstrap.estimates, first.bootstrap.estimates)
+    monkeypatch.setattr(cache, "_CODE", "another version of the code")
+    assert cache.load(estimators._memo_key(t, proc, True, 20, 3)) is None  # code changed: not reused
+    monkeypatch.setenv("CRITIQUE_MSE_CACHE", "0")
+    estimators._MEMO.clear()
+    mse.run(t, proc, n_boot=21, seed=3, jobs=1)
+    assert len(list((tmp_path / "mse").glob("*.pkl"))) == 1  # switched off: nothing written
