@@ -155,7 +155,13 @@ def test_heavy_runs_are_kept_on_disk_by_content_and_code(tmp_path, monkeypatch):
     stored = list((tmp_path / "mse").glob("*.pkl"))
     assert len(stored) == 1
     estimators._MEMO.clear()
-    again = mse.run(t, proc, n_boot=20, seed=3, jobs=1)  # from disk: the same replicates
+
+    def no_compute(name):
+        raise AssertionError("recomputed instead of read from the cache")
+
+    with monkeypatch.context() as m:
+        m.setattr(estimators, "runner", no_compute)
+        again = mse.run(t, proc, n_boot=20, seed=3, jobs=1)  # from disk, never recomputed
     np.testing.assert_array_equal(again.bootstrap.estimates, first.bootstrap.estimates)
     monkeypatch.setattr(cache, "_CODE", "another version of the code")
     assert cache.load(estimators._memo_key(t, proc, True, 20, 3)) is None  # code changed: not reused
@@ -163,3 +169,10 @@ def test_heavy_runs_are_kept_on_disk_by_content_and_code(tmp_path, monkeypatch):
     estimators._MEMO.clear()
     mse.run(t, proc, n_boot=21, seed=3, jobs=1)
     assert len(list((tmp_path / "mse").glob("*.pkl"))) == 1  # switched off: nothing written
+
+
+def test_false_positive_sweep_does_not_depend_on_jobs():
+    t = mse.CaptureTable.from_dataset("mse-korea")
+    one = mse.false_positives(t, ["b"], [-4, -2, 2, 4, 6], reselect=True, jobs=1)
+    two = mse.false_positives(t, ["b"], [-4, -2, 2, 4, 6], reselect=True, jobs=2)
+    assert one.equals(two)

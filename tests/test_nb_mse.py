@@ -36,6 +36,9 @@ def test_uk_procedures_side_by_side(nb):
         assert row["interval"].startswith("bootstrap"), key  # the smoke set bootstraps every row
         assert row["low"] < row["high"], key
         assert f[f"{key}_low_mc_se"] > 0 and f[f"{key}_high_mc_se"] > 0, key
+        assert f[f"{key}_interval"] == row["interval"], key
+        if row["interval"] == "bootstrap percentile":  # the reported interval is the percentile one
+            assert (f[f"{key}_percentile_low"], f[f"{key}_percentile_high"]) == (row["low"], row["high"])
 
 
 @pytest.mark.notebook

@@ -34,6 +34,8 @@ def procedures(A) -> Section:
     frame["in_published_range"] = mse.estimators.within(frame, *A.published)
     frame["low_mc_se"] = [r.bootstrap.mc_se[0] if r.bootstrap else np.nan for r in results]
     frame["high_mc_se"] = [r.bootstrap.mc_se[1] if r.bootstrap else np.nan for r in results]
+    frame["percentile_low"] = [r.bootstrap.percentile[0] if r.bootstrap else np.nan for r in results]
+    frame["percentile_high"] = [r.bootstrap.percentile[1] if r.bootstrap else np.nan for r in results]
     meta = A.published_meta
     f = {"uk_published_low": (meta["low"], meta["citation"]), "uk_published_high": (meta["high"], None),
          "uk_n_resamples": (s.bootstrap_size, "bootstrap resamples per procedure, model choice repeated")}
@@ -43,6 +45,9 @@ def procedures(A) -> Section:
         f[f"{r['key']}_high"] = (pub(r["high"]), None)
         f[f"{r['key']}_low_mc_se"] = (pub(r["low_mc_se"]), "Monte Carlo standard error of the end")
         f[f"{r['key']}_high_mc_se"] = (pub(r["high_mc_se"]), None)
+        f[f"{r['key']}_interval"] = (r["interval"], None)
+        f[f"{r['key']}_percentile_low"] = (pub(r["percentile_low"]), "percentile interval, same resamples")
+        f[f"{r['key']}_percentile_high"] = (pub(r["percentile_high"]), None)
     f["uk_procedures"] = ({r["key"]: {"procedure": r["procedure"], "table": r["table"],
                                       "total": r["total"], "low": pub(r["low"]), "high": pub(r["high"]),
                                       "interval": r["interval"], "model": r["model"],
