@@ -96,3 +96,17 @@ def _folder(tmp_path):
     d = tmp_path / "folder.csv"
     d.mkdir()
     return d
+
+
+def test_exercise_answer_says_the_interval_is_the_published_range_only_when_it_rounds_to_it():
+    from critique.mse.exercise import procedures_answer
+
+    path = pd.DataFrame({"total": [11_418.0, 14_325.0]})
+    frame = pd.DataFrame({"key": ["uk6_stepwise"], "procedure": ["stepwise"], "table": ["uk6"],
+                          "total": [11_418.0], "low": [9_000.0], "high": [14_000.0],
+                          "interval": ["bootstrap BCa"], "in_published_range": [True]})
+    yes = procedures_answer(path, 11_418.0, (10_001.0, 13_182.0), frame, (10_000, 13_000))
+    assert "rounded to the thousand, the published range" in yes
+    no = procedures_answer(path, 11_418.0, (10_001.0, 13_600.0), frame, (10_000, 13_000))
+    assert "against the published 10,000 to 13,000" in no and "rounded to the thousand" not in no
+    assert "their 95% intervals run from 9,000 to 14,000" in yes

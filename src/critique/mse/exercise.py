@@ -49,7 +49,7 @@ class UKExercise:
 
 
 def procedures_answer(path: pd.DataFrame, total: float, ci: tuple[float, float],
-                      frame: pd.DataFrame) -> str:
+                      frame: pd.DataFrame, published: tuple[float, float]) -> str:
     """Answers 1-4: where the unobserved come from, which procedures reproduce the range, what the
     range leaves out. The verdict sentence appears only when the stepwise six-list estimate is in
     the range and the package default is not."""
@@ -59,12 +59,15 @@ def procedures_answer(path: pd.DataFrame, total: float, ci: tuple[float, float],
     verdict = (" The published range is reproduced by the procedure it came from, not by the authors' own "
                "later default." if "uk6_stepwise" in set(inside["key"])
                and "uk5_bic_default" in set(outside["key"]) else "")
+    same = (round(ci[0], -3), round(ci[1], -3)) == tuple(published)
+    match = ("rounded to the thousand, the published range" if same else
+             f"against the published {reading.fmt(published[0])} to {reading.fmt(published[1])}")
     widths = (f" Repeating the model choice in resamples, their 95% intervals run from "
               f"{reading.fmt(boot['low'].min())} to {reading.fmt(boot['high'].max())}." if len(boot) else "")
     return (f"""The other people are **not counted but modelled**: the total rests on assumptions about how
 the lists overlap. Models along the stepwise path give totals from {reading.fmt(path['total'].min())} to
 {reading.fmt(path['total'].max())}; the selected one gives {reading.fmt(total)} with an interval of
-{reading.fmt(ci[0])} to {reading.fmt(ci[1])} that treats the chosen model as known, which is the published range.
+{reading.fmt(ci[0])} to {reading.fmt(ci[1])} that treats the chosen model as known: {match}.
 
 Procedures of the same authors that give a total **inside** 10,000-13,000: {reading.listing(inside)}.
 Procedures that give a total **outside** it: {reading.listing(outside)}.{verdict}
@@ -128,6 +131,7 @@ def uk_exercise(*, bootstrap_size: int = 200, lcmcr_samples: int = 1000, seed: i
          "methods_lcmcr_converged": (bool(mm.loc["lcmcr", "converged"]), None),
          "methods_counted": (int(len(ok)), "methods with a finite total and converged chains"),
          "methods_not_counted": (left, None)}
-    answers = [procedures_answer(path, sel.best.total, (lo, hi), frame), methods_answer(methods, t5.name)]
+    answers = [procedures_answer(path, sel.best.total, (lo, hi), frame, pub_range),
+               methods_answer(methods, t5.name)]
     return UKExercise(t6.n_observed, pub_range, path, frame, results, methods, f, answers)
 
