@@ -27,11 +27,12 @@ POSTERIOR = "posterior (equal-tailed)"
 #: LCMCR's default thinning (chains of 10,000 + 1,000 x 400 = 410,000 iterations). Chosen against
 #: the convergence rule of :mod:`critique.mse.lcmcr` (R-hat < 1.01 and effective sample size >= 400,
 #: four chains) on Kosovo, seed 20131231: the package example's thinning of 100 fails it (R-hat
-#: 1.036, ESS 97), 200 fails it (1.012, 435), 400 meets it (1.004, 953; with seed 1: 1.006, 406, a
-#: narrow pass). On the UK five-list table no length tried meets it (thinning 1,000, 4.04 million
-#: iterations in all: R-hat 1.017, ESS 111): chains settle near different totals, and the suite
-#: reports them as not converged. Cost: about 17 microseconds per iteration (numba), so four
-#: chains take about 28 CPU seconds.
+#: 1.036, ESS 97), 200 fails it (1.012, 435), 400 meets it (1.004, 953; seed 1: 1.006, 406, a
+#: narrow pass); Korea at 400, seed 1: 1.000, 3,456. On the UK five-list table no length tried
+#: meets it (thinning 1,000, 4.04 million iterations in all: R-hat 1.017, ESS 111; at thinning 100
+#: the four chains' medians ran from about 13,100 to 22,600), and the suite reports it as not
+#: converged. Cost: about 17 microseconds per iteration (numba), so four chains take about 28
+#: CPU seconds.
 LCMCR_THINNING = 400
 
 DGA_TEXT = ("average over every decomposable graphical model, hyper-Dirichlet prior, prior 1/N on "
