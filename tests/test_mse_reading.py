@@ -110,3 +110,12 @@ def test_exercise_answer_says_the_interval_is_the_published_range_only_when_it_r
     no = procedures_answer(path, 11_418.0, (10_001.0, 13_600.0), frame, (10_000, 13_000))
     assert "against the published 10,000 to 13,000" in no and "rounded to the thousand" not in no
     assert "their 95% intervals run from 9,000 to 14,000" in yes
+
+
+def test_percentile_clause_only_beside_bca():
+    bca = {"interval": "bootstrap BCa", "percentile_low": 9_877.4, "percentile_high": 24_563.2}
+    assert reading.percentile_clause(bca) == (", and the percentile interval of the same resamples "
+                                              "from 9,877 to 24,563")
+    assert reading.percentile_clause({**bca, "interval": "bootstrap percentile"}) == ""
+    assert reading.percentile_clause({**bca, "interval": "profile (model known)",
+                                      "percentile_low": float("nan")}) == ""

@@ -63,6 +63,15 @@ def procedures_text(frame: pd.DataFrame, published: tuple[float, float], meta: d
     return text + f"People actually on a list: {n_observed:,}; everyone else in these totals is modelled."
 
 
+def percentile_clause(row) -> str:
+    """"" when the reported interval is the percentile one (or there is no bootstrap), else
+    ", and the percentile interval of the same resamples from X to Y" (BCa beside its alternative)."""
+    if not str(row["interval"]).endswith("BCa") or not np.isfinite(row["percentile_low"]):
+        return ""
+    return (f", and the percentile interval of the same resamples from {fmt(row['percentile_low'])} "
+            f"to {fmt(row['percentile_high'])}")
+
+
 def converged_methods(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """Rows whose totals may be counted, and the names of those left out with the reason.
 

@@ -48,6 +48,7 @@ def procedures(A) -> Section:
         f[f"{r['key']}_interval"] = (r["interval"], None)
         f[f"{r['key']}_percentile_low"] = (pub(r["percentile_low"]), "percentile interval, same resamples")
         f[f"{r['key']}_percentile_high"] = (pub(r["percentile_high"]), None)
+        f[f"{r['key']}_percentile_clause"] = (reading.percentile_clause(r), "clause for a key finding")
     f["uk_procedures"] = ({r["key"]: {"procedure": r["procedure"], "table": r["table"],
                                       "total": r["total"], "low": pub(r["low"]), "high": pub(r["high"]),
                                       "interval": r["interval"], "model": r["model"],
