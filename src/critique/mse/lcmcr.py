@@ -23,7 +23,6 @@ that on the UK five-list table the posterior median moves from about 12,900 to 2
 """
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
