@@ -65,8 +65,8 @@ def procedures(A) -> Section:
         description=("Point estimate (dot) and 95% bootstrap interval with the model choice repeated (bar) "
                      "for the UK six- and five-list tables under stepwise selection, BIC with the "
                      "package's defaults, BIC with pairwise interactions only, and BIC-weighted model "
-                     "averaging, each run as the authors' code runs it in every resample; shaded: the "
-                     "published range."),
+                     "averaging (stepwise and BIC run as the authors' R packages run them, in every "
+                     "resample; the average is this suite's addition); shaded: the published range."),
         datasets=UK_TABLES, caveat=[CAVEAT_MODEL, CAVEAT_BOOT],
         n=f"{n_obs:,} people; {len(frame)} procedures; {s.bootstrap_size} resamples each",
         data=frame.drop(columns=["description"]), inputs=(frame, A.published))}
