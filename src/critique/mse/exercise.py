@@ -69,7 +69,8 @@ the lists overlap. Models along the stepwise path give totals from {reading.fmt(
 {reading.fmt(path['total'].max())}; the selected one gives {reading.fmt(total)} with an interval of
 {reading.fmt(ci[0])} to {reading.fmt(ci[1])} that treats the chosen model as known: {match}.
 
-Procedures of the same authors that give a total **inside** 10,000-13,000: {reading.listing(inside)}.
+Procedures (the authors' stepwise and BIC, and this suite's BIC-weighted average) that give a total
+**inside** 10,000-13,000: {reading.listing(inside)}.
 Procedures that give a total **outside** it: {reading.listing(outside)}.{verdict}
 
 The published range is an interval conditional on the chosen model: it leaves out the uncertainty of
