@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -29,12 +30,29 @@ def test_uk_procedures_side_by_side(nb):
     assert f["uk5_bic_default_total"] == pytest.approx(25_311.3, abs=0.05)
     assert f["uk_in_range"] == ["uk6_stepwise", "uk5_stepwise"]
     assert set(f["uk_out_of_range"]) == {"uk5_bic_default", "uk5_bic_pairwise", "uk5_average"}
-    assert "uk_reproduced_in_range" not in f  # no flag that is untrue under a named procedure
     procs = f["uk_procedures"]
     assert procs["uk5_bic_default"]["in_published_range"] is False
     for key, row in procs.items():
         assert row["interval"].startswith("bootstrap"), key  # the smoke set bootstraps every row
         assert row["low"] < row["high"], key
+        assert f[f"{key}_low_mc_se"] > 0 and f[f"{key}_high_mc_se"] > 0, key
+        assert f[f"{key}_interval"] == row["interval"], key
+        if row["interval"] == "bootstrap percentile":  # the reported interval is the percentile one
+            assert (f[f"{key}_percentile_low"], f[f"{key}_percentile_high"]) == (row["low"], row["high"])
+
+
+@pytest.mark.notebook
+def test_stepwise_replicates_in_the_notebook_are_the_r_packages(nb):
+    """The smoke set's 40 resamples (seed 20131231) are the tables the R packages were run on
+    (tests/test_mse_authors.py): every stepwise replicate the chart draws equals R's."""
+    from test_mse_authors import R_STEPWISE
+
+    reps = pd.read_csv(Path(nb["_out_dir"]) / "figures" / "procedures-bootstrap.csv")
+    six = [c for c in reps.columns if c.startswith("stepwise") and c.endswith("| mse-uk-2013")]
+    five = [c for c in reps.columns if c.startswith("stepwise") and c.endswith("| mse-uk-2013-5")]
+    assert len(six) == 1 and len(five) == 1
+    np.testing.assert_allclose(reps[six[0]], R_STEPWISE["mse-uk-2013"], rtol=0, atol=1e-3)
+    np.testing.assert_allclose(reps[five[0]], R_STEPWISE["mse-uk-2013-5"], rtol=0, atol=1e-3)
 
 
 @pytest.mark.notebook
@@ -57,6 +75,8 @@ def test_both_new_orleans_versions(nb):
 
 @pytest.mark.notebook
 def test_charts_show_the_replicates_behind_every_interval(nb):
+    import critique.mse as mse
+
     figs = Path(nb["_out_dir"]) / "figures"
     for name in ("procedures", "procedures-bootstrap", "bootstrap-with-selection", "uk5-all-models"):
         assert (figs / f"{name}.png").exists() and (figs / f"{name}.csv").exists(), name
@@ -66,14 +86,23 @@ def test_charts_show_the_replicates_behind_every_interval(nb):
     assert f["estimate_interval"] in ("bootstrap BCa", "bootstrap percentile")
     assert f["bootstrap_n_replicates"] == 40
     assert f["fp_cell"] == "PFNCA only"
-    assert 1 < f["fp_per_false_positive_fixed_model"] < 20  # each person counts several times
-    assert f["fp_share_total"] < f["estimate_total"]  # removing misidentified people lowers it
+    # recount: the fixed-model sweep of the smoke set (-20..100 by 40) on the same table
+    uk5 = mse.CaptureTable.from_dataset("mse-uk-2013-5")
+    fixed = mse.false_positives(uk5, ["PFNCA"], range(-20, 101, 40), mse.Procedure(), reselect=False)
+    assert f["fp_per_false_positive_fixed_model"] == pytest.approx(mse.per_false_positive(fixed), rel=1e-9)
+    sweep = mse.false_positives(uk5, ["PFNCA"], range(-20, 101, 40), mse.Procedure(), reselect=True)
+    runs = f["fp_reselected_steps"]
+    assert [r["model"] for r in runs] == [m for i, m in enumerate(sweep["model"]) if i == 0 or m != sweep["model"][i - 1]]
+    assert "fp_per_false_positive" not in f  # no slope through a jump
+    assert f["fp_share_total"] == pytest.approx(
+        mse.select.quick_total(uk5.add_to_cell(["PFNCA"], -f["fp_share_removed"]), mse.Procedure())[0])
     assert {"mse-uk-2013", "mse-uk-2013-5"} <= {i["id"] for i in nb["inputs"]}
 
 
 @pytest.mark.notebook
-def test_users_own_csv(tmp_path, mirror_dir):
-    """A user's table with covariates beside the lists, lists named: the Korea estimate 157.17."""
+def test_users_own_csv_runs_only_its_sections(tmp_path, mirror_dir):
+    """A user's table with covariates beside the lists, lists named: the Korea estimate 157.17,
+    with only the sections a user's table needs (the README's recipe)."""
     from critique.datasets import paths
     from critique.publish import runner
 
@@ -88,11 +117,12 @@ def test_users_own_csv(tmp_path, mirror_dir):
     out = tmp_path / "run"
     runner.run_notebook(paths.notebooks_dir() / f"{STEM}.ipynb",
                         {"dataset": str(csv), "lists": ["b", "c", "d"], "count_column": "n",
-                         "bootstrap_size": 0, "spread_datasets": ["mse-korea"], "spread_max_lists": 3,
-                         "fp_min": -2, "fp_max": 4, "fp_step": 2, "jobs": 1}, out, timeout=900)
+                         "sections": ["estimate", "false_positives", "list_choices"], "bootstrap_size": 0,
+                         "fp_min": -2, "fp_max": 4, "fp_step": 2, "jobs": 1}, out, timeout=300)
     f = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     assert f["findings"]["estimate_total"] == pytest.approx(157.1667, abs=5e-5)
     assert f["findings"]["estimate_observed"] == 123
+    assert "uk6_stepwise_total" not in f["findings"]  # the UK sections did not run
     assert any(i["id"].endswith("my_lists.csv") for i in f["inputs"])
 
 
@@ -106,9 +136,12 @@ def test_one_table_many_methods(nb):
     assert f["methods_uk5_dga_low"] == 10_387
     assert f["methods_uk5_dga_high"] in (33_509, 33_510)
     assert f["methods_uk5_stepwise_total"] == pytest.approx(11_313.0, abs=0.5)
-    assert f["methods_uk5_n"] == 6
+    # the smoke set's short chains are not converged: LCMCR is named and not counted
+    assert f["methods_uk5_n"] == 5
     assert f["methods_uk5_min"] == pytest.approx(11_313.0, abs=0.5)
-    # the smoke set's short chains must be reported as not converged, never silently quoted
+    assert f["methods_uk5_max"] == pytest.approx(f["uk5_bic_default_total"], abs=1e-6)
+    assert len(f["methods_uk5_not_counted"]) == 1 and f["methods_uk5_not_counted"][0].startswith("LCMCR")
+    assert f["methods_uk5_left_out"].startswith(" (not counted: LCMCR")
     assert set(f["methods_lcmcr"]) == {"mse-uk-2013-5", "mse-kosovo", "mse-korea"}
     for table, row in f["methods_lcmcr"].items():
         assert bool(row["converged"]) == (row["rhat"] < 1.01 and row["ess"] >= 400), table

@@ -94,8 +94,14 @@ def test_kit_has_handouts_guide_index_and_findings(kit):
     assert (f["03-tier-upgrade"]["tier_2014"], f["03-tier-upgrade"]["tier_2015"]) == ("3", "2WL")
     uk = f["04-uk-ten-to-thirteen-thousand"]
     assert uk["observed"] == 2744  # literature.md appendix: total observed 2,744
-    # the published "between 10 thousand and 13 thousand" is the selected model's interval
-    assert 9500 < uk["selected_low"] < 10500 and 12500 < uk["selected_high"] < 13500
+    # the published "between 10 thousand and 13 thousand" (Silverman 2014, printed to the thousand)
+    # is the selected model's interval with the model treated as known
+    assert (round(uk["selected_low"], -3), round(uk["selected_high"], -3)) == (10_000, 13_000)
+    assert uk["selected_total"] == pytest.approx(11_418.0, abs=0.5)  # R: 11,417.99 (test_mse_authors)
+    assert uk["in_range"] == ["uk6_stepwise", "uk5_stepwise"]
+    assert uk["methods_counted"] + len(uk["methods_not_counted"]) == 6
+    q4 = json.loads((out / "questions" / "04-uk-ten-to-thirteen-thousand" / "findings.json").read_text())["findings"]
+    assert "selected_low" not in q4 and "observed" in q4  # answers recorded only in answer cells
     assert f["05-the-law-worked"]["law_year"] == 1999 and f["05-the-law-worked"]["first_data_year"] == 2008
     # exercise 5's answer quotes notebook 50's counting reading of the US range, not "no change"
     w5 = f["05-the-law-worked"]

@@ -153,14 +153,21 @@ def spread_across_models(rows: dict) -> plt.Figure:
 
 def false_positives(sweep: pd.DataFrame, fixed: pd.DataFrame, cell: str,
                     cell_count: int) -> plt.Figure:
-    """Estimated total as people are added to or removed from one list-only cell."""
+    """Estimated total as people are added to or removed from one list-only cell: the model held
+    fixed (dashed line) and re-selected on each table (points, joined only while the chosen model
+    stays the same, so a change of model shows as a jump, not as a slope)."""
     fig, ax = plt.subplots(figsize=(8, 4.2))
-    ax.plot(sweep["f"], sweep["total"], marker="o", color=RED, label="model re-selected")
+    ordered = sweep.sort_values("f")
+    run = (ordered["model"] != ordered["model"].shift()).cumsum()
+    for i, (_, part) in enumerate(ordered.groupby(run)):
+        ax.plot(part["f"], part["total"], marker="o", color=RED,
+                label="model re-selected (a new line where the model changes)" if i == 0 else None)
     ax.plot(fixed["f"], fixed["total"], ls="--", color=BLUE, label="model kept fixed")
     ax.axvline(0, color="#444444", lw=0.8)
     ax.set_xlabel(f"people added to (negative: removed from) the '{cell} only' cell "
                   f"({cell_count:,} published)")
     ax.set_ylabel("estimated total")
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.legend(frameon=False)
     fig.tight_layout()
     return fig

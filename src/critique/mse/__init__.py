@@ -12,10 +12,11 @@ finite estimate is refused or reported as such, never shown as a number.
 
 Modules: ``table`` (CaptureTable), ``model`` (terms, enumeration), ``existence`` (LP check),
 ``fit`` (one model), ``procedure`` (Procedure, method registry), ``batchfit`` (many fits at
-once), ``select`` (search, stepwise), ``average``, ``bootstrap``, ``intervals`` (BCa,
-percentile), ``result`` (PopulationEstimate), ``estimators`` (run, compare), ``sensitivity``;
+once), ``select`` (search), ``stepwise`` (the authors' stepwise), ``average``, ``bootstrap`` and
+``bootsearch`` (its batched search), ``intervals`` (BCa, percentile), ``result`` (PopulationEstimate), ``estimators`` (run, compare), ``sensitivity``;
 the Bayesian methods ``dga`` (decomposable-graph averaging, Madigan & York 1997) and ``lcmcr``
-(latent classes, Manrique-Vallier 2016), registered as procedures in ``bayesian``.
+(latent classes, Manrique-Vallier 2016), registered as procedures in ``bayesian``; ``analysis``,
+``sections`` and ``reading`` (notebook 40 as one object, its sections and its sentences).
 """
 from critique.mse.average import AveragedEstimate, average
 from critique.mse.bootstrap import BootstrapResult, bootstrap
@@ -25,16 +26,19 @@ from critique.mse.model import enumerate_models, label, parse_model
 from critique.mse.procedure import (Procedure, default_max_order, default_ntop, methods,
                                     register)
 from critique.mse.result import PopulationEstimate
-from critique.mse.select import Selection, estimate, search_all, stepwise
+from critique.mse.select import Selection, estimate, search_all
+from critique.mse.stepwise import stepwise
 from critique.mse.estimators import author_procedures, compare, run
 from critique.mse.bayesian import many_methods, one_table_many_methods  # registers dga, lcmcr
 from critique.mse.dga import DGAResult, dga
 from critique.mse.lcmcr import LCMCRResult, lcmcr
 from critique.mse.sensitivity import false_positives, list_choices, per_false_positive
 from critique.mse.table import CaptureTable, CaptureTableError, OnlyListWarning, as_table
+from critique.mse.analysis import MSEAnalysis, Section, analyse
+from critique.mse import exercise  # noqa: E402 (workshop exercise 4)
 
 __all__ = [
-    "DGAResult", "LCMCRResult", "dga", "lcmcr", "many_methods", "one_table_many_methods",
+    "MSEAnalysis", "Section", "analyse", "DGAResult", "LCMCRResult", "dga", "lcmcr", "many_methods", "one_table_many_methods",
     "AveragedEstimate", "BootstrapResult", "CaptureTable", "CaptureTableError", "Existence",
     "MSEResult", "NoFiniteEstimate", "OnlyListWarning", "PopulationEstimate", "Procedure",
     "Selection", "as_table", "author_procedures", "average", "bootstrap", "bootstrap_fixed",

@@ -138,20 +138,23 @@ def irls_models(X: np.ndarray, y: np.ndarray, w: np.ndarray, *, tol: float = 1e-
     beta = np.zeros((M, X.shape[2]))
     dev = dev_old
     yy = xlogy(y, y)
-    for _ in range(maxit):
-        z = eta + (y - mu) / mu
-        xtw = Xt * (w * mu)[:, None, :]
-        try:
-            beta = np.linalg.solve(xtw @ X, (xtw @ z[:, :, None]))[:, :, 0]
-        except np.linalg.LinAlgError:
-            beta = (np.linalg.pinv(xtw @ X) @ (xtw @ z[:, :, None]))[:, :, 0]
-        eta = np.clip((X @ beta[:, :, None])[:, :, 0], -700, 700)
-        mu = np.exp(eta)
-        dev = 2.0 * np.sum(w * (yy - xlogy(y, mu) - (y - mu)), axis=1)
-        converged = np.abs(dev - dev_old) / (np.abs(dev) + 0.1) < tol
-        if converged.all():
-            break
-        dev_old = dev
+    # A model whose MLE does not exist runs off toward the boundary (nan or huge values): it is
+    # left unconverged or flagged, and the exact LP decides it, so numpy's warnings are noise.
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        for _ in range(maxit):
+            z = eta + (y - mu) / mu
+            xtw = Xt * (w * mu)[:, None, :]
+            try:
+                beta = np.linalg.solve(xtw @ X, (xtw @ z[:, :, None]))[:, :, 0]
+            except np.linalg.LinAlgError:
+                beta = (np.linalg.pinv(xtw @ X) @ (xtw @ z[:, :, None]))[:, :, 0]
+            eta = np.clip((X @ beta[:, :, None])[:, :, 0], -700, 700)
+            mu = np.exp(eta)
+            dev = 2.0 * np.sum(w * (yy - xlogy(y, mu) - (y - mu)), axis=1)
+            converged = np.abs(dev - dev_old) / (np.abs(dev) + 0.1) < tol
+            if converged.all():
+                break
+            dev_old = dev
     return beta, mu * w, dev, converged
 
 

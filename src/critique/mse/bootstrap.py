@@ -12,7 +12,12 @@ quantiles of type 8, as ``bcaconfvalues`` of the R package MultipleSystemsEstima
 As in that package, selection inside the bootstrap is restricted to the ``ntop`` models best on
 the original data (all for up to three lists, 20 for four, 100 for five or six); the
 original-data estimate always comes from the full search. With ``method="average"`` every
-replicate is averaged over the same models with BIC weights instead of choosing one.
+replicate is averaged over the same models with BIC weights instead of choosing one. Stepwise
+runs the authors' procedure in every replicate and in every jackknife deletion
+(:mod:`critique.mse.stepwise`: a pair sharing nobody is admitted when its extended MLE exists), as
+``estimate_population_stepwise`` does; the tests hold 40 replicates of each UK table to that
+function's values. Each interval end comes with its Monte Carlo standard error
+(:func:`interval_mc_error`).
 
 **Degenerate BCa.** BCa reads the replicates at shifted levels; with a strong bias correction
 (most replicates on one side of the estimate, as when they are bimodal) those levels can fall
@@ -30,20 +35,20 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.special import gammaln, xlogy
 
-from critique.mse.average import weights as bic_weights
-from critique.mse.existence import check
+from critique.mse.bootsearch import (_reduce, _search_batch, irls_batch,  # noqa: F401
+                                     NEGLIGIBLE_WEIGHT)
 from critique.mse.intervals import (Z0_LIMIT, bca_caution, bca_degenerate,  # noqa: F401
                                     bca_interval, bca_levels, bias_correction,
                                     percentile_interval)
-from critique.mse.model import closure
 from critique.mse.procedure import Procedure, default_ntop  # noqa: F401 (re-exported)
-from critique.mse.select import (BOUNDARY_MU, Selection, _Design, _existence_map, _fit_light,
-                                 _model_terms,
-                                 _pool, _stepwise_path, criterion_value, estimate)
+from critique.mse.select import (Selection, _Design, _existence_map, _fit_light,  # noqa: F401
+                                 _model_terms, _pool, criterion_value, estimate)
+from critique.mse.stepwise import stepwise_path
 from critique.mse.table import CaptureTable, as_table
 
+#: resamples of the replicates used for the Monte Carlo error of the interval ends
+MC_RESAMPLES = 200
 
 
 @dataclass
@@ -71,6 +76,7 @@ class BootstrapResult:
     procedure: str
     seed: int
     warnings: list = field(default_factory=list)
+    mc_se: tuple[float, float] = (float("nan"), float("nan"))  # Monte Carlo error of the ends
 
     def summary(self) -> dict:
         """Key numbers (for findings)."""
@@ -81,7 +87,8 @@ class BootstrapResult:
                 "z0": self.bias_correction, "acceleration": self.acceleration,
                 "share_below_estimate": self.share_below,
                 "n_replicates": int(len(self.estimates)), "n_failed": self.n_failed,
-                "n_models_chosen": int(self.models.nunique())}
+                "n_models_chosen": int(self.models.nunique()),
+                "low_mc_se": self.mc_se[0], "high_mc_se": self.mc_se[1]}
 
     @property
     def share_below(self) -> float:
@@ -93,12 +100,14 @@ class BootstrapResult:
 def _select_light(table_lists, k, y, plan):
     """Total and label of the chosen model on counts ``y`` (nan, reason when none exists).
 
-    One replicate at a time, through the exact existence check: the reference that the batched
-    path (:func:`_search_batch`) is tested against.
+    One replicate at a time, through the exact existence check: the stepwise path, and for a
+    search the reference that the batched path (:func:`critique.mse.bootsearch._search_batch`) is
+    tested against.
     """
     table = CaptureTable(table_lists, y.astype(np.int64))
     if plan["kind"] == "stepwise":
-        path, model, mu = _stepwise_path(table, plan["pthresh"], plan["empty_overlaps"])
+        path, _, _ = stepwise_path(table, plan["pthresh"], plan["empty_overlaps"],
+                                   plan.setdefault("_step_cache", {}))
         return path[-1]["total"], path[-1]["model"]
     D, models, mu0s, crit = plan["design"], plan["models"], plan["mu0"], plan["criterion"]
     exist = _existence_map(table, models, plan["empty_overlaps"], D)
@@ -114,197 +123,13 @@ def _select_light(table_lists, k, y, plan):
     return _reduce(vals[None, :], tots[None, :], plan)[0]
 
 
-def _reduce(vals: np.ndarray, tots: np.ndarray, plan) -> list[tuple[float, str]]:
-    """Per replicate: the lowest-criterion model (first in original-data order on ties, as the
-    package's cumulative selection), or the weighted average with ``plan["average"]``."""
-    out = []
-    finite = np.isfinite(vals)
-    if plan.get("average"):
-        w = bic_weights(vals)
-        avg = np.nansum(np.where(finite, w * np.nan_to_num(tots), 0.0), axis=1)
-        for b in range(len(vals)):
-            out.append((float(avg[b]), "BIC-weighted average") if finite[b].any()
-                       else (np.nan, "no model with a finite estimate"))
-        return out
-    for b in range(len(vals)):
-        if not finite[b].any():
-            out.append((np.nan, "no model with a finite estimate"))
-            continue
-        i = int(np.argmin(np.where(finite[b], vals[b], np.inf)))
-        out.append((float(tots[b, i]), plan["labels"][i]))
-    return out
-
-
 def _chunk(args):
     lists, k, draws, plan = args
-    if plan["kind"] == "stepwise":
+    if plan["kind"] == "stepwise":  # the authors' procedure, replicate by replicate
         return [_select_light(lists, k, d, plan) for d in draws]
     plan = dict(plan, design=_Design(k, plan["terms"]))
     vals, tots = _search_batch(lists, draws, plan)
     return _reduce(vals, tots, plan)
-
-
-def irls_batch(X: np.ndarray, Y: np.ndarray, mu0: np.ndarray | None = None, *,
-               tol: float = 1e-9, maxit: int = 60):
-    """IRLS for one design ``X`` and many count vectors ``Y`` (rows) at once.
-
-    The same iteration as :func:`critique.mse.fit.irls`, vectorised over replicates: one stacked
-    solve of the ``p x p`` normal equations per iteration. Returns ``(beta, mu, deviance,
-    converged)`` with one row per replicate.
-    """
-    B = Y.shape[0]
-    mu = np.maximum(np.broadcast_to(Y + 0.1 if mu0 is None else mu0, Y.shape), 1e-8).copy()
-    eta = np.log(mu)
-    dev = np.full(B, np.inf)
-    converged = np.zeros(B, dtype=bool)
-    beta = np.zeros((B, X.shape[1]))
-    yy = xlogy(Y, Y)
-    active = np.arange(B)  # replicates still iterating: a converged one is left as it is
-    for _ in range(maxit):
-        m, e, y = mu[active], eta[active], Y[active]
-        z = e + (y - m) / m
-        xtw = X.T[None, :, :] * m[:, None, :]
-        try:
-            b = np.linalg.solve(xtw @ X, (xtw @ z[:, :, None]))[:, :, 0]
-        except np.linalg.LinAlgError:
-            b = (np.linalg.pinv(xtw @ X) @ (xtw @ z[:, :, None]))[:, :, 0]
-        e = np.clip(b @ X.T, -700, 700)
-        m = np.exp(e)
-        d = 2.0 * np.sum(yy[active] - xlogy(y, m) - (y - m), axis=1)
-        done = np.abs(d - dev[active]) / (np.abs(d) + 0.1) < tol
-        beta[active], eta[active], mu[active], dev[active] = b, e, m, d
-        converged[active[done]] = True
-        active = active[~done]
-        if not active.size:
-            break
-    return beta, mu, dev, converged
-
-
-def _exists_for_zeros(lists, plan, model, zeros: np.ndarray) -> bool:
-    """Existence of ``model``'s (extended) MLE given which histories are zero.
-
-    It depends on the zero pattern only: a positive table with the observed margins exists iff
-    some direction ``d`` with ``M' d = 0`` is positive on every zero cell, and which interactions
-    have a zero margin is read from the pattern too. So the LP is run once per (pattern, model)
-    and cached; and under ``"refuse"``, when the largest model built from the candidates'
-    non-empty terms exists, every candidate does (monotonicity, as in SparseMSE's
-    ``checkallmodels``).
-    """
-    cache = plan.setdefault("_cache", {})
-    key = zeros.tobytes()
-    policy = plan["empty_overlaps"]
-    if (model, key) in cache:
-        return cache[(model, key)]
-    # More zeros can only break existence: a zero set inside one known to work works too.
-    mask = int.from_bytes(np.packbits(zeros).tobytes(), "big")
-    known = plan.setdefault("_exists", {}).setdefault(model, [])
-    if any(mask & ~k == 0 for k in known):
-        return True
-    pattern = CaptureTable(lists, (~zeros).astype(np.int64))
-    ok = None
-    if policy == "refuse":
-        if ("top", key) not in cache:
-            D = plan["design"]
-            live = [t for t in D.terms if (~zeros & D.hist[:, list(t)].all(axis=1)).any()]
-            cache[("top", key)] = check(pattern, closure(live), "refuse").ok
-        ok = True if cache[("top", key)] else None
-    if ok is None:
-        ok = check(pattern, model, policy).ok
-    cache[(model, key)] = ok
-    if ok:
-        known.append(mask)
-    return ok
-
-
-
-
-def _search_batch(lists, draws, plan) -> tuple[np.ndarray, np.ndarray]:
-    """Criterion values and totals of every candidate model on many resampled tables at once.
-
-    Returns two ``replicates x models`` matrices (``inf`` / nan where a model has no finite
-    estimate), like ``bootbic`` and ``bootabund`` of the package's ``bootstrapcal``.
-
-    Per model, replicates are grouped by which of its interactions have a zero margin. Under
-    ``"refuse"`` such replicates have no finite estimate (Fienberg & Rinaldo 2012); under
-    ``"extended"`` those interactions go to minus infinity and the histories containing them are
-    dropped (Chan, Silverman & Vincent 2021), the parameter still counted in the penalty. Each
-    group is fitted together by :func:`irls_batch`. A fit that has not converged, or has a zero
-    cell fitted near zero (where a non-existent MLE drives it), is decided by the exact linear
-    program of :func:`critique.mse.existence.check`.
-    """
-    D, models, mu0s, crit = plan["design"], plan["models"], plan["mu0"], plan["criterion"]
-    Y = np.asarray(draws, dtype=float)
-    B, n_cells = Y.shape
-    n_obs = Y.sum(axis=1)
-    lgam = gammaln(Y + 1).sum(axis=1)
-    vals = np.full((B, len(models)), np.inf)
-    tots = np.full((B, len(models)), np.nan)
-    suspect_all = np.zeros((B, len(models)), dtype=bool)
-    rank_cache = plan.setdefault("_rank", {})
-    for i, m in enumerate(models):
-        cols = D.columns(m)
-        p = len(cols)
-        term_cols = [D.pos[t] for t in m]
-        empty = (Y @ D.X[:, term_cols] == 0) if m else np.zeros((B, 0), dtype=bool)
-        if plan["empty_overlaps"] == "refuse":
-            groups = {(): np.flatnonzero(~empty.any(axis=1))}
-        else:
-            groups: dict = {}
-            for b, row in enumerate(map(tuple, empty)):
-                groups.setdefault(tuple(j for j, e in enumerate(row) if e), []).append(b)
-        for gone, rows in groups.items():
-            rows = np.asarray(rows, dtype=int)
-            if not rows.size:
-                continue
-            keep = np.ones(n_cells, dtype=bool)
-            for j in gone:
-                keep &= D.X[:, term_cols[j]] == 0
-            use = [c for c in cols if c not in {term_cols[j] for j in gone}]
-            X = D.X[np.ix_(keep, use)]
-            if (i, gone) not in rank_cache:
-                rank_cache[(i, gone)] = np.linalg.matrix_rank(X) == X.shape[1]
-            if not rank_cache[(i, gone)]:
-                continue  # not identifiable
-            Yk = Y[np.ix_(rows, np.flatnonzero(keep))]
-            beta, mu, dev, conv = irls_batch(X, Yk, mu0s[i][keep][None, :])
-            llf = np.sum(xlogy(Yk, mu) - mu, axis=1) - lgam[rows]
-            val = criterion_value(crit, llf, p, n_obs[rows], n_cells)
-            suspect = ~conv | (np.where(Yk == 0, mu, np.inf).min(axis=1) < BOUNDARY_MU)
-            ok = np.isfinite(val)
-            vals[rows[ok], i] = val[ok]
-            tots[rows[ok], i] = n_obs[rows[ok]] + np.exp(beta[ok, 0])
-            suspect_all[rows[ok & suspect], i] = True
-    _resolve_suspects(lists, plan, Y == 0, vals, tots, suspect_all)
-    return vals, tots
-
-
-NEGLIGIBLE_WEIGHT = 1e-6  # a model below this share of the weight moves an average by < 1e-6 of the spread
-
-
-def _resolve_suspects(lists, plan, zeros, vals, tots, suspect) -> None:
-    """Run the exact existence check only where a suspect fit could change the answer: the
-    lowest-criterion model of a replicate (repeated until it is a sure one), or, when averaging,
-    any suspect model with a weight above ``NEGLIGIBLE_WEIGHT``. Edits ``vals``/``tots`` in place."""
-    models = plan["models"]
-
-    def verify(b: int, i: int) -> None:
-        suspect[b, i] = False
-        if not _exists_for_zeros(lists, plan, models[i], zeros[b]):
-            vals[b, i], tots[b, i] = np.inf, np.nan
-
-    if plan.get("average"):
-        for b, i in np.argwhere(suspect & (bic_weights(vals) > NEGLIGIBLE_WEIGHT)):
-            verify(int(b), int(i))
-        return
-    for b in np.flatnonzero(suspect.any(axis=1)):
-        while True:
-            row = vals[b]
-            if not np.isfinite(row).any():
-                break
-            i = int(np.argmin(row))
-            if not suspect[b, i]:
-                break
-            verify(int(b), i)
 
 
 def _plan(table: CaptureTable, procedure: Procedure, sel: Selection):
@@ -410,6 +235,30 @@ def bootstrap(table: CaptureTable, procedure: Procedure = Procedure(), *, n: int
         interval, kind = bca, "BCa"
     if n - good.size:
         warn.append(f"{n - good.size} of {n} replicates had no model with a finite estimate")
+    mc = interval_mc_error(good, est, None if why else accel, level, seed)
     return BootstrapResult(est, label or sel.best.label, totals, pd.Series(labels), level, pct,
                            bca, levels, accel, z0, bool(why), interval, kind,
-                           int(n - good.size), procedure.describe(table.k), seed, warn)
+                           int(n - good.size), procedure.describe(table.k), seed, warn, mc)
+
+
+def interval_mc_error(replicates: np.ndarray, estimate_: float, acceleration: float | None,
+                      level: float = 0.95, seed: int = 1) -> tuple[float, float]:
+    """Monte Carlo standard error of the reported interval's two ends.
+
+    The ends are recomputed on ``MC_RESAMPLES`` resamples (with replacement) of the ``B`` finite
+    replicates, and their standard deviations returned: the error that comes from running ``B``
+    replicates rather than infinitely many, not the sampling error of the interval (Koehler,
+    Brown & Haneuse 2009, "On the assessment of Monte Carlo error in simulation-based statistical
+    analyses", The American Statistician 63:155). ``acceleration`` None: the percentile
+    interval's ends; otherwise BCa's (its bias correction recomputed on each resample). nan for
+    fewer than 10 replicates. No model is refitted, so this costs milliseconds.
+    """
+    good = np.asarray(replicates, dtype=float)
+    good = good[np.isfinite(good)]
+    if good.size < 10:
+        return float("nan"), float("nan")
+    rng = np.random.default_rng([seed, 20240813])
+    idx = rng.integers(0, good.size, size=(MC_RESAMPLES, good.size))
+    ends = np.array([percentile_interval(good[i], level) if acceleration is None
+                     else bca_interval(good[i], estimate_, acceleration, level) for i in idx])
+    return float(np.std(ends[:, 0], ddof=1)), float(np.std(ends[:, 1], ddof=1))

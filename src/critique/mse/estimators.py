@@ -12,14 +12,16 @@ the signature of :func:`run_selection`.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Iterable
 
 import numpy as np
 import pandas as pd
 
+from critique.mse import cache
 from critique.mse.average import average
 from critique.mse.bootstrap import bootstrap
-from critique.mse.procedure import Procedure, register, runner
+from critique.mse.procedure import BUILTIN_METHODS as BUILTIN, Procedure, register, runner
 from critique.mse.result import PopulationEstimate
 from critique.mse.select import estimate
 from critique.mse.table import CaptureTable, as_table
@@ -68,12 +70,47 @@ for _name, _text in (("bic", "lowest BIC"), ("aic", "lowest AIC"), ("stepwise", 
     register(_name, run_selection, _text)
 
 
+#: runs kept in this process, by content (see :func:`run`); oldest dropped beyond MEMO_SIZE
+_MEMO: dict = {}
+MEMO_SIZE = 48
+
+
+def _memo_key(table: CaptureTable, procedure: Procedure, intervals: bool, n_boot: int, seed: int):
+    """What a run's result depends on: the table's lists and counts, every setting of the
+    procedure except its display name (the method resolved for the table), and the resampling.
+    ``jobs`` is not in it: results do not depend on the number of processes."""
+    settings = replace(procedure, name="", method=procedure.resolved(table.k))
+    return (table.lists, table.counts.tobytes(), repr(settings), bool(intervals), int(n_boot),
+            int(seed))
+
+
 def run(table, procedure: Procedure = Procedure(), *, intervals: bool = True, n_boot: int = 0,
         seed: int = 1, jobs: int = 2) -> PopulationEstimate:
-    """Run ``procedure`` (its method resolved for the table's number of lists) on ``table``."""
+    """Run ``procedure`` (its method resolved for the table's number of lists) on ``table``.
+
+    table: a CaptureTable, a frame of 0/1 list columns plus ``count``, a dataset id or a CSV path.
+    The same run (same table content, settings, ``n_boot`` and ``seed``) is computed once per
+    process and returned again under the procedure's own name, so a notebook section can reuse
+    another section's bootstrap without recomputing it; runs that cost seconds (a bootstrap, dga,
+    LCMCR) are also kept on disk by content and code (:mod:`critique.mse.cache`).
+    """
     table = as_table(table)
-    return runner(procedure.resolved(table.k))(table, procedure, intervals=intervals,
-                                                n_boot=n_boot, seed=seed, jobs=jobs)
+    key = _memo_key(table, procedure, intervals, n_boot, seed)
+    if key not in _MEMO:
+        method = procedure.resolved(table.k)
+        heavy = (intervals and n_boot > 0 and method != "fixed") or method in ("dga", "lcmcr")
+        res = cache.load(key) if heavy else None
+        if res is None:
+            res = runner(method)(table, procedure, intervals=intervals, n_boot=n_boot, seed=seed,
+                                 jobs=jobs)
+            if heavy:
+                cache.save(key, res)
+        _MEMO[key] = res
+        while len(_MEMO) > MEMO_SIZE:
+            _MEMO.pop(next(iter(_MEMO)))
+    res = _MEMO[key]
+    name = procedure.name or (procedure.describe(table.k) if res.method in BUILTIN else res.method)
+    return res if res.name == name else replace(res, name=name)
 
 
 def compare(runs: Iterable[tuple[object, Procedure]], *, n_boot: int = 0, seed: int = 1,
@@ -92,9 +129,14 @@ def within(frame: pd.DataFrame, low: float, high: float) -> pd.Series:
 
 def author_procedures() -> dict[str, Procedure]:
     """The defensible procedures of the same authors (Silverman 2014; Chan, Silverman & Vincent
-    2021; Silverman, Chan & Vincent 2024, and their package), named for tables."""
+    2021; Silverman, Chan & Vincent 2024, and their package), named for tables.
+
+    Each is run as the authors' code runs it, in the point estimate and in every bootstrap
+    replicate: stepwise and BIC admit a pair of lists that share nobody when its extended MLE
+    exists (SparseMSE ``stepwisefit``; MultipleSystemsEstimation ``estimate_population_stepwise``
+    and ``estimate_population_bic``)."""
     return {
-        "stepwise": Procedure(method="stepwise", empty_overlaps="refuse",
+        "stepwise": Procedure(method="stepwise", empty_overlaps="extended",
                               name="stepwise, p < 0.02 (Chan, Silverman & Vincent 2021)"),
         "bic_default": Procedure(method="bic", name="BIC, package defaults (order 3 for 4-5 lists)"),
         "bic_pairwise": Procedure(method="bic", max_order=2, name="BIC, pairwise interactions"),

@@ -25,7 +25,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import linprog
 
 from critique.mse.model import Model, design, label
 from critique.mse.table import CaptureTable, as_table
@@ -79,6 +78,8 @@ def reduced_design(table: CaptureTable, model: Model, empty_overlaps: str = "ref
 def lp_interior(M: np.ndarray, y: np.ndarray) -> float:
     """Optimum ``s`` of the Fienberg-Rinaldo LP: the largest ``min(x)`` over tables ``x >= 0`` with
     the margins ``M' x = M' y``. Positive iff the margins are in the interior of the marginal cone."""
+    from scipy.optimize import linprog  # imported on first use: keeps `import critique.mse` light
+
     n_cells, _ = M.shape
     t = M.T @ y
     c = np.zeros(n_cells + 1)

@@ -27,8 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
-from scipy.special import gammaln, xlogy
+from scipy.special import chdtri, gammaln, ndtri, xlogy
 
 from critique.mse.existence import Existence, check
 from critique.mse.model import Model, column_names, design, label, parse_model
@@ -239,7 +238,7 @@ def _finish(table, model, ex, X, res, ci, level, mu0) -> MSEResult:
             res.ci["profile"] = profile_interval(M, y, f, res.n_observed, level, res.warnings)
         elif method == "wald":
             se = math.sqrt(max(np.linalg.pinv(f.xtwx)[0, 0], 0.0))
-            zq = stats.norm.ppf(0.5 + level / 2)
+            zq = ndtri(0.5 + level / 2)
             res.ci["wald"] = (res.n_observed + math.exp(f.beta[0] - zq * se),
                               res.n_observed + math.exp(f.beta[0] + zq * se))
         else:
@@ -258,7 +257,7 @@ def profile_interval(M: np.ndarray, y: np.ndarray, f: IRLSFit, n_observed: int,
     An end that is never reached within ``exp(max_log_step)`` of the estimate is returned as 0
     (lower dark figure) or ``inf`` (upper) with a warning: the data do not bound it.
     """
-    q = stats.chi2.ppf(level, 1)
+    q = chdtri(1, 1 - level)  # chi-squared(1) quantile
     a_hat = f.beta[0]
     R = M[:, 1:]
     state = {"mu": f.mu}
@@ -279,7 +278,9 @@ def profile_interval(M: np.ndarray, y: np.ndarray, f: IRLSFit, n_observed: int,
         while step <= max_log_step:
             a = a_hat + direction * step
             if g(a) > 0:
-                found = optimize.brentq(g, min(prev, a), max(prev, a), xtol=1e-8)
+                from scipy.optimize import brentq
+
+                found = brentq(g, min(prev, a), max(prev, a), xtol=1e-8)
                 break
             prev, step = a, step * 2
         if found is None:

@@ -20,7 +20,7 @@ interval there and shows BCa beside it.)
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
+from scipy.special import ndtr, ndtri  # normal cdf and quantile (scipy.stats is slow to import)
 
 Z0_LIMIT = 0.5  # |z0| above this: BCa's bias correction is beyond its first-order theory
 QUANTILE_METHOD = "median_unbiased"  # R's quantile type 8, as bcaconfvalues
@@ -30,7 +30,7 @@ def bias_correction(boot: np.ndarray, estimate: float) -> float:
     """``z0 = qnorm(share of replicates below the estimate)`` (Efron 1987; ``bcaconfvalues``),
     the share clipped to ``[1e-6, 1 - 1e-6]``."""
     boot = boot[np.isfinite(boot)]
-    return float(stats.norm.ppf(np.clip(np.mean(boot < estimate), 1e-6, 1 - 1e-6)))
+    return float(ndtri(np.clip(np.mean(boot < estimate), 1e-6, 1 - 1e-6)))
 
 
 def bca_levels(boot: np.ndarray, estimate: float, acceleration: float,
@@ -39,8 +39,8 @@ def bca_levels(boot: np.ndarray, estimate: float, acceleration: float,
     z0 = bias_correction(boot, estimate)
     out = []
     for alpha in ((1 - level) / 2, (1 + level) / 2):
-        za = stats.norm.ppf(alpha)
-        out.append(float(stats.norm.cdf(z0 + (z0 + za) / (1 - acceleration * (z0 + za)))))
+        za = ndtri(alpha)
+        out.append(float(ndtr(z0 + (z0 + za) / (1 - acceleration * (z0 + za)))))
     return out[0], out[1]
 
 
@@ -66,7 +66,7 @@ def bca_degenerate(levels: tuple[float, float], n: int) -> str:
 def bca_caution(z0: float) -> str:
     """A warning ('' when none) when the bias correction is large (``|z0| > Z0_LIMIT``)."""
     if abs(z0) > Z0_LIMIT:
-        return (f"large bias correction z0 = {z0:.2f}: {stats.norm.cdf(z0):.0%} of replicates fall "
+        return (f"large bias correction z0 = {z0:.2f}: {ndtr(z0):.0%} of replicates fall "
                 "below the estimate, so BCa moves far from the percentile interval; compare the two")
     return ""
 

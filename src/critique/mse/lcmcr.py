@@ -23,7 +23,6 @@ that on the UK five-list table the posterior median moves from about 12,900 to 2
 """
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -87,6 +86,17 @@ class LCMCRResult:
     def converged(self) -> bool:
         return bool(self.rhat < RHAT_MAX and self.ess >= ESS_MIN)
 
+    @property
+    def interval_mc_se(self) -> tuple[float, float]:
+        """Monte Carlo standard error of the two interval ends (ArviZ ``mcse`` for quantiles,
+        Vehtari et al. 2021); it accounts for autocorrelation but means little when the chains
+        have not converged."""
+        tail = (1 - self.level) / 2
+        if self.draws.ndim != 2 or self.draws.shape[1] < 4:
+            return float("nan"), float("nan")
+        az = _arviz()
+        return tuple(float(az.mcse(self.draws, method="quantile", prob=p)) for p in (tail, 1 - tail))
+
     def per_chain(self) -> pd.DataFrame:
         """Median and interval of each chain: how far a single-chain answer (R's) could move."""
         tail = (1 - self.level) / 2
@@ -103,6 +113,7 @@ class LCMCRResult:
                 "mean": self.mean, "lo": lo, "hi": hi, "level": self.level,
                 "n_observed": self.n_observed, "rhat": self.rhat, "ess": self.ess,
                 "chains": int(self.draws.shape[0]), "converged": self.converged,
+                "lo_mc_se": self.interval_mc_se[0], "hi_mc_se": self.interval_mc_se[1],
                 "warnings": list(self.warnings)}
 
 
@@ -178,6 +189,17 @@ def lcmcr(table: CaptureTable | pd.DataFrame, *, K: int = 10, a_alpha: float = 0
 def diagnostics(draws: np.ndarray) -> tuple[float, float]:
     """Rank-normalised split R-hat and the smaller of bulk and tail ESS of ``draws`` (chains x
     samples), from ArviZ; R-hat is nan for a single chain (ESS still accounts for autocorrelation)."""
+    d = np.asarray(draws, dtype=float)
+    if d.ndim != 2 or d.shape[1] < 4:
+        return float("nan"), 0.0
+    az = _arviz()
+    ess = min(float(az.ess(d, method="bulk")), float(az.ess(d, method="tail")))
+    rhat = float(az.rhat(d)) if d.shape[0] >= 2 else float("nan")
+    return rhat, ess
+
+
+def _arviz():
+    """ArviZ, imported on first use (it costs seconds), its notices silenced."""
     import logging
     import warnings
 
@@ -185,13 +207,8 @@ def diagnostics(draws: np.ndarray) -> tuple[float, float]:
         warnings.simplefilter("ignore", FutureWarning)  # ArviZ's notice of its coming refactor
         import arviz as az
 
-    d = np.asarray(draws, dtype=float)
-    if d.ndim != 2 or d.shape[1] < 4:
-        return float("nan"), 0.0
     logging.getLogger("arviz").setLevel(logging.ERROR)
-    ess = min(float(az.ess(d, method="bulk")), float(az.ess(d, method="tail")))
-    rhat = float(az.rhat(d)) if d.shape[0] >= 2 else float("nan")
-    return rhat, ess
+    return az
 
 
 def _from_frame(frame) -> CaptureTable:

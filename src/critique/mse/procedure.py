@@ -160,8 +160,10 @@ class Procedure:
             return (f"average of the models with interactions of up to {self.order(k)} lists, "
                     f"weighted by exp(-BIC/2) ({bic}) over {top_s}; {empty}")
         if m == "stepwise":
+            pairs = ("a pair sharing nobody admitted when its extended MLE exists"
+                     if self.empty_overlaps == "extended" else "pairs sharing nobody refused")
             return (f"forward stepwise over pairwise interactions (Chan, Silverman & Vincent 2021), "
-                    f"p < {self.pthresh}")
+                    f"p < {self.pthresh}; {pairs}")
         if m == "fixed":
             return "one fixed model chosen in advance"
         return _DESCRIPTIONS.get(m, m)

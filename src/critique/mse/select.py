@@ -11,9 +11,9 @@
   identifiable MLE, so has every model with a subset of its columns (a strictly positive table
   with the larger model's margins has the smaller model's too), as in SparseMSE's
   ``checkallmodels`` (Chan, Silverman & Vincent 2021).
-- **Stepwise** (:func:`stepwise`): the forward procedure of Chan, Silverman & Vincent (2021), JASA
-  116:1297: from main effects, add the pairwise interaction with the smallest one-sided Poisson
-  p-value of its overlap if below ``pthresh`` (default 0.02) and if the enlarged model exists.
+- **Stepwise** (:mod:`critique.mse.stepwise`): the forward procedure of Chan, Silverman & Vincent
+  (2021), JASA 116:1297, admitting a non-overlapping pair when its extended MLE exists, as the
+  authors' packages do.
 - :func:`estimate` runs a whole :class:`critique.mse.procedure.Procedure` (so the bootstrap and
   the sensitivity analyses can repeat it).
 """
@@ -21,19 +21,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from itertools import combinations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from critique.mse.batchfit import (BOUNDARY_MU, _Design, _existence_map, _fit_chunk,  # noqa: F401
                                    _fit_light, _model_terms, _settle_deferred,
                                    criterion_value, irls_models)
-from critique.mse.existence import check
 from critique.mse.fit import MSEResult, fit, information
-from critique.mse.model import Model, closure, enumerate_models, label
+from critique.mse.model import Model, enumerate_models, label
 from critique.mse.procedure import Procedure
+from critique.mse.stepwise import poisson_pvalue, stepwise, stepwise_path  # noqa: F401 (re-exported)
 from critique.mse.table import CaptureTable, as_table
 
 CRITERIA = ("bic", "bic_cells", "aic")
@@ -174,75 +172,6 @@ def search_all(table: CaptureTable, *, criterion: str = "bic", max_order: int | 
     return Selection(best, frame, criterion, criterion,
                      [f"criterion={criterion}", f"max_order={max_order}",
                       f"empty_overlaps={empty_overlaps}"])
-
-
-# ---------------------------------------------------------------------------------- stepwise
-def poisson_pvalue(observed: float, expected: float) -> float:
-    """Two-sided-minimum one-tailed Poisson p-value ``min(P(X <= n), P(X >= n))`` of an overlap,
-    as SparseMSE's ``stepwisefit``."""
-    return float(min(stats.poisson.cdf(observed, expected), stats.poisson.sf(observed - 1, expected)))
-
-
-def stepwise(table: CaptureTable, *, pthresh: float = 0.02, empty_overlaps: str = "refuse",
-             ci: tuple[str, ...] = ("profile", "wald")) -> Selection:
-    """Forward stepwise selection of pairwise interactions (Chan, Silverman & Vincent 2021).
-
-    Start from main effects. At each step, for every pair not yet in the model, compare the number
-    of people on both lists with its expectation under the current model (the sum of fitted values
-    over the histories containing both); add the pair with the smallest Poisson p-value if it is
-    below ``pthresh`` and the enlarged model has a finite, identifiable estimate; stop otherwise.
-    ``table``: a :class:`CaptureTable` or a frame of 0/1 list columns plus ``count``.
-    """
-    table = as_table(table)
-    path, model, mu = _stepwise_path(table, pthresh, empty_overlaps)
-    best = fit(table, model, empty_overlaps=empty_overlaps, ci=ci)
-    frame = pd.DataFrame(path)
-    return Selection(best, frame, "stepwise", None, [f"pthresh={pthresh}"])
-
-
-def _stepwise_path(table: CaptureTable, pthresh: float, empty_overlaps: str):
-    k = table.k
-    pairs = list(combinations(range(k), 2))
-    D = _Design(k, pairs)
-    y = table.counts.astype(float)
-    nstar = {p: float(y[D.hist[:, list(p)].all(axis=1)].sum()) for p in pairs}
-    model: Model = ()
-    empty: tuple = ()
-    dark, dev, llf, p, mu, conv, df = _fit_light(D, y, model, empty, None)
-    path = [{"step": 0, "added": "", "p_value": np.nan, "model": "main effects",
-             "total": table.n_observed + dark}]
-    refused: set = set()
-    # If the model with every overlapping pair exists, so does each of its sub-models: no LP needed.
-    top_ok = check(table, closure([p for p in pairs if nstar[p] > 0]), "refuse").ok
-    while True:
-        cand = []
-        for p in pairs:
-            if p in model or p in refused:
-                continue
-            pstar = float(mu[D.hist[:, list(p)].all(axis=1)].sum())
-            cand.append((poisson_pvalue(nstar[p], pstar), p))
-        cand.sort()
-        chosen = None
-        for pv, p in cand:
-            if pv >= pthresh:
-                break
-            trial = tuple(sorted(model + (p,)))
-            if nstar[p] == 0 and empty_overlaps == "refuse":
-                refused.add(p)
-                continue
-            if (nstar[p] > 0 and top_ok) or check(table, trial, empty_overlaps).ok:
-                chosen = (pv, p)
-                break
-            refused.add(p)  # a model that does not exist now cannot exist after adding more
-        if chosen is None:
-            return path, model, mu
-        pv, p = chosen
-        model = tuple(sorted(model + (p,)))
-        empty = tuple(t for t in model if nstar[t] == 0)
-        dark, dev, llf, npar, mu, conv, df = _fit_light(D, y, model, empty, mu)
-        path.append({"step": len(path), "added": ":".join(table.lists[i] for i in p),
-                     "p_value": pv, "model": label(model, table.lists),
-                     "total": table.n_observed + dark})
 
 
 # ---------------------------------------------------------------------------------- dispatch

@@ -31,6 +31,14 @@ def _fixed_total(table: CaptureTable, model, empty_overlaps: str) -> tuple[float
     return (res.total if res.ok else float("nan")), (res.label if res.ok else res.status)
 
 
+def _sweep_one(task) -> tuple[float, str]:
+    """(total, model) of one modified table: the procedure re-run, or the base model refitted."""
+    t, procedure, reselect, base_model = task
+    if reselect:
+        return quick_total(t, procedure, jobs=1)
+    return _fixed_total(t, base_model, procedure.empty_overlaps)
+
+
 def false_positives(table: CaptureTable, cell, values: Sequence[int],
                     procedure: Procedure = Procedure(), *, reselect: bool = True,
                     jobs: int = 1) -> pd.DataFrame:
@@ -38,6 +46,8 @@ def false_positives(table: CaptureTable, cell, values: Sequence[int],
 
     ``cell``: list names of the history (``["PFNCA"]`` = police only), a 0/1 string or sequence.
     Returns one row per ``f``: f, cell count, total, change from f = 0, model, reselected.
+    With ``reselect=True`` and ``jobs > 1`` the modified tables are shared among ``jobs``
+    processes (the rows do not depend on ``jobs``).
     ``table``: a CaptureTable or a frame of 0/1 list columns plus ``count``. With
     ``reselect=False`` a search procedure keeps its original-data best model (for "average", the
     lowest-BIC model).
@@ -46,17 +56,18 @@ def false_positives(table: CaptureTable, cell, values: Sequence[int],
     row = table.cell(cell)
     base_model = (estimate(table, procedure, jobs=jobs, ci=()).best.model if not reselect
                   else None)
-    out = []
-    for f in sorted(set(int(v) for v in values) | {0}):
-        if table.counts[row] + f < 0:
-            continue  # cannot remove more people than the cell holds
-        t = table.add_to_cell(cell, f)
-        if reselect:
-            total, model = quick_total(t, procedure, jobs=jobs)
-        else:
-            total, model = _fixed_total(t, base_model, procedure.empty_overlaps)
-        out.append({"f": f, "cell": table.history_label(row), "cell_count": int(t.counts[row]),
-                    "total": total, "model": model, "reselected": reselect})
+    fs = [f for f in sorted(set(int(v) for v in values) | {0}) if table.counts[row] + f >= 0]
+    tasks = [(table.add_to_cell(cell, f), procedure, reselect, base_model) for f in fs]
+    if reselect and jobs > 1 and len(tasks) > 3:  # each re-selection is a whole search: share them
+        from critique.mse.select import _pool
+
+        with _pool(jobs) as pool:
+            totals = list(pool.map(_sweep_one, tasks))
+    else:
+        totals = [_sweep_one(t) for t in tasks]
+    out = [{"f": f, "cell": table.history_label(row), "cell_count": int(t[0].counts[row]),
+            "total": total, "model": model, "reselected": reselect}
+           for f, t, (total, model) in zip(fs, tasks, totals)]
     frame = pd.DataFrame(out)
     base = frame.loc[frame["f"] == 0, "total"].iloc[0]
     frame["change"] = frame["total"] - base
