@@ -13,6 +13,7 @@ Also three rules for every test run (issue 30):
 from __future__ import annotations
 
 import atexit
+import fcntl
 import json
 import os
 import shutil
@@ -52,8 +53,15 @@ def mirror_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def smoke_dir(tmp_path_factory) -> Path:
-    """Where the smoke-set notebook runs of this test session go."""
-    return tmp_path_factory.mktemp("smoke")
+    """Where the smoke-set notebook runs of this test session go.
+
+    Under pytest-xdist every worker of one session shares this folder (the parent of the workers' own
+    temporary folders), so that a notebook runs once per session, not once per worker.
+    """
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "smoke"
+    folder.mkdir(exist_ok=True)
+    return folder
 
 
 _SMOKE_CACHE: dict[str, dict] = {}
@@ -63,7 +71,9 @@ _SMOKE_CACHE: dict[str, dict] = {}
 def smoke_run(smoke_dir, mirror_dir):
     """Run a notebook (by stem) through the runner with notebooks/params/smoke.yml; return findings.json.
 
-    Each notebook runs once per test session, however many tests ask for it.
+    Each notebook runs once per test session, however many tests (and xdist workers) ask for it: the
+    first asker runs it under an exclusive lock on ``<stem>.lock``, the others wait and read its
+    ``findings.json``. A run that failed is not cached: the next asker runs it again and sees the error.
     """
     from critique.datasets import paths
     from critique.publish import runner
@@ -75,7 +85,13 @@ def smoke_run(smoke_dir, mirror_dir):
             matches = sorted(paths.notebooks_dir().rglob(f"{stem}.ipynb"))
             assert matches, f"no notebook named {stem}.ipynb under notebooks/"
             out = smoke_dir / stem
-            runner.run_notebook(matches[0], per_notebook.get(stem, {}), out, timeout=600)
+            with open(smoke_dir / f"{stem}.lock", "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                try:
+                    if not (out / "findings.json").exists():
+                        runner.run_notebook(matches[0], per_notebook.get(stem, {}), out, timeout=600)
+                finally:
+                    fcntl.flock(lock, fcntl.LOCK_UN)
             data = json.loads((out / "findings.json").read_text(encoding="utf-8"))
             data["_out_dir"] = str(out)
             _SMOKE_CACHE[stem] = data
