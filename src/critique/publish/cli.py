@@ -83,6 +83,9 @@ def _cmd_reports(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="critique", description="Reproducible critiques of "
                                      "published human-trafficking statistics.")
+    from critique import __version__
+
+    parser.add_argument("--version", action="version", version=f"critique-suite {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     data = sub.add_parser("data", help="list, fetch and verify the upstream datasets")
