@@ -34,7 +34,7 @@ def root() -> Path:
     for folder in (Path.cwd(), *Path.cwd().parents):
         if (folder / "data" / "catalog.yml").exists() and (folder / "notebooks").is_dir():
             return folder
-    raise FileNotFoundError("critique: no critique-suite checkout found (the package is installed "
+    raise FileNotFoundError("no critique-suite checkout found (the package is installed "
                             f"in {checkout}, which has no data/catalog.yml); set CRITIQUE_ROOT to "
                             "the folder of a clone, or run from inside one")
 

@@ -24,7 +24,8 @@ from typing import Any, Mapping, Sequence
 
 TEXT_WIDTH_CM = 17.4   # A4 less 1.8 cm margins
 MAX_CHART_CM = 21.0    # the tallest a chart may be with its heading and caption on one page
-BRIEF_CHART_CM = 7.0   # a headline's chart in the brief (three to a page)
+BRIEF_CHART_CM = 6.2   # the tallest a headline's chart may be in the brief (two across, four to a page)
+BRIEF_WIDTH_CM = 8.3
 SCENARIO = "Scenario (assumptions, not a measurement): "
 
 
@@ -102,16 +103,17 @@ def document_data(figures: Sequence[Mapping[str, Any]], *, title: str, generated
     for i, fig in enumerate(figures, start=1):
         svg = _svg_path(fig)
         stem = fig.get("notebook") or Path(fig["abs_png"]).parent.parent.name
-        row = {"number": i, "title": fig.get("title", fig.get("name", "")), "svg": str(svg.resolve()),
+        row = {"number": i, "label": f"Figure {i}.", "title": fig.get("title", fig.get("name", "")), "svg": str(svg.resolve()),
                "width": chart_width_cm(svg, MAX_CHART_CM), "text": under_image(fig),
                "ref": refs(fig.get("source", "")), "notebook": notebooks.get(stem, stem)}
         fig_rows.append(row)
         numbered[(stem, fig.get("name", ""))] = row
 
-    def finding(kf: Any) -> dict[str, Any]:
+    def finding(kf: Any, where: str | None = None) -> dict[str, Any]:
         fig = numbered.get((kf.notebook, kf.chart))
+        where = where or (f"figure {fig['number']}" if fig else "not in this document")
         return {"sentence": kf.sentence, "scenario": bool(kf.scenario), "chart_title": kf.chart_title,
-                "figure": fig["number"] if fig else "not in this document", "ref": refs(kf.source)}
+                "where": where, "ref": refs(kf.source)}
 
     brief_data = None
     if brief is not None and brief.headlines:
@@ -120,9 +122,10 @@ def document_data(figures: Sequence[Mapping[str, Any]], *, title: str, generated
             fig = numbered.get((kf.notebook, kf.chart))
             if fig is not None:
                 svg = Path(fig["svg"])
-                charts.append({**fig, "title": f"Headline {i}: {fig['title']}", "text": "",
-                               "width": chart_width_cm(svg, BRIEF_CHART_CM)})
-        brief_data = {"about": brief.about, "headlines": [finding(kf) for kf in brief.headlines],
+                charts.append({**fig, "label": f"Headline {i}:", "text": "",
+                               "width": min(BRIEF_WIDTH_CM, chart_width_cm(svg, BRIEF_CHART_CM))})
+        brief_data = {"about": brief.about,
+                      "headlines": [finding(kf, f"headline chart {i}") for i, kf in enumerate(brief.headlines, 1)],
                       "charts": charts}
     sections: dict[str, list[dict[str, Any]]] = {}
     for kf in key_findings:
