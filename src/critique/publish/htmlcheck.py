@@ -78,7 +78,7 @@ def key_findings_problems(index: Path) -> list[str]:
                 f"{heading or 'none'})"]
     section = text.split(f'<section id="{OPENINGS[heading]}"', 1)[-1].split("</section>", 1)[0]
     if "<li>" not in section:
-        return [f"{index}: the {heading.lower()} section is empty"]
+        return [f"{index}: the section '{heading}' is empty"]
     return []
 
 

@@ -181,8 +181,8 @@ BRIEF_ENTRY_KEYS = {"notebook": str, "chart": str, "sentence": str, "scenario": 
 # unexplained. Each is a tested rule (tests/test_keyfindings.py).
 INTERNAL_ID = re.compile(r"[A-Za-z0-9_.-]+@[0-9]{4}[0-9-]*|\b[a-z0-9]+(?:_[a-z0-9]+)+\b"
                          r"|\b[a-z]+(?:-[a-z0-9]+)*-[0-9]+(?:-[a-z0-9]+)*\b")
-JARGON = re.compile(r"\b(BIC|AIC|p\s*=|placebo|posterior|bootstrap|log-linear|Spearman|"
-                    r"decomposable|latent class|PFNCA)\b", re.IGNORECASE)
+JARGON = re.compile(r"\b(?:BIC|AIC|placebo|posterior|bootstrap|log-linear|Spearman|"
+                    r"decomposable|latent class|PFNCA)\b|\bp\s*[=<>]", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
