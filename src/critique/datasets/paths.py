@@ -34,9 +34,9 @@ def root() -> Path:
     for folder in (Path.cwd(), *Path.cwd().parents):
         if (folder / "data" / "catalog.yml").exists() and (folder / "notebooks").is_dir():
             return folder
-    raise FileNotFoundError("no critique-suite checkout found (the package is installed "
-                            f"in {checkout}, which has no data/catalog.yml); set CRITIQUE_ROOT to "
-                            "the folder of a clone, or run from inside one")
+    raise FileNotFoundError(f"no critique-suite checkout found (the package is installed in "
+                            f"{_PACKAGE_DIR}, with no data/catalog.yml beside it); set CRITIQUE_ROOT "
+                            "to the folder of a clone, or run from inside one")
 
 
 def package_dir() -> Path:
