@@ -131,10 +131,11 @@ def document_data(figures: Sequence[Mapping[str, Any]], *, title: str, generated
     for kf in key_findings:
         sections.setdefault(kf.notebook, []).append(finding(kf))
     n_all = sum(len(v) for v in sections.values())
-    subtitle = (f"Generated {generated:%Y-%m-%d %H:%M UTC} by critique-suite. "
-                + ("The brief; the full report is briefing.pdf. " if brief_only else
-                   f"{'The brief, then ' if brief_data else ''}{n_all} findings by notebook, "
-                   f"then {len(fig_rows)} charts, each with its source, caveats and N. "))
+    parts = (["the brief"] if brief_data else []) + ([f"{n_all} findings by notebook"] if n_all else []) \
+        + ([f"{len(fig_rows)} charts, each with its source, caveats and N"] if fig_rows else [])
+    contents = ("The brief; the full report is briefing.pdf." if brief_only else
+                _first_upper(", then ".join(parts) + ".") if parts else "")
+    subtitle = f"Generated {generated:%Y-%m-%d %H:%M UTC} by critique-suite. {contents}"
     references = refs.listing()
     if brief_only:  # only the sources the brief cites, with the numbers the full report gives them
         cited = {h["ref"] for h in (brief_data or {}).get("headlines", [])}
@@ -146,6 +147,10 @@ def document_data(figures: Sequence[Mapping[str, Any]], *, title: str, generated
             "figures": fig_rows, "references": references,
             "datasets": [] if brief_only else [{"title": _release_line(d), "citation": d.get("citation", ""),
                                                 "sha256": d.get("sha256", "")} for d in datasets]}
+
+
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def typeset(target: Path, data: Mapping[str, Any]) -> Path:
