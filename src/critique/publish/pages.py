@@ -124,7 +124,7 @@ def _brief_html(brief: Any, pages: Sequence[dict[str, Any]], datasets: Sequence[
     """The opening brief: what the briefing is, the releases it reads, the headlines with their charts."""
     if brief is None or not brief.headlines:
         return []
-    from critique.publish.pdf import _release_line
+    from critique.publish.pdf import releases_read
 
     pngs = {(p["stem"], f["name"]): f for p in pages for f in p.get("figures", [])}
     out = ['<section id="brief" class="brief"><h2>The brief</h2>']
@@ -132,7 +132,7 @@ def _brief_html(brief: Any, pages: Sequence[dict[str, Any]], datasets: Sequence[
         out.append(f"<p>{_esc(brief.about)}</p>")
     if datasets:
         out.append("<p class=\"releases\"><strong>Data read:</strong> "
-                   + "; ".join(_esc(_release_line(d)) for d in datasets) + ".</p>")
+                   + "; ".join(_esc(r) for r in releases_read(datasets)) + ".</p>")
     out.append('<ol class="headlines">')
     for kf in brief.headlines:
         fig = pngs.get((kf.notebook, kf.chart))

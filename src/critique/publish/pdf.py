@@ -24,8 +24,8 @@ from typing import Any, Mapping, Sequence
 
 TEXT_WIDTH_CM = 17.4   # A4 less 1.8 cm margins
 MAX_CHART_CM = 21.0    # the tallest a chart may be with its heading and caption on one page
-BRIEF_CHART_CM = 6.2   # the tallest a headline's chart may be in the brief (two across, four to a page)
-BRIEF_WIDTH_CM = 8.3
+BRIEF_CHART_CM = 6.4   # the tallest a headline's chart may be in the brief (three to a page)
+BRIEF_WIDTH_CM = TEXT_WIDTH_CM
 SCENARIO = "Scenario (assumptions, not a measurement): "
 
 
@@ -82,7 +82,18 @@ def _svg_path(fig: Mapping[str, Any]) -> Path:
 def _release_line(ds: Mapping[str, Any]) -> str:
     """A dataset row as a reader reads it: its title and release date, never its catalogue id."""
     release = str(ds.get("id", "")).partition("@")[2]
-    return f"{ds.get('title', '')}" + (f" (release of {release})" if release else "")
+    title = str(ds.get("title", ""))
+    return title + (f" (release of {release})" if release and "release" not in title.lower() else "")
+
+
+def releases_read(datasets: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The upstream releases a briefing reads, as a reader names them, and a count of the tables of
+    published figures (typed in from publications, listed in full at the end)."""
+    upstream = [_release_line(d) for d in datasets
+                if not str(d.get("citation", "")).startswith("typed in from publications")]
+    typed = len(datasets) - len(upstream)
+    return upstream + ([f"and {typed} tables of figures typed in from publications, each row cited"]
+                       if typed else [])
 
 
 def document_data(figures: Sequence[Mapping[str, Any]], *, title: str, generated: dt.datetime,
@@ -122,7 +133,7 @@ def document_data(figures: Sequence[Mapping[str, Any]], *, title: str, generated
             fig = numbered.get((kf.notebook, kf.chart))
             if fig is not None:
                 svg = Path(fig["svg"])
-                charts.append({**fig, "label": f"Headline {i}:", "text": "",
+                charts.append({**fig, "label": f"Headline {i}", "title": "", "text": "",
                                "width": min(BRIEF_WIDTH_CM, chart_width_cm(svg, BRIEF_CHART_CM))})
         brief_data = {"about": brief.about,
                       "headlines": [finding(kf, f"headline chart {i}") for i, kf in enumerate(brief.headlines, 1)],
@@ -142,7 +153,7 @@ def document_data(figures: Sequence[Mapping[str, Any]], *, title: str, generated
         cited |= {c["ref"] for c in (brief_data or {}).get("charts", [])}
         references = [r for r in references if r["n"] in cited]
     return {"title": title, "subtitle": subtitle.strip(), "problems": list(problems), "brief": brief_data,
-            "releases": [_release_line(d) for d in datasets], "brief_only": brief_only,
+            "releases": releases_read(datasets), "brief_only": brief_only,
             "sections": [{"title": notebooks.get(stem, stem), "findings": rows} for stem, rows in sections.items()],
             "figures": fig_rows, "references": references,
             "datasets": [] if brief_only else [{"title": _release_line(d), "citation": d.get("citation", ""),
