@@ -177,7 +177,11 @@ def _key_findings_html(pages: Sequence[dict[str, Any]], refs: dict[str, int]) ->
 def _references_html(refs: dict[str, int]) -> list[str]:
     if not refs:
         return []
-    return (['<section id="sources"><h2>Sources of the findings</h2><ol class="references">']
+    return (['<section id="sources"><h2>Sources of the findings</h2>',
+             "<p>Verification tags in a source line: [V] checked against a copy of the source (often a "
+             "secondary copy, which is then said); [U] unverified, never shown as established; [D] derived "
+             "by arithmetic shown beside it. \"literature.md\" is the literature notes shipped with "
+             "critique-suite as docs/literature.md.</p>", '<ol class="references">']
             + [f'<li id="ref-{n}" value="{n}">{_esc(text)}</li>' for text, n in refs.items()]
             + ["</ol></section>"])
 
