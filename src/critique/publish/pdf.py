@@ -22,8 +22,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-TEXT_WIDTH_CM = 17.4   # A4 less 1.8 cm margins
-MAX_CHART_CM = 21.0    # the tallest a chart may be with its heading and caption on one page
+TEXT_WIDTH_CM = 17.4   # A4 portrait less 1.8 cm margins (the brief)
+CHART_WIDTH_CM = 26.0  # A4 landscape less margins: the chart pages
+MAX_CHART_CM = 15.0    # the tallest a chart may be with its heading and caption on a landscape page
 BRIEF_CHART_CM = 6.4   # the tallest a headline's chart may be in the brief (three to a page)
 BRIEF_WIDTH_CM = TEXT_WIDTH_CM
 SCENARIO = "Scenario (assumptions, not a measurement): "
@@ -42,6 +43,16 @@ def under_image(fig_info: Mapping[str, Any]) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def svg_width_cm(svg: Path) -> float:
+    """The width an SVG was drawn at (its root ``width`` in pt), in cm; the text width if unreadable."""
+    try:
+        head = svg.read_text(encoding="utf-8", errors="replace")[:4000]
+    except OSError:
+        return TEXT_WIDTH_CM
+    w = re.search(r'<svg[^>]*?\swidth="([\d.]+)(pt)?"', head)
+    return float(w.group(1)) / 72 * 2.54 if w else TEXT_WIDTH_CM
+
+
 def svg_aspect(svg: Path) -> float:
     """Height over width of an SVG from its root ``width``/``height`` (or ``viewBox``); 0.6 if unreadable."""
     try:
@@ -56,9 +67,10 @@ def svg_aspect(svg: Path) -> float:
     return float(vb.group(2)) / float(vb.group(1)) if vb and float(vb.group(1)) > 0 else 0.6
 
 
-def chart_width_cm(svg: Path, max_height_cm: float) -> float:
-    """The printed width of a chart: the text width, narrower when the chart would be too tall."""
-    return round(min(TEXT_WIDTH_CM, max_height_cm / max(svg_aspect(svg), 1e-3)), 2)
+def chart_width_cm(svg: Path, max_height_cm: float, max_width_cm: float = CHART_WIDTH_CM) -> float:
+    """The printed width of a chart: the size it was drawn at (never enlarged), narrower when that
+    is wider than ``max_width_cm`` or taller than ``max_height_cm``."""
+    return round(min(svg_width_cm(svg), max_width_cm, max_height_cm / max(svg_aspect(svg), 1e-3)), 2)
 
 
 class _References:
@@ -134,7 +146,7 @@ def document_data(figures: Sequence[Mapping[str, Any]], *, title: str, generated
             if fig is not None:
                 svg = Path(fig["svg"])
                 charts.append({**fig, "label": f"Headline {i}", "title": "", "text": "",
-                               "width": min(BRIEF_WIDTH_CM, chart_width_cm(svg, BRIEF_CHART_CM))})
+                               "width": chart_width_cm(svg, BRIEF_CHART_CM, BRIEF_WIDTH_CM)})
         brief_data = {"about": brief.about,
                       "headlines": [finding(kf, f"headline chart {i}") for i, kf in enumerate(brief.headlines, 1)],
                       "charts": charts}
