@@ -81,6 +81,9 @@ KNOWN_ISSUE_28: dict[tuple[str, str], list[str]] = {
         "legend of axes 0 lies over data (line 'countries reporting a total')"],
     ("10-coverage-composition", "ctdc-composition"): ["legend of axes 1 lies over data (bar 'Not recorded')"],
     ("31-tip-tiers", "tier-volatility"): ["legend of axes 1 lies over data (line 'Watch List entries')"],
+    ("40-multiple-systems-estimation", "bootstrap-with-selection"): [
+        "legend of axes 0 lies over data (an unlabelled bar)"],
+    ("50-policy-claims", "its-irl-2017-client"): ["legend of axes 0 lies over data (markers 'published count')"],
     ("60-claims", "host-countries"): [
         "axes 0 is an empty panel (no data drawn; axes 2001 to 2007 by -0.055 to 0.055)"],
 }
@@ -168,6 +171,12 @@ def test_a_legend_over_a_line_markers_or_bars_is_reported_and_one_beside_them_is
     ax.set_ylim(0, 1)
     ax.legend(loc="center")
     assert chartlayout.problems(fig) == ["legend of axes 0 lies over data (markers 'one point')"]
+    plt.close(fig)
+    fig, ax = plt.subplots(figsize=(5, 3))
+    ax.hist([1, 2, 2, 3, 3, 3], bins=3)  # matplotlib names the bars itself (_container0)
+    ax.plot([1, 3], [0, 0], label="a line")
+    ax.legend(loc="center")
+    assert chartlayout.problems(fig) == ["legend of axes 0 lies over data (an unlabelled bar)"]
     plt.close(fig)
 
 

@@ -129,6 +129,11 @@ def problems(fig: Any) -> list[str]:
     return found
 
 
+def _named(kind: str, label: str) -> str:
+    """'line 'label'' or, for an artist matplotlib named itself (_child0, _container1), 'an unlabelled line'."""
+    return f"an unlabelled {kind}" if not label or label.startswith("_") else f"{kind} '{label}'"
+
+
 def _span(lim: Any) -> str:
     return f"{lim[0]:g} to {lim[1]:g}"
 
@@ -192,16 +197,16 @@ def _data_under(ax: Any, fig: Any, box: Any) -> str:
                 path = a.get_transform().transform_path(a.get_path())
                 if len(path.vertices) and (path.intersects_bbox(inner, filled=False)
                                            or inner.count_contains(path.vertices) > 0):
-                    return f"line '{a.get_label()}'"
+                    return _named("line", a.get_label())
             elif isinstance(a, PolyCollection) or (a.get_alpha() is not None and a.get_alpha() < 0.6):
                 continue  # shaded areas and translucent spans
             elif hasattr(a, "get_offsets") and len(a.get_offsets()):
                 pts = a.get_offset_transform().transform(np.asarray(a.get_offsets(), dtype=float))
                 if inner.count_contains(pts[np.isfinite(pts).all(axis=1)]) > 0:
-                    return f"markers '{a.get_label()}'"
+                    return _named("markers", a.get_label())
             elif hasattr(a, "get_width") and hasattr(a, "get_window_extent"):  # a bar (Rectangle)
                 bar = a.get_window_extent()
                 if bar.width > 0 and bar.height > 0 and inner.overlaps(bar):
                     owner = [c for c in axes.containers if a in c]
-                    return f"bar '{owner[0].get_label() if owner else a.get_label()}'"
+                    return _named("bar", owner[0].get_label() if owner else a.get_label())
     return ""
