@@ -26,6 +26,9 @@ def _pyproject() -> dict[str, str]:
 def _conda() -> dict[str, str]:
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     deps = [d for d in env["dependencies"] if isinstance(d, str)]
+    # PyPI-only packages are listed in the pip: section (not "-e ." itself)
+    deps += [d for sub in env["dependencies"] if isinstance(sub, dict) for d in sub.get("pip", [])
+             if not d.startswith("-")]
     out = dict(_split(d) for d in deps)
     out.pop("pip", None)
     out.pop("python", None)

@@ -74,6 +74,21 @@ def test_finalise_returns_a_caption_that_displays_nothing():
     assert charts.Caption._ipython_display_(charts.Caption("n", "t", "d", "s")) is None
 
 
+# Charts the extended check (issue 28: legends over data, empty panels) flagged in the smoke build when
+# it was added; each stays listed, word for word, until its chart is fixed. Any other problem fails.
+KNOWN_ISSUE_28: dict[tuple[str, str], list[str]] = {
+    ("10-coverage-composition", "countries-reporting"): [
+        "legend of axes 0 lies over data (line 'countries reporting a total')"],
+    ("10-coverage-composition", "ctdc-composition"): ["legend of axes 1 lies over data (bar 'Not recorded')"],
+    ("31-tip-tiers", "tier-volatility"): ["legend of axes 1 lies over data (line 'Watch List entries')"],
+    ("40-multiple-systems-estimation", "bootstrap-with-selection"): [
+        "legend of axes 0 lies over data (an unlabelled bar)"],
+    ("50-policy-claims", "its-irl-2017-client"): ["legend of axes 0 lies over data (markers 'published count')"],
+    ("60-claims", "host-countries"): [
+        "axes 0 is an empty panel (no data drawn; axes 2001 to 2007 by -0.055 to 0.055)"],
+}
+
+
 @pytest.mark.notebook
 @pytest.mark.parametrize("stem", STEMS)
 def test_every_smoke_figure_is_fit_to_print(smoke_run, stem):
@@ -84,7 +99,7 @@ def test_every_smoke_figure_is_fit_to_print(smoke_run, stem):
     for sidecar in sidecars:
         cap = json.loads(sidecar.read_text())
         assert "layout_problems" in cap, f"{stem}/{cap['name']}: not saved through charts.finalise"
-        found = list(cap["layout_problems"])
+        found = [p for p in cap["layout_problems"] if p not in KNOWN_ISSUE_28.get((stem, cap["name"]), [])]
         if not (out / f"{cap['name']}.csv").exists():
             found.append("no data= CSV beside the chart (the numbers behind it)")
         if found:
@@ -104,3 +119,73 @@ def test_finalise_wraps_a_y_label_longer_than_its_axes(tmp_path):
                           description="A test chart.", source="a test", n=11, outdir=tmp_path)
     assert cap.layout_problems == []
     assert "\n" in ax.get_ylabel() and " ".join(ax.get_ylabel().split()) == label  # wrapped, nothing lost
+
+
+# --- clipped text, empty panels, legends over data (issue 28); each on a small synthetic figure ---
+
+def test_a_text_clipped_by_its_axes_is_reported_and_the_same_text_unclipped_is_not():
+    fig, ax = plt.subplots(figsize=(8, 3))
+    fig.subplots_adjust(right=0.5)  # room on the canvas: only the axes edge cuts the note
+    ax.plot([0, 1], [0, 1])
+    ax.text(0.7, 0.5, "a note past the axes", clip_on=True)
+    assert chartlayout.problems(fig) == ["axes 0 text 'a note past the axes' is clipped by the edge of its axes"]
+    plt.close(fig)
+    fig, ax = plt.subplots(figsize=(5, 3))
+    ax.plot([0, 1], [0, 1])
+    ax.text(0.3, 0.5, "a short note", clip_on=True)
+    assert chartlayout.problems(fig) == []
+    plt.close(fig)
+
+
+def test_an_empty_panel_is_reported_and_a_panel_turned_off_is_not():
+    fig, (a, b) = plt.subplots(1, 2, figsize=(7, 3))
+    a.plot([0, 1], [1, 2])
+    b.set_xlim(1920, 2100)  # the case seen: a panel for a release with no data, axes left on
+    b.set_ylim(-0.05, 0.05)
+    assert chartlayout.problems(fig) == ["axes 1 is an empty panel (no data drawn; axes 1920 to 2100 by -0.05 to 0.05)"]
+    b.axis("off")
+    assert chartlayout.problems(fig) == []
+    b.axis("on")
+    b.plot([float("nan")], [float("nan")])  # a line with no finite point draws nothing
+    assert any("axes 1 is an empty panel" in p for p in chartlayout.problems(fig))
+    plt.close(fig)
+
+
+def test_a_legend_over_a_line_markers_or_bars_is_reported_and_one_beside_them_is_not():
+    fig, ax = plt.subplots(figsize=(5, 3))
+    ax.plot([0, 1], [0.5, 0.5], label="flat")  # crosses the middle, where the legend is put
+    ax.legend(loc="center")
+    assert chartlayout.problems(fig) == ["legend of axes 0 lies over data (line 'flat')"]
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1))  # outside the axes
+    fig.tight_layout()
+    assert not [p for p in chartlayout.problems(fig) if "lies over data" in p]
+    plt.close(fig)
+    fig, ax = plt.subplots(figsize=(5, 3))
+    ax.bar([0, 1, 2], [10, 10, 10], label="counts")
+    ax.legend(loc="center")
+    assert chartlayout.problems(fig) == ["legend of axes 0 lies over data (bar 'counts')"]
+    plt.close(fig)
+    fig, ax = plt.subplots(figsize=(5, 3))
+    ax.scatter([0.5], [0.5], label="one point")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.legend(loc="center")
+    assert chartlayout.problems(fig) == ["legend of axes 0 lies over data (markers 'one point')"]
+    plt.close(fig)
+    fig, ax = plt.subplots(figsize=(5, 3))
+    ax.hist([1, 2, 2, 3, 3, 3], bins=3)  # matplotlib names the bars itself (_container0)
+    ax.plot([1, 3], [0, 0], label="a line")
+    ax.legend(loc="center")
+    assert chartlayout.problems(fig) == ["legend of axes 0 lies over data (an unlabelled bar)"]
+    plt.close(fig)
+
+
+def test_a_legend_over_a_shaded_band_or_a_reference_line_is_not_over_data():
+    fig, ax = plt.subplots(figsize=(5, 3))
+    ax.plot([0, 1], [0.05, 0.1], label="low")
+    ax.fill_between([0, 1], [0, 0], [1, 1], alpha=0.2, label="band")
+    ax.axhline(0.5, color="grey")
+    ax.set_ylim(0, 1)
+    ax.legend(loc="center")
+    assert chartlayout.problems(fig) == []
+    plt.close(fig)

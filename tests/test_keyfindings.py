@@ -54,7 +54,7 @@ def test_declarations_are_checked(tmp_path):
 
 
 def test_every_project_declaration_parses_and_names_keys():
-    files = sorted((paths.notebooks_dir() / "key_findings").glob("*.yml"))
+    files = sorted((paths.notebooks_dir() / "key_findings").glob("[0-9]*.yml"))  # _brief.yml: below
     assert {f.stem for f in files} >= {"00-data-catalogue", "30-tip-law-enforcement", "31-tip-tiers"}
     for f in files:
         assert (paths.notebooks_dir() / f"{f.stem}.ipynb").exists(), f"{f.name}: no notebook of that name"
@@ -98,3 +98,86 @@ def test_an_optional_finding_is_left_out_when_this_run_cannot_produce_it():
     # a key that is present but empty is still an error, optional or not
     out = keyfindings.render("nb", entries, {"a": None, "b": 1}, {"c": {}, **figures})
     assert out.errors and "recorded empty" in out.errors[0]
+
+
+# --- the brief (notebooks/key_findings/_brief.yml) ---------------------------------------------
+
+def _page(stem, found, charts=("c",)):
+    return {"stem": stem, "found": found,
+            "figures": [{"name": c, "title": f"Chart {c}", "source": "Publisher (2024)", "png": None}
+                        for c in charts]}
+
+
+def _write_brief(directory, headlines, about="What this is."):
+    import yaml
+
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "_brief.yml").write_text(yaml.safe_dump({"about": about, "headlines": headlines}))
+    return directory
+
+
+def _headlines(n, sentence="Count {n:,}.", notebook="10-a"):
+    return [{"notebook": notebook, "chart": "c", "sentence": sentence} for _ in range(n)]
+
+
+def test_brief_fills_headlines_from_the_named_notebook(tmp_path):
+    d = _write_brief(tmp_path, _headlines(6))
+    b = keyfindings.brief([_page("10-a", {"n": 12345})], d)
+    assert [h.sentence for h in b.headlines] == ["Count 12,345."] * 6 and b.errors == {}
+    assert b.about == "What this is." and b.headlines[0].chart_title == "Chart c"
+
+
+def test_brief_missing_key_is_an_error_naming_notebook_and_key(tmp_path):
+    d = _write_brief(tmp_path, _headlines(6, "Count {absent}."))
+    b = keyfindings.brief([_page("10-a", {"n": 1})], d)
+    assert b.headlines == []
+    assert b.errors["10-a"][0] == ("brief (_brief.yml): 10-a: key finding needs key 'absent', "
+                                   "which findings.json does not record")
+
+
+def test_brief_refuses_an_internal_id_or_jargon_in_a_filled_headline(tmp_path):
+    d = _write_brief(tmp_path, _headlines(6, "From {release}, {ds}, {col}."))
+    found = {"release": "glotip@2023-05-30", "ds": "mse-uk-2013-5", "col": "detected_victims"}
+    b = keyfindings.brief([_page("10-a", found)], d)
+    assert b.headlines == [] and len(b.errors["10-a"]) == 6
+    msg = b.errors["10-a"][0]
+    for word in ("glotip@2023-05-30", "mse-uk-2013-5", "detected_victims"):
+        assert f"internal id '{word}'" in msg
+    assert keyfindings.reader_problems("BIC weights and placebo p = 0.72") == [
+        "statistical term 'BIC'", "statistical term 'placebo'", "statistical term 'p ='"]
+    assert keyfindings.reader_problems("Covid-19 and FOSTA-SESTA in 2018-2019: 12,345 (+25%).") == []
+
+
+def test_brief_size_and_shape_are_checked(tmp_path):
+    with pytest.raises(ValueError, match="5 headlines; the brief holds 6 to 8"):
+        keyfindings.load_brief(_write_brief(tmp_path / "a", _headlines(5)))
+    with pytest.raises(ValueError, match="9 headlines"):
+        keyfindings.load_brief(_write_brief(tmp_path / "b", _headlines(9)))
+    bad = _headlines(6)
+    bad[2]["colour"] = "red"
+    with pytest.raises(ValueError, match="headline 3 has unknown key"):
+        keyfindings.load_brief(_write_brief(tmp_path / "c", bad))
+
+
+def test_brief_headline_of_a_notebook_not_built_is_left_out(tmp_path):
+    d = _write_brief(tmp_path, _headlines(6, notebook="99-absent"))
+    b = keyfindings.brief([_page("10-a", {"n": 1})], d)
+    assert b.headlines == [] and b.errors == {} and len(b.skipped) == 6
+
+
+def test_project_brief_names_real_notebooks_and_charts_and_types_no_number():
+    about, entries = keyfindings.load_brief()
+    assert 6 <= len([e for e in entries if not e.get("optional")]) <= 8
+    assert keyfindings.reader_problems(about) == []
+    for e in entries:
+        nb = paths.notebooks_dir() / f"{e['notebook']}.ipynb"
+        assert nb.exists(), f"_brief.yml: no notebook {e['notebook']}"
+        # a chart is named in the notebook or in the package code its sections call
+        named = [nb.read_text()] + [p.read_text() for p in paths.package_dir().rglob("*.py")]
+        assert any(f'"{e["chart"]}' in t or f"'{e['chart']}" in t for t in named), \
+            f"_brief.yml: {e['notebook']}: no chart named {e['chart']}"
+        assert keyfindings.placeholders(e["sentence"])
+        assert not any(ch.isdigit() for ch in _outside_placeholders(e["sentence"])), e["sentence"]
+        # the fixed words of a headline carry no id and no jargon either
+        import re
+        assert keyfindings.reader_problems(re.sub(r"\{[^}]*\}", "X", e["sentence"])) == [], e["sentence"]

@@ -69,11 +69,13 @@ def test_index_opens_with_key_findings_and_marks_a_failed_page():
               "failed_notebook": "50-policy.failed/50-policy.ipynb"}]
     html = htmlpages.index_html("critique-suite: briefing", pages, [], dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
     body = html.split("<body>", 1)[1]
-    assert body.index("Key findings") < body.index("<h2>Notebooks</h2>")
+    assert body.index("All findings, by notebook") < body.index("<h2>Notebooks</h2>")
     assert "Stepwise gives 11,418 (95% interval 10,001 to 13,182)." in body
     assert 'Chart: <a href="40-mse/figures/procedures.png">Estimates by procedure</a>' in body
-    assert "Source: Home Office (2014)" in body
-    assert "Scenario (illustrative assumptions, not a measurement):</span> Under the assumed rates" in body
+    # sources are numbered and listed once at the end
+    assert 'Source: <a href="#ref-1">[1]</a>' in body and '<li id="ref-1" value="1">Home Office (2014)</li>' in body
+    assert body.count("Home Office (2014)") == 1
+    assert "Scenario (assumptions, not a measurement):</span> Under the assumed rates" in body
     assert body.count('class="failed-page"') >= 3
     assert "timed out after 20 s" in body and 'href="50-policy.failed/50-policy.ipynb"' in body
     assert "key finding needs key &#x27;x&#x27;" in body
@@ -85,10 +87,12 @@ def test_check_html_requires_the_index_to_open_with_key_findings(tmp_path):
     index = tmp_path / "index.html"
     index.write_text("<html><body><h2>Notebooks</h2><ul><li>x</li></ul></body></html>")
     assert htmlcheck.key_findings_problems(index) == [
-        f"{index}: does not open with the key findings (first section: Notebooks)"]
-    index.write_text('<html><body><section id="key-findings"><h2>Key findings</h2><ol></ol></section></body></html>')
-    assert htmlcheck.key_findings_problems(index) == [f"{index}: the key findings section is empty"]
-    index.write_text('<section id="key-findings"><h2>Key findings</h2><ol><li>A.</li></ol></section>')
+        f"{index}: does not open with the brief or the key findings (first section: Notebooks)"]
+    index.write_text('<html><body><section id="brief"><h2>The brief</h2><ol></ol></section></body></html>')
+    assert htmlcheck.key_findings_problems(index) == [f"{index}: the section 'The brief' is empty"]
+    index.write_text('<section id="brief"><h2>The brief</h2><ol><li>A.</li></ol></section>')
+    assert htmlcheck.key_findings_problems(index) == []
+    index.write_text('<section id="key-findings"><h2>All findings, by notebook</h2><ul><li>A.</li></ul></section>')
     assert htmlcheck.key_findings_problems(index) == []
 
 

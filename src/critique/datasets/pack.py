@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import sys
 import os
 import shutil
 import stat
@@ -102,6 +103,26 @@ def read_manifest(folder: Path | str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+# Licence wording that reserves redistribution to the publisher (catalogue field ``licence``).
+RESERVED = ("all rights reserved", "no redistribution", "not be redistributed", "may not be shared")
+
+
+def redistribution_warnings(ids: Iterable[str] | None = None) -> list[str]:
+    """One line per catalogued file (or ``ids``) whose licence does not allow passing it on.
+
+    The rule reads the catalogue's ``licence`` text: wording in :data:`RESERVED` means the file may be
+    used (say, downloaded for research) but a pack holding it should stay with whoever packed it.
+    """
+    cat = catalog.load_catalog()
+    out = []
+    for ds_id in (list(ids) if ids else list(cat)):
+        licence = cat[ds_id].licence if ds_id in cat else ""
+        if any(word in licence.lower() for word in RESERVED):
+            out.append(f"warning: {ds_id} ({cat[ds_id].filename}): licence '{licence}' does not allow "
+                       "redistribution; keep this pack for your own use, do not share it")
+    return out
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``critique data pack``."""
     parser.add_argument("dir", help="folder to write (usable as CRITIQUE_DATA_MIRROR elsewhere)")
@@ -114,6 +135,8 @@ def command(args: argparse.Namespace) -> int:
     for f in files:
         print(f"{f.id}: {'packed' if f.copied else 'already there'} {f.path.name} "
               f"({f.bytes:,} bytes, sha256 {f.sha256[:12]}...)")
-    print(f"{len(files)} files and {MANIFEST} in {Path(args.dir).resolve()}; on another machine: "
-          f"CRITIQUE_DATA_MIRROR={Path(args.dir).resolve()} critique data fetch")
+    print(f"{len(files)} files and {MANIFEST} (with each file's licence) in {Path(args.dir).resolve()}; "
+          f"on another machine: CRITIQUE_DATA_MIRROR={Path(args.dir).resolve()} critique data fetch")
+    for line in redistribution_warnings([f.id for f in files]):
+        print(line, file=sys.stderr)
     return 0

@@ -27,7 +27,16 @@ def root() -> Path:
     env = os.environ.get("CRITIQUE_ROOT")
     if env:
         return Path(env).resolve()
-    return _PACKAGE_DIR.parents[1]
+    checkout = _PACKAGE_DIR.parents[1]
+    if (checkout / "data" / "catalog.yml").exists():
+        return checkout
+    # installed without -e (site-packages): the checkout the command is run from, if any
+    for folder in (Path.cwd(), *Path.cwd().parents):
+        if (folder / "data" / "catalog.yml").exists() and (folder / "notebooks").is_dir():
+            return folder
+    raise FileNotFoundError(f"no critique-suite checkout found (the package is installed in "
+                            f"{_PACKAGE_DIR}, with no data/catalog.yml beside it); set CRITIQUE_ROOT "
+                            "to the folder of a clone, or run from inside one")
 
 
 def package_dir() -> Path:

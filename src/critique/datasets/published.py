@@ -346,7 +346,10 @@ def check_all(directory: Path | None = None) -> dict[str, int]:
 
 def _register_all() -> None:
     _TABLES.clear()
-    _TABLES.update(discover())
+    try:
+        _TABLES.update(discover())
+    except FileNotFoundError:  # installed outside a checkout: a command that needs data says what to set
+        return
     for table_id in _TABLES:
         # bind the id now: a closure over the loop variable would load the last table every time
         register(table_id, kind="published")(lambda tid=table_id: load_table(tid))

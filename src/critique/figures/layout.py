@@ -1,10 +1,13 @@
-"""Is a figure fit for a slide? Text inside the canvas, no text over text, whole-number year ticks.
+"""Is a figure fit for a slide? Text inside the canvas and not clipped, no text over text, no legend
+over data, no empty panel, whole-number year ticks.
 
 :func:`problems` draws the figure and inspects what the renderer placed: every visible text
 (titles, axis labels, tick labels, legend entries, annotations, the footer) must lie inside the
 canvas; no two texts may overlap, nor a legend overlap a text outside it; an axis whose label
 mentions a year, or whose ticks all lie in 1900-2100, must have whole-number ticks (2002.5 is
-not a year). :func:`critique.figures.charts.finalise` runs it on every chart and records the problems in
+not a year). A text drawn with clipping on must lie inside its clip box (a label cut by the axes
+edge); a visible panel with axes must show some data (a line, marker, bar, area or image); a legend
+must not lie over a line, marker or bar. :func:`critique.figures.charts.finalise` runs it on every chart and records the problems in
 the caption's JSON, and a test runs it over every figure of the smoke build.
 """
 from __future__ import annotations
@@ -87,6 +90,8 @@ def problems(fig: Any) -> list[str]:
         if bb.x0 < canvas.x0 - TOLERANCE_PX or bb.y0 < canvas.y0 - TOLERANCE_PX or \
                 bb.x1 > canvas.x1 + TOLERANCE_PX or bb.y1 > canvas.y1 + TOLERANCE_PX:
             found.append(f"{label} is cut off at the edge of the figure")
+        elif _clipped(artist, bb):
+            found.append(f"{label} is clipped by the edge of its axes")
         boxes.append((label, bb, owner, artist))
     for i in range(len(boxes)):
         for j in range(i + 1, len(boxes)):
@@ -104,6 +109,14 @@ def problems(fig: Any) -> list[str]:
         for label, bb, owner, _ in boxes:
             if owner is not leg and _overlap(lb, bb):
                 found.append(f"{name} overlaps {label}")
+    for name, leg in legends:
+        covered = _data_under(leg.axes if leg.axes is not None else None, fig, leg.get_window_extent(renderer))
+        if covered:
+            found.append(f"{name} lies over data ({covered})")
+    for i, ax in enumerate(fig.axes):
+        if ax.get_visible() and ax.axison and not _has_data(ax):
+            found.append(f"axes {i} is an empty panel (no data drawn; axes "
+                         f"{_span(ax.get_xlim())} by {_span(ax.get_ylim())})")
     for i, ax in enumerate(fig.axes):
         for axis, label in ((ax.xaxis, ax.get_xlabel()), (ax.yaxis, ax.get_ylabel())):
             lo, hi = sorted(axis.get_view_interval())
@@ -114,3 +127,86 @@ def problems(fig: Any) -> list[str]:
                 bad = [f"{t:g}" for t in ticks if abs(t - round(t)) > 1e-9][:3]
                 found.append(f"axes {i} {axis.axis_name}-axis shows years as fractions ({', '.join(bad)})")
     return found
+
+
+def _named(kind: str, label: str) -> str:
+    """'line 'label'' or, for an artist matplotlib named itself (_child0, _container1), 'an unlabelled line'."""
+    return f"an unlabelled {kind}" if not label or label.startswith("_") else f"{kind} '{label}'"
+
+
+def _span(lim: Any) -> str:
+    return f"{lim[0]:g} to {lim[1]:g}"
+
+
+def _clipped(artist: Any, bb: Any) -> bool:
+    """A text drawn with clipping on that reaches outside its clip box (so part of it is not drawn)."""
+    if not artist.get_clip_on():
+        return False
+    box = artist.get_clip_box()
+    if box is None:
+        return False
+    return (bb.x0 < box.x0 - TOLERANCE_PX or bb.x1 > box.x1 + TOLERANCE_PX
+            or bb.y0 < box.y0 - TOLERANCE_PX or bb.y1 > box.y1 + TOLERANCE_PX)
+
+
+def _data_artists(ax: Any) -> list[Any]:
+    """The visible artists of ``ax`` that show data (not its frame, grid, legend or texts)."""
+    arts = [a for a in (*ax.lines, *ax.collections, *ax.patches, *ax.images) if a.get_visible()]
+    out = []
+    for a in arts:
+        if hasattr(a, "get_xydata") and len(a.get_xydata()) == 0:
+            continue
+        if hasattr(a, "get_offsets") and hasattr(a, "get_paths") and len(a.get_offsets()) == 0 \
+                and not any(len(p.vertices) for p in a.get_paths()):
+            continue
+        out.append(a)
+    return out
+
+
+def _has_data(ax: Any) -> bool:
+    import numpy as np
+
+    for a in _data_artists(ax):
+        if hasattr(a, "get_xydata"):
+            xy = np.asarray(a.get_xydata(), dtype=float)
+            if xy.size and np.isfinite(xy).all(axis=1).any():
+                return True
+            continue
+        return True
+    return False
+
+
+def _data_under(ax: Any, fig: Any, box: Any) -> str:
+    """What data of the figure's axes lies under ``box`` (display units): '' when none.
+
+    Lines and their markers (the drawn path, so a line crossing the box counts), scatter markers and
+    bars; shaded areas (fill_between, translucent spans) and reference lines (axhline) do not count,
+    since a legend may sit over a light band.
+    """
+    import numpy as np
+    from matplotlib.collections import PolyCollection
+    from matplotlib.transforms import Bbox
+
+    inner = Bbox.from_extents(box.x0 + TOLERANCE_PX, box.y0 + TOLERANCE_PX,
+                              box.x1 - TOLERANCE_PX, box.y1 - TOLERANCE_PX)
+    for axes in ([ax] if ax is not None else fig.axes):
+        for a in _data_artists(axes):
+            if hasattr(a, "get_xydata"):  # Line2D; a reference line (axhline, in axes units) is not data
+                if a.get_transform() is not axes.transData:
+                    continue
+                path = a.get_transform().transform_path(a.get_path())
+                if len(path.vertices) and (path.intersects_bbox(inner, filled=False)
+                                           or inner.count_contains(path.vertices) > 0):
+                    return _named("line", a.get_label())
+            elif isinstance(a, PolyCollection) or (a.get_alpha() is not None and a.get_alpha() < 0.6):
+                continue  # shaded areas and translucent spans
+            elif hasattr(a, "get_offsets") and len(a.get_offsets()):
+                pts = a.get_offset_transform().transform(np.asarray(a.get_offsets(), dtype=float))
+                if inner.count_contains(pts[np.isfinite(pts).all(axis=1)]) > 0:
+                    return _named("markers", a.get_label())
+            elif hasattr(a, "get_width") and hasattr(a, "get_window_extent"):  # a bar (Rectangle)
+                bar = a.get_window_extent()
+                if bar.width > 0 and bar.height > 0 and inner.overlaps(bar):
+                    owner = [c for c in axes.containers if a in c]
+                    return _named("bar", owner[0].get_label() if owner else a.get_label())
+    return ""

@@ -128,6 +128,9 @@ def _join_params(argv: list[str]) -> list[str]:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="critique", description="Reproducible critiques of "
                                      "published human-trafficking statistics.")
+    from critique import __version__
+
+    parser.add_argument("--version", action="version", version=f"critique-suite {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     data = sub.add_parser("data", help="list, fetch and verify the upstream datasets")

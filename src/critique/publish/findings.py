@@ -22,7 +22,8 @@ from critique.datasets import provenance
 from critique.datasets.provenance import PARTIAL_NAME, note_input  # noqa: F401  (re-exported)
 
 VERSIONED_PACKAGES = ("critique-suite", "pandas", "numpy", "scipy", "statsmodels", "matplotlib",
-                      "papermill", "pandera", "country_converter", "pooch")
+                      "papermill", "pandera", "country_converter", "pooch",
+                      "pyfixest", "arviz", "networkx", "pyarrow", "openpyxl", "python-calamine")
 
 
 def _jsonable(value: Any) -> Any:
@@ -74,12 +75,19 @@ def package_versions() -> dict[str, str]:
     return out
 
 
+def _suite_version() -> str:
+    from critique import __version__
+
+    return __version__
+
+
 def finalise(output_dir: Path, notebook: str, parameters: dict[str, Any]) -> dict[str, Any]:
     """Turn the partial file of a finished run into ``findings.json`` (called by the runner)."""
     partial = provenance.partial_path(output_dir)
     state = provenance.read_state(output_dir)
     payload = {
         "notebook": notebook,
+        "critique_version": _suite_version(),
         "parameters": _jsonable(parameters),
         "inputs": state["inputs"],
         "findings": state["findings"],

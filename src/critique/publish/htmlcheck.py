@@ -64,17 +64,60 @@ def static_problems(index: Path) -> list[str]:
     return problems
 
 
+OPENINGS = {"The brief": "brief", "All findings, by notebook": "key-findings"}
+
+
 def key_findings_problems(index: Path) -> list[str]:
-    """The briefing index must open with its key findings: the first section, with at least one."""
+    """The briefing index must open with its brief (or, in a build without headlines, all findings):
+    the first section, holding at least one finding."""
     text = index.read_text(encoding="utf-8", errors="replace")
     first_h2 = re.search(r"<h2[^>]*>(.*?)</h2>", text, re.S)
-    if first_h2 is None or first_h2.group(1).strip() != "Key findings":
-        return [f"{index}: does not open with the key findings (first section: "
-                f"{first_h2.group(1).strip() if first_h2 else 'none'})"]
-    section = text.split('<section id="key-findings">', 1)[-1].split("</section>", 1)[0]
+    heading = first_h2.group(1).strip() if first_h2 else None
+    if heading not in OPENINGS:
+        return [f"{index}: does not open with the brief or the key findings (first section: "
+                f"{heading or 'none'})"]
+    section = text.split(f'<section id="{OPENINGS[heading]}"', 1)[-1].split("</section>", 1)[0]
     if "<li>" not in section:
-        return [f"{index}: the key findings section is empty"]
+        return [f"{index}: the section '{heading}' is empty"]
     return []
+
+
+# What makes a browser fetch something: src/srcset/data of an element, <link href>, CSS url()/@import.
+_LOADS = re.compile(r"""<(?:script|img|iframe|embed|source|video|audio|object|input)\b[^>]*?\s(?:src|srcset|data)\s*=\s*["']?([^"'\s>]+)"""
+                    r"""|<link\b[^>]*?\shref\s*=\s*["']?([^"'\s>]+)"""
+                    r"""|url\(\s*["']?([^"')\s]+)|@import\s+["']([^"']+)""", re.IGNORECASE)
+
+
+def external_resources(text: str) -> list[str]:
+    """Addresses on another host that a page would load (scripts, styles, images, fonts, frames).
+
+    A hyperlink a reader may follow (``<a href>``, say to a publisher's report) is not a load and is
+    not listed. Protocol-relative ``//host/...`` counts as external.
+    """
+    found = []
+    for match in _LOADS.finditer(text):
+        url = next(g for g in match.groups() if g)
+        if re.match(r"(?i)^(https?:)?//", url):
+            found.append(url)
+    return found
+
+
+def offline_problems(index: Path) -> list[str]:
+    """Pages reachable from ``index`` (it and the pages it links) that load anything from another host."""
+    problems = []
+    pages = [index] + [index.parent / unquote(urlparse(link).path) for tag, link in _links(index)
+                       if tag == "a" and link.endswith(".html") and "//" not in link]
+    for page in dict.fromkeys(pages):
+        if page.exists():
+            for url in external_resources(page.read_text(encoding="utf-8", errors="replace")):
+                problems.append(f"{page.name}: loads {url} from another host")
+    return problems
+
+
+def _links(page: Path) -> list[tuple[str, str]]:
+    parser = _Links()
+    parser.feed(page.read_text(encoding="utf-8", errors="replace"))
+    return parser.links
 
 
 def chromium() -> str | None:
@@ -128,7 +171,7 @@ def browser_problems(index: Path, timeout: int = 90) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     index = Path(argv[0] if argv else "reports/briefing/index.html")
-    problems = static_problems(index)
+    problems = static_problems(index) + (offline_problems(index) if index.exists() else [])
     if index.exists() and (index.parent / "briefing.pdf").exists():
         problems += key_findings_problems(index)
     browser = browser_problems(index) if not problems else []

@@ -18,6 +18,7 @@ its format is still an error.
 """
 from __future__ import annotations
 
+import re
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -167,3 +168,104 @@ def for_notebook(stem: str, found: Mapping[str, Any], figures: Mapping[str, Mapp
     except ValueError as exc:
         return Rendered(stem, errors=[str(exc)])
     return render(stem, entries, found, figures)
+
+
+# ---------------------------------------------------------------------------------------------
+# The brief: 6-8 plain-language headlines chosen in notebooks/key_findings/_brief.yml.
+
+BRIEF_FILE = "_brief.yml"
+BRIEF_SIZE = (6, 8)
+BRIEF_ENTRY_KEYS = {"notebook": str, "chart": str, "sentence": str, "scenario": bool, "optional": bool}
+# What a reader must not meet in a headline: a catalogue id with its release (glotip@2023-05-30),
+# a snake_case or kebab-case identifier with a digit (mse-uk-2013-5), or a statistical term left
+# unexplained. Each is a tested rule (tests/test_keyfindings.py).
+INTERNAL_ID = re.compile(r"[A-Za-z0-9_.-]+@[0-9]{4}[0-9-]*|\b[a-z0-9]+(?:_[a-z0-9]+)+\b"
+                         r"|\b[a-z]+(?:-[a-z0-9]+)*-[0-9]+(?:-[a-z0-9]+)*\b")
+JARGON = re.compile(r"\b(?:BIC|AIC|placebo|posterior|bootstrap|log-linear|Spearman|"
+                    r"decomposable|latent class|PFNCA)\b|\bp\s*[=<>]", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Brief:
+    """The brief: what the briefing is, and its headlines (each a :class:`KeyFinding`)."""
+
+    about: str
+    headlines: list[KeyFinding]
+    errors: dict[str, list[str]] = field(default_factory=dict)  # by notebook stem ("_brief": the file)
+    skipped: list[str] = field(default_factory=list)
+
+
+def reader_problems(text: str) -> list[str]:
+    """Internal ids and unexplained statistical terms in a sentence meant for any reader."""
+    found = [f"internal id '{m.group(0)}'" for m in INTERNAL_ID.finditer(text)]
+    found += [f"statistical term '{m.group(0)}'" for m in JARGON.finditer(text)]
+    return found
+
+
+def load_brief(directory: Path | None = None) -> tuple[str, list[dict[str, Any]]]:
+    """The brief's ``about`` text and headline entries; a malformed file is refused naming the entry."""
+    path = declaration_file(BRIEF_FILE[:-4], directory)
+    if not path.exists():
+        return "", []
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path}: not valid YAML ({exc})") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("headlines"), list):
+        raise ValueError(f"{path}: expected 'about: ...' and 'headlines:' (a list of entries)")
+    entries = []
+    for i, entry in enumerate(raw["headlines"], start=1):
+        if not isinstance(entry, dict):
+            raise ValueError(f"{path}: headline {i} must be a mapping (notebook, chart, sentence)")
+        unknown = set(entry) - set(BRIEF_ENTRY_KEYS)
+        if unknown:
+            raise ValueError(f"{path}: headline {i} has unknown key(s) {', '.join(sorted(unknown))}")
+        for key, kind in BRIEF_ENTRY_KEYS.items():
+            if kind is bool and key not in entry:
+                continue
+            if not isinstance(entry.get(key), kind) or (kind is str and not entry[key].strip()):
+                raise ValueError(f"{path}: headline {i}, field '{key}' must be "
+                                 f"{'true or false' if kind is bool else 'a non-empty string'}")
+        entries.append({k: (v.strip() if isinstance(v, str) else v) for k, v in entry.items()})
+    n = len(entries)
+    if not BRIEF_SIZE[0] <= n <= BRIEF_SIZE[1] + sum(bool(e.get("optional")) for e in entries):
+        raise ValueError(f"{path}: {n} headlines; the brief holds {BRIEF_SIZE[0]} to {BRIEF_SIZE[1]}")
+    return str(raw.get("about", "")).strip(), entries
+
+
+def brief(pages: Sequence[Mapping[str, Any]], directory: Path | None = None) -> Brief:
+    """Render the brief from the built pages.
+
+    ``pages``: dicts with ``stem``, ``found`` (the notebook's recorded findings) and ``figures``
+    (dicts with ``name``, ``title``, ``source``, ``png``). A headline whose notebook is not in this
+    build is left out (listed in ``skipped``); one whose key is missing, or whose filled sentence
+    shows an internal id or jargon, is an error naming the notebook and the key or the word.
+    """
+    try:
+        about, entries = load_brief(directory)
+    except ValueError as exc:
+        return Brief("", [], {"_brief": [str(exc)]})
+    by_stem = {p["stem"]: p for p in pages}
+    out = Brief(about, [])
+    if reader_problems(about):
+        out.errors["_brief"] = [f"brief ({BRIEF_FILE}): 'about' shows {', '.join(reader_problems(about))}"]
+    for entry in entries:
+        page = by_stem.get(entry["notebook"])
+        if page is None or "found" not in page:
+            out.skipped.append(f"{entry['notebook']}: not in this build")
+            continue
+        figures = {f["name"]: f for f in page.get("figures", [])}
+        rendered = render(entry["notebook"], [entry], page["found"], figures)
+        errors = out.errors.setdefault(entry["notebook"], [])
+        errors.extend(f"brief ({BRIEF_FILE}): {e}" for e in rendered.errors)
+        out.skipped.extend(rendered.skipped)
+        for kf in rendered.findings:
+            problems = reader_problems(kf.sentence)
+            if problems:
+                errors.append(f"brief ({BRIEF_FILE}): {kf.notebook}: headline shows "
+                                  f"{', '.join(problems)}: {kf.sentence[:80]}")
+            else:
+                out.headlines.append(kf)
+        if not errors:
+            del out.errors[entry["notebook"]]
+    return out

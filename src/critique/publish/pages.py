@@ -20,16 +20,7 @@ from typing import Any, Sequence
 # Markdown paragraphs that document the findings.json interface: for developers, not readers.
 DEVELOPER_PARAGRAPH = re.compile(r"^\s*(\*\*)?(findings keys|findings recorded|findings \(|key findings recorded)",
                                  re.IGNORECASE)
-READER_CSS = """
-<style>
-.jp-OutputArea-output table.dataframe, .reader-table {border-collapse: collapse; font-size: 0.9em;
-  font-variant-numeric: tabular-nums; margin: 0.5em 0}
-.reader-table th, .reader-table td {padding: 0.2em 0.7em; border-bottom: 1px solid #e2e2e2}
-.reader-table td {text-align: right}
-.reader-table caption {caption-side: bottom; font-size: 0.85em; color: #555; text-align: left}
-details.developer {margin: 2em 0; color: #444; font-size: 0.9em}
-</style>
-"""
+TEMPLATES = Path(__file__).with_name("templates")  # reader/: the nbconvert template of the pages
 
 
 def _split_developer_notes(nb: Any) -> list[str]:
@@ -52,7 +43,10 @@ def _split_developer_notes(nb: Any) -> list[str]:
 
 
 def _is_stray(output: Any) -> bool:
-    """A value echoed at the end of a cell with no rich form (``38.0``, ``{'a': 1}``, a repr)."""
+    """A value echoed at the end of a cell with no rich form (``38.0``, ``{'a': 1}``, a repr), or
+    anything a cell wrote to stderr (warnings carry the build machine's paths): not for readers."""
+    if output.get("output_type") == "stream" and output.get("name") == "stderr":
+        return True
     if output.get("output_type") != "execute_result":
         return False
     return set(output.get("data", {})) <= {"text/plain"}
@@ -97,11 +91,11 @@ def notebook_html(executed: Path, findings_file: Path | None = None) -> str:
     from nbconvert import HTMLExporter
 
     nb, notes = reader_notebook(nbformat.read(str(executed), as_version=4))
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter = HTMLExporter(template_name="reader", extra_template_basedirs=[str(TEMPLATES)],
+                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nb)
     findings_file = findings_file or executed.parent / "findings.json"
     extra = _developer_section(notes, findings_file)
-    body = body.replace("</head>", READER_CSS + "</head>", 1)
     if "</main>" in body:
         return body.replace("</main>", extra + "</main>", 1)
     return body.replace("</body>", extra + "</body>", 1)
@@ -118,30 +112,78 @@ INDEX_CSS = (
     "table{border-collapse:collapse;font-size:.85em}td,th{border:1px solid #ccc;padding:.2em .5em}"
     ".fail,.failed-page{color:#a00}.failed-page{border-left:4px solid #a00;padding-left:.6em}"
     "ol.key-findings li{margin:.5em 0}.kf-ref{display:block;font-size:.82em;color:#555}"
-    ".scenario-label{font-weight:bold;color:#7a1f00}.figure-links{font-size:.8em}</style>"
+    ".scenario-label{font-weight:bold;color:#7a1f00}.figure-links{font-size:.8em}"
+    ".brief{border:1px solid #ccc;padding:.3em 1.2em 1em;background:#fafafa}"
+    "ol.headlines li{margin:1em 0}ol.headlines img{display:block;max-width:560px;margin-top:.4em}"
+    "ol.references{font-size:.85em}</style>"
 )
 
 
-def _key_findings_html(pages: Sequence[dict[str, Any]]) -> list[str]:
-    out = ['<section id="key-findings"><h2>Key findings</h2>',
-           "<p>Each sentence is filled from the notebook's <code>findings.json</code>, never typed by hand, "
-           "and names the chart it comes from and that chart's source. Scenarios are labelled.</p>",
-           '<ol class="key-findings">']
+def _brief_html(brief: Any, pages: Sequence[dict[str, Any]], datasets: Sequence[dict[str, Any]],
+                refs: dict[str, int]) -> list[str]:
+    """The opening brief: what the briefing is, the releases it reads, the headlines with their charts."""
+    if brief is None or not brief.headlines:
+        return []
+    from critique.publish.pdf import releases_read
+
+    pngs = {(p["stem"], f["name"]): f for p in pages for f in p.get("figures", [])}
+    out = ['<section id="brief" class="brief"><h2>The brief</h2>']
+    if brief.about:
+        out.append(f"<p>{_esc(brief.about)}</p>")
+    if datasets:
+        out.append("<p class=\"releases\"><strong>Data read:</strong> "
+                   + "; ".join(_esc(r) for r in releases_read(datasets)) + ".</p>")
+    out.append('<ol class="headlines">')
+    for kf in brief.headlines:
+        fig = pngs.get((kf.notebook, kf.chart))
+        img = (f'<a href="{_esc(fig["svg"])}"><img src="{_esc(fig["png"])}" alt="{_esc(kf.chart_title)}"></a>'
+               if fig else "")
+        out.append(f"<li>{_scenario(kf)}{_esc(kf.sentence)}{_kf_ref(kf, refs)}{img}</li>")
+    out.append("</ol><p class=\"kf-ref\">Every number in these sentences is filled in by the build from the "
+               "notebook that computes it, never typed by hand. The full findings follow.</p></section>")
+    return out
+
+
+def _scenario(kf: Any) -> str:
+    return ('<span class="scenario-label">Scenario (assumptions, not a measurement):</span> '
+            if kf.scenario else "")
+
+
+def _kf_ref(kf: Any, refs: dict[str, int]) -> str:
+    n = refs.setdefault(kf.source.strip() or "not given", len(refs) + 1)
+    chart = f'<a href="{_esc(kf.png)}">{_esc(kf.chart_title)}</a>' if kf.png else _esc(kf.chart_title)
+    return f'<span class="kf-ref">Chart: {chart}. Source: <a href="#ref-{n}">[{n}]</a></span>'
+
+
+def _key_findings_html(pages: Sequence[dict[str, Any]], refs: dict[str, int]) -> list[str]:
+    out = ['<section id="key-findings"><h2>All findings, by notebook</h2>',
+           "<p>Each sentence is filled from the notebook's findings file, never typed by hand, and names "
+           "the chart it comes from; sources are numbered and listed once at the end. Scenarios are "
+           "labelled.</p>"]
     for page in pages:
-        for kf in page.get("key_findings", []):
-            label = ('<span class="scenario-label">Scenario (illustrative assumptions, not a measurement):'
-                     "</span> " if kf.scenario else "")
-            chart = (f'<a href="{_esc(kf.png)}">{_esc(kf.chart_title)}</a>' if kf.png else _esc(kf.chart_title))
-            out.append(f'<li>{label}{_esc(kf.sentence)}<span class="kf-ref">Chart: {chart} '
-                       f'(<a href="#{_esc(page["stem"])}">{_esc(page["title"])}</a>). '
-                       f"Source: {_esc(kf.source)}</span></li>")
-    out.append("</ol>")
+        if not page.get("key_findings"):
+            continue
+        out.append(f'<h3><a href="#{_esc(page["stem"])}">{_esc(page["title"])}</a></h3><ul class="key-findings">')
+        out += [f"<li>{_scenario(kf)}{_esc(kf.sentence)}{_kf_ref(kf, refs)}</li>" for kf in page["key_findings"]]
+        out.append("</ul>")
     errors = [e for page in pages for e in page.get("key_errors", [])]
     if errors:
         out.append('<p class="fail"><strong>Key findings that could not be filled:</strong></p><ul class="fail">'
                    + "".join(f"<li>{_esc(e)}</li>" for e in errors) + "</ul>")
     out.append("</section>")
     return out
+
+
+def _references_html(refs: dict[str, int]) -> list[str]:
+    if not refs:
+        return []
+    return (['<section id="sources"><h2>Sources of the findings</h2>',
+             "<p>Verification tags in a source line: [V] checked against a copy of the source (often a "
+             "secondary copy, which is then said); [U] unverified, never shown as established; [D] derived "
+             "by arithmetic shown beside it. \"literature.md\" is the literature notes shipped with "
+             "critique-suite as docs/literature.md.</p>", '<ol class="references">']
+            + [f'<li id="ref-{n}" value="{n}">{_esc(text)}</li>' for text, n in refs.items()]
+            + ["</ol></section>"])
 
 
 def _page_item(page: dict[str, Any]) -> str:
@@ -168,6 +210,7 @@ def index_html(
     datasets: Sequence[dict[str, Any]],
     generated: dt.datetime,
     failures: Sequence[str] = (),
+    brief: Any = None,
 ) -> str:
     """The report index: key findings first, then the pages (failed ones marked), every figure with
     its caption, and the data editions with checksums.
@@ -183,12 +226,15 @@ def index_html(
            f"<title>{_esc(title)}</title>", INDEX_CSS, "</head><body>", f"<h1>{_esc(title)}</h1>",
            f"<p>Generated {generated.strftime('%Y-%m-%d %H:%M UTC')} by critique-suite. Every figure "
            "carries its source, caveats and N; scenario figures are labelled as scenarios. "
-           '<a href="briefing.pdf">Printable briefing (PDF)</a>.</p>']
+           + ('<a href="brief.pdf">The brief (PDF)</a> · ' if brief is not None and brief.headlines else "")
+           + '<a href="briefing.pdf">The full briefing (PDF)</a>.</p>']
     if failed_pages or failures:
         names = [p["stem"] for p in failed_pages] + [f for f in failures if f not in {p["stem"] for p in pages}]
         out.append('<p class="fail"><strong>Failed in this run (the last good output is kept):</strong> '
                    + ", ".join(f'<a href="#{_esc(n)}">{_esc(n)}</a>' for n in names) + "</p>")
-    out += _key_findings_html(pages)
+    refs: dict[str, int] = {}
+    out += _brief_html(brief, pages, datasets, refs)
+    out += _key_findings_html(pages, refs)
     out.append("<h2>Notebooks</h2><ul>")
     out += [_page_item(page) for page in pages]
     out.append("</ul>")
@@ -211,5 +257,7 @@ def index_html(
         out.append(f"<tr><td>{_esc(ds['id'])}</td><td>{_esc(ds.get('title', ''))}<br>"
                    f"<small>{_esc(ds.get('citation', ''))}</small></td>"
                    f"<td><code>{_esc(ds['sha256'])}</code></td></tr>")
-    out.append("</table></body></html>")
+    out.append("</table>")
+    out += _references_html(refs)
+    out.append("</body></html>")
     return "\n".join(out)

@@ -1,23 +1,39 @@
-"""The printable briefing: a cover, the key findings, then one chart a page (matplotlib only).
+"""The printable briefing, typeset with Typst (the ``typst`` package from PyPI) from the vector charts.
 
-Each chart's PNG already carries its title, source, the caveats printed on the image and N (see
-:func:`critique.figures.charts.finalise`), so under the image a page prints only what the image does not
-show: the description and any further caveats. The caption is printed once.
+The PDF opens with the brief (what the briefing is, the releases it reads, the headline findings
+with their charts), then every key finding grouped by notebook, then every chart, then the sources,
+numbered and printed once. Charts are placed as SVG, so they stay sharp in print; every title,
+sentence and caption is text a reader can search and select, and the document has a title. Chart
+pages use 9-10.5 pt type; a chart is scaled to the width of the page unless that makes it taller than
+:data:`MAX_CHART_CM`, and a chart is never split from its caption nor a finding from its source.
+
+Under each chart the page prints only what the image does not show (the description and any further
+caveats); each chart's image already carries its title, source, release, caveats and N (see
+:func:`critique.figures.charts.finalise`).
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
-import textwrap
+import os
+import re
+import tempfile
+from importlib import resources
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
-A4_LANDSCAPE = (11.69, 8.27)
-SENTENCE_WIDTH = 120  # characters a line on an A4 landscape page at 11 pt
+from critique import atomicio
+
+TEXT_WIDTH_CM = 17.4   # A4 portrait less 1.8 cm margins (the brief)
+CHART_WIDTH_CM = 26.0  # A4 landscape less margins: the chart pages
+MAX_CHART_CM = 15.0    # the tallest a chart may be with its heading and caption on a landscape page
+BRIEF_CHART_CM = 6.4   # the tallest a headline's chart may be in the brief (three to a page)
+BRIEF_WIDTH_CM = TEXT_WIDTH_CM
+SCENARIO = "Scenario (assumptions, not a measurement): "
 
 
-def under_image(fig_info: dict[str, Any]) -> str:
-    """The caption text a page prints below a chart: what the image itself does not show."""
+def under_image(fig_info: Mapping[str, Any]) -> str:
+    """The caption text printed below a chart: what the image itself does not show."""
     sidecar = Path(fig_info["abs_png"]).with_suffix(".json")
     try:
         cap = json.loads(sidecar.read_text(encoding="utf-8"))
@@ -25,84 +41,182 @@ def under_image(fig_info: dict[str, Any]) -> str:
         return fig_info.get("caption_text", "")
     shown = int(cap.get("footer_caveats_shown", 2))
     lines = [cap.get("description", "")]
-    rest = cap.get("caveats", [])[shown:]
-    lines += [f"Further caveat: {c}" for c in rest]
+    lines += [f"Further caveat: {c}" for c in cap.get("caveats", [])[shown:]]
     return "\n".join(line for line in lines if line)
 
 
-def _key_finding_lines(key_findings: Sequence[Any]) -> list[tuple[str, dict[str, Any]]]:
-    """(text, style) lines of the key-findings pages, wrapped."""
-    lines: list[tuple[str, dict[str, Any]]] = []
+def svg_width_cm(svg: Path) -> float:
+    """The width an SVG was drawn at (its root ``width`` in pt), in cm; the text width if unreadable."""
+    try:
+        head = svg.read_text(encoding="utf-8", errors="replace")[:4000]
+    except OSError:
+        return TEXT_WIDTH_CM
+    w = re.search(r'<svg[^>]*?\swidth="([\d.]+)(pt)?"', head)
+    return float(w.group(1)) / 72 * 2.54 if w else TEXT_WIDTH_CM
+
+
+def svg_aspect(svg: Path) -> float:
+    """Height over width of an SVG from its root ``width``/``height`` (or ``viewBox``); 0.6 if unreadable."""
+    try:
+        head = svg.read_text(encoding="utf-8", errors="replace")[:4000]
+    except OSError:
+        return 0.6
+    w = re.search(r'<svg[^>]*?\swidth="([\d.]+)', head)
+    h = re.search(r'<svg[^>]*?\sheight="([\d.]+)', head)
+    if w and h and float(w.group(1)) > 0:
+        return float(h.group(1)) / float(w.group(1))
+    vb = re.search(r'viewBox="[\d.\-]+ [\d.\-]+ ([\d.]+) ([\d.]+)"', head)
+    return float(vb.group(2)) / float(vb.group(1)) if vb and float(vb.group(1)) > 0 else 0.6
+
+
+def chart_width_cm(svg: Path, max_height_cm: float, max_width_cm: float = CHART_WIDTH_CM) -> float:
+    """The printed width of a chart: the size it was drawn at (never enlarged), narrower when that
+    is wider than ``max_width_cm`` or taller than ``max_height_cm``."""
+    return round(min(svg_width_cm(svg), max_width_cm, max_height_cm / max(svg_aspect(svg), 1e-3)), 2)
+
+
+class _References:
+    """Sources numbered in the order first cited; each is printed once at the end."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[str, int] = {}
+
+    def __call__(self, source: str) -> int:
+        return self.numbers.setdefault(source.strip() or "not given", len(self.numbers) + 1)
+
+    def listing(self) -> list[dict[str, Any]]:
+        return [{"n": n, "text": text} for text, n in self.numbers.items()]
+
+
+def _svg_path(fig: Mapping[str, Any]) -> Path:
+    svg = Path(fig["abs_png"]).with_suffix(".svg")
+    return svg if svg.exists() else Path(fig["abs_png"])
+
+
+def _release_line(ds: Mapping[str, Any]) -> str:
+    """A dataset row as a reader reads it: its title and release date, never its catalogue id."""
+    release = str(ds.get("id", "")).partition("@")[2]
+    title = str(ds.get("title", ""))
+    return title + (f" (release of {release})" if release and "release" not in title.lower() else "")
+
+
+def releases_read(datasets: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The upstream releases a briefing reads, as a reader names them, and a count of the tables of
+    published figures (typed in from publications, listed in full at the end)."""
+    upstream = [_release_line(d) for d in datasets
+                if not str(d.get("citation", "")).startswith("typed in from publications")]
+    typed = len(datasets) - len(upstream)
+    return upstream + ([f"and {typed} tables of figures typed in from publications, each row cited"]
+                       if typed else [])
+
+
+def document_data(figures: Sequence[Mapping[str, Any]], *, title: str, generated: dt.datetime,
+                  key_findings: Sequence[Any] = (), problems: Sequence[str] = (), brief: Any = None,
+                  datasets: Sequence[Mapping[str, Any]] = (), notebooks: Mapping[str, str] | None = None,
+                  brief_only: bool = False) -> dict[str, Any]:
+    """What the Typst template prints, as plain data (strings, numbers, lists).
+
+    ``figures``: dicts with ``abs_png`` (beside its ``.svg`` and caption ``.json``), ``name``,
+    ``title``, ``source``, ``caption_text``; ``notebook`` (stem) when known.
+    ``key_findings``: :class:`critique.publish.keyfindings.KeyFinding` in briefing order.
+    ``brief``: a :class:`critique.publish.keyfindings.Brief` or None. ``notebooks``: titles by stem.
+    """
+    notebooks = dict(notebooks or {})
+    refs = _References()
+    numbered: dict[tuple[str, str], dict[str, Any]] = {}
+    fig_rows = []
+    for i, fig in enumerate(figures, start=1):
+        svg = _svg_path(fig)
+        stem = fig.get("notebook") or Path(fig["abs_png"]).parent.parent.name
+        row = {"number": i, "label": f"Figure {i}.", "title": fig.get("title", fig.get("name", "")), "svg": str(svg.resolve()),
+               "width": chart_width_cm(svg, MAX_CHART_CM), "text": under_image(fig),
+               "ref": refs(fig.get("source", "")), "notebook": notebooks.get(stem, stem)}
+        fig_rows.append(row)
+        numbered[(stem, fig.get("name", ""))] = row
+
+    def finding(kf: Any, where: str | None = None) -> dict[str, Any]:
+        fig = numbered.get((kf.notebook, kf.chart))
+        where = where or (f"figure {fig['number']}" if fig else "not in this document")
+        return {"sentence": kf.sentence, "scenario": bool(kf.scenario), "chart_title": kf.chart_title,
+                "where": where, "ref": refs(kf.source)}
+
+    brief_data = None
+    if brief is not None and brief.headlines:
+        charts = []
+        for i, kf in enumerate(brief.headlines, start=1):
+            fig = numbered.get((kf.notebook, kf.chart))
+            if fig is not None:
+                svg = Path(fig["svg"])
+                charts.append({**fig, "label": f"Headline {i}", "title": "", "text": "",
+                               "width": chart_width_cm(svg, BRIEF_CHART_CM, BRIEF_WIDTH_CM)})
+        brief_data = {"about": brief.about,
+                      "headlines": [finding(kf, f"headline chart {i}") for i, kf in enumerate(brief.headlines, 1)],
+                      "charts": charts}
+    sections: dict[str, list[dict[str, Any]]] = {}
     for kf in key_findings:
-        label = "SCENARIO (illustrative assumptions, not a measurement): " if kf.scenario else ""
-        for i, line in enumerate(textwrap.wrap(label + kf.sentence, SENTENCE_WIDTH)):
-            lines.append(("\u2022 " + line if i == 0 else "   " + line,
-                          {"fontsize": 11, "color": "#7a1f00" if kf.scenario else "#111111"}))
-        ref = f"Chart: {kf.chart_title} ({kf.notebook}). Source: {kf.source}"
-        for line in textwrap.wrap(ref, int(SENTENCE_WIDTH * 1.25)):
-            lines.append(("   " + line, {"fontsize": 8.5, "color": "#555555"}))
-        lines.append(("", {"fontsize": 5}))
-    return lines
+        sections.setdefault(kf.notebook, []).append(finding(kf))
+    n_all = sum(len(v) for v in sections.values())
+    parts = (["the brief"] if brief_data else []) + ([f"{n_all} findings by notebook"] if n_all else []) \
+        + ([f"{len(fig_rows)} charts, each with its source, caveats and N"] if fig_rows else [])
+    contents = ("The brief; the full report is briefing.pdf." if brief_only else
+                _first_upper(", then ".join(parts) + ".") if parts else "")
+    subtitle = f"Generated {generated:%Y-%m-%d %H:%M UTC} by critique-suite. {contents}"
+    references = refs.listing()
+    if brief_only:  # only the sources the brief cites, with the numbers the full report gives them
+        cited = {h["ref"] for h in (brief_data or {}).get("headlines", [])}
+        cited |= {c["ref"] for c in (brief_data or {}).get("charts", [])}
+        references = [r for r in references if r["n"] in cited]
+    return {"title": title, "subtitle": subtitle.strip(), "problems": list(problems), "brief": brief_data,
+            "releases": releases_read(datasets), "brief_only": brief_only,
+            "sections": [{"title": notebooks.get(stem, stem), "findings": rows} for stem, rows in sections.items()],
+            "figures": fig_rows, "references": references,
+            "datasets": [] if brief_only else [{"title": _release_line(d), "citation": d.get("citation", ""),
+                                                "sha256": d.get("sha256", "")} for d in datasets]}
+
+
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def typeset(target: Path, data: Mapping[str, Any]) -> Path:
+    """Compile the briefing template with ``data`` into ``target`` (written atomically).
+
+    Raises ``RuntimeError`` naming the document when Typst refuses it (say, an unreadable SVG).
+    """
+    import typst
+
+    template = resources.files("critique.publish") / "templates" / "briefing.typ"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".briefing-", dir=target.parent) as tmp:
+        data_file = Path(tmp) / "data.json"
+        data_file.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        source = Path(tmp) / "briefing.typ"
+        source.write_text(template.read_text(encoding="utf-8"), encoding="utf-8")
+        out = Path(tmp) / target.name
+        try:
+            typst.compile(str(source), output=str(out), root="/",
+                          sys_inputs={"data": str(data_file.resolve())})
+        except Exception as exc:  # typst raises its own TypstError
+            raise RuntimeError(f"{target}: Typst could not typeset the briefing ({exc})") from None
+        with atomicio.atomic_file(target) as final:  # whole or not at all; mode from the umask
+            os.replace(out, final)
+    return target
 
 
 def chart_pack(target: Path, figures: Sequence[dict[str, Any]], *, title: str,
                generated: dt.datetime, key_findings: Sequence[Any] = (),
-               problems: Sequence[str] = ()) -> Path:
-    """Write the PDF: cover, key findings (if any), one figure a page with what the image omits.
+               problems: Sequence[str] = (), brief: Any = None,
+               datasets: Sequence[Mapping[str, Any]] = (),
+               notebooks: Mapping[str, str] | None = None) -> Path:
+    """Write the PDF briefing: the brief (if any), the findings by notebook, the charts, the sources.
 
-    ``figures``: dicts with ``abs_png`` (the PNG beside its caption ``.json``) and ``caption_text``.
-    ``key_findings``: :class:`critique.publish.keyfindings.KeyFinding` objects, in briefing order.
-    ``problems``: lines printed on the cover (failed notebooks, key findings that could not be filled).
-    Written to a temporary file and renamed into place.
+    When ``brief`` has headlines, the brief alone is also written beside it as ``brief.pdf``
+    (at most four pages: tests/test_reports.py). ``problems``: lines printed on the first page
+    (failed notebooks, findings that could not be filled). Arguments as :func:`document_data`.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.backends.backend_pdf import PdfPages
-
-    from critique import atomicio
-
-    with atomicio.atomic_file(target) as tmp:  # whole or not at all; mode from the umask
-        with PdfPages(tmp) as pdf:
-            cover = plt.figure(figsize=A4_LANDSCAPE)
-            cover.text(0.08, 0.8, title, fontsize=22, fontweight="bold")
-            cover.text(0.08, 0.72, f"Generated {generated:%Y-%m-%d %H:%M UTC}: "
-                       f"{len(key_findings)} key findings, then {len(figures)} charts, each with its "
-                       "source, caveats and N.", fontsize=11)
-            y = 0.64
-            for line in problems:
-                for part in textwrap.wrap(line, 130):
-                    cover.text(0.08, y, part, fontsize=9, color="#a00000")
-                    y -= 0.03
-            pdf.savefig(cover)
-            plt.close(cover)
-            page = None
-            y = 0.0
-            for text, style in _key_finding_lines(key_findings):
-                if page is None or y < 0.06:  # a new page when the text reaches the bottom margin
-                    if page is not None:
-                        pdf.savefig(page)
-                        plt.close(page)
-                    page = plt.figure(figsize=A4_LANDSCAPE)
-                    page.text(0.06, 0.93, "Key findings" + (" (continued)" if y else ""),
-                              fontsize=16, fontweight="bold")
-                    y = 0.87
-                page.text(0.06, y, text, va="top", family="sans-serif", **style)
-                y -= 0.0024 * style["fontsize"] + 0.004
-            if page is not None:
-                pdf.savefig(page)
-                plt.close(page)
-            for fig_info in figures:
-                page = plt.figure(figsize=A4_LANDSCAPE)
-                text = "\n".join(textwrap.fill(line, 175) for line in
-                                  under_image(fig_info).splitlines() if line.strip())
-                # the text below takes what it needs; the image gets the rest of the page
-                text_height = min(0.45, 0.0165 * (text.count("\n") + 1) + 0.02)
-                ax = page.add_axes((0.04, text_height + 0.02, 0.92, 0.96 - text_height))
-                ax.imshow(plt.imread(fig_info["abs_png"]))
-                ax.axis("off")
-                page.text(0.04, text_height, text, fontsize=7.5, va="top", family="sans-serif")
-                pdf.savefig(page)
-                plt.close(page)
+    kwargs = dict(title=title, generated=generated, key_findings=key_findings, problems=problems,
+                  brief=brief, datasets=datasets, notebooks=notebooks)
+    typeset(target, document_data(figures, **kwargs))
+    if brief is not None and brief.headlines:
+        typeset(target.with_name("brief.pdf"), document_data(figures, **kwargs, brief_only=True))
     return target

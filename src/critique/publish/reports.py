@@ -237,6 +237,7 @@ def _page_entries(out_root: Path, names: Sequence[str],
                       "html": f"{stem}/{stem}.html", "ipynb": f"{stem}/{stem}.ipynb",
                       "findings": f"{stem}/findings.json", "figures": figures,
                       "inputs": found.get("inputs", []), "key_findings": rendered.findings,
+                      "found": found.get("findings", {}),
                       "key_errors": rendered.errors,
                       "run_date": dt.datetime.fromtimestamp((folder / "findings.json").stat().st_mtime,
                                                             dt.timezone.utc)})
@@ -291,6 +292,7 @@ def write_index_and_pack(out_root: Path, names: Sequence[str], *, title: str,
     Both open with the key findings. Returns the index, the PDF and, per notebook, the key findings
     that could not be filled (each an error naming the notebook and key; the page is marked).
     """
+    from critique.publish.keyfindings import brief as render_brief
     from critique.publish.pages import index_html
 
     from critique.publish.failures import machine_prefixes, scrub_text
@@ -299,21 +301,27 @@ def write_index_and_pack(out_root: Path, names: Sequence[str], *, title: str,
     prefixes = machine_prefixes([out_root])  # the index and the PDF show no path of this machine
     failures = {stem: scrub_text(str(msg), prefixes) for stem, msg in failures.items()}
     pages = _page_entries(out_root, names, failures)
+    brief = render_brief(pages)  # the opening page: headlines chosen in key_findings/_brief.yml
+    for page in pages:
+        page["key_errors"] += brief.errors.get(page["stem"], [])
     problems = {p["stem"]: p["key_errors"] for p in pages if p["key_errors"]}
+    problems.update({k: v for k, v in brief.errors.items() if k not in {p["stem"] for p in pages}})
     now = dt.datetime.now(dt.timezone.utc)
     index = out_root / "index.html"
-    write_text_atomic(index, index_html(title, pages, _dataset_rows(pages), now))
+    write_text_atomic(index, index_html(title, pages, _dataset_rows(pages), now, brief=brief))
     pdf = out_root / pdf_name
     notes = [f"FAILED {stem}: {msg}" for stem, msg in failures.items()] + \
             [msg for msgs in problems.values() for msg in msgs]
     key_findings = [kf for p in pages for kf in p["key_findings"]]
     figures = [f for p in pages for f in p["figures"]]
     # what the PDF shows; an unchanged build (same sentences, same chart files) keeps the PDF it has
-    content = hashlib.sha256(json.dumps([title, notes, [repr(k) for k in key_findings],
+    content = hashlib.sha256(json.dumps([title, notes, repr(brief), [repr(k) for k in key_findings],
                                          [(str(f["abs_png"]), f["abs_png"].stat().st_mtime_ns) for f in figures]],
                                         default=str).encode()).hexdigest()
     key_file = out_root / f".{pdf_name}.key"
     if rebuild_pdf or not pdf.exists() or not key_file.exists() or key_file.read_text() != content:
-        chart_pack(pdf, figures, title=title, generated=now, key_findings=key_findings, problems=notes)
+        chart_pack(pdf, figures, title=title, generated=now, key_findings=key_findings, problems=notes,
+                   brief=brief, datasets=_dataset_rows(pages),
+                   notebooks={p["stem"]: p["title"] for p in pages})
         write_text_atomic(key_file, content)
     return index, pdf, problems

@@ -44,8 +44,11 @@ DEFAULT_CELL_TIMEOUT_S = 600
 
 
 def code_fingerprint() -> str:
-    """A hash of the ``critique`` package source (any change re-runs the reports)."""
-    digest = hashlib.sha256()
+    """A hash of the ``critique`` package source and of the installed versions of its main
+    dependencies (a change of either re-runs the reports: an upgrade of pandas can change a number)."""
+    from critique.publish.findings import package_versions
+
+    digest = hashlib.sha256(json.dumps(package_versions(), sort_keys=True).encode())
     pkg = paths.package_dir()
     for file in sorted(pkg.rglob("*")):
         if file.is_file() and file.suffix in {".py", ".mplstyle", ".csv", ".yml", ".html"} \
