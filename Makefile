@@ -8,6 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PARAMS ?= notebooks/params/briefing.yml
 JOBS ?= 2
+TEST_JOBS ?= 2
 # Per-cell time limit in seconds for notebook runs (a slow laptop: make reports TIMEOUT=1800).
 TIMEOUT ?= 600
 WHEELHOUSE ?= wheelhouse
@@ -35,8 +36,8 @@ env: $(STAMP) ## Create or refresh the .venv from pyproject.toml
 reports: $(STAMP) ## Run every notebook into reports/ (PARAMS=..., JOBS=2, TIMEOUT=600 s per cell)
 	$(BIN)/critique reports -f $(PARAMS) --jobs $(JOBS) --timeout $(TIMEOUT)
 
-test: $(STAMP) ## Run the whole test suite (a skipped test says what it needs)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+test: $(STAMP) ## Run the whole test suite on TEST_JOBS processes (default 2; a skipped test says what it needs)
+	$(BIN)/python -m pytest -n $(TEST_JOBS) $(PYTEST_ARGS)
 
 lab: $(STAMP) ## Open JupyterLab on the project
 	$(BIN)/jupyter lab --notebook-dir=.
