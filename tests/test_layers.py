@@ -65,7 +65,11 @@ def test_top_level_shows_the_layers():
                      if p.name != "__pycache__" and not p.name.startswith("__") and p.suffix in {"", ".py"})
     for entry in entries:
         _layer(entry.removesuffix(".py"))
-    assert len(entries) <= 16, entries
+    # 3 foundation modules, datasets/, 11 method packages (one per critique: coverage, revisions,
+    # detection, misid, mse, policy, tip, scorecards, claims, reconcile, identification), figures/,
+    # publish/. A new entry must belong to a layer (checked above); grouping the method packages under
+    # one folder would lengthen every notebook's imports, so they stay at the top.
+    assert len(entries) <= 17, entries
 
 
 def test_no_import_goes_up_a_layer():

@@ -4,7 +4,7 @@ Inputs are the tidy ``glotip`` frame of one release (``critique.datasets.load("g
 newest; pass the release in ``release`` for the reason sentence). Rows flagged in
 ``exclude_reason`` (placeholders, duplicate totals, sub-national rows; helper flags of the loader)
 are left out; a frame without that column is used whole. Counts published as "<5" are carried as
-bounds 1-4 (``value_low``/``value_high``), so every sum and change is an interval.
+bounds 0-4 (``value_low``/``value_high``), so every sum and change is an interval.
 
 A *fixed panel* is the set of countries with a published total of detected victims in every year of
 a window (Kelley & Heiss's fixed-panel comparison; ``critique.coverage.fixed_panel``): a change on

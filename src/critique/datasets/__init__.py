@@ -231,4 +231,5 @@ from critique.datasets import gsi_full as _gsi_full  # noqa: E402,F401
 from critique.datasets import assessments as _assessments  # noqa: E402,F401
 from critique.datasets import ctdc_synthetic as _ctdc_synthetic  # noqa: E402,F401
 from critique.datasets import tip_kh as _tip_kh  # noqa: E402,F401
-from critique.datasets import nrm as _nrm  # noqa: E402,F401  (and nrm_responders)
+from critique.datasets import nrm as _nrm  # noqa: E402,F401
+from critique.datasets import nrm_responders as _nrm_responders  # noqa: E402,F401

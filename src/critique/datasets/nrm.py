@@ -282,4 +282,3 @@ def parse_duty_to_notify(path: Path, *, year_range: tuple[int, int] | None = Non
     return _validate(frame.reset_index(drop=True), DTN_SCHEMA, file=file)
 
 
-from critique.datasets import nrm_responders as _nrm_responders  # noqa: E402,F401  (registers the .rda loaders)

@@ -23,49 +23,12 @@ import numpy as np
 
 from critique.errors import ParameterError
 from critique.mse import reading
+from critique.mse.section import CAVEAT_BOOT, CAVEAT_MODEL, UK_TABLES, Section, pub  # noqa: F401
 from critique.mse.table import CaptureTable
 
 SECTIONS = ("procedures", "models", "spread", "new_orleans", "methods", "estimate",
             "false_positives", "list_choices")
 OWN_TABLE_SECTIONS = ("estimate", "false_positives", "list_choices")
-CAVEAT_MODEL = ("Estimates assume the lists' overlaps follow the fitted log-linear model; they are "
-                "not counts.")
-CAVEAT_BOOT = ("Bootstrap resamples the observed people and repeats the model choice in each "
-               "(Silverman, Chan & Vincent 2024).")
-UK_TABLES = ["mse-uk-2013", "mse-uk-2013-5"]
-
-
-def pub(x):
-    """A value for findings.json: None for nan or inf."""
-    if isinstance(x, (float, np.floating)) and not np.isfinite(x):
-        return None
-    return x
-
-
-@dataclass
-class Section:
-    """One section's output. ``findings``: key -> (value, note or None), recorded in one call;
-    ``tables``: reader tables in display order; ``charts``: name -> caption keywords for
-    ``charts.finalise`` (title, description, caveat, n, data, and datasets or source) plus
-    ``"inputs"``, the objects the figure function draws; ``reading``: Markdown sentences.
-    :meth:`record` records the findings, :meth:`caption` gives a chart's caption."""
-
-    name: str
-    findings: dict = field(default_factory=dict)
-    tables: dict = field(default_factory=dict)
-    charts: dict = field(default_factory=dict)
-    reading: str = ""
-    results: dict = field(default_factory=dict, repr=False)
-
-    def record(self, recorder) -> None:
-        """Record every finding with ``recorder(key, value, note)``: the notebook passes
-        ``critique.publish.findings.record``, one call per section."""
-        for key, (value, note) in self.findings.items():
-            recorder(key, value, note)
-
-    def caption(self, chart: str) -> dict:
-        """The keywords of ``charts.finalise`` for ``chart`` (without the figure inputs)."""
-        return {k: v for k, v in self.charts[chart].items() if k != "inputs"}
 
 
 @dataclass(frozen=True)

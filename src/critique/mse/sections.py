@@ -1,6 +1,6 @@
 """The sections of notebook 40, one function each (called through :class:`MSEAnalysis`).
 
-Each returns a :class:`critique.mse.analysis.Section`; the findings keys are notebook 40's
+Each returns a :class:`critique.mse.section.Section`; the findings keys are notebook 40's
 interface (its ``key_findings`` and tests read them). Sentences come from
 :mod:`critique.mse.reading`.
 """
@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from critique.mse import reading
-from critique.mse.analysis import CAVEAT_BOOT, CAVEAT_MODEL, UK_TABLES, Section, pub
+from critique.mse.section import CAVEAT_BOOT, CAVEAT_MODEL, UK_TABLES, Section, pub
 from critique.mse.table import CaptureTable
 
 UK_RUNS = (("uk6_stepwise", "mse-uk-2013", "stepwise"), ("uk5_stepwise", "mse-uk-2013-5", "stepwise"),

@@ -136,9 +136,9 @@ def stepwise(table: CaptureTable, *, pthresh: float = 0.02, empty_overlaps: str 
     table: a :class:`CaptureTable` or a frame of 0/1 list columns plus ``count``.
     empty_overlaps: "extended" (the authors' procedure: a non-overlapping pair is admitted when its
         extended MLE exists) or "refuse" (never admitted; a named alternative).
-    Returns a :class:`critique.mse.select.Selection` whose ``models`` frame is the path.
+    Returns a :class:`critique.mse.selection.Selection` whose ``models`` frame is the path.
     """
-    from critique.mse.select import Selection
+    from critique.mse.selection import Selection
 
     table = as_table(table)
     path, model, _ = stepwise_path(table, pthresh, empty_overlaps)
