@@ -471,3 +471,19 @@ def test_read_of_names_each_document_once_with_its_weakest_grade(evidence):
     worst = evidence.set_index("evidence_id").loc[ids, "verification"]
     expected = "secondary" if "secondary" in set(worst) else "primary"
     assert claims.verdict.read_of(evidence, ids) == (f"GAO-21-385 [{expected}]",)
+
+
+def test_the_2023_release_panel_ends_before_its_partial_latest_year(evidence):
+    # issue 22: briefing-2023 built notebook 60's panel with data year 2021 (55 reporters) inside it.
+    # The claims analysis now ends the panel in the release's last complete year, so the Covid checks
+    # run on the countries reporting every year 2017-2020, recounted here in plain pandas.
+    from critique import coverage
+
+    old = datasets.load("glotip@2023-05-30")
+    end = coverage.panel_end(old, 0)
+    assert end == 2020
+    n, _ = _independent_panel_sums(old, 2017, 2020)
+    n_with_2021, _ = _independent_panel_sums(old, 2017, 2021)
+    assert n_with_2021 < n  # the partial year would have shrunk the panel
+    c = detected.check_covid_fixed_panel(old, before=2019, after=2020, start=2017, end=end)
+    assert c.numbers["panel_countries"] == n

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from critique.claims import CHECK_IDS, UNTESTABLE, counts_sentence, finalise, summary_table
+from critique import coverage
 from critique.claims import cited, detected, reports, shares
 from critique.claims.rules import VERDICTS
 from critique.claims.verdict import ClaimCheck, pct_range
@@ -32,7 +33,7 @@ class ClaimSettings:
     """The notebook's parameters for the checks (see notebook 60's parameter cell)."""
 
     panel_start: int = 2017
-    panel_end: int = 0  # 0: the release's last data year
+    panel_end: int = 0  # 0: the release's last complete year (critique.coverage.panel_end)
     covid_before: int = 2019
     covid_after: int = 2020
     rise_after: int = 2022
@@ -59,6 +60,7 @@ class ClaimsAnalysis:
     register: pd.DataFrame
     release: str
     settings: ClaimSettings
+    panel_end: int = 0  # the fixed panel's last year as used (the release's last complete year by default)
     by_test: dict[str, ClaimCheck] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -133,8 +135,13 @@ def analyse(glotip: pd.DataFrame, register: pd.DataFrame, evidence: pd.DataFrame
     """
     s = settings
     release = release_phrase(glotip)
-    end = s.panel_end or int(glotip["year"].max())
+    # A fixed panel ends in the release's last complete year (a partial latest year would shrink it to
+    # the early reporters: 47 countries instead of 103 on the 2023 release); a check about a later year
+    # extends its own panel to that year, and its reason says the year is incomplete.
+    end = coverage.panel_end(glotip, s.panel_end)
     panel = dict(start=s.panel_start, end=end, release=release)
+    last = int(glotip["year"].max())
+    rise_panel = dict(panel, end=max(end, min(s.rise_after, last)))
     tol = s.tolerance_pp
     checks = [
         detected.check_covid_fixed_panel(glotip, before=s.covid_before, after=s.covid_after, **panel),
@@ -156,8 +163,9 @@ def analyse(glotip: pd.DataFrame, register: pd.DataFrame, evidence: pd.DataFrame
                                           before=s.covid_before, after=s.covid_after, tolerance_pp=tol, **panel),
         detected.check_fixed_panel_change(glotip, evidence, test_id="unodc-2019-2022-fixed-panel",
                                           claim_id="unodc-2022-rise", claimed_id="unodc2024-claimed-change",
-                                          before=s.covid_before, after=s.rise_after, tolerance_pp=tol, **panel),
-        detected.check_detections_as_prevalence(glotip, evidence, before=s.covid_before, after=s.rise_after, **panel),
+                                          before=s.covid_before, after=s.rise_after, tolerance_pp=tol, **rise_panel),
+        detected.check_detections_as_prevalence(glotip, evidence, before=s.covid_before, after=s.rise_after,
+                                                **rise_panel),
     ]
     assert [c.test_id for c in checks] == list(CHECK_IDS)  # one result per coded check, in register order
-    return ClaimsAnalysis(finalise(checks, register), register, release, s)
+    return ClaimsAnalysis(finalise(checks, register), register, release, s, panel_end=end)
