@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from critique.publish import runner
+from critique.publish import findings, runner
 
 PARAMS = '''n: int = 3  # how many points; range: 1..10
 scale: float = 1.5  # multiplier; range: 0..*

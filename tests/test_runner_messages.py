@@ -69,6 +69,7 @@ cell: str = ""  # a list name (empty: the default rule)
 @pytest.fixture
 def dated(tmp_path) -> Path:
     return make_notebook(tmp_path / "dated.ipynb", params=DATES, body="from critique.publish import findings\n"
+                         "SOURCE = 'glotip'  # the source whose releases the edition picks\n"
                          "findings.record('values', [edition, release_from, count, shift, cell])\n")
 
 
@@ -83,13 +84,20 @@ def test_impossible_date_is_named_not_a_traceback(dated, tmp_path):
 
 
 def test_an_edition_before_every_release_is_refused_upfront(dated, tmp_path):
-    earliest, firsts = catalog.earliest_edition()
+    # the check reads the sources a notebook's code names: this one names glotip only
+    earliest, firsts = catalog.earliest_edition(sources={"glotip"})
     assert earliest == max(d.published for d in firsts)  # recount: the latest of the first releases
     assert earliest == "2023-05-30"  # data/catalog.yml: UNODC's first catalogued release (30 May 2023)
+    # every dated source: the NRM tables' first release (7 March 2024) is the latest first release
+    assert catalog.earliest_edition()[0] == "2024-03-07"
     with pytest.raises(ParameterError, match=r"edition='2023-01-01': no release on or before it of glotip "
                                              r"\(first release 2023-05-30\); the earliest edition is 2023-05-30"):
         runner.validate_parameters(dated, {"edition": "2023-01-01"})
     assert runner.validate_parameters(dated, {"edition": "2023-05-30"}) == {"edition": "2023-05-30"}
+    nrm = make_notebook(tmp_path / "nrm.ipynb", params=DATES, body="SOURCE = 'nrm-referrals'\n")
+    with pytest.raises(ParameterError, match=r"edition='2023-05-30': no release on or before it of nrm-referrals "
+                                             r"\(first release 2024-03-07\)"):
+        runner.validate_parameters(nrm, {"edition": "2023-05-30"})
 
 
 def test_dates_exponents_negatives_and_empty_strings_round_trip(dated, tmp_path):

@@ -248,8 +248,10 @@ def check_edition(edition: object) -> str:
     return text
 
 
-def earliest_edition(catalog: "Catalog | None" = None) -> tuple[str | None, list[Dataset]]:
-    """The first date on which every dated source had a release, and those sources' first releases.
+def earliest_edition(catalog: "Catalog | None" = None,
+                     sources: "set[str] | None" = None) -> tuple[str | None, list[Dataset]]:
+    """The first date on which every dated source (of ``sources``, default all) had a release, and
+    those sources' first releases.
 
     A source "has a release on a date" when one of its releases was published on or before it
     (``critique.datasets.edition_id``); before its first release it has none and a notebook that
@@ -258,6 +260,8 @@ def earliest_edition(catalog: "Catalog | None" = None) -> tuple[str | None, list
     catalog = catalog or load_catalog()
     firsts = []
     for source in catalog.sources():
+        if sources is not None and source not in sources:
+            continue
         dated = [d for d in catalog.releases(source) if d.published]
         if dated:
             firsts.append(min(dated, key=lambda d: d.published or ""))
@@ -266,8 +270,9 @@ def earliest_edition(catalog: "Catalog | None" = None) -> tuple[str | None, list
     return max(d.published or "" for d in firsts), firsts
 
 
-def check_edition_upfront(edition: object) -> str:
-    """:func:`check_edition`, and refuse a date before the first release of a dated source.
+def check_edition_upfront(edition: object, sources: "set[str] | None" = None) -> str:
+    """:func:`check_edition`, and refuse a date before the first release of a dated source that
+    the notebook reads (``sources``: the catalogue ids its code names; default every source).
 
     Run by the parameter check before any cell: an ``edition`` earlier than every release of a
     source (``2020-01-01``, before UNODC's first catalogued release) would otherwise pass and fail
@@ -281,7 +286,7 @@ def check_edition_upfront(edition: object) -> str:
     text = check_edition(edition)
     if text == NEWEST:
         return text
-    earliest, firsts = earliest_edition()
+    earliest, firsts = earliest_edition(sources=sources)
     missing = [d for d in firsts if date.fromisoformat(d.published or "") > date.fromisoformat(text)]
     if missing:
         names = ", ".join(f"{d.source or d.id} (first release {d.published})" for d in missing)

@@ -62,7 +62,8 @@ def referrals_over_time(quarterly: pd.DataFrame, dip: Sequence[pd.Period], *, di
     ax.set_xlabel("quarter (ticks at the start of each year)")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     _year_ticks(ax, 2)
-    ax.legend(loc="upper left")
+    ax.set_ylim(0, float(y.max()) * 1.45)  # head-room: the legend sits above the series, clear of it
+    ax.legend(loc="upper left", fontsize="small")
     return fig
 
 
@@ -85,7 +86,9 @@ def restatements(table: pd.DataFrame, annual: pd.DataFrame, year: int) -> plt.Fi
     ax.set_ylabel("published figure minus first publication")
     ax.set_xlabel("quarter referred")
     _quarter_ticks(ax, order)
-    ax.legend(loc="lower left", fontsize="small")
+    lo, hi = ax.get_ylim()
+    ax.set_ylim(lo, hi + (hi - lo) * 0.9)  # head-room: the legend sits above the points, clear of them
+    ax.legend(loc="upper left", fontsize="small")
     labels = [f"{d:%d %b %Y}" for d in annual["release_date"]]
     bars = ax2.bar(range(len(annual)), annual["potential_victims"], color=["#000000"] + ["#0072B2"] * (len(annual) - 1))
     for bar, value in zip(bars, annual["potential_victims"]):

@@ -263,6 +263,23 @@ def parse_cli_params(notebook: Path, pairs: list[tuple[str, str]] | None) -> dic
     return {name: parse_cli_value(value, specs.get(name)) for name, value in pairs}
 
 
+def notebook_sources(notebook: Path) -> set[str]:
+    """The catalogue sources a notebook's code names in a string literal (``"glotip"``,
+    ``"glotip@2023-05-30"``, ``"nrm-referrals"``): what its ``edition`` must have a release of."""
+    from critique.datasets import catalog
+    from critique.publish.notebook import read_notebook
+
+    known = set(catalog.load_catalog().sources())
+    found = set()
+    for cell in read_notebook(notebook).cells:
+        if cell.cell_type == "code":
+            for text in re.findall(r"""["']([A-Za-z0-9_.@-]+)["']""", cell.source):
+                source = text.partition(catalog.RELEASE_SEP)[0]
+                if source in known:
+                    found.add(source)
+    return found
+
+
 def validate_parameters(notebook: Path, params: Mapping[str, Any]) -> dict[str, Any]:
     """Refuse unknown names, wrong types and out-of-range values; return the checked parameters."""
     specs = notebook_parameters(notebook)
@@ -280,7 +297,7 @@ def validate_parameters(notebook: Path, params: Mapping[str, Any]) -> dict[str, 
         if name == "edition":  # allowed values come from the catalogue, not from the notebook
             from critique.datasets.catalog import check_edition_upfront
 
-            checked[name] = check_edition_upfront(checked[name])
+            checked[name] = check_edition_upfront(checked[name], sources=notebook_sources(notebook))
     from critique.publish.inputs import check_declared_inputs
 
     check_declared_inputs(Path(notebook).name, specs, checked)

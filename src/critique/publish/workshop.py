@@ -79,22 +79,31 @@ def strip_answers(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def answer_snippets(nb: nbformat.NotebookNode, min_chars: int = 40) -> list[str]:
-    """Distinctive plain-text runs from the answer cells' string literals (for the no-leak test).
+    """Distinctive plain-text runs of the answers (for the no-leak test).
 
-    Each string passed to :func:`answer` (and any other string literal in an answer cell) is cut
-    into runs of letters, digits, spaces and commas of at least ``min_chars`` characters: such a
-    run survives Markdown rendering and HTML escaping unchanged.
+    Read from the answer cells: their string literals (an answer typed in the notebook) and, in an
+    executed notebook, their text outputs (an answer a package function wrote from the run's numbers,
+    e.g. ``answer(reveal_answers, X.answers[0])``). Each is cut into runs of letters, digits, spaces
+    and commas of at least ``min_chars`` characters: such a run survives Markdown rendering and HTML
+    escaping unchanged.
     """
-    out: list[str] = []
+    texts: list[str] = []
     for cell in nb.cells:
         if not is_answer(cell) or cell.cell_type != "code":
             continue
-        for node in ast.walk(ast.parse(cell.source)):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                for run in re.findall(r"[A-Za-z0-9 ,]{%d,}" % min_chars, node.value):
-                    run = " ".join(run.split())
-                    if len(run) >= min_chars and run not in out:
-                        out.append(run)
+        texts += [node.value for node in ast.walk(ast.parse(cell.source))
+                  if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+        for output in cell.get("outputs", []):
+            text = output.get("text") or "".join(
+                v if isinstance(v, str) else "".join(v)
+                for k, v in (output.get("data") or {}).items() if k in ("text/markdown", "text/plain"))
+            texts.append(text if isinstance(text, str) else "".join(text))
+    out: list[str] = []
+    for text in texts:
+        for run in re.findall(r"[A-Za-z0-9 ,]{%d,}" % min_chars, text):
+            run = " ".join(run.split())
+            if len(run) >= min_chars and run not in out:
+                out.append(run)
     return out
 
 
