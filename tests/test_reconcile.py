@@ -418,3 +418,27 @@ def test_unexplained_sentence_ranks_points_and_relative_size_and_ignores_printed
     s = reading.unexplained_sentence(t)
     assert s.startswith("4 differences are unexplained: P 3 (largest: seven pct")
     assert "Q 1 (largest: two points" in s
+
+
+def test_correction_note_points_to_a_register_entry_for_the_named_country_and_release_only():
+    t = _table([{"verdict": cl.ONE_COUNTRY, "mover": "Pakistan", "mover_code": "PAK", "recount_source": "glotip@2025-04-14"}])
+    reg = pd.DataFrame([{"id": "glotip-2025-pakistan-year", "dataset": "glotip@2025-04-14", "iso3": "PAK",
+                         "status": "suspected"},
+                        {"id": "other", "dataset": "glotip", "iso3": "PAK|SLE", "status": "confirmed"},
+                        {"id": "elsewhere", "dataset": "fbi-ucr-ht", "iso3": "PAK", "status": "confirmed"}])
+    s = reading.correction_note(t, reg)
+    assert "lists 2 entries for Pakistan in glotip@2025-04-14" in s
+    assert "suspected (glotip-2025-pakistan-year)" in s and "confirmed (other)" in s and "elsewhere" not in s
+    assert reading.correction_note(t, reg.iloc[[2]]) == ""  # another dataset
+    assert reading.correction_note(t.assign(mover_code="IND"), reg) == ""  # another country
+    assert reading.correction_note(t, None) == "" and reading.correction_note(_table([{"verdict": cl.EQUAL}]), reg) == ""
+
+
+def test_the_whole_ledger_points_the_pakistan_verdicts_to_the_register(result):
+    from critique.datasets import corrections
+
+    r, frames = result
+    rr = reconcile.analyse(datasets.load("reconciliation"), frames, fbi_tables=datasets.load("fbi-annual-tables"),
+                           register=corrections.register())
+    assert "glotip-2025-pakistan-year" in rr.sentences["one_country"]
+    assert "glotip-2025-pakistan-year" in rr.findings["one_country_sentence"]

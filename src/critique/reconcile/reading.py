@@ -108,6 +108,31 @@ def one_country_sentence(table: pd.DataFrame) -> str:
             f"({ex['document']}){left}.")
 
 
+def correction_note(table: pd.DataFrame, register: pd.DataFrame | None) -> str:
+    """A sentence pointing to the corrections register when it holds an entry for the country and
+    release of :func:`top_mover` ("" when there is none, or no register).
+
+    Rule: an entry matches when its ``dataset`` is the release or its source (the part before
+    ``@``) and its ``iso3`` (``|``-separated) holds the country's code.
+    """
+    top = top_mover(table)
+    if top is None or register is None or not len(register):
+        return ""
+    country, release = top
+    rows = established(table)
+    codes = rows.loc[(rows["mover"] == country) & (rows["recount_source"] == release), "mover_code"].dropna()
+    if codes.empty:
+        return ""
+    code, source = str(codes.iloc[0]), release.split("@")[0]
+    hits = register.loc[register["dataset"].astype(str).isin([release, source])
+                        & register["iso3"].fillna("").astype(str).str.split("|").apply(lambda c: code in c)]
+    if hits.empty:
+        return ""
+    parts = [f"{r['status']} ({r['id']})" for _, r in hits.iterrows()]
+    return (f"The corrections register lists {len(hits)} entr{'y' if len(hits) == 1 else 'ies'} for {country} in "
+            f"{release}: {', '.join(parts)}; read this verdict with {'it' if len(hits) == 1 else 'them'} (section 6).")
+
+
 def influence_chart_rows(table: pd.DataFrame) -> pd.DataFrame:
     """The printed shares (unit percent) moved most by the :func:`top_mover` country in its release,
     for the with-and-without chart: figure, printed and recount bounds, bounds without it."""
