@@ -43,8 +43,11 @@ def growth_clause(change_all_pp: float, change_panel_pp: float, panel_n: int) ->
     diff = change_panel_pp - change_all_pp
     if abs(diff) < 100 / panel_n:
         return "the two changes differ by less than one placement in the panel, so entry is not shown to move the share"
-    return ("the countries outside the panel were, on average, placed on Tier 1 "
-            + ("less" if diff > 0 else "more") + " often, so entry alone moved the all-rated share")
+    if diff > 0:
+        return ("the countries outside the panel (mostly those added) were, on average, placed on Tier 1 less often, "
+                "which held the all-rated change below the panel's")
+    return ("the countries outside the panel (mostly those added) were, on average, placed on Tier 1 more often, "
+            "which lifted the all-rated change above the panel's")
 
 
 def growth_reading(change_all_pp: float, change_panel_pp: float, panel_n: int) -> str:
