@@ -423,12 +423,14 @@ def test_unexplained_sentence_ranks_points_and_relative_size_and_ignores_printed
 def test_correction_note_points_to_a_register_entry_for_the_named_country_and_release_only():
     t = _table([{"verdict": cl.ONE_COUNTRY, "mover": "Pakistan", "mover_code": "PAK", "recount_source": "glotip@2025-04-14"}])
     reg = pd.DataFrame([{"id": "glotip-2025-pakistan-year", "dataset": "glotip@2025-04-14", "iso3": "PAK",
-                         "status": "suspected"},
-                        {"id": "other", "dataset": "glotip", "iso3": "PAK|SLE", "status": "confirmed"},
-                        {"id": "elsewhere", "dataset": "fbi-ucr-ht", "iso3": "PAK", "status": "confirmed"}])
+                         "status": "suspected", "action": "show-both"},
+                        {"id": "other", "dataset": "glotip", "iso3": "PAK|SLE", "status": "confirmed", "action": "show-both"},
+                        {"id": "elsewhere", "dataset": "fbi-ucr-ht", "iso3": "PAK", "status": "confirmed", "action": "show-both"},
+                        {"id": "excluded", "dataset": "glotip", "iso3": "PAK", "status": "confirmed", "action": "exclude"}])
     s = reading.correction_note(t, reg)
     assert "lists 2 entries for Pakistan in glotip@2025-04-14" in s
     assert "suspected (glotip-2025-pakistan-year)" in s and "confirmed (other)" in s and "elsewhere" not in s
+    assert "excluded" not in s  # an excluded entry is already out of every recount
     assert reading.correction_note(t, reg.iloc[[2]]) == ""  # another dataset
     assert reading.correction_note(t.assign(mover_code="IND"), reg) == ""  # another country
     assert reading.correction_note(t, None) == "" and reading.correction_note(_table([{"verdict": cl.EQUAL}]), reg) == ""
@@ -442,3 +444,4 @@ def test_the_whole_ledger_points_the_pakistan_verdicts_to_the_register(result):
                            register=corrections.register())
     assert "glotip-2025-pakistan-year" in rr.sentences["one_country"]
     assert "glotip-2025-pakistan-year" in rr.findings["one_country_sentence"]
+    assert "glotip-questionnaire-codes" not in rr.sentences["one_country"]  # excluded rows, not in any recount

@@ -113,7 +113,8 @@ def correction_note(table: pd.DataFrame, register: pd.DataFrame | None) -> str:
     release of :func:`top_mover` ("" when there is none, or no register).
 
     Rule: an entry matches when its ``dataset`` is the release or its source (the part before
-    ``@``) and its ``iso3`` (``|``-separated) holds the country's code.
+    ``@``), its ``iso3`` (``|``-separated) holds the country's code and its ``action`` is not
+    ``exclude`` (excluded rows are already out of every recount, so they cannot move it).
     """
     top = top_mover(table)
     if top is None or register is None or not len(register):
@@ -125,7 +126,8 @@ def correction_note(table: pd.DataFrame, register: pd.DataFrame | None) -> str:
         return ""
     code, source = str(codes.iloc[0]), release.split("@")[0]
     hits = register.loc[register["dataset"].astype(str).isin([release, source])
-                        & register["iso3"].fillna("").astype(str).str.split("|").apply(lambda c: code in c)]
+                        & register["iso3"].fillna("").astype(str).str.split("|").apply(lambda c: code in c)
+                        & register.get("action", pd.Series("", index=register.index)).ne("exclude")]
     if hits.empty:
         return ""
     parts = [f"{r['status']} ({r['id']})" for _, r in hits.iterrows()]
