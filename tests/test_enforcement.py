@@ -253,3 +253,17 @@ def test_analyse_refuses_bad_parameters_naming_them(enforcement_inputs, kwargs, 
     typed, kh, changes, ge = enforcement_inputs
     with pytest.raises(ParameterError, match=name):
         enf_analysis.analyse(typed, kh, changes, ge, **kwargs)
+
+
+def test_funnel_source_text_names_the_report_edition_or_kelley_heiss():
+    import pandas as pd
+
+    from critique.tip.enforcement.analysis import funnel_source_text
+
+    typed = pd.DataFrame({"data_year": [2021, 2014, 2015], "report_edition": [2024, 2015, 2016],
+                          "verification": ["secondary", "unverified", "primary"]})
+    assert funnel_source_text(typed, 2021) == "the 2024 report's table, read in a copy"
+    assert funnel_source_text(typed, 2015) == "the 2016 report's table, read in the report"
+    assert funnel_source_text(typed, 2014).startswith("Kelley & Heiss")  # unverified rows are not used
+    assert funnel_source_text(typed, 2014, include_unverified=True) == "the 2015 report's table, unverified"
+    assert funnel_source_text(typed, 2010).startswith("Kelley & Heiss")

@@ -417,3 +417,27 @@ def test_victims_rescued_reads_every_number_from_the_table(raid_inputs):
     assert dict(q)["pentameter2_victims"] == 167 and dict(a) == {"pentameter2_convictions": 15, "sangram_share": 0.794}
     with pytest.raises(DataError, match="sangram-voluntary"):
         victims_rescued(raid_inputs[0].loc[raid_inputs[0]["id"] != "sangram-voluntary"])
+
+
+def test_shares_sentence_names_the_release_and_says_would_for_every_adjusted_share():
+    s = raid_analysis.shares_sentence("USA", 2021, "glotip@2025-04-14", 0.5, 0.4, 0.3, 0.25, 0.2, 0.3, 0.5, 2.0)
+    assert "USA 2021 (glotip@2025-04-14): detected sexual-exploitation share 50%" in s
+    assert "would be 40% after removing people assumed misidentified" in s and "25% (20%-30%) after both" in s
+    assert "Assumed:" in s
+
+
+def test_feedback_title_says_drifts_away_only_when_the_gap_widens():
+    assert "the detected sexual-exploitation share drifts away" in raid_analysis.feedback_title(0.40, 0.45, 0.25)
+    assert "does not drift away" in raid_analysis.feedback_title(0.40, 0.40, 0.25)
+    assert "does not drift away" in raid_analysis.feedback_title(0.40, 0.30, 0.25)
+    assert raid_analysis.feedback_title(0.40, 0.45, 0.25).startswith("In a simulated feedback loop")
+
+
+def test_analyse_names_the_release_and_the_tip_edition_it_reads(raid_inputs):
+    res = raid_analysis.analyse(*raid_inputs, n_draws=2000, feedback_years=3)
+    f = {k: v for k, v, _ in res.findings()}
+    release = raid_inputs[1].attrs["release"]
+    assert f"UNODC ({release})" in res.reading["country"] and f"({release})" in res.reading["shares"]
+    # data year 2023 of the typed TIP table comes from the 2024 report (read in a secondary copy)
+    assert f["sweep_edition"] == 2024 and "2024 report's table, read in a secondary source" in res.reading["sweep"]
+    assert "would run from" in res.reading["sweep"] and "would be" in res.reading["shares"]

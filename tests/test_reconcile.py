@@ -102,6 +102,29 @@ def test_thresholds_are_parameters_and_checked():
         _classify(rc(26.5), min_closed=0, **kw)
 
 
+def test_agreement_across_definitions_is_marked_and_not_a_reproduction():
+    v = _classify(rc(42.2), declared="registered vs detected")
+    assert (v.verdict, v.across_definitions) == (cl.EQUAL, True) and "not a reproduction" in v.reason
+    plain = _classify(rc(42.2))
+    assert (plain.verdict, plain.across_definitions) == (cl.EQUAL, False) and "across" not in plain.reason
+    assert _classify(rc(42.2), declared="x", alt=rc(42.0), alt_label="m").across_definitions is False
+
+
+def test_revision_of_a_figure_read_in_a_copy_says_a_copying_error_looks_the_same():
+    kw = dict(bounds=cl.interval(111932, 1, "exact"), unit="count", recount=rc(118932, edition=2024),
+              recount_label="tip", edition=2025)
+    assert "copying error" in cl.classify(read_in="secondary", **kw).reason
+    assert "copying error" not in cl.classify(read_in="primary", **kw).reason
+    assert cl.classify(read_in="secondary", **kw).verdict == cl.REVISED
+
+
+def test_one_country_reason_states_the_gap_left_without_the_country():
+    v = _classify(rc(26.5), mover_share=0.5, mover="X", without=rc(34.0))
+    assert v.verdict == cl.ONE_COUNTRY and "7.5 points of the gap remain without it" in v.reason
+    closed = _classify(rc(26.5), mover_share=0.5, mover="X", without=rc(42.0))
+    assert closed.verdict == cl.ONE_COUNTRY and "remain" not in closed.reason
+
+
 def test_declared_difference_only_when_nothing_was_recomputed_under_the_definition():
     v = _classify(rc(30), declared="registered vs detected")
     assert (v.verdict, v.across_definitions) == (cl.DEFINITION, True)
@@ -361,8 +384,27 @@ def test_one_country_sentence_names_the_most_frequent_country_and_a_share_exampl
         {"verdict": cl.ONE_COUNTRY, "mover": "A", "gap": -15.0, "verification": "unverified"},
     ])
     s = reading.one_country_sentence(t)
-    assert "leaving out A" in s and "for 2 of the figures" in s and "share x (2022) is 26.5% with A and 34.0% without" in s
+    assert "leaving out A" in s and "for 2 of the 3 figures recounted on that release" in s
+    assert "share x (2022) is 26.5% with A and 34.0% without" in s and "even without it" not in s
     assert reading.top_mover(t) == ("A", "rel")
+    # with the printed interval known, the gap left without the country is stated (and only when there is one)
+    t2 = t.assign(printed_low=41.5, printed_high=42.5)
+    assert "even without it the recount is 7.5 points from the printed figure" in reading.one_country_sentence(t2)
+    t3 = t2.assign(without_low=41.5, without_high=41.5)
+    assert "even without it" not in reading.one_country_sentence(t3)
+
+
+def test_summary_sentence_qualifies_agreements_revisions_and_one_country_verdicts():
+    t = _table([{"verdict": cl.EQUAL}, {"verdict": cl.EQUAL, "across_definitions": True},
+                {"verdict": cl.REVISED, "verification": "primary"}, {"verdict": cl.REVISED},
+                {"verdict": cl.ONE_COUNTRY, "mover": "A"}, {"verdict": cl.ONE_COUNTRY, "mover": "A"}])
+    s = reading.summary_sentence(t)
+    assert "2 agree within the printed rounding (1 of them only when compared across definitions)" in s
+    assert "2 match another edition or data release of the publisher, not the one printed (1 of them read in a copy" in s
+    assert "2 differ mostly because of one country (leaving it out closes at least half of the gap, not necessarily all: A in rel, 2)" in s
+    plain = reading.summary_sentence(_table([{"verdict": cl.EQUAL}, {"verdict": cl.REVISED, "verification": "primary"}]))
+    assert "only when compared across definitions" not in plain and "read in a copy" not in plain
+    assert "0 differ mostly because of one country and" in plain
 
 
 def test_unexplained_sentence_ranks_points_and_relative_size_and_ignores_printed_zero():
@@ -376,3 +418,30 @@ def test_unexplained_sentence_ranks_points_and_relative_size_and_ignores_printed
     s = reading.unexplained_sentence(t)
     assert s.startswith("4 differences are unexplained: P 3 (largest: seven pct")
     assert "Q 1 (largest: two points" in s
+
+
+def test_correction_note_points_to_a_register_entry_for_the_named_country_and_release_only():
+    t = _table([{"verdict": cl.ONE_COUNTRY, "mover": "Pakistan", "mover_code": "PAK", "recount_source": "glotip@2025-04-14"}])
+    reg = pd.DataFrame([{"id": "glotip-2025-pakistan-year", "dataset": "glotip@2025-04-14", "iso3": "PAK",
+                         "status": "suspected", "action": "show-both"},
+                        {"id": "other", "dataset": "glotip", "iso3": "PAK|SLE", "status": "confirmed", "action": "show-both"},
+                        {"id": "elsewhere", "dataset": "fbi-ucr-ht", "iso3": "PAK", "status": "confirmed", "action": "show-both"},
+                        {"id": "excluded", "dataset": "glotip", "iso3": "PAK", "status": "confirmed", "action": "exclude"}])
+    s = reading.correction_note(t, reg)
+    assert "lists 2 entries for Pakistan in glotip@2025-04-14" in s
+    assert "suspected (glotip-2025-pakistan-year)" in s and "confirmed (other)" in s and "elsewhere" not in s
+    assert "excluded" not in s  # an excluded entry is already out of every recount
+    assert reading.correction_note(t, reg.iloc[[2]]) == ""  # another dataset
+    assert reading.correction_note(t.assign(mover_code="IND"), reg) == ""  # another country
+    assert reading.correction_note(t, None) == "" and reading.correction_note(_table([{"verdict": cl.EQUAL}]), reg) == ""
+
+
+def test_the_whole_ledger_points_the_pakistan_verdicts_to_the_register(result):
+    from critique.datasets import corrections
+
+    r, frames = result
+    rr = reconcile.analyse(datasets.load("reconciliation"), frames, fbi_tables=datasets.load("fbi-annual-tables"),
+                           register=corrections.register())
+    assert "glotip-2025-pakistan-year" in rr.sentences["one_country"]
+    assert "glotip-2025-pakistan-year" in rr.findings["one_country_sentence"]
+    assert "glotip-questionnaire-codes" not in rr.sentences["one_country"]  # excluded rows, not in any recount

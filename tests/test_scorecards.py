@@ -300,3 +300,17 @@ def test_editions_sentence_names_measures_in_words():
     assert s == f"Editions used: {align.MEASURES['tip_tier'].label}: 2023. Left out: none."
     s = sc_analysis.editions_sentence({}, {"p3": "no edition within 0 years of 2023"})
     assert "Editions used: none" in s and "(no edition within 0 years of 2023)" in s and "{" not in s
+
+
+def test_analyse_names_the_unodc_release_and_years_behind_the_reporting_count(mirror_dir):
+    from critique import datasets, scorecards
+    from critique.tip import tiers
+
+    glotip = datasets.load("glotip")
+    res = scorecards.analyse(
+        tiers=tiers.load_tiers(), gsi_summary=datasets.load("gsi-2023-summary"),
+        gsi_indicators=datasets.load("gsi-2023-indicators"), p3=datasets.load("3p-index"),
+        oc=datasets.load("oc-index"), glotip=glotip, year=2023, n_draws=20)
+    f = {k: v for k, v, _ in res.findings()}
+    assert f["reporting_release"] == glotip.attrs["release"]
+    assert f["reporting_years_text"] == f"{f['reporting_years_used'][0]}-{f['reporting_years_used'][-1]}"

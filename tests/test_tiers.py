@@ -225,10 +225,17 @@ from critique.tip.tiers import analysis as tier_analysis  # noqa: E402
 
 @pytest.mark.parametrize("all_pp, panel_pp, says", [
     (1.0, 5.0, "placed on Tier 1 less often"), (5.0, 1.0, "placed on Tier 1 more often"),
-    (2.0, 2.0, "changes alike in both views")])
+    (2.0, 2.0, "less than one placement in the panel"), (2.0, 3.0, "less than one placement in the panel"),
+    (0.0, 100 / 70, "placed on Tier 1 less often"), (0.0, -100 / 70, "placed on Tier 1 more often"),
+    (-5.0, -1.0, "rises more or falls less")])
 def test_growth_reading_follows_the_direction_of_the_two_changes(all_pp, panel_pp, says):
     s = tier_analysis.growth_reading(all_pp, panel_pp, 70)
     assert says in s and "one country is 1.4 percentage points" in s  # 100 / 70
+    clause = tier_analysis.growth_clause(all_pp, panel_pp, 70)
+    if "less than one placement" in says:
+        assert "not shown to move" in clause
+    else:
+        assert ("less often" in clause) == ("less often" in says or "rises more or falls less" in says)
 
 
 def test_model_sentence_fitted_or_refused():
@@ -270,6 +277,8 @@ def test_count_label_and_detection_sentences_say_not_reported_never_zero():
                          "persons_prosecuted": [np.nan, np.nan, np.nan], "persons_convicted": [np.nan, 4.0, np.nan]})
     assert exercise.detections_sentence(view, [2012, 2013, 2014]) == \
         "Detected victims reported to UNODC: 309 for 2012; no figure for 2013; 303 for 2014."
+    assert exercise.detections_sentence(view, [2012], release="glotip@2025-04-14") == \
+        "Detected victims reported to UNODC (release glotip@2025-04-14): 309 for 2012."
     assert exercise.other_indicators_sentence(view, [2012, 2013, 2014]) == \
         "For data years 2012-2014 the UNODC release holds no prosecutions and convictions for 2013."
 

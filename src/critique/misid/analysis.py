@@ -29,9 +29,11 @@ from critique.misid.reading import (  # noqa: F401  (the rules are part of this 
     band_share_sentence,
     chart_caption,
     feedback_sentence,
+    feedback_title,
     fixed_rate_choice,
     rate_sentence,
     remaining_sentence,
+    shares_sentence,
     unverified_sentence,
 )
 from critique.misid.shares import adjusted_shares
@@ -249,14 +251,15 @@ def analyse(evidence: pd.DataFrame, glotip: pd.DataFrame, tip_table: pd.DataFram
         f"For comparison only (a conviction count is not a false-positive rate): {convictions} trafficking "
         "convictions.")
 
+    release = str(glotip.attrs.get("release", "glotip"))
     c_value = _country_total(glotip, s.country_iso3, s.country_year)
     r_cy = adjust_counts(c_value, s.raid_share, fpr, s.other_false_positive_rate, **kw)
-    rec("country_identified", c_value, f"UNODC detected victims, {s.country_iso3} {s.country_year}")
+    rec("country_identified", c_value, f"UNODC detected victims, {s.country_iso3} {s.country_year} ({release})")
     rec("country_remaining", r_cy.point)
     rec("country_remaining_low", r_cy.low)
     rec("country_remaining_high", r_cy.high)
     reading["country"] = remaining_sentence(
-        f"UNODC: {s.country_iso3} detected {c_value:,.0f} victims in {s.country_year}", r_cy)
+        f"UNODC ({release}): {s.country_iso3} authorities detected {c_value:,.0f} victims in {s.country_year}", r_cy)
 
     tip = enforcement.series(tip_table, measures=["victims_identified"],
                              include_unverified=s.include_unverified_tip).dropna(subset=["victims_identified"])
@@ -291,7 +294,11 @@ def analyse(evidence: pd.DataFrame, glotip: pd.DataFrame, tip_table: pd.DataFram
     band_lab = adjust_counts(n_year - n_labour, s.raid_share, fpr, s.other_false_positive_rate, **kw)
     bands = {BASE_ALL: (band_all.low, band_all.high),
              BASE_LABOUR_AT_FACE_VALUE: (n_labour + band_lab.low, n_labour + band_lab.high)}
+    row = tip_table.loc[tip_table["data_year"] == s.sweep_year]
+    sweep_edition = int(row["report_edition"].iloc[0]) if len(row) and "report_edition" in row else None
+    sweep_status = str(row["verification"].iloc[0]) if len(row) and "verification" in row else "unknown"
     rec("sweep_year", s.sweep_year)
+    rec("sweep_edition", sweep_edition, f"TIP report edition whose table gives data year {s.sweep_year} ({sweep_status})")
     rec("sweep_identified", n_year, "TIP 'victims identified', all forms")
     rec("sweep_labour_identified", n_labour, "of which labour-trafficking victims")
     for key, base in (("all", BASE_ALL), ("labour", BASE_LABOUR_AT_FACE_VALUE)):
@@ -303,10 +310,11 @@ def analyse(evidence: pd.DataFrame, glotip: pd.DataFrame, tip_table: pd.DataFram
     rec("sweep_band_share_of_range", share)
     a, lab = ext.loc[BASE_ALL], ext.loc[BASE_LABOUR_AT_FACE_VALUE]
     reading["sweep"] = (
-        f"TIP data year {s.sweep_year}: {n_year:,.0f} identified ({n_labour:,.0f} labour). Over raid shares and "
-        f"false-positive rates 0-1 the remaining count runs from {a['min']:,.0f} to {a['max']:,.0f} (labour "
+        f"TIP data year {s.sweep_year} ({sweep_edition} report's table, read in a {sweep_status} source): "
+        f"{n_year:,.0f} identified ({n_labour:,.0f} labour). Over raid shares and "
+        f"false-positive rates 0-1 the remaining count would run from {a['min']:,.0f} to {a['max']:,.0f} (labour "
         f"victims in the base) or {lab['min']:,.0f} to {lab['max']:,.0f} (labour victims at face value). At an "
-        f"assumed raid share of {s.raid_share:g}, the studies' sampling error gives {bands[BASE_ALL][0]:,.0f}-"
+        f"assumed raid share of {s.raid_share:g}, the studies' sampling error would give {bands[BASE_ALL][0]:,.0f}-"
         f"{bands[BASE_ALL][1]:,.0f} (or {bands[BASE_LABOUR_AT_FACE_VALUE][0]:,.0f}-"
         f"{bands[BASE_LABOUR_AT_FACE_VALUE][1]:,.0f}). " + band_share_sentence(share) + " " + sweep.assumptions)
 
@@ -321,17 +329,15 @@ def analyse(evidence: pd.DataFrame, glotip: pd.DataFrame, tip_table: pd.DataFram
     after_det = float(reweighted[SEX])
     both_sh = {k: float(adjusted_shares(reweighted, phi_map(v))[SEX]) for k, v in phi.items()}
     lo_b, hi_b = min(both_sh["low"], both_sh["high"]), max(both_sh["low"], both_sh["high"])
-    rec("se_share_detected", s_det, f"UNODC {s.country_iso3} {s.country_year}")
+    rec("se_share_detected", s_det, f"UNODC {s.country_iso3} {s.country_year} ({release})")
     rec("se_share_after_misid", after_misid)
     rec("se_share_after_detection", after_det)
     rec("se_share_after_both", both_sh["point"])
     rec("se_share_after_both_low", lo_b)
     rec("se_share_after_both_high", hi_b)
-    reading["shares"] = (
-        f"{s.country_iso3} {s.country_year}: detected sexual-exploitation share {s_det:.0%}; after removing "
-        f"misidentified people {after_misid:.0%}; after detection bias alone {after_det:.0%}; after both "
-        f"{both_sh['point']:.0%} ({min(both_sh.values()):.0%}-{max(both_sh.values()):.0%}). "
-        f"Sex-sector raid share {s.sex_sector_raid_share}, relative detection {s.relative_detection}.")
+    reading["shares"] = shares_sentence(s.country_iso3, s.country_year, release, s_det, after_misid, after_det,
+                                        both_sh["point"], min(both_sh.values()), max(both_sh.values()),
+                                        s.sex_sector_raid_share, s.relative_detection)
     se_frame = pd.DataFrame({"share": [s_det, after_misid, after_det, both_sh["point"]]}, index=SE_STEPS)
 
     # 5. the feedback loop

@@ -59,6 +59,25 @@ def feedback_sentence(first: float, last: float, fixed_point: float, true_share:
             f"{fixed_point:.0%}; true share {true_share:.0%} throughout: {trend} in this model.")
 
 
+def shares_sentence(iso3: str, year: int, release: str, detected: float, after_misid: float, after_detection: float,
+                    after_both: float, low: float, high: float, sex_sector_raid_share: float,
+                    relative_detection: float) -> str:
+    """The detected sexual-exploitation share and what it would become under the scenario: only the
+    detected share is a figure (named with its release); every adjusted share says "would"."""
+    return (f"{iso3} {year} ({release}): detected sexual-exploitation share {detected:.0%}. Under the scenario it "
+            f"would be {after_misid:.0%} after removing people assumed misidentified, {after_detection:.0%} after "
+            f"the assumed detection bias alone and {after_both:.0%} ({low:.0%}-{high:.0%}) after both. Assumed: "
+            f"sex-sector raid share {sex_sector_raid_share}, relative detection {relative_detection}.")
+
+
+def feedback_title(first: float, last: float, true_share: float) -> str:
+    """Chart title of the feedback simulation, by the rule of :func:`feedback_sentence`: "drifts away"
+    only when the simulated gap to the true share widens; always said to be a simulation."""
+    widens = abs(last - true_share) > abs(first - true_share) + 1e-12
+    what = "drifts away from" if widens else "does not drift away from"
+    return f"In a simulated feedback loop, the detected sexual-exploitation share {what} an unchanged true share"
+
+
 def chart_caption(res: Any, name: str) -> dict[str, Any]:
     """Title, description, caveats, N, datasets, scenario flag and data of chart ``name``, as
     keyword arguments of ``critique.figures.charts.finalise``."""
@@ -82,7 +101,7 @@ def chart_caption(res: Any, name: str) -> dict[str, Any]:
             data=None if res.prior is None else res.prior.table)
     if name == "tip-victims-adjusted":
         return dict(
-            title="TIP 'victims identified' with raid misidentification removed",
+            title="TIP 'victims identified' and what would remain if raids misidentified people at the assumed rate",
             description=(f"Published worldwide 'victims identified' by data year and the scenario count with "
                          f"raid_share={s.raid_share}, other_fpr={s.other_false_positive_rate}; {res.choices}."),
             datasets=["tip-law-enforcement", "raid-outcomes"], scenario=True,
@@ -115,7 +134,8 @@ def chart_caption(res: Any, name: str) -> dict[str, Any]:
             datasets=["glotip", "raid-outcomes"], scenario=True, n="1 country-year", data=res.se_shares)
     if name == "feedback-drift":
         return dict(
-            title="Detected sexual-exploitation share drifts away from an unchanged true share",
+            title=feedback_title(float(res.feedback["detected"].iloc[0]), float(res.feedback["detected"].iloc[-1]),
+                                 s.feedback_true_share),
             description=(f"Simulated detected share when effort follows last year's detections "
                          f"(responsiveness {s.responsiveness}), with the sex sector detected {s.relative_detection}x "
                          f"as readily and a misidentified fraction {res.phi_sex:.2f} of its detections. Model: "

@@ -56,13 +56,15 @@ class ReconcileResult:
 
 def analyse(reconciliation: pd.DataFrame, frames: Mapping[str, object], *, fbi_tables: pd.DataFrame | None = None,
             names: Mapping[str, str] | None = None, min_share: float = classify.MIN_SHARE,
-            min_closed: float = classify.MIN_CLOSED) -> ReconcileResult:
+            min_closed: float = classify.MIN_CLOSED, register: pd.DataFrame | None = None) -> ReconcileResult:
     """Run the whole ledger.
 
     ``reconciliation``: the published table ``reconciliation``; ``frames``: source id -> frame for
     every id of :func:`source_ids` the edition reads (a missing one leaves its rows "not
     recomputed"); ``fbi_tables``: the published table ``fbi-annual-tables`` (its figures join the
-    ledger and the FBI comparison needs ``frames["fbi-ucr-ht"]``); ``names``: unit code -> name.
+    ledger and the FBI comparison needs ``frames["fbi-ucr-ht"]``); ``names``: unit code -> name;
+    ``register``: the corrections register (``critique.datasets.corrections.register``), whose
+    entries for the country named by the one-country sentence are pointed to in that sentence.
     """
     whole = assemble(reconciliation, fbi_tables)
     table = evaluate(whole, frames, names=names, min_share=min_share, min_closed=min_closed)
@@ -74,7 +76,9 @@ def analyse(reconciliation: pd.DataFrame, frames: Mapping[str, object], *, fbi_t
                                               "mover_share", "without_low", "without_high", "verdict"]]
     comparison = (fbi.compare(frames["fbi-ucr-ht"], fbi_tables)
                   if fbi_tables is not None and "fbi-ucr-ht" in frames else pd.DataFrame())
-    sentences = {"summary": reading.summary_sentence(table), "one_country": reading.one_country_sentence(table),
+    one = reading.one_country_sentence(table)
+    note = reading.correction_note(table, register)
+    sentences = {"summary": reading.summary_sentence(table), "one_country": f"{one} {note}" if note else one,
                  "unexplained": reading.unexplained_sentence(table)}
     if len(comparison):
         sentences["fbi"] = ("The FBI's file differs from its annual tables in every year with a printed figure: "

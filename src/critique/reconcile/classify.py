@@ -30,6 +30,13 @@ A recount has bounds too (cells published as ``"<5"``). The rules, applied in th
 6. **unexplained** - none of the above.
 
 A recount that cannot be made (no data for that year in the release read) is **not recomputed**.
+
+Three qualifications are carried in the reason (the verdict itself is unchanged): an agreement
+(rule 1) on a row that declares a difference of definition and has no recount under the
+publisher's definition is marked ``across_definitions`` (two collections that happen to agree, not
+a reproduction); a revision (rule 2) of a printed figure read in a copy (``read_in`` not
+``primary``) says that a copying error in the copy would look the same; and a one-country verdict
+(rule 4) says how much of the gap is left without that country.
 The thresholds are parameters with documented defaults, not findings.
 """
 from __future__ import annotations
@@ -119,7 +126,7 @@ def classify(*, bounds: tuple[float, float], unit: str, recount: Recount, recoun
              edition: int | None = None, other: Recount | None = None, other_label: str = "",
              alt: Recount | None = None, alt_label: str = "", mover: str | None = None,
              mover_share: float = math.nan, without: Recount | None = None, declared: str | None = None,
-             min_share: float = MIN_SHARE, min_closed: float = MIN_CLOSED) -> Verdict:
+             min_share: float = MIN_SHARE, min_closed: float = MIN_CLOSED, read_in: str = "primary") -> Verdict:
     """Apply the rules of the module docstring to one figure.
 
     ``bounds``: :func:`interval` of the printed figure; ``recount``: on ``recount_label`` (a
@@ -127,7 +134,8 @@ def classify(*, bounds: tuple[float, float], unit: str, recount: Recount, recoun
     same recount on another release (rule 2b); ``alt``: under the publisher's definition (rule 3);
     ``mover``/``mover_share``/``without``: the country that moves the recount most, its share of the
     counts behind the figure and the recount without it (rule 4); ``declared``: a definitional
-    difference that cannot be recomputed (rule 5). Raises DataError for an unknown unit or a
+    difference that cannot be recomputed (rule 5); ``read_in``: the printed figure's verification
+    status (qualifies rule 2, see the module docstring). Raises DataError for an unknown unit or a
     threshold outside (0, 1].
     """
     if unit not in UNITS:
@@ -140,11 +148,17 @@ def classify(*, bounds: tuple[float, float], unit: str, recount: Recount, recoun
     if math.isnan(g):
         return Verdict(NOT_RECOMPUTED, f"not recomputed from {recount_label}: {recount.label or 'no data'}", g)
     if g == 0:
+        if declared and alt is None:
+            return Verdict(EQUAL, f"the recount on {recount_label} ({shown}) is within the printed rounding, but it is "
+                                  f"compared across definitions ({declared}): two collections that agree here, not a "
+                                  "reproduction of the printed figure", g, across_definitions=True)
         return Verdict(EQUAL, f"the recount on {recount_label} ({shown}) is within the printed rounding", g)
     differs = f"the recount on {recount_label} is {shown}"
+    copy = ("" if read_in == "primary" else
+            "; the printed figure was read in a copy, so a copying error there would look the same")
     if recount.edition is not None and edition is not None and recount.edition != edition:
         return Verdict(REVISED, f"the {recount.edition} edition's figure is {shown}: the publisher's {edition} edition "
-                                "prints another figure for the same year", g)
+                                "prints another figure for the same year" + copy, g)
     if other is not None and gap(bounds, other.low, other.high) == 0:
         return Verdict(REVISED, f"it holds in {other_label} ({fmt_bounds(other, unit)}) but not in {recount_label} "
                                 f"({shown}): the data were revised between the releases", g)
@@ -155,10 +169,16 @@ def classify(*, bounds: tuple[float, float], unit: str, recount: Recount, recoun
         g_wo = gap(bounds, without.low, without.high)
         closed = 1 - abs(g_wo) / abs(g)
         if closed >= min_closed:
+            left = "" if g_wo == 0 else f"; {_size(g_wo, unit)} of the gap remain{'s' if unit == 'count' else ''} without it"
             return Verdict(ONE_COUNTRY, f"{differs}; without {mover} ({mover_share:.0%} of the counts behind it) it is "
-                                        f"{fmt_bounds(without, unit)}, closing {min(closed, 1):.0%} of the gap", g)
+                                        f"{fmt_bounds(without, unit)}, closing {min(closed, 1):.0%} of the gap{left}", g)
     if declared and alt is None:
         return Verdict(DEFINITION, f"{differs}; compared across definitions ({declared}), not recomputed under the "
                                    "publisher's definition", g, across_definitions=True)
-    size = f"{abs(g):,.0f}" if unit == "count" else f"{abs(g):.1f} points"
-    return Verdict(UNEXPLAINED, f"{differs}; no rule of the suite accounts for the {size} beyond the printed rounding", g)
+    return Verdict(UNEXPLAINED, f"{differs}; no rule of the suite accounts for the {_size(g, unit)} beyond the printed "
+                                "rounding", g)
+
+
+def _size(g: float, unit: str) -> str:
+    """The size of a gap in words: ``5,500`` for counts, ``4.7 points`` for shares and changes."""
+    return f"{abs(g):,.0f}" if unit == "count" else f"{abs(g):.1f} points"

@@ -23,6 +23,7 @@ from critique.reconcile.recount import Recount, parse_args
 METHODS: dict[str, Callable[..., Recount]] = {**recount.METHODS, **others.METHODS, "fbi_file": fbi.file_recount}
 COUNTRY_METHODS = set(recount.METHODS) - {"glotip_countries"}
 TOP_K = 3  # candidate countries tried by the one-country rule (largest by weight)
+PARTS_LABEL = "the parts printed with it (typed into the ledger row)"  # recount_source 'reconciliation' in words
 COLUMNS = ("id", "publisher", "document", "edition", "figure", "area", "data_year", "unit", "published_text",
            "published_value", "precision", "qualifier", "definition", "recount_source", "recount_method",
            "recount_args", "other_source", "definition_args", "declared_difference", "citation", "source_url",
@@ -138,13 +139,14 @@ def evaluate(ledger: pd.DataFrame, frames: Mapping[str, object], *, names: Mappi
         if row.recount_method in COUNTRY_METHODS and frame is not None and not math.isnan(rec.mid):
             mover, share, without = _mover(row.recount_method, frame, args, rec)
         mover_name = name(mover)
-        v = cl.classify(bounds=bounds, unit=unit, recount=rec, recount_label=src,
+        label = PARTS_LABEL if src == "reconciliation" else src
+        v = cl.classify(bounds=bounds, unit=unit, recount=rec, recount_label=label,
                         edition=None if _blank(row.edition) else int(row.edition), other=other,
                         other_label="" if _blank(row.other_source) else str(row.other_source),
                         alt=alt, alt_label="" if _blank(row.definition_args) else str(row.definition_args),
                         mover=mover_name, mover_share=share, without=without,
                         declared=None if _blank(row.declared_difference) else str(row.declared_difference),
-                        min_share=min_share, min_closed=min_closed)
+                        min_share=min_share, min_closed=min_closed, read_in=str(row.verification))
         out.append({
             "id": row.id, "publisher": row.publisher, "document": row.document, "figure": row.figure,
             "area": row.area, "data_year": row.data_year, "unit": unit, "published_text": row.published_text,

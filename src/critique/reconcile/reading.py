@@ -25,18 +25,36 @@ def verdict_counts(table: pd.DataFrame) -> dict[str, int]:
 
 
 def summary_sentence(table: pd.DataFrame) -> str:
-    """'Of N printed figures from P publishers (read in stored sources), ...' with every verdict."""
+    """'Of N printed figures from P publishers (read in stored sources), ...' with every verdict.
+
+    Qualified as the numbers require: agreements that are only across definitions are counted
+    apart; revisions of figures read in a copy say a copying error would look the same; the
+    one-country verdicts name each (country, release) and say "at least half" of the gap.
+    """
     est = established(table)
     c = verdict_counts(table)
     unverified = int((table["verification"] == "unverified").sum())
-    across = int((est["verdict"].eq(cl.DEFINITION) & est["across_definitions"].astype(bool)).sum())
+    across_def = est["across_definitions"].astype(bool)
+    across = int((est["verdict"].eq(cl.DEFINITION) & across_def).sum())
+    equal_across = int((est["verdict"].eq(cl.EQUAL) & across_def).sum())
+    equal = f"{c[cl.EQUAL]} agree within the printed rounding"
+    if equal_across:
+        equal += f" ({equal_across} of them only when compared across definitions)"
     definition = f"{c[cl.DEFINITION]} differ by definition"
     if c[cl.DEFINITION]:
         definition += (f" ({c[cl.DEFINITION] - across} recomputed under the publisher's definition, {across} compared "
                        "across definitions)")
-    parts = [f"{c[cl.EQUAL]} agree within the printed rounding", definition,
-             f"{c[cl.REVISED]} were revised in a later release or edition",
-             f"{c[cl.ONE_COUNTRY]} are driven by one country", f"{c[cl.UNEXPLAINED]} are unexplained"]
+    revised = f"{c[cl.REVISED]} match another edition or data release of the publisher, not the one printed"
+    copied = int((est["verdict"].eq(cl.REVISED) & est["verification"].ne("primary")).sum())
+    if copied:
+        revised += (f" ({copied} of them read in a copy, where a copying error would look the same as a revision)")
+    one = f"{c[cl.ONE_COUNTRY]} differ mostly because of one country"
+    if c[cl.ONE_COUNTRY]:
+        rows = est.loc[est["verdict"] == cl.ONE_COUNTRY]
+        who = rows.groupby(["mover", "recount_source"], sort=False).size()
+        one += (" (leaving it out closes at least half of the gap, not necessarily all: "
+                + "; ".join(f"{m} in {r}, {n}" for (m, r), n in who.items()) + ")")
+    parts = [equal, definition, revised, one, f"{c[cl.UNEXPLAINED]} are unexplained"]
     if c[cl.NOT_RECOMPUTED]:
         parts.append(f"{c[cl.NOT_RECOMPUTED]} could not be recomputed from the data this edition reads")
     tail = (f" ({unverified} further figure{'s' if unverified != 1 else ''} not yet verified in a stored source "
@@ -76,9 +94,45 @@ def one_country_sentence(table: pd.DataFrame) -> str:
     ex = pick.loc[pick["gap"].abs().idxmax()]
     without = cl.fmt_bounds(_bounds(ex["without_low"], ex["without_high"]), ex["unit"])
     when = "" if str(ex["data_year"]) in str(ex["figure"]) else f" ({ex['data_year']})"
+    n = int((rows["recount_source"] == release).sum())
+    left = ""
+    if {"printed_low", "printed_high"} <= set(ex.index):
+        g_wo = cl.gap((float(ex["printed_low"]), float(ex["printed_high"])), float(ex["without_low"]),
+                      float(ex["without_high"]))
+        if g_wo != 0:
+            size = f"{abs(g_wo):,.0f}" if ex["unit"] == "count" else f"{abs(g_wo):.1f} points"
+            left = f"; even without it the recount is {size} from the printed figure"
     return (f"In the release {release}, leaving out {country} closes at least half the gap between the recount and "
-            f"the printed figure for {k} of the figures compared: {ex['figure']}{when} is {ex['recount']} with "
-            f"{country} and {without} without it, against {ex['published_text']} printed ({ex['document']}).")
+            f"the printed figure for {k} of the {n} figures recounted on that release: {ex['figure']}{when} is "
+            f"{ex['recount']} with {country} and {without} without it, against {ex['published_text']} printed "
+            f"({ex['document']}){left}.")
+
+
+def correction_note(table: pd.DataFrame, register: pd.DataFrame | None) -> str:
+    """A sentence pointing to the corrections register when it holds an entry for the country and
+    release of :func:`top_mover` ("" when there is none, or no register).
+
+    Rule: an entry matches when its ``dataset`` is the release or its source (the part before
+    ``@``), its ``iso3`` (``|``-separated) holds the country's code and its ``action`` is not
+    ``exclude`` (excluded rows are already out of every recount, so they cannot move it).
+    """
+    top = top_mover(table)
+    if top is None or register is None or not len(register):
+        return ""
+    country, release = top
+    rows = established(table)
+    codes = rows.loc[(rows["mover"] == country) & (rows["recount_source"] == release), "mover_code"].dropna()
+    if codes.empty:
+        return ""
+    code, source = str(codes.iloc[0]), release.split("@")[0]
+    hits = register.loc[register["dataset"].astype(str).isin([release, source])
+                        & register["iso3"].fillna("").astype(str).str.split("|").apply(lambda c: code in c)
+                        & register.get("action", pd.Series("", index=register.index)).ne("exclude")]
+    if hits.empty:
+        return ""
+    parts = [f"{r['status']} ({r['id']})" for _, r in hits.iterrows()]
+    return (f"The corrections register lists {len(hits)} entr{'y' if len(hits) == 1 else 'ies'} for {country} in "
+            f"{release}: {', '.join(parts)}; read this verdict with {'it' if len(hits) == 1 else 'them'} (section 6).")
 
 
 def influence_chart_rows(table: pd.DataFrame) -> pd.DataFrame:

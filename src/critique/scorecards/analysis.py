@@ -297,6 +297,9 @@ def analyse(*, tiers: pd.DataFrame, gsi_summary: pd.DataFrame, gsi_indicators: p
     ctx = [c for c in CONTEXT if c in A.columns]
     rep_years = sorted(set(range(year - reporting_window, year)) & set(int(y) for y in glotip["year"].unique()))
     rec("reporting_years_used", rep_years, "UNODC data years counted (those in the loaded release)")
+    rec("reporting_release", str(glotip.attrs.get("release", "glotip")), "UNODC release the reporting years are read from")
+    rec("reporting_years_text", f"{rep_years[0]}-{rep_years[-1]}" if rep_years else "none",
+        "first and last UNODC data year counted")
     rel = agreement.relation_to_context(A, present, ctx)
     rec("reporting_rho", {r.assessment: [round(r.estimate, 3), round(r.low, 3), round(r.high, 3), int(r.n)]
                           for r in rel.itertuples() if r.context == "unodc_years_reporting"},

@@ -22,12 +22,14 @@ def count_label(value: float | None) -> str:
     return "not reported" if value is None or pd.isna(value) else f"{value:,.0f}"
 
 
-def detections_sentence(view: pd.DataFrame, years: Sequence[int]) -> str:
+def detections_sentence(view: pd.DataFrame, years: Sequence[int], release: str | None = None) -> str:
     """What the country reported to UNODC as detected victims in ``years``, year by year; a year
-    without a figure is said to have none reported (not zero)."""
+    without a figure is said to have none reported (not zero). ``release``: the UNODC release read,
+    named in the sentence when given."""
     v = view.set_index("data_year")["detected_victims"]
     parts = [f"{count_label(v.get(y))} for {y}" if pd.notna(v.get(y)) else f"no figure for {y}" for y in years]
-    return "Detected victims reported to UNODC: " + "; ".join(parts) + "."
+    where = f" (release {release})" if release else ""
+    return f"Detected victims reported to UNODC{where}: " + "; ".join(parts) + "."
 
 
 def other_indicators_sentence(view: pd.DataFrame, years: Sequence[int]) -> str:
@@ -103,7 +105,7 @@ def tier_upgrade(glotip: pd.DataFrame, tiers: pd.DataFrame, *, iso3: str = "MYS"
     return TierUpgradeExercise(
         iso3=iso3.upper(), name=countries.name_of(iso3.upper()), view=view, tier_by_year=t,
         comparison=comparison_sentence(value(assessed[0]), value(assessed[1]), (assessed[0], assessed[1])),
-        detections=detections_sentence(view, range(lo, hi + 1)),
+        detections=detections_sentence(view, range(lo, hi + 1), release=glotip.attrs.get("release")),
         other_indicators=other_indicators_sentence(view, range(lo, hi + 1)),
         _findings=[(f"tier_{reports[0]}", str(t.loc[reports[0]]), None), (f"tier_{reports[1]}", str(t.loc[reports[1]]), None)],
         _answer_findings=[(f"victims_assessed_{reports[0]}_report", value(assessed[0]), None),

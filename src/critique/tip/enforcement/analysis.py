@@ -62,6 +62,19 @@ def latest_labour_shares(labour: pd.DataFrame, measures: Sequence[str]) -> dict[
     return out
 
 
+def funnel_source_text(typed: pd.DataFrame, year: int, include_unverified: bool = False) -> str:
+    """Which TIP report's table gives data year ``year`` in the typed table, with how it was read
+    ("the 2024 report's table, read in a copy"); Kelley & Heiss's tabulation when the typed table
+    has no established row for that year (unverified rows count only with ``include_unverified``)."""
+    ok = ("primary", "secondary", "unverified") if include_unverified else ("primary", "secondary")
+    row = typed.loc[(typed["data_year"] == year) & typed["verification"].isin(ok)]
+    if row.empty or "report_edition" not in row or pd.isna(row["report_edition"].iloc[0]):
+        return "Kelley & Heiss's secondary tabulation (edition not named)"
+    read = {"primary": "read in the report", "secondary": "read in a copy"}.get(str(row["verification"].iloc[0]),
+                                                                              "unverified")
+    return f"the {int(row['report_edition'].iloc[0])} report's table, {read}"
+
+
 def fill_sentence(fill_from_kh: bool, n_filled: int = 0, compared: int = 0, differ: int = 0) -> str:
     """What the filling did, or that the typed table is read alone."""
     if not fill_from_kh:
@@ -274,6 +287,8 @@ def analyse(typed: pd.DataFrame, kh: pd.DataFrame | None, changes: pd.DataFrame,
     F = funnel(table, funnel_year, estimate, f"{estimate_edition} estimate: {MEASURE_SHORT[estimate_measure]}",
                include_unverified=include_unverified)
     rec("funnel_year", funnel_year)
+    rec("funnel_source_text", funnel_source_text(typed, funnel_year, include_unverified),
+        "where the funnel year's TIP figures come from, in words")
     rec("funnel_estimate", {"edition": estimate_edition, "measure": estimate_measure, "value": estimate})
     rec("funnel_estimate_label", words,
         "the estimate in words, for sentences")

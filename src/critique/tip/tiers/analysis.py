@@ -38,23 +38,42 @@ def growth_sentence(n0: int, n1: int, all0: float, all1: float, pan0: float, pan
             f"-> {100 * pan1:.1f}% ({100 * (pan1 - pan0):+.1f} pp). Largest gap between the views: {gap_pp} pp.")
 
 
+def growth_clause(change_all_pp: float, change_panel_pp: float, panel_n: int) -> str:
+    """The short conclusion of :func:`growth_reading` (same rule), for the key findings."""
+    diff = change_panel_pp - change_all_pp
+    if abs(diff) < 100 / panel_n:
+        return "the two changes differ by less than one placement in the panel, so entry is not shown to move the share"
+    if diff > 0:
+        return ("the countries outside the panel (mostly those added) were, on average, placed on Tier 1 less often, "
+                "which held the all-rated change below the panel's")
+    return ("the countries outside the panel (mostly those added) were, on average, placed on Tier 1 more often, "
+            "which lifted the all-rated change above the panel's")
+
+
 def growth_reading(change_all_pp: float, change_panel_pp: float, panel_n: int) -> str:
-    """What the direction of the two changes says about the countries added (a rule, not a judgement):
-    a panel change above the all-rated change means the entrants were placed on Tier 1 less often
-    than the countries followed throughout, below it more often; equal changes say nothing."""
-    if change_panel_pp > change_all_pp:
-        what = ("the Tier 1 share rises more among the countries followed throughout than on all rated "
-                "countries, so the countries outside the panel (mostly those added in those years) were, on average, "
-                "placed on Tier 1 less often than the countries followed throughout")
-    elif change_panel_pp < change_all_pp:
-        what = ("the Tier 1 share rises less (or falls more) among the countries followed throughout than on all "
-                "rated countries, so the countries outside the panel (mostly those added in those years) were, on "
-                "average, placed on Tier 1 more often than the countries followed throughout")
+    """What the direction of the two changes says about the countries added (a rule, not a judgement).
+
+    A gap between the two changes smaller than one placement in the panel (100 / ``panel_n``
+    percentage points) is read as no difference: one country's tier moves the panel by that much.
+    From there up, a panel change above the all-rated change means the countries outside the panel
+    were placed on Tier 1 less often than the countries followed throughout, below it more often.
+    """
+    one = 100 / panel_n
+    diff = change_panel_pp - change_all_pp
+    if abs(diff) < one:
+        what = (f"the two views' changes differ by {abs(diff):.1f} percentage points, less than one placement in "
+                "the panel, so these numbers do not show the countries outside the panel placed differently")
+    elif diff > 0:
+        what = ("the Tier 1 share changes by more among the countries followed throughout (rises more or falls less) "
+                "than on all rated countries, so the countries outside the panel (mostly those added in those years) "
+                "were, on average, placed on Tier 1 less often than the countries followed throughout")
     else:
-        what = "the Tier 1 share changes alike in both views, so entry alone does not move it here"
+        what = ("the Tier 1 share changes by less among the countries followed throughout (rises less or falls more) "
+                "than on all rated countries, so the countries outside the panel (mostly those added in those years) "
+                "were, on average, placed on Tier 1 more often than the countries followed throughout")
     return (f"Read: {what}. Entry of new countries can change the all-rated shares by itself: a fixed panel is "
             f"needed before reading any trend. The panel holds {panel_n} countries (one country is "
-            f"{100 / panel_n:.1f} percentage points of it), so small gaps are within what one or two placements move.")
+            f"{one:.1f} percentage points of it), so small gaps are within what one or two placements move.")
 
 
 def years_text(years: Sequence[int]) -> str:
@@ -230,6 +249,7 @@ def analyse(tiers: pd.DataFrame, full: pd.DataFrame, glotip: pd.DataFrame | None
     reading["growth"] = growth_sentence(int(n_all[y0]), int(n_all[y1]), float(t1a[y0]), float(t1a[y1]),
                                         float(t1p[y0]), float(t1p[y1]), len(panel01), mg)
     reading["growth_read"] = growth_reading(ch_all, ch_pan, len(panel01))
+    rec("growth_clause", growth_clause(ch_all, ch_pan, len(panel01)), "rule: critique.tip.tiers.growth_clause")
 
     shown = [y for y in complete if y >= year_start]
     if shown:
@@ -247,6 +267,8 @@ def analyse(tiers: pd.DataFrame, full: pd.DataFrame, glotip: pd.DataFrame | None
             f"share of countries rated in {pair[0]} and {pair[1]} whose tier did not change")
     vol = volatility(T, partial="drop")
     if len(vol):
+        rec("volatility_years", [int(vol["previous"].min()), int(vol["report_year"].max())],
+            "first and last report year of the consecutive complete pairs")
         rec("share_changed_mean", round(float(vol["share_changed"].mean()), 4),
             "mean share of countries changing tier between consecutive complete report years")
         rec("wl_entries_total", int(vol["wl_entries"].sum()))
@@ -289,4 +311,4 @@ def analyse(tiers: pd.DataFrame, full: pd.DataFrame, glotip: pd.DataFrame | None
         _findings=out)
 
 
-__all__ = ["TierAnalysis", "analyse", "growth_reading", "growth_sentence", "model_sentence", "years_text", "TIER_ORDER"]
+__all__ = ["TierAnalysis", "analyse", "growth_clause", "growth_reading", "growth_sentence", "model_sentence", "years_text", "TIER_ORDER"]
