@@ -294,6 +294,8 @@ def test_estimates_definitions(evidence):
     assert like[0]["rise"] == pytest.approx(49_600_000 - 40_300_000)
     assert like[0]["forced_marriage_rise"] == pytest.approx(22_000_000 - 15_400_000)
     assert (c.verdict, c.on_part) == (PARTIAL, CONSISTENT) and "71% of it forced marriage" in c.reason
+    # the claim's figures are the estimates: 'consistent' checks the quotation, and the reason says so
+    assert "says only that they are quoted as published" in c.reason and "is not tested" in c.reason
     gems_only = shares.check_estimates_definitions(evidence, datasets.load("global-estimates"),
                                                    sequence=("GEMS 2017", "GEMS 2022"))
     assert gems_only.verdict == CONSISTENT

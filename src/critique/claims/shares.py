@@ -130,7 +130,10 @@ def check_estimates_definitions(evidence: pd.DataFrame, estimates: pd.DataFrame,
     both ends are estimates of the same publisher with the same components present. With no
     like-for-like step the data cannot test the trend; with some, the trend is tested on those steps
     only ("tested on part of the claim's scope"), where the claim's own figures are the estimates and
-    the rise and the part of it that is forced marriage are reported. (Only the first like-for-like
+    the rise and the part of it that is forced marriage are reported. On such a step the claimed and
+    the observed figure are the same published estimates, so the reading cannot be anything but
+    consistent: the reason says that this checks the quotation, not whether the rise exceeds the
+    estimates' uncertainty (no interval is in the table). (Only the first like-for-like
     step enters the basis; a sequence of several such steps should be read step by step.)
     """
     if len(sequence) < 2:
@@ -167,6 +170,9 @@ def check_estimates_definitions(evidence: pd.DataFrame, estimates: pd.DataFrame,
     reason = named(f"Of the {len(steps)} steps in {chain} million, {unlike} "
                    f"join{'s' if unlike == 1 else ''} estimates with different definitions or producers"
                    + (f"; the like-for-like step {'; '.join(parts)}" if parts else "")
+                   + ("; on a like-for-like step the claim's figures are the estimates themselves, so a reading of "
+                      "'consistent' there says only that they are quoted as published: no interval of either estimate "
+                      "was read, so whether the rise exceeds their uncertainty is not tested" if like else "")
                    + "; each estimate is a model with wide uncertainty, not a count.", read)
     like_steps = [s for s in steps if s["like_for_like"]]
     if like_steps:
