@@ -143,12 +143,15 @@ def test_fixed_panel_change_2019_2020_recomputed(glotip, evidence):
         if max(low, high) < claimed - tol:
             return LARGER
         return CONTRADICT if min(low, high) > 0 else SMALLER
-    assert c.verdict == expected(5)
+    # the claimed figure is UNODC's global one; the panel is part of its scope (rule 3)
+    assert c.numbers["panel_countries"] < c.numbers["reporters_after"]
+    assert (c.verdict, c.on_part) == (PARTIAL, expected(5))
+    assert c.reason.startswith("The claimed change is UNODC's global one, over every reporting country; tested on part of it")
     # a tolerance of 0 needs the bounds to straddle the claim exactly
     c0 = detected.check_fixed_panel_change(glotip, evidence, test_id="unodc-2019-2020-fixed-panel", claim_id="unodc-2020-fall",
                                            claimed_id="unodc2022-claimed-change", before=2019, after=2020, start=2017, end=end,
                                            tolerance_pp=0)
-    assert c0.verdict == expected(0)
+    assert (c0.verdict, c0.on_part) == (PARTIAL, expected(0))
 
 
 def test_fixed_panel_change_2019_2022_recomputed(glotip, evidence):
@@ -160,7 +163,8 @@ def test_fixed_panel_change_2019_2022_recomputed(glotip, evidence):
     assert c.numbers["panel_countries"] == n
     assert c.numbers["panel_change_pct"] == pytest.approx([low, high])
     # a claimed rise of 25: consistent within 5 points, a larger change above 30, a smaller one below 20
-    assert c.verdict == (CONSISTENT if high >= 20 and low <= 30 else LARGER if low > 30 else
+    assert c.verdict == PARTIAL  # 82 of the reporting countries: part of the claim's scope
+    assert c.on_part == (CONSISTENT if high >= 20 and low <= 30 else LARGER if low > 30 else
                          CONTRADICT if high < 0 else SMALLER)
 
 
@@ -430,7 +434,8 @@ def test_the_unodc_plus_25_is_no_longer_not_supported(glotip, evidence):
     c = detected.check_fixed_panel_change(glotip, evidence, test_id="unodc-2019-2022-fixed-panel", claim_id="unodc-2022-rise",
                                           claimed_id="unodc2024-claimed-change", before=2019, after=2022, start=2017, end=2022)
     assert low > 25 + 5  # the panel's rise exceeds the claim by more than the tolerance
-    assert c.verdict == LARGER and c.verdict != NOT_SUPPORTED
+    assert (c.verdict, c.on_part) == (PARTIAL, LARGER) and NOT_SUPPORTED not in c.shown
+    assert c.shown == "tested on part of the claim's scope; on that part, a larger change than claimed"
 
 
 def test_a_register_row_never_inherits_another_claims_verdict(register, evidence):
