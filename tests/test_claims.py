@@ -168,6 +168,25 @@ def test_fixed_panel_change_2019_2022_recomputed(glotip, evidence):
                          CONTRADICT if high < 0 else SMALLER)
 
 
+def test_fixed_panel_is_part_of_the_scope_only_when_fewer_countries_than_reported(glotip, evidence):
+    # the boundary of rule 3 for a fixed-panel change: the same release cut to the panel's own
+    # countries (every reporter reports every year) covers the claim's countries, so the rules' word
+    # stands alone; the whole release has more reporters than the panel, so the test is partial
+    kw = dict(test_id="unodc-2019-2022-fixed-panel", claim_id="unodc-2022-rise", claimed_id="unodc2024-claimed-change",
+              before=2019, after=2022, start=2017, end=2022)
+    whole = detected.check_fixed_panel_change(glotip, evidence, **kw)
+    panel = set(detected.panel_series(glotip, 2017, 2022).panel)
+    unit = glotip["iso3"].astype(object).where(glotip["iso3"].notna(), glotip["iso3_unodc"].astype(object))
+    unit = unit.where(unit.notna(), glotip["country"].astype(object))
+    cut = glotip[unit.isin(panel)]
+    cut.attrs = dict(glotip.attrs)
+    only = detected.check_fixed_panel_change(cut, evidence, **kw)
+    assert only.numbers["panel_countries"] == only.numbers["reporters_after"] == whole.numbers["panel_countries"]
+    assert (only.verdict, only.on_part) == (whole.on_part, None)
+    assert not only.reason.startswith("The claimed change is UNODC's global one")
+    assert whole.numbers["panel_countries"] < whole.numbers["reporters_after"] and whole.verdict == PARTIAL
+
+
 def test_covid_check_cannot_test_and_reports_panel(glotip):
     end = int(glotip["year"].max())
     n, sums = _independent_panel_sums(glotip, 2017, end)
