@@ -217,6 +217,8 @@ def test_share_recount_matches_plain_pandas(glotip, editions):
     assert c.numbers["recount_pct"] == pytest.approx([100 * lo, 100 * hi])
     # the recount covers fewer countries than the 155 the edition covered: a test on part of its scope
     assert c.verdict == PARTIAL and c.numbers["edition_countries"] == 155
+    # the claimed share is read in the glotip-editions table: the reason names it with its grade
+    assert "(read: glotip-editions, 2009 edition [" in c.reason
     assert c.on_part == (CONSISTENT if 100 * hi >= 74 and 100 * lo <= 84 else CONTRADICT)
 
 
@@ -295,6 +297,7 @@ def test_spotlight_against_federal_and_ucr(evidence, mirror_dir):
 def test_share_applied_to_stock_contradicts_and_unverified_caps(evidence, editions, register):
     c = shares.check_share_applied_to_stock(evidence, editions)
     assert c.numbers["ilo_upper_pct"] == 43 + 25
+    assert "glotip-editions, 2009 and 2012 editions [" in c.reason
     assert c.verdict == CONTRADICT
     # the same check resting on an unverified figure, or for an unverified claim row, never contradicts
     ev = evidence.copy()

@@ -72,18 +72,19 @@ def check_share_recount(glotip: pd.DataFrame, editions: pd.DataFrame, *, edition
             else f"{int(at['units'])} countries of the newest country data")
     basis = Basis(True, claimed=claimed, observed=(float(at["share_low"]), float(at["share_high"])), tolerance=tol,
                   kind="level", part=part)
+    edition_read = f"glotip-editions, {edition} edition [{status}]"
     reason = (f"Recounted from the UNODC country data ({release}), sexual exploitation was {pct_range(at['share_low'], at['share_high'], False)} "
               f"of detected victims with a recorded form in {year} in {part}, "
               f"{distance(at['share_low'], at['share_high'], claimed):.1f} points from the {edition} edition's {claimed:g}% "
               f"(tolerance {tol:g} points); in {latest} it was {pct_range(last['share_low'], last['share_high'], False)} "
-              f"({int(last['units'])} countries).")
+              f"({int(last['units'])} countries) (read: {edition_read}).")
     numbers = {"claimed_pct": claimed, "recount_pct": [float(at["share_low"]), float(at["share_high"])],
                "recount_countries": int(at["units"]), "edition_countries": covered, "latest_year": latest,
                "latest_pct": [float(last["share_low"]), float(last["share_high"])], "latest_countries": int(last["units"]),
                "tolerance_pp": tol}
     return judged("share-2006-recount", "unodc-79", basis, reason, numbers=numbers,
                   evidence={f"glotip-editions:{edition}": status}, datasets=("glotip", "glotip-editions"),
-                  data=shares, read=(release,))
+                  data=shares, read=(release, edition_read))
 
 
 def check_share_applied_to_stock(evidence: pd.DataFrame, editions: pd.DataFrame, *, tolerance_pp: float = 5.0) -> ClaimCheck:
@@ -105,7 +106,7 @@ def check_share_applied_to_stock(evidence: pd.DataFrame, editions: pd.DataFrame,
     status.update({"glotip-editions:2009": s2009, "glotip-editions:2012": s2012})
     basis = Basis(True, claimed=claimed, observed=(cse, upper), tolerance=tol, kind="level")
     where = "above" if claimed - tol > upper else "below" if claimed + tol < cse else "within"
-    read = read_of(evidence, ids)
+    read = read_of(evidence, ids) + (f"glotip-editions, 2009 and 2012 editions [{s2009 if s2009 == s2012 else s2009 + ', ' + s2012}]",)
     reason = named(f"The {stock / 1e6:.1f} million matches ILO's 2005 estimate ({ilo_stock / 1e6:.2f} million), which put {cse:.0f}% "
                    f"in commercial sexual exploitation and {mixed:.0f}% in mixed or undetermined forms, so {cse:.0f}% to {upper:.0f}% "
                    f"could be sexual and the claimed {claimed:.0f}% is {where} that range (tolerance {tol:g} points); the 79% and "
