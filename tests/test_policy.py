@@ -386,6 +386,10 @@ def test_fosta_grid_shape_refusal_and_reading(fosta_range):
     fall, rise = int((f["ci_high_pct"] < 0).sum()), int((f["ci_low_pct"] > 0).sum())
     assert fosta_range.reading() == R.range_reading(fall, rise, len(f) - fall - rise)
     assert (s["n_exclude_fall"], s["n_exclude_rise"]) == (fall, rise)
+    # the exclusions by model family, recounted from the table
+    excl = f[(f["ci_high_pct"] < 0) | (f["ci_low_pct"] > 0)]
+    assert s["n_exclude_by_model"] == {m: int((excl["model"] == m).sum()) for m in sorted(set(f["model"]))}
+    assert sum(s["n_exclude_by_model"].values()) == fall + rise
     # the range spans a fall and a rise: the sign itself depends on the break handling
     assert s["estimate_min_pct"] < -29 and s["estimate_max_pct"] > 0
 
