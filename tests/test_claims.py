@@ -401,6 +401,10 @@ def test_incident_series_names_the_labels_it_has():
     # a level is read on both sides alike
     (80, (43, 75), 5, "level", CONSISTENT), (80, (43, 74.99), 5, "level", CONTRADICT),
     (40, (45, 68), 5, "level", CONSISTENT), (39.99, (45, 68), 5, "level", CONTRADICT),
+    # a claimed change of 0 ("no change", or GAO's "no case under earlier laws") has no direction: read as a level
+    (0, (-2, 2), 0, "change", CONSISTENT), (0, (0, 0), 0, "level", CONSISTENT),
+    (0, (0.01, 2), 0, "change", CONTRADICT), (0, (-2, -0.01), 0, "change", CONTRADICT),
+    (0, (10, 10), 0, "level", CONTRADICT),
 ])
 def test_compare_on_both_sides_of_each_boundary(claimed, observed, tol, kind, word):
     assert rules.compare(claimed, observed, tolerance=tol, kind=kind) == word
