@@ -434,6 +434,11 @@ def test_part_of_the_scope_keeps_what_the_part_shows():
     assert (part.word, part.on_part) == (PARTIAL, SMALLER)
     assert rules.phrase(part) == "tested on part of the claim's scope; on that part, a smaller change than claimed"
     assert rules.phrase(full) == SMALLER
+    # what a part at odds with the claim shows is worded so that it cannot be read as "outside the
+    # claim's scope" or as a refutation of the whole
+    odd = rules.verdict(rules.Basis(True, claimed=0, observed=(10, 10), kind="level", part="criminal cases only"))
+    assert rules.phrase(odd) == ("tested on part of the claim's scope; on that part, figures at odds with the claim "
+                                 "beyond its tolerance (for that part only)")
 
 
 def test_cap_only_turns_contradict_on_unverified_inputs():
