@@ -143,12 +143,15 @@ def test_fixed_panel_change_2019_2020_recomputed(glotip, evidence):
         if max(low, high) < claimed - tol:
             return LARGER
         return CONTRADICT if min(low, high) > 0 else SMALLER
-    assert c.verdict == expected(5)
+    # the claimed figure is UNODC's global one; the panel is part of its scope (rule 3)
+    assert c.numbers["panel_countries"] < c.numbers["reporters_after"]
+    assert (c.verdict, c.on_part) == (PARTIAL, expected(5))
+    assert c.reason.startswith("The claimed change is UNODC's global one, over every reporting country; tested on part of it")
     # a tolerance of 0 needs the bounds to straddle the claim exactly
     c0 = detected.check_fixed_panel_change(glotip, evidence, test_id="unodc-2019-2020-fixed-panel", claim_id="unodc-2020-fall",
                                            claimed_id="unodc2022-claimed-change", before=2019, after=2020, start=2017, end=end,
                                            tolerance_pp=0)
-    assert c0.verdict == expected(0)
+    assert (c0.verdict, c0.on_part) == (PARTIAL, expected(0))
 
 
 def test_fixed_panel_change_2019_2022_recomputed(glotip, evidence):
@@ -160,8 +163,28 @@ def test_fixed_panel_change_2019_2022_recomputed(glotip, evidence):
     assert c.numbers["panel_countries"] == n
     assert c.numbers["panel_change_pct"] == pytest.approx([low, high])
     # a claimed rise of 25: consistent within 5 points, a larger change above 30, a smaller one below 20
-    assert c.verdict == (CONSISTENT if high >= 20 and low <= 30 else LARGER if low > 30 else
+    assert c.verdict == PARTIAL  # 82 of the reporting countries: part of the claim's scope
+    assert c.on_part == (CONSISTENT if high >= 20 and low <= 30 else LARGER if low > 30 else
                          CONTRADICT if high < 0 else SMALLER)
+
+
+def test_fixed_panel_is_part_of_the_scope_only_when_fewer_countries_than_reported(glotip, evidence):
+    # the boundary of rule 3 for a fixed-panel change: the same release cut to the panel's own
+    # countries (every reporter reports every year) covers the claim's countries, so the rules' word
+    # stands alone; the whole release has more reporters than the panel, so the test is partial
+    kw = dict(test_id="unodc-2019-2022-fixed-panel", claim_id="unodc-2022-rise", claimed_id="unodc2024-claimed-change",
+              before=2019, after=2022, start=2017, end=2022)
+    whole = detected.check_fixed_panel_change(glotip, evidence, **kw)
+    panel = set(detected.panel_series(glotip, 2017, 2022).panel)
+    unit = glotip["iso3"].astype(object).where(glotip["iso3"].notna(), glotip["iso3_unodc"].astype(object))
+    unit = unit.where(unit.notna(), glotip["country"].astype(object))
+    cut = glotip[unit.isin(panel)]
+    cut.attrs = dict(glotip.attrs)
+    only = detected.check_fixed_panel_change(cut, evidence, **kw)
+    assert only.numbers["panel_countries"] == only.numbers["reporters_after"] == whole.numbers["panel_countries"]
+    assert (only.verdict, only.on_part) == (whole.on_part, None)
+    assert not only.reason.startswith("The claimed change is UNODC's global one")
+    assert whole.numbers["panel_countries"] < whole.numbers["reporters_after"] and whole.verdict == PARTIAL
 
 
 def test_covid_check_cannot_test_and_reports_panel(glotip):
@@ -194,6 +217,8 @@ def test_share_recount_matches_plain_pandas(glotip, editions):
     assert c.numbers["recount_pct"] == pytest.approx([100 * lo, 100 * hi])
     # the recount covers fewer countries than the 155 the edition covered: a test on part of its scope
     assert c.verdict == PARTIAL and c.numbers["edition_countries"] == 155
+    # the claimed share is read in the glotip-editions table: the reason names it with its grade
+    assert "(read: glotip-editions, 2009 edition [" in c.reason
     assert c.on_part == (CONSISTENT if 100 * hi >= 74 and 100 * lo <= 84 else CONTRADICT)
 
 
@@ -272,6 +297,7 @@ def test_spotlight_against_federal_and_ucr(evidence, mirror_dir):
 def test_share_applied_to_stock_contradicts_and_unverified_caps(evidence, editions, register):
     c = shares.check_share_applied_to_stock(evidence, editions)
     assert c.numbers["ilo_upper_pct"] == 43 + 25
+    assert "glotip-editions, 2009 and 2012 editions [" in c.reason
     assert c.verdict == CONTRADICT
     # the same check resting on an unverified figure, or for an unverified claim row, never contradicts
     ev = evidence.copy()
@@ -294,6 +320,8 @@ def test_estimates_definitions(evidence):
     assert like[0]["rise"] == pytest.approx(49_600_000 - 40_300_000)
     assert like[0]["forced_marriage_rise"] == pytest.approx(22_000_000 - 15_400_000)
     assert (c.verdict, c.on_part) == (PARTIAL, CONSISTENT) and "71% of it forced marriage" in c.reason
+    # the claim's figures are the estimates: 'consistent' checks the quotation, and the reason says so
+    assert "says only that they are quoted as published" in c.reason and "is not tested" in c.reason
     gems_only = shares.check_estimates_definitions(evidence, datasets.load("global-estimates"),
                                                    sequence=("GEMS 2017", "GEMS 2022"))
     assert gems_only.verdict == CONSISTENT
@@ -373,6 +401,10 @@ def test_incident_series_names_the_labels_it_has():
     # a level is read on both sides alike
     (80, (43, 75), 5, "level", CONSISTENT), (80, (43, 74.99), 5, "level", CONTRADICT),
     (40, (45, 68), 5, "level", CONSISTENT), (39.99, (45, 68), 5, "level", CONTRADICT),
+    # a claimed change of 0 ("no change", or GAO's "no case under earlier laws") has no direction: read as a level
+    (0, (-2, 2), 0, "change", CONSISTENT), (0, (0, 0), 0, "level", CONSISTENT),
+    (0, (0.01, 2), 0, "change", CONTRADICT), (0, (-2, -0.01), 0, "change", CONTRADICT),
+    (0, (10, 10), 0, "level", CONTRADICT),
 ])
 def test_compare_on_both_sides_of_each_boundary(claimed, observed, tol, kind, word):
     assert rules.compare(claimed, observed, tolerance=tol, kind=kind) == word
@@ -402,6 +434,11 @@ def test_part_of_the_scope_keeps_what_the_part_shows():
     assert (part.word, part.on_part) == (PARTIAL, SMALLER)
     assert rules.phrase(part) == "tested on part of the claim's scope; on that part, a smaller change than claimed"
     assert rules.phrase(full) == SMALLER
+    # what a part at odds with the claim shows is worded so that it cannot be read as "outside the
+    # claim's scope" or as a refutation of the whole
+    odd = rules.verdict(rules.Basis(True, claimed=0, observed=(10, 10), kind="level", part="criminal cases only"))
+    assert rules.phrase(odd) == ("tested on part of the claim's scope; on that part, figures at odds with the claim "
+                                 "beyond its tolerance (for that part only)")
 
 
 def test_cap_only_turns_contradict_on_unverified_inputs():
@@ -428,7 +465,8 @@ def test_the_unodc_plus_25_is_no_longer_not_supported(glotip, evidence):
     c = detected.check_fixed_panel_change(glotip, evidence, test_id="unodc-2019-2022-fixed-panel", claim_id="unodc-2022-rise",
                                           claimed_id="unodc2024-claimed-change", before=2019, after=2022, start=2017, end=2022)
     assert low > 25 + 5  # the panel's rise exceeds the claim by more than the tolerance
-    assert c.verdict == LARGER and c.verdict != NOT_SUPPORTED
+    assert (c.verdict, c.on_part) == (PARTIAL, LARGER) and NOT_SUPPORTED not in c.shown
+    assert c.shown == "tested on part of the claim's scope; on that part, a larger change than claimed"
 
 
 def test_a_register_row_never_inherits_another_claims_verdict(register, evidence):

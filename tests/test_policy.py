@@ -134,6 +134,27 @@ def test_mde_formula_hand_computed():
     assert P.minimum_detectable_effect(0.2, alpha=0.10, power=0.9) == pytest.approx(0.5852811, abs=1e-6)
 
 
+def test_mde_with_residual_df_uses_t_quantiles():
+    # reference values (scipy t quantiles, written out): df 3: (3.182446 + 0.978472) * 0.1 = 0.4160918;
+    # df 4: (2.776445 + 0.940965) * 0.1 = 0.3717410. A fit with 3-4 residual df and a t interval
+    # must not be given the normal MDE (0.2801585), a third smaller than what its own test detects.
+    assert P.minimum_detectable_effect(0.1, df=3) == pytest.approx(0.4160918, abs=1e-6)
+    assert P.minimum_detectable_effect(0.1, df=4) == pytest.approx(0.3717410, abs=1e-6)
+    # the t multiplier falls toward the normal one as df grows, and never below it
+    assert P.minimum_detectable_effect(0.1, df=1e6) == pytest.approx(0.2801585, abs=1e-5)
+    assert P.minimum_detectable_effect(0.1, df=30) > P.minimum_detectable_effect(0.1)
+    with pytest.raises(P.PolicyError, match="df=0"):
+        P.minimum_detectable_effect(0.1, df=0)
+
+
+def test_fit_mde_uses_the_fits_residual_df():
+    # the FBI-length series: quasi-Poisson on 7 points has 3 residual df; its MDE uses t on 3 df
+    res = P.segmented_regression(np.arange(2014, 2021), [410, 520, 610, 790, 640, 700, 540], 2018, model="poisson")
+    assert res.diagnostics["df_resid"] == 3.0
+    assert res.mde() == pytest.approx(res.level.se * (3.182446 + 0.978472), rel=1e-6)
+    assert res.summary()["mde_log"] == pytest.approx(res.mde())
+
+
 def test_design_mde_hand_computed():
     # 3 points a side, sigma 1: var = (1/3 + 2^2/2) + (1/3 + 1^2/2) = 3.1667, SE 1.77951
     assert P.design_mde(3, 3, 1.0) == pytest.approx(2.8015852 * np.sqrt(19 / 6), rel=1e-6)
@@ -365,6 +386,10 @@ def test_fosta_grid_shape_refusal_and_reading(fosta_range):
     fall, rise = int((f["ci_high_pct"] < 0).sum()), int((f["ci_low_pct"] > 0).sum())
     assert fosta_range.reading() == R.range_reading(fall, rise, len(f) - fall - rise)
     assert (s["n_exclude_fall"], s["n_exclude_rise"]) == (fall, rise)
+    # the exclusions by model family, recounted from the table
+    excl = f[(f["ci_high_pct"] < 0) | (f["ci_low_pct"] > 0)]
+    assert s["n_exclude_by_model"] == {m: int((excl["model"] == m).sum()) for m in sorted(set(f["model"]))}
+    assert sum(s["n_exclude_by_model"].values()) == fall + rise
     # the range spans a fall and a rise: the sign itself depends on the break handling
     assert s["estimate_min_pct"] < -29 and s["estimate_max_pct"] > 0
 
@@ -476,11 +501,14 @@ def test_interval_sides_boundaries():
 @pytest.mark.parametrize("sides, text", [
     ((0, 0, 0), "no specification could be fitted"),
     ((0, 0, 3), "not distinguishable from no change in any of the 3 specifications"),
-    ((1, 0, 2), "1 of 3 specifications exclude no change, all on the side of a fall; 2 include it"),
-    ((3, 0, 0), "a fall in every one of the 3 specifications"),
-    ((0, 2, 1), "2 of 3 specifications exclude no change, all on the side of a rise; 1 include it"),
-    ((0, 3, 0), "a rise in every one of the 3 specifications"),
-    ((1, 1, 0), "the direction depends on the specification: 1 exclude no change on the side of a fall, "
+    ((0, 0, 1), "not distinguishable from no change in the 1 specification"),
+    ((1, 0, 2), "1 of 3 specifications excludes no change, all on the side of a fall in the count; 2 include it"),
+    ((2, 0, 1), "2 of 3 specifications exclude no change, all on the side of a fall in the count; 1 includes it"),
+    ((3, 0, 0), "a fall in the count in every one of the 3 specifications"),
+    ((1, 0, 0), "a fall in the count in the 1 specification"),
+    ((0, 2, 1), "2 of 3 specifications exclude no change, all on the side of a rise in the count; 1 includes it"),
+    ((0, 3, 0), "a rise in the count in every one of the 3 specifications"),
+    ((1, 1, 0), "the direction depends on the specification: 1 excludes no change on the side of a fall in the count, "
                 "1 on the side of a rise, 0 include it"),
 ])
 def test_range_reading_counts_sides_not_any_one_interval(sides, text):
@@ -490,8 +518,8 @@ def test_range_reading_counts_sides_not_any_one_interval(sides, text):
 def test_adding_noisy_specifications_does_not_flip_the_reading_to_no_change():
     # the old rule ("any interval includes zero") turned 9 falls into "no change" with one noisy
     # specification added; the counting rule keeps the 9 and reports the noisy one beside them
-    assert R.range_reading(9, 0, 0) == "a fall in every one of the 9 specifications"
-    assert R.range_reading(9, 0, 1).startswith("9 of 10 specifications exclude no change, all on the side of a fall")
+    assert R.range_reading(9, 0, 0) == "a fall in the count in every one of the 9 specifications"
+    assert R.range_reading(9, 0, 1).startswith("9 of 10 specifications exclude no change, all on the side of a fall in the count")
 
 
 def test_reading_rule_cases():
@@ -500,11 +528,11 @@ def test_reading_rule_cases():
         t["status"] = "fitted"
         t["includes_zero"] = (t["ci_low_pct"] <= 0) & (t["ci_high_pct"] >= 0)
         return P.SpecificationRange("s", 2018, (), 0.05, t)
-    assert rng_([[-20, -30, -5], [-10, -15, -2]]).reading() == "a fall in every one of the 2 specifications"
-    assert rng_([[20, 5, 30]]).reading() == "a rise in every one of the 1 specifications"
+    assert rng_([[-20, -30, -5], [-10, -15, -2]]).reading() == "a fall in the count in every one of the 2 specifications"
+    assert rng_([[20, 5, 30]]).reading() == "a rise in the count in the 1 specification"
     assert rng_([[-20, -30, -5], [20, 5, 30]]).reading().startswith("the direction depends on the specification")
     mixed = rng_([[-20, -30, -5], [-10, -25, 3]])
-    assert mixed.reading() == "1 of 2 specifications exclude no change, all on the side of a fall; 1 include it"
+    assert mixed.reading() == "1 of 2 specifications excludes no change, all on the side of a fall in the count; 1 includes it"
     s = mixed.summary()
     assert (s["n_exclude_fall"], s["n_exclude_rise"], s["n_intervals_with_zero"]) == (1, 0, 1)
 
@@ -529,7 +557,8 @@ def test_placebo_phrase_says_when_no_p_can_reach_alpha():
 def test_ucr_reading_counts_fitted_models_and_refusals():
     assert R.ucr_reading([(-40, 10), (-30, 5)], 3) == ("not distinguishable from no change in any of the 2 fitted models; "
                                                        "1 refused")
-    assert R.ucr_reading([(-40, -10)], 1) == "a fall in every one of the 1 fitted models"
+    assert R.ucr_reading([(-40, -10)], 1) == "a fall in the count in the 1 fitted model"
+    assert R.ucr_reading([(-40, -10), (-30, -2)], 2) == "a fall in the count in every one of the 2 fitted models"
     assert R.ucr_reading([], 2) == "no model could be fitted (2 refused)"
 
 

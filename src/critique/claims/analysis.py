@@ -119,6 +119,8 @@ class ClaimsAnalysis:
             if change:  # left out when the release ends before the claim's year (a key finding marked optional)
                 out[f"{key}_panel"] = pct_range(*change)
                 out[f"{key}_panel_low"], out[f"{key}_panel_high"] = change
+                out[f"{key}_all"] = pct_range(*n["all_reporters_change_pct"])
+                out[f"{key}_reporters_before"], out[f"{key}_reporters_after"] = n["reporters_before"], n["reporters_after"]
         return out
 
 

@@ -159,11 +159,12 @@ def check_fixed_panel_change(glotip: pd.DataFrame, evidence: pd.DataFrame, *, te
                              tolerance_pp: float = 5.0, release: str = "newest release") -> ClaimCheck:
     """A claimed percent change in detected victims, set against the same change on a fixed panel.
 
-    The verdict is the rules' reading of a directional change (:func:`critique.claims.rules.compare`):
+    The reading is the rules' reading of a directional change (:func:`critique.claims.rules.compare`):
     consistent within ``tolerance_pp`` points, a larger or smaller change than claimed beyond it, a
     contradiction only for a change in the opposite direction. The fixed panel is the like-for-like
-    version of UNODC's global change (which sums whoever reported in each year); the change over all
-    reporters is shown beside it.
+    version of UNODC's global change (which sums whoever reported in each year), but it covers fewer
+    countries than the claimed figure, so the verdict is "tested on part of the claim's scope" with
+    that reading for the panel (rule 3); the change over all reporters is shown beside it.
     """
     tol = check_tolerance(tolerance_pp)
     claimed = figure(evidence, claimed_id)
@@ -176,8 +177,13 @@ def check_fixed_panel_change(glotip: pd.DataFrame, evidence: pd.DataFrame, *, te
     units = s.all_reporters["units"]
     partial = after in glotip_rules.partial_years(usable_rows(glotip))
     gap = distance(*panel, claimed.value)
-    basis = Basis(True, claimed=claimed.value, observed=panel, tolerance=tol, kind="change")
-    reason = (f"On the {len(s.panel)} countries reporting every year {start}-{end} ({release}) detected "
+    # the claimed figure is UNODC's global one (every country reporting); the panel is part of it (rule 3)
+    n_after = int(units[after])
+    part = f"the {len(s.panel)} countries reporting every year" if len(s.panel) < n_after else None
+    basis = Basis(True, claimed=claimed.value, observed=panel, tolerance=tol, kind="change", part=part)
+    scope = (f"The claimed change is UNODC's global one, over every reporting country; tested on part of it: "
+             if part else "")
+    reason = (f"{scope}On the {len(s.panel)} countries reporting every year {start}-{end} ({release}) detected "
               f"victims changed {pct_range(*panel)} from {before} to {after}, {gap:.1f} points from the claimed "
               f"{claimed.value:+g}% (tolerance {tol:g} points; all reporters, {int(units[before])} then "
               f"{int(units[after])} countries{f' ({after} {glotip_rules.PARTIAL_LABEL})' if partial else ''}: "
@@ -212,8 +218,8 @@ def check_detections_as_prevalence(glotip: pd.DataFrame, evidence: pd.DataFrame,
     panel = s.change(before, after)
     reason = (f"All {len(indicators)} UNODC indicators ({', '.join(indicators)}) count what authorities detected or did, "
               f"not people trafficked; detected victims on the {len(s.panel)}-country fixed panel changed "
-              f"{pct_range(*panel)} from {before} to {after} ({release}), which measures detection as much "
-              f"as the claimed {claimed.value:+g}% rise in trafficking.")
+              f"{pct_range(*panel)} from {before} to {after} ({release}), a change in detection as much as in "
+              f"trafficking, so neither it nor UNODC's figure can test the claimed {claimed.value:+g}% rise in trafficking.")
     numbers = {"claimed_pct": claimed.value, "panel_change_pct": list(panel), "indicators": indicators,
                "panel_countries": len(s.panel)}
     read = (release,) + read_of(evidence, [claimed_id])

@@ -136,7 +136,7 @@ def cap(word: str, unverified: list[str]) -> str:
 
 
 #: what a part of the scope shows, in words that do not speak for the whole claim
-ON_PART = {CONTRADICT: "a figure outside the claim", NOT_SUPPORTED: "not supported by figures some of which are unverified",
+ON_PART = {CONTRADICT: "figures at odds with the claim beyond its tolerance (for that part only)", NOT_SUPPORTED: "not supported by figures some of which are unverified",
            SMALLER: "a smaller change than claimed",
            LARGER: "a larger change than claimed", CONSISTENT: "consistent with the claim"}
 

@@ -72,18 +72,19 @@ def check_share_recount(glotip: pd.DataFrame, editions: pd.DataFrame, *, edition
             else f"{int(at['units'])} countries of the newest country data")
     basis = Basis(True, claimed=claimed, observed=(float(at["share_low"]), float(at["share_high"])), tolerance=tol,
                   kind="level", part=part)
+    edition_read = f"glotip-editions, {edition} edition [{status}]"
     reason = (f"Recounted from the UNODC country data ({release}), sexual exploitation was {pct_range(at['share_low'], at['share_high'], False)} "
               f"of detected victims with a recorded form in {year} in {part}, "
               f"{distance(at['share_low'], at['share_high'], claimed):.1f} points from the {edition} edition's {claimed:g}% "
               f"(tolerance {tol:g} points); in {latest} it was {pct_range(last['share_low'], last['share_high'], False)} "
-              f"({int(last['units'])} countries).")
+              f"({int(last['units'])} countries) (read: {edition_read}).")
     numbers = {"claimed_pct": claimed, "recount_pct": [float(at["share_low"]), float(at["share_high"])],
                "recount_countries": int(at["units"]), "edition_countries": covered, "latest_year": latest,
                "latest_pct": [float(last["share_low"]), float(last["share_high"])], "latest_countries": int(last["units"]),
                "tolerance_pp": tol}
     return judged("share-2006-recount", "unodc-79", basis, reason, numbers=numbers,
                   evidence={f"glotip-editions:{edition}": status}, datasets=("glotip", "glotip-editions"),
-                  data=shares, read=(release,))
+                  data=shares, read=(release, edition_read))
 
 
 def check_share_applied_to_stock(evidence: pd.DataFrame, editions: pd.DataFrame, *, tolerance_pp: float = 5.0) -> ClaimCheck:
@@ -105,7 +106,7 @@ def check_share_applied_to_stock(evidence: pd.DataFrame, editions: pd.DataFrame,
     status.update({"glotip-editions:2009": s2009, "glotip-editions:2012": s2012})
     basis = Basis(True, claimed=claimed, observed=(cse, upper), tolerance=tol, kind="level")
     where = "above" if claimed - tol > upper else "below" if claimed + tol < cse else "within"
-    read = read_of(evidence, ids)
+    read = read_of(evidence, ids) + (f"glotip-editions, 2009 and 2012 editions [{s2009 if s2009 == s2012 else s2009 + ', ' + s2012}]",)
     reason = named(f"The {stock / 1e6:.1f} million matches ILO's 2005 estimate ({ilo_stock / 1e6:.2f} million), which put {cse:.0f}% "
                    f"in commercial sexual exploitation and {mixed:.0f}% in mixed or undetermined forms, so {cse:.0f}% to {upper:.0f}% "
                    f"could be sexual and the claimed {claimed:.0f}% is {where} that range (tolerance {tol:g} points); the 79% and "
@@ -130,7 +131,10 @@ def check_estimates_definitions(evidence: pd.DataFrame, estimates: pd.DataFrame,
     both ends are estimates of the same publisher with the same components present. With no
     like-for-like step the data cannot test the trend; with some, the trend is tested on those steps
     only ("tested on part of the claim's scope"), where the claim's own figures are the estimates and
-    the rise and the part of it that is forced marriage are reported. (Only the first like-for-like
+    the rise and the part of it that is forced marriage are reported. On such a step the claimed and
+    the observed figure are the same published estimates, so the reading cannot be anything but
+    consistent: the reason says that this checks the quotation, not whether the rise exceeds the
+    estimates' uncertainty (no interval is in the table). (Only the first like-for-like
     step enters the basis; a sequence of several such steps should be read step by step.)
     """
     if len(sequence) < 2:
@@ -167,6 +171,9 @@ def check_estimates_definitions(evidence: pd.DataFrame, estimates: pd.DataFrame,
     reason = named(f"Of the {len(steps)} steps in {chain} million, {unlike} "
                    f"join{'s' if unlike == 1 else ''} estimates with different definitions or producers"
                    + (f"; the like-for-like step {'; '.join(parts)}" if parts else "")
+                   + ("; on a like-for-like step the claim's figures are the estimates themselves, so a reading of "
+                      "'consistent' there says only that they are quoted as published: no interval of either estimate "
+                      "was read, so whether the rise exceeds their uncertainty is not tested" if like else "")
                    + "; each estimate is a model with wide uncertainty, not a count.", read)
     like_steps = [s for s in steps if s["like_for_like"]]
     if like_steps:

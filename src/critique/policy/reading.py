@@ -59,33 +59,45 @@ def interval_sides(ci_low: Sequence[float], ci_high: Sequence[float]) -> tuple[i
     return n_fall, n_rise, n_zero
 
 
-def range_reading(n_fall: int, n_rise: int, n_zero: int) -> str:
+def _n(k: int, noun: str) -> str:
+    """``"1 specification"``, ``"3 specifications"``."""
+    return f"{k} {noun}" + ("" if k == 1 else "s")
+
+
+def range_reading(n_fall: int, n_rise: int, n_zero: int, *, noun: str = "specification") -> str:
     """The reading of a specification range from how many intervals exclude no change, and on
     which side.
 
     - none fitted: "no specification could be fitted";
     - none excludes no change: "not distinguishable from no change in any of the N specifications";
-    - all exclude it on one side: "a fall (rise) in every one of the N specifications";
-    - some on each side: "the direction depends on the specification: F exclude no change on the side
-      of a fall, R on the side of a rise, Z include it";
-    - otherwise: "K of N specifications exclude no change, all on the side of a fall (rise); Z include it".
+    - all exclude it on one side: "a fall (rise) in the count in every one of the N specifications";
+    - some on each side: "the direction depends on the specification: F exclude(s) no change on the
+      side of a fall in the count, R on the side of a rise, Z include(s) it";
+    - otherwise: "K of N specifications exclude(s) no change, all on the side of a fall (rise) in the
+      count; Z include(s) it".
 
-    A fall or rise is one in the count of detections or records, not in trafficking.
+    A fall or rise is one in the count of detections or records, not in trafficking, and the words
+    say so ("in the count"), because the reading is shown beside claims about trafficking. ``noun``
+    names what was counted ("fitted model" for the FBI models); numbers agree with it.
     """
     n = n_fall + n_rise + n_zero
     if min(n_fall, n_rise, n_zero) < 0:
         raise PolicyError(f"counts must not be negative: {n_fall}, {n_rise}, {n_zero}")
     if n == 0:
-        return "no specification could be fitted"
+        return f"no {noun} could be fitted"
     if n_fall == n_rise == 0:
-        return f"not distinguishable from no change in any of the {n} specifications"
+        return f"not distinguishable from no change in {'the 1 ' + noun if n == 1 else 'any of the ' + _n(n, noun)}"
+    verb = lambda k: "excludes" if k == 1 else "exclude"  # noqa: E731
+    incl = lambda k: "includes" if k == 1 else "include"  # noqa: E731
     if n_fall and n_rise:
-        return (f"the direction depends on the specification: {n_fall} exclude no change on the side of a fall, "
-                f"{n_rise} on the side of a rise, {n_zero} include it")
+        return (f"the direction depends on the {noun}: {n_fall} {verb(n_fall)} no change on the side of a fall in the "
+                f"count, {n_rise} on the side of a rise, {n_zero} {incl(n_zero)} it")
     side, k = ("fall", n_fall) if n_fall else ("rise", n_rise)
     if n_zero == 0:
-        return f"a {side} in every one of the {n} specifications"
-    return f"{k} of {n} specifications exclude no change, all on the side of a {side}; {n_zero} include it"
+        return (f"a {side} in the count in the 1 {noun}" if n == 1
+                else f"a {side} in the count in every one of the {_n(n, noun)}")
+    return (f"{k} of {_n(n, noun)} {verb(k)} no change, all on the side of a {side} in the count; "
+            f"{n_zero} {incl(n_zero)} it")
 
 
 def placebo_phrase(p: float | None, rank: int | None, n_placebos: int | None, *, alpha: float) -> str:
@@ -123,6 +135,5 @@ def ucr_reading(fitted: Sequence[tuple[float, float]], n_models: int) -> str:
     refused = n_models - len(fitted)
     if not fitted:
         return f"no model could be fitted ({refused} refused)"
-    text = range_reading(*interval_sides([f[0] for f in fitted], [f[1] for f in fitted]))
-    text = text.replace("specification", "fitted model")
+    text = range_reading(*interval_sides([f[0] for f in fitted], [f[1] for f in fitted]), noun="fitted model")
     return text + (f"; {refused} refused" if refused else "")

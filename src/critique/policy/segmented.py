@@ -64,9 +64,11 @@ class ITSResult:
     indicators: tuple[str, ...] = field(default=())
 
     def mde(self, power: float = 0.8) -> float:
-        """Minimum detectable level change (log scale) for this fit's SE; see
+        """Minimum detectable level change (log scale) for this fit's SE, with Student t quantiles on
+        the fit's residual df (its interval's reference distribution); see
         :func:`critique.policy.power.minimum_detectable_effect`."""
-        return minimum_detectable_effect(self.level.se, alpha=self.alpha, power=power)
+        return minimum_detectable_effect(self.level.se, alpha=self.alpha, power=power,
+                                         df=self.diagnostics["df_resid"])
 
     def summary(self, power: float = 0.8) -> dict[str, Any]:
         """Plain numbers for findings and tables (percent changes are ``100 (exp(b) - 1)``)."""

@@ -1,4 +1,4 @@
-"""A policy effect as a specification range, not one number.
+"""The level change in a count around a policy change as a specification range, not one number.
 
 The same series can give -29% or -17% depending on defensible choices that the data cannot settle.
 :func:`specification_range` fits every combination of
@@ -188,6 +188,10 @@ class SpecificationRange:
             "recording_breaks": list(self.breaks), "n_specifications": int(len(self.table)),
             "n_fitted": int(len(f)), "n_refused": int((self.table["status"] == "refused").sum()),
             "n_intervals_with_zero": n_zero, "n_exclude_fall": n_fall, "n_exclude_rise": n_rise,
+            # which model families the exclusions come from: OLS with Newey-West errors on a handful of
+            # years tends to give too narrow intervals, so a reader needs to see how many are its
+            "n_exclude_by_model": {str(m): int(((g["ci_high_pct"] < 0) | (g["ci_low_pct"] > 0)).sum())
+                                   for m, g in f.groupby("model")} if "model" in f.columns else {},
             "reading": self.reading()}
         if len(f):
             out.update(estimate_min_pct=float(f["level_change_pct"].min()),

@@ -195,7 +195,10 @@ class PolicyViews:
                 "fosta_spec_refused": r["n_refused"], "fosta_spec_with_zero": r["n_intervals_with_zero"],
                 "fosta_spec_exclude_fall": r["n_exclude_fall"], "fosta_spec_exclude_rise": r["n_exclude_rise"],
                 "fosta_est_min_pct": r["estimate_min_pct"], "fosta_est_max_pct": r["estimate_max_pct"],
-                "fosta_reading": rng.reading()}
+                "fosta_reading": rng.reading(),
+                "fosta_spec_exclude_ols": r["n_exclude_by_model"].get("ols-log", 0),
+                "fosta_spec_exclude_qp": r["n_exclude_by_model"].get("poisson", 0),
+                "fosta_spec_exclude_nb": r["n_exclude_by_model"].get("negbin", 0)}
         first = int(rng.table["pre_start"].min())
         for label, start in (("full", first), ("after_break", rng.breaks[0] if rng.breaks else first)):
             row = rng.row(pre_start=start, breaks="none", covid="include", model=self.settings.model)
