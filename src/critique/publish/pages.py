@@ -168,6 +168,7 @@ def index_html(
     datasets: Sequence[dict[str, Any]],
     generated: dt.datetime,
     failures: Sequence[str] = (),
+    whatif: Sequence[tuple[str, str]] = (),
 ) -> str:
     """The report index: key findings first, then the pages (failed ones marked), every figure with
     its caption, and the data editions with checksums.
@@ -189,6 +190,9 @@ def index_html(
         out.append('<p class="fail"><strong>Failed in this run (the last good output is kept):</strong> '
                    + ", ".join(f'<a href="#{_esc(n)}">{_esc(n)}</a>' for n in names) + "</p>")
     out += _key_findings_html(pages)
+    if whatif:  # (title, relative path) from critique.publish.whatif.write_pages
+        out.append("<h2>What-if pages (scenarios; open offline)</h2><ul>"
+                   + "".join(f'<li><a href="{_esc(h)}">{_esc(t)}</a></li>' for t, h in whatif) + "</ul>")
     out.append("<h2>Notebooks</h2><ul>")
     out += [_page_item(page) for page in pages]
     out.append("</ul>")

@@ -278,7 +278,9 @@ def write_index_and_pack(out_root: Path, names: Sequence[str], *, title: str,
     problems = {p["stem"]: p["key_errors"] for p in pages if p["key_errors"]}
     now = dt.datetime.now(dt.timezone.utc)
     index = out_root / "index.html"
-    write_text_atomic(index, index_html(title, pages, _dataset_rows(pages), now))
+    from critique.publish import whatif
+    write_text_atomic(index, index_html(title, pages, _dataset_rows(pages), now,
+                                        whatif=whatif.write_pages(out_root)))
     pdf = out_root / pdf_name
     notes = [f"FAILED {stem}: {msg}" for stem, msg in failures.items()] + \
             [msg for msgs in problems.values() for msg in msgs]
