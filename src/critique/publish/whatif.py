@@ -130,17 +130,31 @@ window.whatifRecompute = function () {
   h.textContent = whatifHeadline(v, r); h.dataset.value = r.value;
   doc.get_model_by_name("curve").data = whatifCurve(v);
 };
-(function waitForBokeh() {
+(async function waitForBokeh() {
   const ok = window.Bokeh && Bokeh.documents.length > 0 && Bokeh.documents[0].get_model_by_name("curve");
   if (!ok) { setTimeout(waitForBokeh, 20); return; }
   const doc = Bokeh.documents[0];
+  const settle = () => new Promise(resolve => setTimeout(resolve, 50));  // callbacks may run async
+  function setControl(k, val) {  // as if a reader moved the control: its change callback recomputes
+    if (!WHATIF_CONTROLS.includes(k) || val === undefined) return;
+    const m = doc.get_model_by_name(k);
+    if (m.labels !== undefined) m.active = (String(val) === "1" || String(val) === "true") ? 1 : 0;
+    else m.value = Number(val);
+  }
+  window.whatifRecompute();  // the page's own values first
+  let grid = null;
   for (const part of window.location.hash.replace(/^#/, "").split("&")) {  // #name=value&...
     const [k, val] = part.split("=");
-    if (!WHATIF_CONTROLS.includes(k) || val === undefined) continue;
-    const m = doc.get_model_by_name(k);
-    if (m.labels !== undefined) m.active = (val === "1" || val === "true") ? 1 : 0; else m.value = Number(val);
+    if (k === "grid") grid = JSON.parse(decodeURIComponent(val)); else setControl(k, val);
   }
-  window.whatifRecompute();
+  await settle();
+  if (grid) {  // #grid=[{...}, ...]: set each point's controls in turn and keep each printed headline
+    const out = [];
+    for (const point of grid) { for (const k in point) setControl(k, point[k]); await settle();
+      out.push(document.getElementById("headline").textContent); }
+    const pre = document.createElement("pre"); pre.id = "grid-results"; pre.hidden = true;
+    pre.textContent = JSON.stringify(out); document.body.appendChild(pre);
+  }
   document.body.dataset.ready = "1";
 })();
 """
