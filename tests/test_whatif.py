@@ -24,7 +24,8 @@ needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium 
 
 RAID = whatif.RaidInputs(year=2023, identified=133943.0, labour_identified=42098.0, fpr_mean=0.63,
                          fpr_band=(0.42, 0.82), fpr_level=0.9, raid_share=0.28,
-                         raid_share_note="a proxy (test)", other_fpr=0.0, source="Source: test input")
+                         raid_share_note="a proxy (test)", other_fpr=0.0, source="Source: test input",
+                         fpr_rows=("sangram-voluntary", "vera-tvit-screening"))
 DETECTION = whatif.DetectionInputs(detected_shares={"2009": 79.0, "2018": 59.0, "2020": 50.0},
                                    ratio_band=(1.4, 8.76), ratio_n=20, ratio=2.0, source="Source: test")
 
@@ -189,7 +190,8 @@ def test_write_pages_from_a_run(tmp_path):
         whatif.RAID_NOTEBOOK: {"parameters": {"raid_share": 0.3}, "inputs": [
             {"id": "raid-outcomes", "sha256": "0" * 64}],
             "findings": {"sweep_year": 2023, "sweep_identified": 1000.0, "sweep_labour_identified": 100.0,
-                         "fpr_prior_mean": 0.6, "fpr_prior_low": 0.4, "fpr_prior_high": 0.8}},
+                         "fpr_prior_mean": 0.6, "fpr_prior_low": 0.4, "fpr_prior_high": 0.8,
+                         "fpr_rows_used": ["sangram-voluntary"]}},
         whatif.DETECTION_NOTEBOOK: {"parameters": {}, "inputs": [], "findings": {
             "detected_se_share": {"2020": 50.0}, "implied_ratio_low": 1.4, "implied_ratio_high": 8.7,
             "implied_ratio_n": 20}},
@@ -201,5 +203,19 @@ def test_write_pages_from_a_run(tmp_path):
     assert [h for _, h in made] == ["whatif/raid-misidentification.html", "whatif/detection-ratio.html"]
     raid = (tmp_path / made[0][1]).read_text()
     assert "1,000 TIP" in raid and "raid-outcomes, sha256 000000000000" in raid
-    assert '"raid_share", "title": ""' not in raid  # the run's parameter (0.3) overrides the default
+    # the run's raid share (0.3) overrides the notebook default (0.28); interval_level is the default
     assert "notebook value 0.30" in raid and "90% evidence range 0.40-0.80" in raid
+    assert "evidence rows: sangram-voluntary" in raid
+    fixed_rate = whatif.raid_page(whatif.RaidInputs(**{**RAID.__dict__, "fpr_band": (0.5, 0.5), "fpr_rows": ()}))
+    assert "fixed rate 0.50, no evidence row" in fixed_rate and "evidence range" not in fixed_rate
+
+
+def test_index_links_the_pages():
+    import datetime as dt
+
+    from critique.publish.pages import index_html
+
+    page = index_html("t", [], [], dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
+                      whatif=[("What if raids mislabel people?", "whatif/raid-misidentification.html")])
+    assert '<a href="whatif/raid-misidentification.html">What if raids mislabel people?</a>' in page
+    assert "What-if pages" not in index_html("t", [], [], dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))

@@ -65,6 +65,7 @@ class RaidInputs:
     raid_share_note: str
     other_fpr: float
     source: str
+    fpr_rows: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,9 @@ window.whatifRecompute = function () {
   const doc = Bokeh.documents[0], v = whatifValues(doc), r = whatifCompute(v);
   const h = document.getElementById("headline");
   h.textContent = whatifHeadline(v, r); h.dataset.value = r.value;
-  doc.get_model_by_name("curve").data = whatifCurve(v);
+  const c = whatifCurve(v);
+  doc.get_model_by_name("curve").data = {x: c.x, y: c.y};
+  doc.get_model_by_name("point").data = {x: c.px, y: c.py};
 };
 (async function waitForBokeh() {
   const ok = window.Bokeh && Bokeh.documents.length > 0 && Bokeh.documents[0].get_model_by_name("curve");
@@ -215,7 +218,7 @@ def _slider_spinner(name: str, title: str, value: float, start: float, end: floa
 
 def raid_page(inp: RaidInputs) -> str:
     """The raid misidentification page (HTML text). Raises ParameterError for out-of-range inputs."""
-    from bokeh.models import BoxAnnotation, ColumnDataSource, RadioButtonGroup, Span
+    from bokeh.models import BoxAnnotation, ColumnDataSource, NumeralTickFormatter, RadioButtonGroup, Span
     from bokeh.plotting import figure
 
     if not (inp.identified > 0 and 0 <= inp.labour_identified <= inp.identified):
@@ -224,7 +227,8 @@ def raid_page(inp: RaidInputs) -> str:
     lo, hi = (_check("fpr_band", b, 0, 1) for b in inp.fpr_band)
     for name in ("raid_share", "other_fpr", "fpr_mean"):
         _check(name, getattr(inp, name), 0, 1)
-    band = f"{inp.fpr_level:.0%} evidence range {lo:.2f}-{hi:.2f}"
+    band = (f"{inp.fpr_level:.0%} evidence range {lo:.2f}-{hi:.2f}" if inp.fpr_rows
+            else f"fixed rate {lo:.2f}, no evidence row")
     controls = [
         *_slider_spinner("raid_share", f"Share of identifications from raids (notebook value "
                          f"{inp.raid_share:.2f}, a proxy)", inp.raid_share, 0, 1, 0.01),
@@ -234,19 +238,22 @@ def raid_page(inp: RaidInputs) -> str:
                          inp.other_fpr, 0, 1, 0.01),
         RadioButtonGroup(labels=["labour victims in the base", "labour victims at face value"],
                          active=0, name="labour_at_face_value", width=360)]
-    src = ColumnDataSource(data={"x": [], "y": [], "px": [], "py": []}, name="curve")
+    src = ColumnDataSource(data={"x": [], "y": []}, name="curve")
+    pt = ColumnDataSource(data={"x": [], "y": []}, name="point")
     fig = figure(width=560, height=380, x_range=(0, 1), y_range=(0, inp.identified * 1.05),
                  x_axis_label="raid false-positive rate", y_axis_label="count that would remain",
                  title=f"TIP 'victims identified', data year {inp.year} (scenario)", tools="")
     fig.add_layout(BoxAnnotation(left=lo, right=hi, fill_color="#c62828", fill_alpha=0.15))
+    fig.yaxis.formatter = NumeralTickFormatter(format="0,0")
     fig.add_layout(Span(location=inp.identified, dimension="width", line_dash="dashed",
                         line_color="#555"))
     fig.line("x", "y", source=src, line_width=2, color="#1f4e79")
-    fig.scatter("px", "py", source=src, size=10, color="#c62828")
+    fig.scatter("x", "y", source=pt, size=10, color="#c62828")
+    rows = ", ".join(inp.fpr_rows) or "none"
     notes = [
-        f"Shaded: the {band} of the raid false-positive rate from the evidence table (notebook 20, "
-        "section 2: self-identified voluntary sex work in one Indian state and a US screening "
-        "study, neither a sample of any country's identified victims). Dashed: the published count.",
+        f"Shaded: the raid false-positive rate used in notebook 20, section 2 ({band}; evidence "
+        f"rows: {rows}). The rows are small local studies, none a sample of any country's "
+        "identified victims. Dashed: the published count.",
         f"Raid share: {inp.raid_share_note}",
         "remaining = identified x (l + (1 - l) x (1 - raid share x fpr - (1 - raid share) x "
         "other fpr)), l = labour share when labour victims are taken at face value, else 0 "
@@ -262,7 +269,7 @@ def raid_page(inp: RaidInputs) -> str:
 
 def detection_page(inp: DetectionInputs) -> str:
     """The detection-ratio page (HTML text). Raises ParameterError for out-of-range inputs."""
-    from bokeh.models import BoxAnnotation, ColumnDataSource, Span
+    from bokeh.models import BoxAnnotation, ColumnDataSource, FixedTicker, Span
     from bokeh.plotting import figure
 
     if not inp.detected_shares:
@@ -276,15 +283,17 @@ def detection_page(inp: DetectionInputs) -> str:
                          shares[newest], 1, 99, 0.5),
         *_slider_spinner("ratio", f"Relative detection rate r (implied by estimates: {lo:.1f}-{hi:.1f})",
                          _check("ratio", inp.ratio, 0.25, 20), 0.25, 20, 0.05)]
-    src = ColumnDataSource(data={"x": [], "y": [], "px": [], "py": []}, name="curve")
+    src = ColumnDataSource(data={"x": [], "y": []}, name="curve")
+    pt = ColumnDataSource(data={"x": [], "y": []}, name="point")
     fig = figure(width=560, height=380, x_axis_type="log", x_range=(0.25, 20), y_range=(0, 100),
                  x_axis_label="relative detection rate r (log scale)", y_axis_label="implied true share, %",
                  title="Sexual-exploitation share implied by a detection ratio (scenario)", tools="")
     fig.add_layout(BoxAnnotation(left=lo, right=hi, fill_color="#c62828", fill_alpha=0.15))
+    fig.xaxis.ticker = FixedTicker(ticks=[0.25, 0.5, 1, 2, 3, 5, 10, 20])
     fig.add_layout(Span(location=50, dimension="width", line_dash="dashed", line_color="#555"))
     fig.add_layout(Span(location=1, dimension="height", line_dash="dotted", line_color="#555"))
     fig.line("x", "y", source=src, line_width=2, color="#1f4e79")
-    fig.scatter("px", "py", source=src, size=10, color="#c62828")
+    fig.scatter("x", "y", source=pt, size=10, color="#c62828")
     listed = ", ".join(f"{k}: {v:g}%" for k, v in sorted(shares.items()))
     notes = [
         f"Detected shares by UNODC edition (notebook 11): {listed}.",
@@ -302,15 +311,21 @@ def detection_page(inp: DetectionInputs) -> str:
 # ----------------------------------------------------------------------------------------------
 # inputs from a finished run, and the pages written beside it
 
-def source_line(run: Mapping[str, Any], notebook: str) -> str:
-    """'Source: <title> (release or sha256 prefix); ...' for the inputs a run's findings.json lists."""
-    from critique.datasets import catalog
+def source_line(run: Mapping[str, Any], notebook: str, ids: Sequence[str] | None = None) -> str:
+    """'Source: <title> [id, release or sha256 prefix]; ...' for the inputs a run's findings.json
+    lists (only ``ids`` when given)."""
+    from critique.datasets import catalog, fingerprints
 
     cat = catalog.load_catalog()
     parts = []
     for item in run.get("inputs", []):
+        if ids is not None and item["id"] not in ids:
+            continue
         ref = f"{item['id']}@{item['release']}" if item.get("release") else item["id"]
-        title = catalog.get(ref).title if item["id"] in cat else item["id"]
+        try:
+            title = catalog.get(ref).title if item["id"] in cat else fingerprints.title(item["id"])
+        except KeyError:
+            title = item["id"]
         rel = f"release {item['release']}" if item.get("release") else f"sha256 {item['sha256'][:12]}"
         parts.append(f"{title} [{item['id']}, {rel}]")
     return f"Source: {'; '.join(parts)}. Computed by critique-suite, notebook {notebook}."
@@ -342,7 +357,8 @@ def raid_inputs(run: Mapping[str, Any], params: Mapping[str, Any]) -> RaidInputs
         fpr_level=float(params["interval_level"]), raid_share=float(params["raid_share"]),
         raid_share_note=help_text.split("; range:")[0] or "notebook parameter raid_share",
         other_fpr=float(params["other_false_positive_rate"]),
-        source=source_line(run, RAID_NOTEBOOK))
+        fpr_rows=tuple(f.get("fpr_rows_used") or ()),
+        source=source_line(run, RAID_NOTEBOOK, ids=("tip-law-enforcement", "raid-outcomes")))
 
 
 def detection_inputs(run: Mapping[str, Any], params: Mapping[str, Any]) -> DetectionInputs:
@@ -351,7 +367,8 @@ def detection_inputs(run: Mapping[str, Any], params: Mapping[str, Any]) -> Detec
     return DetectionInputs(
         detected_shares={str(k): float(v) for k, v in f["detected_se_share"].items()},
         ratio_band=(float(f["implied_ratio_low"]), float(f["implied_ratio_high"])),
-        ratio_n=int(f["implied_ratio_n"]), ratio=2.0, source=source_line(run, DETECTION_NOTEBOOK))
+        ratio_n=int(f["implied_ratio_n"]), ratio=2.0,
+        source=source_line(run, DETECTION_NOTEBOOK, ids=("glotip-editions", "global-estimates", "glotip")))
 
 
 def write_pages(out_root: Path) -> list[tuple[str, str]]:
