@@ -219,3 +219,58 @@ def test_index_links_the_pages():
                       whatif=[("What if raids mislabel people?", "whatif/raid-misidentification.html")])
     assert '<a href="whatif/raid-misidentification.html">What if raids mislabel people?</a>' in page
     assert "What-if pages" not in index_html("t", [], [], dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+
+
+# ---- composite weights (notebook 32): the page against critique.scorecards.composite.composite
+
+IND = ["gsi_response", "gsi_rights", "oc_victim_support"]
+ISO = ["NLD", "DEU", "USA", "THA", "SWE", "NGA", "MYS", "GBR", "FRA", "IND", "BRA", "ZAF"]
+
+
+@pytest.fixture(scope="module")
+def composite_setup(tmp_path_factory):
+    import numpy as np
+
+    from critique.publish import whatif_composite
+    from critique.scorecards import composite
+
+    rng = np.random.default_rng(7)
+    aligned = pd.DataFrame(rng.integers(0, 6, size=(len(ISO), 3)).astype(float), index=ISO, columns=IND)
+    aligned.loc["FRA"] = aligned.loc["GBR"]  # a tie in every indicator
+    table = composite.composite(aligned, IND, [1, 1, 1], n_draws=1).table
+    page = tmp_path_factory.mktemp("composite") / "composite.html"
+    page.write_text(whatif_composite.composite_page(table, IND, [1, 1, 1], country="USA", labels={},
+                                                    source="Source: test"))
+    return aligned, page
+
+
+COMPOSITE_GRID = [{"country": c, "w_gsi_response": a, "w_gsi_rights": b, "w_oc_victim_support": d}
+                  for c in ("USA", "FRA", "GBR", "ZAF")
+                  for a, b, d in ((1, 1, 1), (5, 0, 0), (0, 2.5, 0.5), (0.1, 0, 3), (2, 2, 0))]
+
+
+@needs_chromium
+def test_composite_page_prints_the_package_rank(composite_setup):
+    from critique.scorecards import composite
+
+    aligned, page = composite_setup
+    expected = []
+    for v in COMPOSITE_GRID:
+        t = composite.composite(aligned, IND, [v["w_" + i] for i in IND], n_draws=1).table
+        expected.append(f"{v['country']}: rank {int(t.loc[v['country'], 'rank'])} of {len(ISO)} "
+                        f"(score {fixed(float(t.loc[v['country'], 'score']), 3)})")
+    assert grid_headlines(page, COMPOSITE_GRID) == expected
+    # hand check of the tie rule: FRA and GBR have the same rows, so the same rank
+    assert expected[5].split(" (")[0].split("rank ")[1] == expected[10].split(" (")[0].split("rank ")[1]
+
+
+def test_composite_page_refuses_bad_input(composite_setup):
+    from critique.publish import whatif_composite
+    from critique.scorecards import composite
+
+    aligned, _ = composite_setup
+    table = composite.composite(aligned, IND, [1, 1, 1], n_draws=1).table
+    with pytest.raises(ParameterError, match="country 'XXX'"):
+        whatif_composite.composite_page(table, IND, [1, 1, 1], country="XXX", labels={}, source="s")
+    with pytest.raises(ParameterError, match="weights"):
+        whatif_composite.composite_page(table, IND, [0, 0, 0], country="USA", labels={}, source="s")

@@ -122,7 +122,7 @@ function fmtInt(x) { return Math.round(x).toString().replace(/\\B(?=(\\d{3})+(?!
 function whatifValues(doc) {
   const v = Object.assign({}, WHATIF_FIXED);
   for (const name of WHATIF_CONTROLS) { const m = doc.get_model_by_name(name);
-    v[name] = (m.active !== undefined && m.labels !== undefined) ? m.active === 1 : Number(m.value); }
+    v[name] = (m.labels !== undefined) ? m.active === 1 : (m.options !== undefined ? m.value : Number(m.value)); }
   return v;
 }
 window.whatifRecompute = function () {
@@ -142,7 +142,7 @@ window.whatifRecompute = function () {
     if (!WHATIF_CONTROLS.includes(k) || val === undefined) return;
     const m = doc.get_model_by_name(k);
     if (m.labels !== undefined) m.active = (String(val) === "1" || String(val) === "true") ? 1 : 0;
-    else m.value = Number(val);
+    else if (m.options !== undefined) m.value = String(val); else m.value = Number(val);
   }
   window.whatifRecompute();  // the page's own values first
   let grid = null;
@@ -384,4 +384,5 @@ def write_pages(out_root: Path) -> list[tuple[str, str]]:
             continue
         write_text_atomic(out_root / FOLDER / PAGES[key], build(make(*found)))
         made.append((f"{title} (scenario, notebook {stem[:2]})", f"{FOLDER}/{PAGES[key]}"))
-    return made
+    from critique.publish import whatif_composite  # noqa: PLC0415  (it builds on this module)
+    return made + whatif_composite.write_page(out_root)
