@@ -167,15 +167,18 @@ def test_pages_fetch_nothing_and_compute_offline(pages, tmp_path):
     assert urls == [] and text.startswith("implied true share")
 
 
-@pytest.mark.parametrize("key", ["raid", "detection"])
-def test_page_markup_links_no_other_host(pages, key):
-    text = pages[key].read_text()
+def check_markup(text: str) -> None:
     markup = re.sub(r"<script[^>]*>.*?</script>", "", text, flags=re.S | re.I)
     assert "<script" in text and len(markup) < len(text) / 10  # the library is inline
     assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", markup, re.I)
     assert not re.search(r"<script[^>]+src=", text, re.I)  # every script is inline
     assert "$$" not in markup  # no TeX: Bokeh would fetch MathJax from a CDN to draw it
     assert whatif.SCENARIO in markup and "Source: " in markup
+
+
+@pytest.mark.parametrize("key", ["raid", "detection"])
+def test_page_markup_links_no_other_host(pages, key):
+    check_markup(pages[key].read_text())
 
 
 def test_bad_inputs_name_the_parameter():
@@ -254,6 +257,7 @@ def test_composite_page_prints_the_package_rank(composite_setup):
     from critique.scorecards import composite
 
     aligned, page = composite_setup
+    check_markup(page.read_text())
     expected = []
     for v in COMPOSITE_GRID:
         t = composite.composite(aligned, IND, [v["w_" + i] for i in IND], n_draws=1).table
@@ -274,3 +278,28 @@ def test_composite_page_refuses_bad_input(composite_setup):
         whatif_composite.composite_page(table, IND, [1, 1, 1], country="XXX", labels={}, source="s")
     with pytest.raises(ParameterError, match="weights"):
         whatif_composite.composite_page(table, IND, [0, 0, 0], country="USA", labels={}, source="s")
+
+
+# ---- MSE false positives (notebook 40): a lookup in the grid critique.mse.sensitivity computed
+
+def test_mse_page_prints_the_package_grid(tmp_path):
+    from critique import mse
+    from critique.publish import whatif_mse
+
+    # three lists; counts by capture history (A, B, C)
+    table = pd.DataFrame({"A": [1, 0, 0, 1, 1, 0, 1], "B": [0, 1, 0, 1, 0, 1, 1],
+                          "C": [0, 0, 1, 0, 1, 1, 1], "count": [60, 45, 30, 20, 12, 9, 4]})
+    values = [-10, 0, 10, 30]
+    sweep = mse.false_positives(table, ["A"], values)
+    fixed_model = mse.false_positives(table, ["A"], values, reselect=False)
+    sweep["total_fixed_model"] = fixed_model["total"].to_numpy()
+    page = tmp_path / "mse.html"
+    page.write_text(whatif_mse.mse_page(sweep, table_name="toy", source="Source: test"))
+    expected = [f"{'+' if f > 0 else ''}{f} people in the A-only cell: total {int(fixed(t, 0)):,} "
+                f"(model re-selected); {int(fixed(tf, 0)):,} (published model kept)"
+                for f, t, tf in zip(sweep["f"], sweep["total"], sweep["total_fixed_model"])]
+    check_markup(page.read_text())
+    if CHROMIUM:
+        assert grid_headlines(page, [{"f": f} for f in sweep["f"]]) == expected
+    with pytest.raises(ParameterError, match="total_fixed_model"):
+        whatif_mse.mse_page(sweep.drop(columns="total_fixed_model"), table_name="toy", source="s")

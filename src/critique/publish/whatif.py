@@ -10,6 +10,11 @@ Pages (each a SCENARIO, labelled so at the top of the page, which stays in view 
 - ``detection-ratio.html`` (notebook 11): a detected sexual-exploitation share and a relative
   detection rate r -> the implied true share, ``(s/r) / (s/r + 1 - s)``
   (:func:`critique.detection.reweight_shares` with every other form at rate 1).
+- ``composite-weights.html`` (notebook 32; :mod:`critique.publish.whatif_composite`): the weight of
+  each indicator -> a country's rank on the composite (:mod:`critique.scorecards.composite`).
+- ``mse-false-positives.html`` (notebook 40; :mod:`critique.publish.whatif_mse`): people added to
+  or removed from one list-only cell -> the MSE total, looked up in the grid
+  :func:`critique.mse.sensitivity.false_positives` computed (no arithmetic in the page).
 
 The numbers come from a finished run: :func:`write_pages` reads the notebooks' ``findings.json``
 (counts, the evidence-based ranges, the inputs and their releases) and the notebooks' parameter
@@ -21,7 +26,7 @@ its whole JavaScript library into the page, so the page needs no CDN and no serv
 project, released regularly, and on PyPI and conda-forge. Altair/Vega-Lite can inline its assets too,
 but a derived headline sentence and linked number inputs are more direct with Bokeh widgets.
 
-The page's arithmetic is the package's closed form ported to JavaScript once per page (``*_JS``
+Where the page computes, its arithmetic is the package's closed form ported to JavaScript (``*_JS``
 below, in a plain function ``whatifCompute``), so it can be tested against the Python function:
 ``tests/test_whatif.py`` loads each page in headless Chromium with control values given in the URL
 hash (``#raid_share=0.3&fpr=0.5``; the page sets its controls from it, which runs the same callback
@@ -384,5 +389,5 @@ def write_pages(out_root: Path) -> list[tuple[str, str]]:
             continue
         write_text_atomic(out_root / FOLDER / PAGES[key], build(make(*found)))
         made.append((f"{title} (scenario, notebook {stem[:2]})", f"{FOLDER}/{PAGES[key]}"))
-    from critique.publish import whatif_composite  # noqa: PLC0415  (it builds on this module)
-    return made + whatif_composite.write_page(out_root)
+    from critique.publish import whatif_composite, whatif_mse  # they build on this module
+    return made + whatif_composite.write_page(out_root) + whatif_mse.write_page(out_root)
