@@ -259,7 +259,8 @@ def raid_page(inp: RaidInputs) -> str:
         f"Shaded: the raid false-positive rate used in notebook 20, section 2 ({band}; evidence "
         f"rows: {rows}). The rows are small local studies, none a sample of any country's "
         "identified victims. Dashed: the published count.",
-        f"Raid share: {inp.raid_share_note}",
+        f"Raid share: {inp.raid_share_note}. Neither the raid share nor the rate outside raids has "
+        "an evidence-based range; their controls start at the notebook's values.",
         "remaining = identified x (l + (1 - l) x (1 - raid share x fpr - (1 - raid share) x "
         "other fpr)), l = labour share when labour victims are taken at face value, else 0 "
         "(critique.misid.remaining_fraction; literature.md 8c). It removes people only; it adds "
@@ -267,7 +268,7 @@ def raid_page(inp: RaidInputs) -> str:
     fixed = {"identified": inp.identified, "labour_identified": inp.labour_identified}
     names = ["raid_share", "fpr", "other_fpr", "labour_at_face_value"]
     return _page("What if raids mislabel people? (scenario)",
-                 f"How many of the {inp.identified:,.0f} TIP 'victims identified' in {inp.year} "
+                 f"How many of the {inp.identified:,.0f} TIP 'victims identified' in data year {inp.year} "
                  f"({inp.labour_identified:,.0f} of them labour victims) would remain?",
                  controls, names, fixed, fig, RAID_JS, notes, inp.source)
 
@@ -301,7 +302,8 @@ def detection_page(inp: DetectionInputs) -> str:
     fig.scatter("x", "y", source=pt, size=10, color="#c62828")
     listed = ", ".join(f"{k}: {v:g}%" for k, v in sorted(shares.items()))
     notes = [
-        f"Detected shares by UNODC edition (notebook 11): {listed}.",
+        f"Detected shares by UNODC edition (notebook 11): {listed} (headline shares, read in "
+        "secondary sources; grades in notebook 11's table).",
         f"Shaded: the range of r implied by pairing the global estimates with detected data "
         f"({inp.ratio_n} pairings, notebook 11 section 3). It moves with the choices made and is "
         "partly circular (the estimates lean on detected cases); it is not a measured detection rate.",

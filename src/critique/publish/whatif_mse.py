@@ -81,8 +81,8 @@ def mse_page(sweep: pd.DataFrame, *, table_name: str, source: str) -> str:
         f"Precomputed by critique.mse.sensitivity.false_positives in notebook 40's run, on {table_name}: "
         "for each value the estimation procedure is re-run on the modified table (the points), or the "
         "model chosen on the published table is kept (second number). Dashed: the total with no change.",
-        "There is no evidence-based range for how many people on one list were wrongly counted; the "
-        "values are a sweep. A jump means the procedure chose a different model, not that the people "
+        "No evidence-based range is marked: the suite has no measurement of how many people on one "
+        "list were wrongly counted, so the values are a sweep. A jump means the procedure chose a different model, not that the people "
         "added are worth that many victims each."]
     script = (f"const WHATIF_F = {json.dumps(f)};\nconst WHATIF_TOTAL = {json.dumps(total)};\n"
               f"const WHATIF_FIXED_TOTAL = {json.dumps(fixed_total)};\nconst WHATIF_CELL = {json.dumps(cell)};\n")
