@@ -8,6 +8,9 @@ import json
 import re
 import shutil
 import subprocess
+import tempfile
+import time
+import urllib.request
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from urllib.parse import quote, urlencode
@@ -303,3 +306,66 @@ def test_mse_page_prints_the_package_grid(tmp_path):
         assert grid_headlines(page, [{"f": f} for f in sweep["f"]]) == expected
     with pytest.raises(ParameterError, match="total_fixed_model"):
         whatif_mse.mse_page(sweep.drop(columns="total_fixed_model"), table_name="toy", source="s")
+
+
+# ---- typing into a control (Chrome DevTools protocol): what a reader does with the keyboard
+
+def type_into(chromium: str, page: Path, index: int, text: str, timeout: float = 60) -> tuple[int, str, str]:
+    """Open ``page`` in headless Chromium (network blocked), type ``text`` into the ``index``-th
+    input element (shadow roots included) and press Enter, through the DevTools protocol; return
+    the number of inputs and the printed headline before and after."""
+    websocket = pytest.importorskip("websocket")
+    ud = tempfile.mkdtemp(prefix="whatif-cdp-")
+    proc = subprocess.Popen([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--proxy-server=127.0.0.1:9",
+                             "--remote-debugging-port=0", f"--user-data-dir={ud}", page.as_uri()],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        port_file = Path(ud) / "DevToolsActivePort"
+        t0 = time.time()
+        while not port_file.exists() or not port_file.read_text().strip():
+            if time.time() - t0 > timeout: raise TimeoutError("no DevToolsActivePort")
+            time.sleep(0.1)
+        port = port_file.read_text().split()[0]
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        targets = json.loads(opener.open(f"http://127.0.0.1:{port}/json/list").read())
+        ws_url = next(t["webSocketDebuggerUrl"] for t in targets if t["type"] == "page")
+        ws = websocket.create_connection(ws_url, timeout=timeout, suppress_origin=True)
+        n = [0]
+        def call(method, **params):
+            n[0] += 1
+            ws.send(json.dumps({"id": n[0], "method": method, "params": params}))
+            while True:
+                msg = json.loads(ws.recv())
+                if msg.get("id") == n[0]: return msg.get("result", {})
+        def ev(expr):
+            return call("Runtime.evaluate", expression=expr, returnByValue=True, awaitPromise=True)["result"].get("value")
+        t0 = time.time()
+        while ev('document.body && document.body.dataset.ready') != "1":
+            if time.time() - t0 > timeout: raise TimeoutError("page not ready")
+            time.sleep(0.1)
+        before = ev('document.getElementById("headline").textContent')
+        found = ev(f'''(() => {{ const out = [];
+          const walk = (root) => {{ for (const el of root.querySelectorAll("*")) {{
+              if (el.tagName === "INPUT") out.push(el); if (el.shadowRoot) walk(el.shadowRoot); }} }};
+          walk(document); const el = out[{index}]; if (!el) return -1; el.focus(); el.select(); return out.length; }})()''')
+        call("Input.insertText", text=text)
+        for typ in ("keyDown", "keyUp"):
+            call("Input.dispatchKeyEvent", type=typ, key="Enter", code="Enter", windowsVirtualKeyCode=13,
+                 **({"text": "\r"} if typ == "keyDown" else {}))
+        time.sleep(0.5)
+        after = ev('document.getElementById("headline").textContent')
+        ws.close()
+        return found, before, after
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@needs_chromium
+def test_typing_into_a_control_moves_the_headline(pages):
+    n, before, after = type_into(CHROMIUM, pages["raid"], 1, "0.5")  # inputs: raid share, fpr, other fpr
+    assert n == 3
+    start = {"raid_share": 0.28, "fpr": 0.63, "other_fpr": 0.0, "labour_at_face_value": 0}
+    assert before == raid_expected(start) and after == raid_expected({**start, "fpr": 0.5})
+    n, before, after = type_into(CHROMIUM, pages["detection"], 1, "3.35")  # inputs: detected, ratio
+    assert after == detection_expected({"detected": 50.0, "ratio": 3.35}) != before

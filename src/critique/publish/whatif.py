@@ -30,7 +30,8 @@ Where the page computes, its arithmetic is the package's closed form ported to J
 below, in a plain function ``whatifCompute``), so it can be tested against the Python function:
 ``tests/test_whatif.py`` loads each page in headless Chromium with control values given in the URL
 hash (``#raid_share=0.3&fpr=0.5``; the page sets its controls from it, which runs the same callback
-as moving a control) and compares the printed headline with the package's value, printed alike.
+as moving a control) and compares the printed headline with the package's value, printed alike;
+one test also types into a control through the Chrome DevTools protocol.
 """
 from __future__ import annotations
 
