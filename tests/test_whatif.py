@@ -369,3 +369,11 @@ def test_typing_into_a_control_moves_the_headline(pages):
     assert before == raid_expected(start) and after == raid_expected({**start, "fpr": 0.5})
     n, before, after = type_into(CHROMIUM, pages["detection"], 1, "3.35")  # inputs: detected, ratio
     assert after == detection_expected({"detected": 50.0, "ratio": 3.35}) != before
+
+
+def test_a_page_with_a_bad_run_is_skipped_with_a_warning(tmp_path):
+    (tmp_path / whatif.RAID_NOTEBOOK).mkdir()
+    (tmp_path / whatif.RAID_NOTEBOOK / "findings.json").write_text(json.dumps(
+        {"parameters": {}, "inputs": [], "findings": {"sweep_year": 2023}}))
+    with pytest.warns(UserWarning, match="'raid' not written: KeyError"):
+        assert whatif.write_pages(tmp_path) == []

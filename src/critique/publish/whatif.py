@@ -38,6 +38,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -168,13 +169,10 @@ window.whatifRecompute = function () {
 })();
 """
 
-CSS = """<style>
-body{font-family:system-ui,sans-serif;margin:0;color:#222}
-header{position:sticky;top:0;background:#fff8e1;border-bottom:2px solid #c62828;padding:.5em 1em;z-index:10}
-.scenario{color:#c62828;font-weight:700}
-#headline{font-size:1.6em;font-weight:700;margin:.2em 0}
-main{padding:0 1em} .source{font-size:.85em;color:#444} .note{max-width:60em}
-</style>"""
+CSS = ("<style>body{font-family:system-ui,sans-serif;margin:0;color:#222} header{position:sticky;top:0;"
+       "background:#fff8e1;border-bottom:2px solid #c62828;padding:.5em 1em;z-index:10} .scenario{color:#c62828;"
+       "font-weight:700} #headline{font-size:1.6em;font-weight:700;margin:.2em 0} main{padding:0 1em} "
+       ".source{font-size:.85em;color:#444} .note{max-width:60em}</style>")
 
 
 def _check(name: str, value: float, low: float, high: float) -> float:
@@ -379,18 +377,30 @@ def detection_inputs(run: Mapping[str, Any], params: Mapping[str, Any]) -> Detec
         source=source_line(run, DETECTION_NOTEBOOK, ids=("glotip-editions", "global-estimates", "glotip")))
 
 
+def _one_page(out_root: Path, key: str, stem: str, make: Any, build: Any, title: str) -> list[tuple[str, str]]:
+    found = _run(out_root, stem)
+    if found is None:
+        return []
+    write_text_atomic(out_root / FOLDER / PAGES[key], build(make(*found)))
+    return [(f"{title} (scenario, notebook {stem[:2]})", f"{FOLDER}/{PAGES[key]}")]
+
+
 def write_pages(out_root: Path) -> list[tuple[str, str]]:
     """Write the what-if pages whose notebook has a finished run under ``out_root`` into
-    ``out_root/whatif/``. Returns ``[(title, path relative to out_root)]`` for the index."""
-    made = []
-    for key, stem, make, build, title in (
-            ("raid", RAID_NOTEBOOK, raid_inputs, raid_page, "What if raids mislabel people?"),
-            ("detection", DETECTION_NOTEBOOK, detection_inputs, detection_page,
-             "What if sexual exploitation is detected more readily?")):
-        found = _run(out_root, stem)
-        if found is None:
-            continue
-        write_text_atomic(out_root / FOLDER / PAGES[key], build(make(*found)))
-        made.append((f"{title} (scenario, notebook {stem[:2]})", f"{FOLDER}/{PAGES[key]}"))
+    ``out_root/whatif/``. Returns ``[(title, path relative to out_root)]`` for the index. A page
+    whose run lacks a key or holds a bad value is skipped with a warning naming it (the index and
+    the other pages are still written)."""
     from critique.publish import whatif_composite, whatif_mse  # they build on this module
-    return made + whatif_composite.write_page(out_root) + whatif_mse.write_page(out_root)
+
+    steps = [lambda: _one_page(out_root, "raid", RAID_NOTEBOOK, raid_inputs, raid_page,
+                               "What if raids mislabel people?"),
+             lambda: _one_page(out_root, "detection", DETECTION_NOTEBOOK, detection_inputs,
+                               detection_page, "What if sexual exploitation is detected more readily?"),
+             lambda: whatif_composite.write_page(out_root), lambda: whatif_mse.write_page(out_root)]
+    made = []
+    for name, step in zip(("raid", "detection", "composite", "mse"), steps):
+        try:
+            made += step()
+        except (KeyError, ValueError, TypeError, ParameterError) as err:
+            warnings.warn(f"what-if page {name!r} not written: {type(err).__name__}: {err}", stacklevel=2)
+    return made
