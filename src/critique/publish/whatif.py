@@ -257,7 +257,9 @@ def raid_page(inp: RaidInputs) -> str:
     notes = [
         f"Shaded: the raid false-positive rate used in notebook 20, section 2 ({band}; evidence "
         f"rows: {rows}). The rows are small local studies, none a sample of any country's "
-        "identified victims. Dashed: the published count.",
+        f"identified victims. The control starts at the rate's mean, {inp.fpr_mean:.4f}, rounded to "
+        f"{round(inp.fpr_mean, 2):.2f}, so its count can differ slightly from notebook 20's. "
+        "Dashed: the published count.",
         f"Raid share: {inp.raid_share_note}. Neither the raid share nor the rate outside raids has "
         "an evidence-based range; their controls start at the notebook's values.",
         "remaining = identified x (l + (1 - l) x (1 - raid share x fpr - (1 - raid share) x "
