@@ -211,6 +211,7 @@ def index_html(
     generated: dt.datetime,
     failures: Sequence[str] = (),
     brief: Any = None,
+    whatif: Sequence[tuple[str, str]] = (),
 ) -> str:
     """The report index: key findings first, then the pages (failed ones marked), every figure with
     its caption, and the data editions with checksums.
@@ -235,6 +236,9 @@ def index_html(
     refs: dict[str, int] = {}
     out += _brief_html(brief, pages, datasets, refs)
     out += _key_findings_html(pages, refs)
+    if whatif:  # (title, relative path) from critique.publish.whatif.write_pages
+        out.append("<h2>What-if pages (scenarios; open offline)</h2><ul>"
+                   + "".join(f'<li><a href="{_esc(h)}">{_esc(t)}</a></li>' for t, h in whatif) + "</ul>")
     out.append("<h2>Notebooks</h2><ul>")
     out += [_page_item(page) for page in pages]
     out.append("</ul>")
