@@ -1,27 +1,5 @@
-"""The US TIP report's global law-enforcement figures, read critically.
-
-Input is the published table ``tip-law-enforcement`` (one row per data year and verification status;
-each figure sits in exactly one row, so every cell keeps its own citation and status). The State
-Department itself calls these figures "estimates only, given the lack of uniformity in national
-reporting structures" (TIP Report 2015, p. 48). Everything here keeps that visible:
-
-- :func:`cells` turns the table into one row per figure with its verification; unverified figures
-  are left out unless asked for, and then carry ``verification == "unverified"``;
-- missing years stay missing (rows of NaN in :func:`series`), never interpolated, and year-on-year
-  changes are only computed between consecutive data years (:func:`yoy_flags`);
-- a derived number (a ratio, a share) carries the weakest status of its inputs;
-- an explanation of a jump (``jump_note``) is attached only to the measures the table names in
-  ``jump_measures`` (:func:`jump_notes`), never guessed from the note's wording;
-- changes that a source states directly (table ``tip-law-enforcement-changes``, e.g. Human Rights
-  First on the TIP 2016 report: prosecutions +88%, convictions +49%, victims identified +75% in 2015
-  on 2014) are read by :func:`stated_changes` and set beside the computed flags by
-  :func:`flags_with_stated`, so a stated jump is shown with its source even where the levels it
-  compares are missing or unverified;
-- a table may carry an ``origin`` column (``critique.tip.sources.filled_table``: years the typed
-  table lacks filled from Kelley & Heiss's tabulation); every series, change, ratio and share then
-  says which tabulation its inputs come from (``*_origin``, and :func:`filled` for a yes/no).
-  Without the column every figure is from the typed table.
-"""
+"""The TIP global law-enforcement table read figure by figure: cells, series, changes, ratios, shares,
+the funnel (the rules every function keeps are in the package docstring, :mod:`critique.tip.enforcement`)."""
 from __future__ import annotations
 
 from typing import Sequence
