@@ -102,12 +102,37 @@ def _release_line(ds: Mapping[str, Any]) -> str:
 
 def releases_read(datasets: Sequence[Mapping[str, Any]]) -> list[str]:
     """The upstream releases a briefing reads, as a reader names them, and a count of the tables of
-    published figures (typed in from publications, listed in full at the end)."""
-    upstream = [_release_line(d) for d in datasets
-                if not str(d.get("citation", "")).startswith("typed in from publications")]
+    published figures (typed in from publications, listed in full at the end).
+
+    A source read in more than two releases (the NRM tables come one file set a quarter) is one line:
+    the part of the titles its releases share, and how many releases from which to which.
+    """
+    upstream = [d for d in datasets if not str(d.get("citation", "")).startswith("typed in from publications")]
+    by_source: dict[str, list[Mapping[str, Any]]] = {}
+    for d in upstream:
+        by_source.setdefault(str(d.get("id", "")).partition("@")[0], []).append(d)
+    lines = []
+    for rows in by_source.values():
+        if len(rows) <= 2:
+            lines += [_release_line(d) for d in rows]
+            continue
+        releases = sorted(str(d.get("id", "")).partition("@")[2] for d in rows)
+        lines.append(f"{_shared_title([str(d.get('title', '')) for d in rows])} "
+                     f"({len(rows)} releases, {releases[0]} to {releases[-1]})")
     typed = len(datasets) - len(upstream)
-    return upstream + ([f"and {typed} tables of figures typed in from publications, each row cited"]
-                       if typed else [])
+    return lines + ([f"and {typed} tables of figures typed in from publications, each row cited"]
+                    if typed else [])
+
+
+def _shared_title(titles: Sequence[str]) -> str:
+    """The words every title starts with (``UK NRM referrals ... - Q2 2022`` and ``... - Q3 2022`` ->
+    ``UK NRM referrals ...``), without a dangling separator."""
+    import os.path
+
+    prefix = os.path.commonprefix(list(titles))
+    if not all(t == prefix for t in titles):
+        prefix = prefix[:prefix.rfind(" ")] if " " in prefix else prefix
+    return prefix.rstrip(" -:,;(") or titles[0]
 
 
 def document_data(figures: Sequence[Mapping[str, Any]], *, title: str, generated: dt.datetime,
