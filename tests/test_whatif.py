@@ -20,7 +20,7 @@ import pytest
 
 from critique import detection, misid
 from critique.errors import ParameterError
-from critique.publish import whatif
+from critique.publish import whatif, whatif_pages
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium not installed")
@@ -205,7 +205,7 @@ def test_write_pages_from_a_run(tmp_path):
     for stem, run in runs.items():
         (tmp_path / stem).mkdir()
         (tmp_path / stem / "findings.json").write_text(json.dumps(run))
-    made = whatif.write_pages(tmp_path)
+    made = whatif_pages.write_pages(tmp_path)
     assert [h for _, h in made] == ["whatif/raid-misidentification.html", "whatif/detection-ratio.html"]
     raid = (tmp_path / made[0][1]).read_text()
     assert "1,000 TIP" in raid and "raid-outcomes, sha256 000000000000" in raid
@@ -376,4 +376,4 @@ def test_a_page_with_a_bad_run_is_skipped_with_a_warning(tmp_path):
     (tmp_path / whatif.RAID_NOTEBOOK / "findings.json").write_text(json.dumps(
         {"parameters": {}, "inputs": [], "findings": {"sweep_year": 2023}}))
     with pytest.warns(UserWarning, match="'raid' not written: KeyError"):
-        assert whatif.write_pages(tmp_path) == []
+        assert whatif_pages.write_pages(tmp_path) == []

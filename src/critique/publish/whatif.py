@@ -38,12 +38,10 @@ from __future__ import annotations
 import html
 import json
 import math
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from critique.atomicio import write_text_atomic
 from critique.errors import ParameterError
 
 SCENARIO = "SCENARIO: illustrative assumptions, not a measurement"
@@ -377,32 +375,3 @@ def detection_inputs(run: Mapping[str, Any], params: Mapping[str, Any]) -> Detec
         ratio_band=(float(f["implied_ratio_low"]), float(f["implied_ratio_high"])),
         ratio_n=int(f["implied_ratio_n"]), ratio=2.0,
         source=source_line(run, DETECTION_NOTEBOOK, ids=("glotip-editions", "global-estimates", "glotip")))
-
-
-def _one_page(out_root: Path, key: str, stem: str, make: Any, build: Any, title: str) -> list[tuple[str, str]]:
-    found = _run(out_root, stem)
-    if found is None:
-        return []
-    write_text_atomic(out_root / FOLDER / PAGES[key], build(make(*found)))
-    return [(f"{title} (scenario, notebook {stem[:2]})", f"{FOLDER}/{PAGES[key]}")]
-
-
-def write_pages(out_root: Path) -> list[tuple[str, str]]:
-    """Write the what-if pages whose notebook has a finished run under ``out_root`` into
-    ``out_root/whatif/``. Returns ``[(title, path relative to out_root)]`` for the index. A page
-    whose run lacks a key or holds a bad value is skipped with a warning naming it (the index and
-    the other pages are still written)."""
-    from critique.publish import whatif_composite, whatif_mse  # they build on this module
-
-    steps = [lambda: _one_page(out_root, "raid", RAID_NOTEBOOK, raid_inputs, raid_page,
-                               "What if raids mislabel people?"),
-             lambda: _one_page(out_root, "detection", DETECTION_NOTEBOOK, detection_inputs,
-                               detection_page, "What if sexual exploitation is detected more readily?"),
-             lambda: whatif_composite.write_page(out_root), lambda: whatif_mse.write_page(out_root)]
-    made = []
-    for name, step in zip(("raid", "detection", "composite", "mse"), steps):
-        try:
-            made += step()
-        except (KeyError, ValueError, TypeError, ParameterError) as err:
-            warnings.warn(f"what-if page {name!r} not written: {type(err).__name__}: {err}", stacklevel=2)
-    return made
