@@ -27,9 +27,9 @@ def _counts_r(table) -> str:
 
 
 def run() -> list[str]:
-    import critique.mse as mse
-    from critique.mse.dga import dga
-    from critique.mse.lcmcr import lcmcr
+    import critique.methods.mse as mse
+    from critique.methods.mse.dga import dga
+    from critique.methods.mse.lcmcr import lcmcr
 
     uk5 = mse.CaptureTable.from_dataset("mse-uk-2013-5")
     kosovo = mse.CaptureTable.from_dataset("mse-kosovo")

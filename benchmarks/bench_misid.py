@@ -1,4 +1,4 @@
-"""Benchmark of critique.misid.adjust_counts: a million Monte Carlo draws (issue 5 asks for well
+"""Benchmark of critique.methods.misid.adjust_counts: a million Monte Carlo draws (issue 5 asks for well
 under a second) and the feedback simulation. Run by ``make bench``; prints what one run measured."""
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import time
 
 import numpy as np
 
-from critique import misid
+from critique.methods import misid
 
 
 def _best_of(fn, repeat: int = 5) -> float:

@@ -17,7 +17,7 @@ constant.
 - the authors' stepwise with a 200-replicate bootstrap on the UK six-list table (R:
   ``estimate_population_stepwise(UKdat, nboot = 200)``);
 - the lean IRLS against statsmodels' GLM on the same fits (speed ratio, same answers);
-- ``import critique.mse`` in a fresh process (CPU seconds; target under 1 s).
+- ``import critique.methods.mse`` in a fresh process (CPU seconds; target under 1 s).
 """
 from __future__ import annotations
 
@@ -77,10 +77,10 @@ def side_by_side(label: str, ours, r: tuple[float, float, str] | None, why_not: 
 
 def run() -> list[str]:
     """Measure and return the lines to print."""
-    import critique.mse as mse
+    import critique.methods.mse as mse
     import statsmodels.api as sm
 
-    from critique.mse.model import design
+    from critique.methods.mse.model import design
 
     uk5, uk6 = mse.CaptureTable.from_dataset("mse-uk-2013-5"), mse.CaptureTable.from_dataset("mse-uk-2013")
     why = r_available(R_PACKAGE)
@@ -115,11 +115,11 @@ def run() -> list[str]:
     diff = float(np.max(np.abs(np.array(fast[0]) - np.array(ref[0]))))
     lines.append(f"lean IRLS vs statsmodels GLM, {len(Xs)} fits: {fast[1]:.3f} s vs {ref[1]:.3f} s "
                  f"(statsmodels/IRLS = {ref[1] / fast[1]:.1f}x; max intercept difference {diff:.1e})")
-    code = ("import resource, critique.mse; r = resource.getrusage(resource.RUSAGE_SELF); "
+    code = ("import resource, critique.methods.mse; r = resource.getrusage(resource.RUSAGE_SELF); "
             "print(r.ru_utime + r.ru_stime)")
     imp = float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                check=True).stdout)
-    lines.append(f"import critique.mse in a fresh process: {imp:.2f} s CPU (target under 1 s) "
+    lines.append(f"import critique.methods.mse in a fresh process: {imp:.2f} s CPU (target under 1 s) "
                  f"{'OK' if imp < 1 else 'ABOVE TARGET'}")
     return lines
 

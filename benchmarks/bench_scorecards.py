@@ -1,5 +1,5 @@
 """Composite rank intervals: every weight draw in one matrix product and one row-wise rank
-(critique.scorecards.composite) against a loop of one draw at a time, measured in one run on a
+(critique.methods.scorecards.composite) against a loop of one draw at a time, measured in one run on a
 synthetic frame of 180 countries x 5 assessments (synthetic: timing only)."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from critique.scorecards import composite
+from critique.methods.scorecards import composite
 
 N_DRAWS = 5000
 

@@ -121,7 +121,7 @@ def no_process_left_behind(request):
     _, alive = psutil.wait_procs(left, timeout=10)  # a process that is exiting gets time to go
     alive = [p for p in alive if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
     if alive:
-        from critique import parallel
+        from critique.core import parallel
 
         names = [" ".join(p.cmdline()[:3]) for p in alive if p.is_running()]
         parallel.kill_tree([p.pid for p in alive], grace=2)
@@ -138,7 +138,7 @@ def _helper(proc) -> bool:
 
 def kill_descendants_of(pids: list[int]) -> None:
     """For tests: end processes (and everything they started) a test began, whatever happened."""
-    from critique import parallel
+    from critique.core import parallel
 
     parallel.kill_tree([p for p in pids if p], grace=2)
 

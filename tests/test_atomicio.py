@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from critique.atomicio import write_json_atomic, write_text_atomic
+from critique.core.atomicio import write_json_atomic, write_text_atomic
 
 
 def test_write_text_atomic_replaces_whole_and_leaves_no_temp(tmp_path):
@@ -29,7 +29,7 @@ def test_failed_write_keeps_the_last_good_file(tmp_path):
 def test_modes_follow_the_umask(tmp_path):
     import os
 
-    from critique import atomicio
+    from critique.core import atomicio
 
     old = os.umask(0o027)
     try:
@@ -44,7 +44,7 @@ def test_modes_follow_the_umask(tmp_path):
 
 
 def test_a_failed_atomic_file_leaves_nothing(tmp_path):
-    from critique import atomicio
+    from critique.core import atomicio
 
     with pytest.raises(OSError):
         with atomicio.atomic_file(tmp_path / "x.bin") as tmp:

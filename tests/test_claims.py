@@ -1,4 +1,4 @@
-"""critique.claims: the register, the NCMEC loaders and every check on its real inputs.
+"""critique.methods.claims: the register, the NCMEC loaders and every check on its real inputs.
 
 Expected values are recomputed here independently (plain pandas or the csv module on the raw files,
 or hand arithmetic on the cited figures), never taken from the code under test.
@@ -10,11 +10,12 @@ import csv
 import pandas as pd
 import pytest
 
-from critique import claims, datasets
-from critique.claims import cited, detected, reports, rules, shares
-from critique.claims.verdict import (CANNOT_TEST, CONSISTENT, CONTRADICT, LARGER, NOT_SUPPORTED, PARTIAL, SMALLER,
+from critique.methods import claims
+from critique import datasets
+from critique.methods.claims import cited, detected, reports, rules, shares
+from critique.methods.claims.verdict import (CANNOT_TEST, CONSISTENT, CONTRADICT, LARGER, NOT_SUPPORTED, PARTIAL, SMALLER,
                                      ClaimCheck, cap_unverified, figure)
-from critique.errors import DataError, ParameterError
+from critique.core.errors import DataError, ParameterError
 
 
 @pytest.fixture(scope="module")
@@ -515,7 +516,7 @@ def test_the_2023_release_panel_ends_before_its_partial_latest_year(evidence):
     # issue 22: briefing-2023 built notebook 60's panel with data year 2021 (55 reporters) inside it.
     # The claims analysis now ends the panel in the release's last complete year, so the Covid checks
     # run on the countries reporting every year 2017-2020, recounted here in plain pandas.
-    from critique import coverage
+    from critique.methods import coverage
 
     old = datasets.load("glotip@2023-05-30")
     end = coverage.panel_end(old, 0)

@@ -13,7 +13,7 @@ import pytest
 from critique import datasets
 from critique.datasets import paths
 from critique.datasets import corrections, glotip_rules
-from critique.errors import DataError
+from critique.core.errors import DataError
 
 R25, R23 = "glotip@2025-04-14", "glotip@2023-05-30"
 CODE = re.compile(r"^Q(\d+)\.(\d+)_(\d+)s_(\d{4})$")

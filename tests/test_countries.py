@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from critique.datasets import countries
-from critique.errors import DataError
+from critique.core.errors import DataError
 
 _DEFAULT_MIRROR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "mirror"
 MIRROR = Path(os.environ.get("CRITIQUE_DATA_MIRROR") or _DEFAULT_MIRROR)

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from critique import coverage as cov
+from critique.methods import coverage as cov
 
 NaN = float("nan")
 

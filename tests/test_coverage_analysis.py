@@ -1,4 +1,4 @@
-"""Notebook 10's analysis object (critique.coverage.analysis) and its reading sentences, against
+"""Notebook 10's analysis object (critique.methods.coverage.analysis) and its reading sentences, against
 independent recounts (the raw release is recounted in test_influence.py and test_glotip_rules.py;
 here the loader's frame is summed by hand, without the coverage functions)."""
 from __future__ import annotations
@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from critique import datasets
-from critique.coverage import analysis, captions
-from critique.errors import ParameterError
+from critique.methods.coverage import analysis, captions
+from critique.core.errors import ParameterError
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +87,7 @@ def test_a_panel_ending_in_a_partial_year_is_refused():
 
 
 def test_panel_end_defaults_to_the_last_complete_year():
-    from critique import coverage
+    from critique.methods import coverage
 
     old, new = datasets.load("glotip@2023-05-30"), datasets.load("glotip@2025-04-14")
     assert (coverage.panel_end(old), coverage.panel_end(new)) == (2020, 2021)
@@ -100,7 +100,7 @@ def test_panel_end_defaults_to_the_last_complete_year():
 
 
 def test_fbi_last_year_concentration_by_hand():
-    from critique.coverage import sources
+    from critique.methods.coverage import sources
 
     fbi = datasets.load("fbi-ucr-ht")
     F = sources.fbi_agencies(fbi, range(2013, 2021), panel_start=2016, panel_end=2020)

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from critique import detection as det
-from critique.detection import FL, OTHER, SE
+from critique.methods import detection as det
+from critique.methods.detection import FL, OTHER, SE
 
 # Edition shares (percent of detected victims; 'other' by subtraction where the report gave none).
 ED2009 = {SE: 79, FL: 18, OTHER: 3}   # UNODC 2009 (2006 data); other = 100 - 79 - 18

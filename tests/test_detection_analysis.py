@@ -1,4 +1,4 @@
-"""Notebook 11's analysis object (critique.detection.analysis): the like-with-like reading and the
+"""Notebook 11's analysis object (critique.methods.detection.analysis): the like-with-like reading and the
 country left out of a year's pairing, against hand-made tables and the 2025 release."""
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from critique import datasets
-from critique.detection import analysis
-from critique.detection.shares import FL, SE
+from critique.methods.detection import analysis
+from critique.methods.detection.shares import FL, SE
 
 
 def _like():

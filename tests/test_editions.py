@@ -17,7 +17,7 @@ from critique import datasets
 from critique.datasets import catalog
 from critique.datasets import countries
 from critique.datasets import DataError, parse_upstream
-from critique.errors import ParameterError
+from critique.core.errors import ParameterError
 
 NEWEST, OLDER = "glotip@2025-04-14", "glotip@2023-05-30"
 # Rows of each catalogued release: glotip from the mirror MANIFEST (2025: "58,769 data rows") and

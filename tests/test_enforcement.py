@@ -1,4 +1,4 @@
-"""critique.tip.enforcement against hand-computed values from the published TIP law-enforcement table."""
+"""critique.methods.tip.enforcement against hand-computed values from the published TIP law-enforcement table."""
 from __future__ import annotations
 
 import numpy as np
@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from critique import datasets
-from critique.tip import enforcement
+from critique.methods.tip import enforcement
 
 
 @pytest.fixture(scope="module")
@@ -182,8 +182,8 @@ def test_flags_with_stated_keeps_computed_and_stated_apart(table, changes):
 # ---------------------------------------------------------------------------------------------
 # notebook 30's analysis object (issue 25): status rules and sentences on both sides
 # ---------------------------------------------------------------------------------------------
-from critique.errors import ParameterError  # noqa: E402
-from critique.tip.enforcement import analysis as enf_analysis  # noqa: E402
+from critique.core.errors import ParameterError  # noqa: E402
+from critique.methods.tip.enforcement import analysis as enf_analysis  # noqa: E402
 
 
 def test_estimate_label_names_the_estimate_in_words():
@@ -258,7 +258,7 @@ def test_analyse_refuses_bad_parameters_naming_them(enforcement_inputs, kwargs, 
 def test_funnel_source_text_names_the_report_edition_or_kelley_heiss():
     import pandas as pd
 
-    from critique.tip.enforcement.analysis import funnel_source_text
+    from critique.methods.tip.enforcement.analysis import funnel_source_text
 
     typed = pd.DataFrame({"data_year": [2021, 2014, 2015], "report_edition": [2024, 2015, 2016],
                           "verification": ["secondary", "unverified", "primary"]})

@@ -17,7 +17,7 @@ if not os.environ.get("CRITIQUE_DATA_MIRROR"):
     os.environ["CRITIQUE_DATA_MIRROR"] = str(_DEFAULT_MIRROR)
 
 from critique.datasets import glotip_rules as rules, parse_upstream, upstream  # noqa: E402
-from critique.errors import DataError  # noqa: E402
+from critique.core.errors import DataError  # noqa: E402
 
 MIRROR = Path(os.environ["CRITIQUE_DATA_MIRROR"])
 R2023, R2025 = "data_glotip.xlsx", "data_glotip_2025-04-14.xlsx"
@@ -308,7 +308,7 @@ def test_two_national_totals_for_one_country_year_name_it(tmp_path):
 
 
 def test_tier_reporting_shares_without_placeholders(loaded):
-    from critique.tip import tiers
+    from critique.methods.tip import tiers
 
     g = loaded(R2023)
     # Report year 2021's transcription has rows marked unverified (issue 14), so the established view

@@ -1,4 +1,4 @@
-"""Which country drives an aggregate (critique.coverage.influence), against hand computations and
+"""Which country drives an aggregate (critique.methods.coverage.influence), against hand computations and
 against an independent recount of UNODC's raw release of 14 April 2025 (data_glotip_2025-04-14.xlsx)
 and of 30 May 2023 (data_glotip.xlsx), read here with pandas, not with the suite's loader."""
 from __future__ import annotations
@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from critique.coverage import influence as inf
-from critique.errors import ParameterError
+from critique.methods.coverage import influence as inf
+from critique.core.errors import ParameterError
 
 MIRROR = Path(os.environ.get("CRITIQUE_DATA_MIRROR", Path(__file__).resolve().parents[2] / "shared" / "data" / "mirror"))
 SE, FL, OT = "Sexual exploitation", "Forced labour", "Other forms of exploitation"
@@ -147,7 +147,8 @@ def test_pakistan_revision_recounted_from_both_raw_files(raw2023, raw2025):
 
 
 def test_2022_split_with_and_without_pakistan_matches_the_raw_recount(raw2025):
-    from critique import coverage, datasets
+    from critique.methods import coverage
+    from critique import datasets
 
     recount = _raw_forms_2022(raw2025)
     by = recount.groupby("category")["value"].sum()

@@ -9,7 +9,7 @@ import yaml
 from critique.datasets import catalog
 from critique.datasets import metadata
 from critique.datasets import published
-from critique.errors import DataError
+from critique.core.errors import DataError
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,4 +1,4 @@
-"""critique.misid: hand-computed arithmetic, Monte Carlo against analytic Beta results, evidence
+"""critique.methods.misid: hand-computed arithmetic, Monte Carlo against analytic Beta results, evidence
 priors from the raid-outcomes table, and the invariants of the feedback simulation (issue 5)."""
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from critique import datasets, misid
-from critique.misid import Beta, BetaMixture, MisidError
+from critique import datasets
+from critique.methods import misid
+from critique.methods.misid import Beta, BetaMixture, MisidError
 
 SEX, LAB, OTH = "Sexual exploitation", "Forced labour", "Other"
 
@@ -242,7 +243,7 @@ def test_feedback_rejects_bad_responsiveness():
 
 
 def test_composes_with_critique_detection_reweight_shares():
-    from critique import detection
+    from critique.methods import detection
 
     shares = pd.Series({SEX: 0.5, LAB: 0.4, detection.OTHER: 0.1})
     out = misid.adjusted_shares(detection.reweight_shares(shares, 3.0), 0.5)
@@ -315,7 +316,7 @@ def test_raid_sweep_rejects_bad_input(kwargs, match):
 
 
 def test_public_names_still_importable_from_critique_misid():
-    from critique.misid import (  # noqa: F401
+    from critique.methods.misid import (  # noqa: F401
         CONVICTION_MEASURES, FPR_MEASURES, SEX, AdjustedCount, Beta, BetaMixture, EvidencePrior,
         FeedbackResult, MisidError, adjust_counts, adjusted_shares, evidence_prior, feedback_fixed_point,
         misidentified_fraction, reweight_by_detection, simulate_feedback,
@@ -326,8 +327,8 @@ def test_public_names_still_importable_from_critique_misid():
 # ---------------------------------------------------------------------------------------------
 # notebook 20's analysis object: reading rules on both sides of each boundary (issue 25)
 # ---------------------------------------------------------------------------------------------
-from critique.errors import DataError, ParameterError  # noqa: E402
-from critique.misid import analysis as raid_analysis  # noqa: E402
+from critique.core.errors import DataError, ParameterError  # noqa: E402
+from critique.methods.misid import analysis as raid_analysis  # noqa: E402
 
 
 def test_unverified_sentence_lists_rows_or_says_none():
@@ -403,7 +404,7 @@ def test_analyse_refuses_a_year_without_a_figure_naming_the_parameter(raid_input
 
 def test_victims_rescued_reads_every_number_from_the_table(raid_inputs):
     from critique.datasets import published
-    from critique.misid import victims_rescued
+    from critique.methods.misid import victims_rescued
 
     ex = victims_rescued(published.established(raid_inputs[0]))
     # raid-outcomes rows: Pentameter 2 15 of 167, 122 of 528 arrests; SANGRAM 193 of 243; Vera 84 of 180

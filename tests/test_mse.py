@@ -1,4 +1,4 @@
-"""Tests of critique.mse: closed forms, published figures, statsmodels agreement, refusals."""
+"""Tests of critique.methods.mse: closed forms, published figures, statsmodels agreement, refusals."""
 from __future__ import annotations
 
 import math
@@ -12,10 +12,10 @@ import pytest
 import statsmodels.api as sm
 from scipy import optimize
 
-import critique.mse as mse
-from critique.mse.bootstrap import (_Design, _plan, _reduce, _search_batch, _select_light,
+import critique.methods.mse as mse
+from critique.methods.mse.bootstrap import (_Design, _plan, _reduce, _search_batch, _select_light,
                                     irls_batch)
-from critique.mse.select import poisson_pvalue
+from critique.methods.mse.select import poisson_pvalue
 
 # The published count tables, as distributed with the authors' R packages, ship with the tests
 # (tests/reference/mse/README.md says where each was printed): an independent copy against which
@@ -410,7 +410,7 @@ def test_from_dataset_matches_shared_table(mse_csv, tmp_path, monkeypatch):
 def test_bca_reduces_to_percentile_without_bias_or_acceleration():
     import numpy as np
 
-    from critique.mse.bootstrap import bca_interval, bca_levels
+    from critique.methods.mse.bootstrap import bca_interval, bca_levels
 
     boot = np.arange(1.0, 1001.0)  # median 500.5: half the replicates below, so z0 = 0
     assert bca_levels(boot, 500.5, 0.0) == pytest.approx((0.025, 0.975))
@@ -422,7 +422,7 @@ def test_bca_reduces_to_percentile_without_bias_or_acceleration():
 
 
 def test_stacked_search_fits_match_single_fits(mse_csv):
-    # search_all fits all models together (critique.mse.select.irls_models); each row must equal
+    # search_all fits all models together (critique.methods.mse.select.irls_models); each row must equal
     # the one-model fit (itself checked against statsmodels), boundary (extended) models included.
     t = _table(mse_csv, "UKdat_5")
     s = mse.search_all(t, max_order=2, jobs=1, ci=())
@@ -439,7 +439,7 @@ def test_stacked_search_fits_match_single_fits(mse_csv):
 def test_search_existence_equals_the_exact_lp_map(mse_csv, name, policy):
     # search_all settles hard groups after fitting; the set of models with an estimate must equal
     # the one from the exact linear program run model by model (with monotone shortcuts).
-    from critique.mse.select import _Design, _existence_map, _model_terms
+    from critique.methods.mse.select import _Design, _existence_map, _model_terms
 
     t = _table(mse_csv, name)
     models = mse.enumerate_models(t.k, mse.default_max_order(t.k))

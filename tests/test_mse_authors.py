@@ -27,9 +27,9 @@ import hashlib
 import numpy as np
 import pytest
 
-import critique.mse as mse
-from critique.mse.bootstrap import interval_mc_error
-from critique.mse.intervals import bca_interval
+import critique.methods.mse as mse
+from critique.methods.mse.bootstrap import interval_mc_error
+from critique.methods.mse.intervals import bca_interval
 
 SEED = 20131231
 R_STEPWISE = {
@@ -101,7 +101,7 @@ def test_bic_search_on_resampled_tables_equals_the_r_package():
 def test_vectorised_pvalues_equal_scipy_stats():
     from scipy import stats
 
-    from critique.mse.stepwise import pvalues
+    from critique.methods.mse.stepwise import pvalues
 
     n = np.array([0, 0, 3, 5, 17, 0, 40])
     m = np.array([3.2, 0.01, 0.0, 2.2, 30.5, 0.0, 25.0])
@@ -123,8 +123,8 @@ def test_monte_carlo_error_of_a_percentile_end_matches_the_order_statistic_formu
 
 
 def test_average_top_100_against_all():
-    # The numbers in critique.mse.average's docstring.
-    from critique.mse.average import average, weights
+    # The numbers in critique.methods.mse.average's docstring.
+    from critique.methods.mse.average import average, weights
 
     t = mse.CaptureTable.from_dataset("mse-uk-2013-5")
     sel = mse.search_all(t, jobs=1, ci=())
@@ -146,7 +146,7 @@ def test_runs_are_kept_by_content_and_renamed():
 
 
 def test_heavy_runs_are_kept_on_disk_by_content_and_code(tmp_path, monkeypatch):
-    from critique.mse import cache, estimators
+    from critique.methods.mse import cache, estimators
 
     monkeypatch.setenv("CRITIQUE_CACHE_DIR", str(tmp_path))
     t = mse.CaptureTable.from_dataset("mse-korea")

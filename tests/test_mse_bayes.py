@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from critique.mse import CaptureTable, CaptureTableError
-from critique.mse.dga import dga, decomposable_graphs, isolated
-from critique.mse.lcmcr import diagnostics, lcmcr
+from critique.methods.mse import CaptureTable, CaptureTableError
+from critique.methods.mse.dga import dga, decomposable_graphs, isolated
+from critique.methods.mse.lcmcr import diagnostics, lcmcr
 
 IDS = {"UKdat_5.csv": "mse-uk-2013-5", "UKdat.csv": "mse-uk-2013", "Kosovo.csv": "mse-kosovo"}
 
@@ -145,7 +145,7 @@ def test_lcmcr_refuses_bad_settings():
 
 
 def test_bayesian_methods_are_procedures():
-    import critique.mse as mse
+    import critique.methods.mse as mse
 
     kosovo = _table("Kosovo.csv")
     p = mse.Procedure(method="dga", options=(("delta", 1 / 16), ("grid_max", 60_000)))

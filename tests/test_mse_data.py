@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-import critique.mse as mse
+import critique.methods.mse as mse
 from critique import datasets
 from critique.datasets import published
 

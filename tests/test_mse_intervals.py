@@ -1,4 +1,4 @@
-"""Intervals and averaging in critique.mse: degenerate BCa, the percentile fallback, BIC weights."""
+"""Intervals and averaging in critique.methods.mse: degenerate BCa, the percentile fallback, BIC weights."""
 from __future__ import annotations
 
 import math
@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
-import critique.mse as mse
-from critique.mse.average import weights
-from critique.mse.bootstrap import (bca_caution, bca_degenerate, bca_interval, bca_levels,
+import critique.methods.mse as mse
+from critique.methods.mse.average import weights
+from critique.methods.mse.bootstrap import (bca_caution, bca_degenerate, bca_interval, bca_levels,
                                     bias_correction, percentile_interval)
 
 

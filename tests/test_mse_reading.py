@@ -1,4 +1,4 @@
-"""The reading rules of notebook 40 and workshop 4 (critique.mse.reading), each on both sides of
+"""The reading rules of notebook 40 and workshop 4 (critique.methods.mse.reading), each on both sides of
 its boundary, and the analysis object's upfront checks of a user's table."""
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import critique.mse as mse
-from critique.errors import ParameterError
-from critique.mse import reading
+import critique.methods.mse as mse
+from critique.core.errors import ParameterError
+from critique.methods.mse import reading
 
 
 def _methods(converged_lcmcr, lcmcr_total=21_000.0):
@@ -99,7 +99,7 @@ def _folder(tmp_path):
 
 
 def test_exercise_answer_says_the_interval_is_the_published_range_only_when_it_rounds_to_it():
-    from critique.mse.exercise import procedures_answer
+    from critique.methods.mse.exercise import procedures_answer
 
     path = pd.DataFrame({"total": [11_418.0, 14_325.0]})
     frame = pd.DataFrame({"key": ["uk6_stepwise"], "procedure": ["stepwise"], "table": ["uk6"],

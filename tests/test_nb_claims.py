@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from critique import claims
+from critique.methods import claims
 
 pytestmark = pytest.mark.notebook
 

@@ -75,7 +75,7 @@ def test_both_new_orleans_versions(nb):
 
 @pytest.mark.notebook
 def test_charts_show_the_replicates_behind_every_interval(nb):
-    import critique.mse as mse
+    import critique.methods.mse as mse
 
     figs = Path(nb["_out_dir"]) / "figures"
     for name in ("procedures", "procedures-bootstrap", "bootstrap-with-selection", "uk5-all-models"):

@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from critique.policy import reading as R
+from critique.methods.policy import reading as R
 
 pytestmark = pytest.mark.notebook
 

@@ -6,7 +6,7 @@ import math
 import pytest
 
 from critique.publish import runner
-from critique.errors import ParameterError
+from critique.core.errors import ParameterError
 from critique.datasets.paths import notebooks_dir
 
 NB = "32-alternative-to-the-tiers"

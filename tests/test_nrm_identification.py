@@ -1,4 +1,4 @@
-"""critique.identification (issue 23): methods against hand computations, reading rules on both sides."""
+"""critique.methods.identification (issue 23): methods against hand computations, reading rules on both sides."""
 from __future__ import annotations
 
 import math
@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from critique.errors import ParameterError
-from critique.identification import composition, decisions, nationality, referrals, sentences
+from critique.core.errors import ParameterError
+from critique.methods.identification import composition, decisions, nationality, referrals, sentences
 
 
 def _q(text: str) -> pd.Period:

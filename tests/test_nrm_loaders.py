@@ -14,7 +14,7 @@ import pytest
 
 from critique import datasets
 from critique.datasets import catalog, nrm, nrm_responders
-from critique.errors import DataError
+from critique.core.errors import DataError
 
 QUARTERS = ["2022_q2", "2022_q3", "2022_q4", "2023_q1", "2023_q2", "2023_q3", "2023_q4"]
 KINDS = {"police": "nrm-police", "govt": "nrm-government", "la": "nrm-local-authority", "ngo": "nrm-ngo"}
@@ -97,7 +97,7 @@ def test_each_type_total_in_the_bound_file_equals_the_type_file(mirror_dir):
 
 def test_any_sexual_counts_each_person_once(mirror_dir):
     """The exploitation-level rows (age 'Total') of each responder, summed over labels containing 'Sexual'."""
-    from critique.identification import composition
+    from critique.methods.identification import composition
 
     detail = nrm_responders.load_detail()
     shares = composition.form_shares(detail).set_index(["quarter", "responder_type"])
@@ -120,7 +120,7 @@ def test_any_sexual_counts_each_person_once(mirror_dir):
 
 
 def test_decision_shares_recounted_from_the_year_rows(mirror_dir):
-    from critique.identification import decisions
+    from critique.methods.identification import decisions
 
     with open(mirror_dir / "nrm_reasonable_grounds.csv", encoding="utf-8") as handle:
         years = [r for r in csv.DictReader(handle) if r["Quarter"] == "Total"]

@@ -5,7 +5,7 @@ import csv
 
 import pytest
 
-from critique.coverage import overview
+from critique.methods.coverage import overview
 
 
 @pytest.fixture(scope="module")

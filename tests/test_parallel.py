@@ -10,7 +10,7 @@ import time
 import psutil
 import pytest
 
-from critique import parallel
+from critique.core import parallel
 
 
 def _start_grandchild_and_wait(seconds: float) -> int:

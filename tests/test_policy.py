@@ -1,4 +1,4 @@
-"""critique.policy: segmented regression, placebos, minimum detectable effect, refusals."""
+"""critique.methods.policy: segmented regression, placebos, minimum detectable effect, refusals."""
 from __future__ import annotations
 
 from datetime import date
@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from critique import policy as P
-from critique.policy import reading as R
+from critique.methods import policy as P
+from critique.methods.policy import reading as R
 
 YEARS = np.arange(2003, 2023)  # 20 yearly points, 10 each side of 2013
 
@@ -480,7 +480,7 @@ def test_comparison_refuses_short_units():
 
 def test_us_series_in_the_2023_release_matches_the_fixture():
     from critique import datasets
-    from critique.errors import DataError
+    from critique.core.errors import DataError
     try:  # releases side by side (issue 15); before that, "glotip" was the 2023 release
         frame = datasets.load("glotip@2023-05-30")
     except DataError:
@@ -489,7 +489,7 @@ def test_us_series_in_the_2023_release_matches_the_fixture():
     assert us["year"].tolist() == US_YEARS and us["count"].tolist() == [float(v) for v in US_TOTAL]
 
 
-# --- reading rules (critique.policy.reading): each on both sides of its boundary ------------
+# --- reading rules (critique.methods.policy.reading): each on both sides of its boundary ------------
 
 def test_interval_sides_boundaries():
     # an end exactly at zero includes it; a hair below or above excludes it

@@ -1,4 +1,4 @@
-"""critique.reconcile: the classification rules on both sides of each boundary (hand computations),
+"""critique.methods.reconcile: the classification rules on both sides of each boundary (hand computations),
 the recounts on a hand-made frame, the FBI file against its annual tables (recounted here from the
 raw CSV with the csv module), and the whole ledger run on the mirror's releases, with the Pakistan
 figures recounted independently in the test with plain pandas."""
@@ -12,12 +12,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from critique import datasets, reconcile
+from critique import datasets
+from critique.methods import reconcile
 from critique.datasets import catalog
-from critique.errors import DataError
-from critique.reconcile import classify as cl
-from critique.reconcile import fbi, reading, recount
-from critique.reconcile.recount import Recount
+from critique.core.errors import DataError
+from critique.methods.reconcile import classify as cl
+from critique.methods.reconcile import fbi, reading, recount
+from critique.methods.reconcile.recount import Recount
 
 R25, R23 = "glotip@2025-04-14", "glotip@2023-05-30"
 

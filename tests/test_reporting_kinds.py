@@ -1,12 +1,12 @@
-"""Three kinds of "not reporting" (critique.coverage.reporting) and UNODC's "year or most recent"
-pooling (critique.coverage.pooling), on hand-made frames and on the release of 14 April 2025."""
+"""Three kinds of "not reporting" (critique.methods.coverage.reporting) and UNODC's "year or most recent"
+pooling (critique.methods.coverage.pooling), on hand-made frames and on the release of 14 April 2025."""
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from critique.coverage import pooling, reporting
-from critique.errors import ParameterError
+from critique.methods.coverage import pooling, reporting
+from critique.core.errors import ParameterError
 
 V = "Detected trafficking victims"
 

@@ -12,11 +12,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from critique import datasets, revisions
+from critique import datasets
+from critique.methods import revisions
 from critique.datasets import countries
-from critique.revisions import ctdc as ctdc_compare
-from critique.tip import sources as tip_sources
-from critique.errors import DataError, ParameterError
+from critique.methods.revisions import ctdc as ctdc_compare
+from critique.methods.tip import sources as tip_sources
+from critique.core.errors import DataError, ParameterError
 from test_editions import raw  # noqa: F401  (the independent openpyxl reading of each release, once per session)
 
 OLDER, NEWER = "glotip@2023-05-30", "glotip@2025-04-14"

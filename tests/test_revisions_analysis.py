@@ -1,11 +1,12 @@
-"""Notebook 12's analysis object (critique.revisions.analysis) on the two UNODC releases: the
+"""Notebook 12's analysis object (critique.methods.revisions.analysis) on the two UNODC releases: the
 country that drives the focus year's change and the newer headline, recounted by hand."""
 from __future__ import annotations
 
 import pytest
 
-from critique import datasets, revisions
-from critique.revisions import analysis
+from critique import datasets
+from critique.methods import revisions
+from critique.methods.revisions import analysis
 
 
 @pytest.fixture(scope="module")

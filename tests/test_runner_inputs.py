@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from critique.publish import runner
-from critique.errors import ParameterError
+from critique.core.errors import ParameterError
 from test_runner import make_notebook
 from test_runner_faults import _cli
 

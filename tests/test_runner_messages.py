@@ -12,7 +12,7 @@ import pytest
 
 from critique.datasets import catalog
 from critique.publish import cli, reports, runner
-from critique.errors import ParameterError
+from critique.core.errors import ParameterError
 from test_runner import PARAMS, make_notebook
 from test_runner_faults import _cli, _three_notebook_project
 

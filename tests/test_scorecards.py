@@ -1,4 +1,4 @@
-"""critique.scorecards: hand computations, the published GSI scoring reproduced, weights refused.
+"""critique.methods.scorecards: hand computations, the published GSI scoring reproduced, weights refused.
 
 References: Spearman's rho and Kendall's tau on a six-country frame computed by hand (formulas in
 the comments); Walk Free's milestone percentages (GSI 2023 summary sheet) recomputed from the 141
@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from critique.errors import ParameterError
-from critique.scorecards import agreement, align, composite, rights
+from critique.core.errors import ParameterError
+from critique.methods.scorecards import agreement, align, composite, rights
 
 
 # ------------------------------------------------------------------ rank correlations by hand
@@ -254,7 +254,7 @@ def test_reporting_years_count_reports_in_the_window_and_skip_excluded_rows():
 # ---------------------------------------------------------------------------------------------
 # notebook 32's analysis object (issue 25): status rules on both sides of each boundary
 # ---------------------------------------------------------------------------------------------
-from critique.scorecards import analysis as sc_analysis  # noqa: E402
+from critique.methods.scorecards import analysis as sc_analysis  # noqa: E402
 
 
 def test_pair_findings_present_missing_or_absent():
@@ -303,8 +303,9 @@ def test_editions_sentence_names_measures_in_words():
 
 
 def test_analyse_names_the_unodc_release_and_years_behind_the_reporting_count(mirror_dir):
-    from critique import datasets, scorecards
-    from critique.tip import tiers
+    from critique import datasets
+    from critique.methods import scorecards
+    from critique.methods.tip import tiers
 
     glotip = datasets.load("glotip")
     res = scorecards.analyse(

@@ -1,4 +1,4 @@
-"""critique.tip.tiers: distributions, panels, transitions and volatility against counts computed here,
+"""critique.methods.tip.tiers: distributions, panels, transitions and volatility against counts computed here,
 independently, from the raw tier files with the csv module (Kelley & Heiss map_tiers.csv for
 2001-2015; data/published/tip-tiers-2016-2025.csv for 2016-2025)."""
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 
 from critique.datasets import catalog
 from critique.datasets import paths
-from critique.tip import tiers
+from critique.methods.tip import tiers
 
 # Kelley & Heiss code Tier 2 Watch List as 3 and Tier 3 as 4.
 KH = {"1": "1", "2": "2", "3": "2WL", "4": "3"}
@@ -218,9 +218,9 @@ def test_ordered_logit_refuses_small_samples_and_recovers_a_sign():
 # ---------------------------------------------------------------------------------------------
 # notebook 31's analysis object and workshop 3 (issue 25): reading rules on both sides
 # ---------------------------------------------------------------------------------------------
-from critique.errors import ParameterError  # noqa: E402
-from critique.tip import exercise  # noqa: E402
-from critique.tip.tiers import analysis as tier_analysis  # noqa: E402
+from critique.core.errors import ParameterError  # noqa: E402
+from critique.methods.tip import exercise  # noqa: E402
+from critique.methods.tip.tiers import analysis as tier_analysis  # noqa: E402
 
 
 @pytest.mark.parametrize("all_pp, panel_pp, says", [
@@ -239,7 +239,7 @@ def test_growth_reading_follows_the_direction_of_the_two_changes(all_pp, panel_p
 
 
 def test_model_sentence_fitted_or_refused():
-    from critique.tip.tiers import TierModelResult
+    from critique.methods.tip.tiers import TierModelResult
 
     refused = TierModelResult(False, "only 12 country-years (< min_n=60)", 12, 12, [2023], {})
     assert tier_analysis.model_sentence(refused) == "No model fitted: only 12 country-years (< min_n=60)."

@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 
 from critique import datasets
-from critique.tip import enforcement
+from critique.methods.tip import enforcement
 from critique.datasets import paths
-from critique.tip import sources as tip_sources
+from critique.methods.tip import sources as tip_sources
 from critique.figures import enforcement as efig
 
 KH_COLUMNS = {"Prosecutions": "prosecutions", "Prosecutions (Labor)": "labor_prosecutions",

@@ -18,8 +18,8 @@ from urllib.parse import quote, urlencode
 import pandas as pd
 import pytest
 
-from critique import detection, misid
-from critique.errors import ParameterError
+from critique.methods import detection, misid
+from critique.core.errors import ParameterError
 from critique.publish import whatif, whatif_pages
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -227,7 +227,7 @@ def test_index_links_the_pages():
     assert "What-if pages" not in index_html("t", [], [], dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
 
 
-# ---- composite weights (notebook 32): the page against critique.scorecards.composite.composite
+# ---- composite weights (notebook 32): the page against critique.methods.scorecards.composite.composite
 
 IND = ["gsi_response", "gsi_rights", "oc_victim_support"]
 ISO = ["NLD", "DEU", "USA", "THA", "SWE", "NGA", "MYS", "GBR", "FRA", "IND", "BRA", "ZAF"]
@@ -238,7 +238,7 @@ def composite_setup(tmp_path_factory):
     import numpy as np
 
     from critique.publish import whatif_composite
-    from critique.scorecards import composite
+    from critique.methods.scorecards import composite
 
     rng = np.random.default_rng(7)
     aligned = pd.DataFrame(rng.integers(0, 6, size=(len(ISO), 3)).astype(float), index=ISO, columns=IND)
@@ -257,7 +257,7 @@ COMPOSITE_GRID = [{"country": c, "w_gsi_response": a, "w_gsi_rights": b, "w_oc_v
 
 @needs_chromium
 def test_composite_page_prints_the_package_rank(composite_setup):
-    from critique.scorecards import composite
+    from critique.methods.scorecards import composite
 
     aligned, page = composite_setup
     check_markup(page.read_text())
@@ -273,7 +273,7 @@ def test_composite_page_prints_the_package_rank(composite_setup):
 
 def test_composite_page_refuses_bad_input(composite_setup):
     from critique.publish import whatif_composite
-    from critique.scorecards import composite
+    from critique.methods.scorecards import composite
 
     aligned, _ = composite_setup
     table = composite.composite(aligned, IND, [1, 1, 1], n_draws=1).table
@@ -283,10 +283,10 @@ def test_composite_page_refuses_bad_input(composite_setup):
         whatif_composite.composite_page(table, IND, [0, 0, 0], country="USA", labels={}, source="s")
 
 
-# ---- MSE false positives (notebook 40): a lookup in the grid critique.mse.sensitivity computed
+# ---- MSE false positives (notebook 40): a lookup in the grid critique.methods.mse.sensitivity computed
 
 def test_mse_page_prints_the_package_grid(tmp_path):
-    from critique import mse
+    from critique.methods import mse
     from critique.publish import whatif_mse
 
     # three lists; counts by capture history (A, B, C)

@@ -21,9 +21,9 @@ from typing import Callable
 
 import pandas as pd
 
-from critique import atomicio
+from critique.core import atomicio
 from critique.datasets import catalog, paths, provenance
-from critique.errors import DataError  # noqa: F401  (re-exported: critique.datasets.DataError)
+from critique.core.errors import DataError  # noqa: F401  (re-exported: critique.datasets.DataError)
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ def edition_id(dataset_id: str, edition: str = NEWEST) -> str:
     already names a release. Raises ``ParameterError`` naming ``edition`` for a malformed date or
     one before the source's first release.
     """
-    from critique.errors import ParameterError
+    from critique.core.errors import ParameterError
 
     loader = _loader(dataset_id)
     edition = catalog.check_edition(edition)

@@ -18,7 +18,7 @@ from typing import Iterable
 
 import yaml
 
-from critique import atomicio
+from critique.core import atomicio
 from critique.datasets import metadata
 from critique.datasets import paths
 from critique.datasets.download import DOWNLOAD_DEADLINE_S, NETWORK_TIMEOUT_S, download  # noqa: F401
@@ -232,7 +232,7 @@ def check_edition(edition: object) -> str:
     """
     from datetime import date
 
-    from critique.errors import ParameterError
+    from critique.core.errors import ParameterError
 
     text = str(edition)
     if text == NEWEST:
@@ -281,7 +281,7 @@ def check_edition_upfront(edition: object, sources: "set[str] | None" = None) ->
     """
     from datetime import date
 
-    from critique.errors import ParameterError
+    from critique.core.errors import ParameterError
 
     text = check_edition(edition)
     if text == NEWEST:

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from critique.datasets import paths
-from critique.errors import DataError
+from critique.core.errors import DataError
 
 ACTIONS = ("exclude", "flag", "show-both", "not-used")
 STATUSES = ("confirmed", "suspected")

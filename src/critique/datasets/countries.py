@@ -187,7 +187,7 @@ def to_iso3(names_or_codes, *, src: Source = None, subnational: Subnational = "e
     returns the part's own code (``GBR_S``), ``"parent"`` returns its country (``GBR``) because the
     caller asked for the merge.
 
-    Raises ``critique.errors.DataError`` naming every value that could not be mapped, with the
+    Raises ``critique.core.errors.DataError`` naming every value that could not be mapped, with the
     closest known codes, or every sub-national value when ``subnational="error"``.
     """
     if subnational not in ("error", "keep", "parent"):
@@ -222,7 +222,7 @@ def to_iso3(names_or_codes, *, src: Source = None, subnational: Subnational = "e
         else:
             out.append(code)  # type: ignore[arg-type]
     if parts:
-        from critique.errors import DataError
+        from critique.core.errors import DataError
 
         raise DataError(
             f"sub-national unit(s), not countries: {'; '.join(sorted(set(parts)))}. Pass "
@@ -230,7 +230,7 @@ def to_iso3(names_or_codes, *, src: Source = None, subnational: Subnational = "e
             f"it into its country on purpose (see {subnational_file().name})"
         )
     if unmapped:
-        from critique.errors import DataError
+        from critique.core.errors import DataError
 
         parts = []
         for text in sorted(set(unmapped)):
@@ -256,7 +256,7 @@ def name_of(iso3: str) -> str:
         return str(hit.iloc[0])
     if code in _exception_names():
         return _exception_names()[code]
-    from critique.errors import DataError
+    from critique.core.errors import DataError
 
     close = closest_iso3(code)
     hint = f"; did you mean {', '.join(close)}?" if close else ""

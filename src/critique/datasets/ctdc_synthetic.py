@@ -97,7 +97,7 @@ def parse_ctdc_synthetic(path: Path, *, year_range: tuple[int, int] | None = Non
     """The synthetic records, one row each (21,195 in the 2022 release), typed; nothing dropped.
 
     Record-level synthetic rows stay inside the process: callers publish aggregates only
-    (:func:`critique.revisions.ctdc_releases_side_by_side`). ``attrs["synthetic"]`` is True.
+    (:func:`critique.methods.revisions.ctdc_releases_side_by_side`). ``attrs["synthetic"]`` is True.
     """
     file = path.name
     raw = _read_csv(path, COLUMNS)

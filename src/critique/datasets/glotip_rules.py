@@ -71,7 +71,7 @@ import numpy as np
 import pandas as pd
 
 from critique.datasets import countries
-from critique.errors import DataError
+from critique.core.errors import DataError
 
 INDICATOR = "Detected trafficking victims"
 FORM_DIMENSION = "by form of exploitation"

@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from critique.errors import DataError
+from critique.core.errors import DataError
 
 
 def _text(value: Any) -> bool:
@@ -102,7 +102,7 @@ def check_catalog(path: Path, raw: Any) -> None:
     """Check the field types of every dataset entry of a parsed ``data/catalog.yml``.
 
     ``raw``: the whole parsed file (``{"datasets": {id: {field: value}}}``). Raises
-    :class:`critique.errors.DataError` naming the file, dataset and field.
+    :class:`critique.core.errors.DataError` naming the file, dataset and field.
     """
     entries = (raw or {}).get("datasets") if isinstance(raw, dict) else None
     if not isinstance(entries, dict):

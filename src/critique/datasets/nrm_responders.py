@@ -259,7 +259,7 @@ def load_quarters(source: str, *, edition: str = "newest") -> pd.DataFrame:
     """
     from critique import datasets
     from critique.datasets import catalog
-    from critique.errors import ParameterError
+    from critique.core.errors import ParameterError
 
     edition = catalog.check_edition(edition)
     releases = catalog.releases(source)  # newest first

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from critique import atomicio
+from critique.core import atomicio
 from critique.datasets import catalog, paths
 
 MANIFEST = "MANIFEST.csv"

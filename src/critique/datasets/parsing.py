@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from critique.datasets import countries
-from critique.errors import DataError
+from critique.core.errors import DataError
 
 # Number written as text: optional sign, digits with or without thousands separators, decimals.
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")

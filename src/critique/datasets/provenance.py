@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from critique.atomicio import write_json_atomic
+from critique.core.atomicio import write_json_atomic
 from critique.datasets import paths
 
 PARTIAL_NAME = ".findings.partial.json"

@@ -197,7 +197,7 @@ def validate(frame: pd.DataFrame, dataset_id: str, *, file: str, row_offset: int
     row number (for a CSV with one header line it is 2). Raises ``critique.datasets.DataError``
     with one line: ``<file>: column '<c>' value <v> at row <r> <problem> (and N more failures)``.
     """
-    from critique.errors import DataError
+    from critique.core.errors import DataError
 
     try:
         return schema_for(dataset_id, years).validate(frame, lazy=True)

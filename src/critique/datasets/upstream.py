@@ -28,7 +28,7 @@ from critique.datasets.parsing import (  # noqa: F401  (re-exported: loader modu
     SENTINELS, _as_list, _bools, _clean_text, _integers, _iso3, _numbers, _parse_number, _read_csv, _snake, _text,
 )
 from critique.datasets.schemas import validate
-from critique.errors import DataError
+from critique.core.errors import DataError
 
 log = logging.getLogger(__name__)
 

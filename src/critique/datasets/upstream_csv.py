@@ -12,7 +12,7 @@ import pandas as pd
 from critique.datasets import register
 from critique.datasets.parsing import _bools, _integers, _iso3, _numbers, _read_csv, _text
 from critique.datasets.schemas import validate
-from critique.errors import DataError
+from critique.core.errors import DataError
 
 
 # ---------------------------------------------------------------- Kelley & Heiss TIP tiers

@@ -1,6 +1,6 @@
 """Charts of the claims register (notebook 60): one function a chart, a Figure out, nothing saved.
 
-Each function takes the ``data`` frame of a :class:`critique.claims.verdict.ClaimCheck` (or the
+Each function takes the ``data`` frame of a :class:`critique.methods.claims.verdict.ClaimCheck` (or the
 register's summary table) and draws it; ``charts.finalise`` adds title, source, caveats and N.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from critique.figures.charts import integer_years
-from critique.claims.rules import VERDICTS
+from critique.methods.claims.rules import VERDICTS
 
 #: one colour a verdict word, in vocabulary order (against the claim -> no reading at all)
 VERDICT_COLOURS = dict(zip(VERDICTS, ("#b22222", "#e08a1e", "#d4a017", "#6a5acd", "#1f4e79", "#2e7d32", "#7f7f7f")))

@@ -71,7 +71,7 @@ def share_all_vs_panel(share_all: pd.DataFrame, share_panel: pd.DataFrame, *, pa
     Each frame: index year, columns ``share_low``, ``share_high``. A partial year is drawn as a
     hollow bar of its bounds, not joined to the band. ``without`` (same columns): all reporters
     without the country ``without_name`` that drives the share
-    (``critique.coverage.influence``), drawn as a dashed line at the middle of its bounds.
+    (``critique.methods.coverage.influence``), drawn as a dashed line at the middle of its bounds.
     """
     fig, ax = plt.subplots(figsize=(8, 4.5))
     part = [int(y) for y in partial]
@@ -106,7 +106,7 @@ def share_all_vs_panel(share_all: pd.DataFrame, share_panel: pd.DataFrame, *, pa
 def change_decomposition(dec: pd.DataFrame, partial: Sequence[int] = ()) -> plt.Figure:
     """Stacked bars of entering, leaving and continuing reporters with the net change (a tick).
 
-    ``dec``: :func:`critique.coverage.decompose_change` (index year). Partial years are left out by
+    ``dec``: :func:`critique.methods.coverage.decompose_change` (index year). Partial years are left out by
     the caller by default (a release lag is not a change); any year of ``partial`` still in ``dec``
     (the caller asked for it) is hatched and labelled.
     """
@@ -207,7 +207,7 @@ def latest_split(data: pd.DataFrame, *, parts: Sequence[str] = ("Sexual exploita
     """Grouped horizontal bars: the two forms' shares (%) in each recount and as printed.
 
     ``data``: one row per way of counting, columns ``pooling``, ``excluded`` (a unit left out, or
-    empty) and one column per form of ``parts`` (percent) -- ``critique.coverage.captions.split_data``.
+    empty) and one column per form of ``parts`` (percent) -- ``critique.methods.coverage.captions.split_data``.
     """
     labels = [f"{r.pooling}" + (f", without {r.excluded}" if r.excluded else "") for r in data.itertuples()]
     fig, ax = plt.subplots(figsize=(8, 0.75 * len(data) + 1.4))

@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from critique.detection import FL, SE, BiasAnalysis
+from critique.methods.detection import FL, SE, BiasAnalysis
 
 _DENOM_COLOURS = {"se_fl": "#1f4e79", "all": "#c55a11"}
 
@@ -76,7 +76,7 @@ def share_surface(surface: pd.DataFrame) -> plt.Figure:
 
 
 def implied_ratio_range(table: pd.DataFrame, low: float, high: float) -> plt.Figure:
-    """Every pairing of :func:`critique.detection.pairing_table` as a point (ratio at the midpoint
+    """Every pairing of :func:`critique.methods.detection.pairing_table` as a point (ratio at the midpoint
     split) with a whisker over the suppressed-cell bounds, coloured by denominator; partial data
     years drawn hollow and marked; the range over the non-partial pairings shaded."""
     from matplotlib.ticker import FixedLocator, NullLocator

@@ -11,7 +11,7 @@ import pandas as pd
 from matplotlib.ticker import StrMethodFormatter
 
 from critique.figures.charts import integer_years
-from critique.tip.enforcement import filled
+from critique.methods.tip.enforcement import filled
 
 THOUSANDS = StrMethodFormatter("{x:,.0f}")
 

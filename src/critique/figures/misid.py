@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import StrMethodFormatter
 
-from critique.misid import Beta, RaidSweep
+from critique.methods.misid import Beta, RaidSweep
 
 THOUSANDS = StrMethodFormatter("{x:,.0f}")
 

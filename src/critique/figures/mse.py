@@ -26,7 +26,7 @@ def _published_band(ax, published, vertical: bool = True, label: str = "publishe
 
 
 def procedures(frame: pd.DataFrame, published: tuple[float, float] | None = None) -> plt.Figure:
-    """Point estimate and interval of each procedure (rows of :func:`critique.mse.compare`:
+    """Point estimate and interval of each procedure (rows of :func:`critique.methods.mse.compare`:
     procedure, table, total, low, high, interval), with the published range shaded."""
     fig, ax = plt.subplots(figsize=(9, 0.8 * len(frame) + 1.6))
     y = np.arange(len(frame))[::-1]
@@ -70,7 +70,7 @@ def bootstrap_histogram(ax, estimates: np.ndarray, estimate: float,
 
 def bootstrap_distributions(results: Sequence, published: tuple[float, float] | None = None
                             ) -> plt.Figure:
-    """Small multiples, one panel per :class:`critique.mse.PopulationEstimate` with a bootstrap:
+    """Small multiples, one panel per :class:`critique.methods.mse.PopulationEstimate` with a bootstrap:
     its replicates, estimate and reported interval, on a shared x-axis."""
     with_boot = [r for r in results if r.bootstrap is not None]
     n = len(with_boot)
@@ -103,7 +103,7 @@ def bootstrap_distributions(results: Sequence, published: tuple[float, float] | 
 
 def single_bootstrap(boot, model_known: tuple[float, float] | None = None,
                      published: tuple[float, float] | None = None) -> plt.Figure:
-    """One bootstrap (:class:`critique.mse.BootstrapResult`): replicates, estimate, reported
+    """One bootstrap (:class:`critique.methods.mse.BootstrapResult`): replicates, estimate, reported
     interval (BCa or the percentile fallback) and, if given, the model-known interval."""
     fig, ax = plt.subplots(figsize=(8, 4))
     bootstrap_histogram(ax, boot.estimates, boot.estimate, boot.interval,
@@ -214,8 +214,8 @@ def many_methods(frame: pd.DataFrame, published: dict | None = None) -> plt.Figu
     """"One table, many methods": one panel per table, one row per method, estimate and interval
     as a multiple of the people observed (so tables of 100 and 4,000 people share an axis).
 
-    frame: rows of :func:`critique.mse.compare` plus ``key`` (method key of
-    :func:`critique.mse.many_methods`) and ``converged`` (False draws the point hollow: the chains
+    frame: rows of :func:`critique.methods.mse.compare` plus ``key`` (method key of
+    :func:`critique.methods.mse.many_methods`) and ``converged`` (False draws the point hollow: the chains
     have not converged, by R-hat or effective sample size). published: optional {table: (low, high)} ranges to shade.
     """
     tables = list(dict.fromkeys(frame["table"]))

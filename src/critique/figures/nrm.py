@@ -1,6 +1,6 @@
 """Charts of the notebook "Who counts, and by which test" (21-who-counts): the UK NRM.
 
-One function a chart; each takes frames of ``critique.identification`` and returns a matplotlib
+One function a chart; each takes frames of ``critique.methods.identification`` and returns a matplotlib
 Figure (the notebook saves it with ``critique.figures.charts.finalise``). Quarters are drawn at
 ``year + (quarter - 1) / 4`` with ticks at whole years, so a tick is the start of a year.
 """

@@ -8,7 +8,7 @@ import pandas as pd
 from matplotlib.ticker import StrMethodFormatter
 
 from critique.figures.charts import integer_years
-from critique.coverage.overview import coverage_table  # noqa: F401  (the data behind the chart; re-exported)
+from critique.methods.coverage.overview import coverage_table  # noqa: F401  (the data behind the chart; re-exported)
 from critique.figures.coverage import mark_partial
 
 

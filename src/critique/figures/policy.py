@@ -14,7 +14,7 @@ import pandas as pd
 from matplotlib import transforms
 
 from critique.figures import charts
-from critique.policy import ComparisonResult, SeriesAnalysis, SpecificationRange
+from critique.methods.policy import ComparisonResult, SeriesAnalysis, SpecificationRange
 
 PRE, POST, BREAK, FIT = "#777777", "#1f4e79", "#b22222", "#1f4e79"
 MODEL_COLOURS = {"poisson": "#1f4e79", "negbin": "#c07000", "ols-log": "#2e7d32"}

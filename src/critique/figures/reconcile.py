@@ -1,6 +1,6 @@
 """Charts of the reconciliation notebook (13-reconciliation): does the recount match the publisher?
 
-One function a chart; each takes a frame of :class:`critique.reconcile.ReconcileResult` and returns
+One function a chart; each takes a frame of :class:`critique.methods.reconcile.ReconcileResult` and returns
 a matplotlib Figure (no saving, no caption: the notebook calls ``critique.figures.charts.finalise``).
 """
 from __future__ import annotations
@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from critique.reconcile.classify import VERDICTS
+from critique.methods.reconcile.classify import VERDICTS
 
 VERDICT_COLOURS = {
     "equal within rounding": "#009E73", "revised in a later release": "#56B4E9", "definition": "#F0E442",
@@ -65,7 +65,7 @@ def with_and_without(rows: pd.DataFrame) -> plt.Figure:
 def fbi_file_vs_tables(comparison: pd.DataFrame) -> plt.Figure:
     """The FBI's printed US figures (offences, cleared) beside the file's, per data year.
 
-    ``comparison``: :func:`critique.reconcile.fbi.compare`; rows of area ``US`` with a printed value.
+    ``comparison``: :func:`critique.methods.reconcile.fbi.compare`; rows of area ``US`` with a printed value.
     """
     us = comparison.loc[(comparison["area"] == "US") & comparison["published"].notna()
                         & comparison["measure"].isin(["offences", "cleared"])]

@@ -1,7 +1,7 @@
 """Charts of the revisions notebook (12-revisions): the same data year, counted again.
 
-One function a chart; each takes the frames of ``critique.revisions``, ``critique.tip.sources`` or
-``critique.revisions.ctdc`` and returns a matplotlib Figure (no saving, no caption: the notebook
+One function a chart; each takes the frames of ``critique.methods.revisions``, ``critique.methods.tip.sources`` or
+``critique.methods.revisions.ctdc`` and returns a matplotlib Figure (no saving, no caption: the notebook
 calls ``critique.figures.charts.finalise``). Bounds from suppressed cells are drawn as bands or whiskers.
 """
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Charts of notebook 32 (an alternative to the tiers): one function a chart, a Figure out.
 
-Inputs are the results of :mod:`critique.scorecards`; no function saves or titles the figure
-(``critique.figures.charts.finalise`` does). Labels come from ``critique.scorecards.align.MEASURES``.
+Inputs are the results of :mod:`critique.methods.scorecards`; no function saves or titles the figure
+(``critique.figures.charts.finalise`` does). Labels come from ``critique.methods.scorecards.align.MEASURES``.
 """
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from critique.scorecards.align import MEASURES
-from critique.scorecards.composite import CompositeResult
+from critique.methods.scorecards.align import MEASURES
+from critique.methods.scorecards.composite import CompositeResult
 
 
 _SHORT = {"unodc_years_reporting": "with years reporting to UNODC", "gsi_vulnerability": "with GSI vulnerability"}

@@ -201,7 +201,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = _join_params(list(sys.argv[1:] if argv is None else argv))
     _load_extra_commands(argv)
     args = build_parser().parse_args(argv)
-    from critique import parallel
+    from critique.core import parallel
 
     try:
         with parallel.sigterm_as_interrupt():

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from critique.atomicio import write_text_atomic
+from critique.core.atomicio import write_text_atomic
 from critique.datasets import paths, published
 
 # sidecar column type -> Table Schema field type

@@ -17,7 +17,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from critique.atomicio import write_json_atomic
+from critique.core.atomicio import write_json_atomic
 from critique.datasets import provenance
 from critique.datasets.provenance import PARTIAL_NAME, note_input  # noqa: F401  (re-exported)
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from critique.datasets import paths
-from critique.errors import ParameterError
+from critique.core.errors import ParameterError
 
 _EXCEL_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # .xlsx (a zip) and .xls (OLE2)
 MAX_BYTES = 200 * 1024 * 1024  # a user's table larger than this is refused rather than read twice

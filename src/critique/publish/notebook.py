@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from critique.errors import RunError
+from critique.core.errors import RunError
 
 if TYPE_CHECKING:
     import nbformat

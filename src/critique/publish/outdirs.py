@@ -28,8 +28,8 @@ import shutil
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from critique import atomicio
-from critique.errors import RunError
+from critique.core import atomicio
+from critique.core.errors import RunError
 
 MANIFEST = ".critique-output.json"
 FAILED_MARK = ".critique-failed"
@@ -165,7 +165,7 @@ def check_out_dir(out_dir: Path | str, stem: str) -> None:
 
 def write_manifest(folder: Path, stem: str) -> None:
     """List every file of a finished run in ``folder/.critique-output.json``."""
-    from critique.atomicio import write_json_atomic
+    from critique.core.atomicio import write_json_atomic
 
     write_json_atomic(folder / MANIFEST, {"notebook": stem, "files": _listing(folder)})
 

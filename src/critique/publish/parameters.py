@@ -20,7 +20,7 @@ from typing import Any, Mapping
 
 import yaml
 
-from critique.errors import ParameterError, RunError
+from critique.core.errors import ParameterError, RunError
 
 _RANGE_RE = re.compile(r"range:\s*(-?[\d.eE+-]+|\*)\s*\.\.\s*(-?[\d.eE+-]+|\*)")
 _CHOICES_RE = re.compile(r"choices:\s*([^;]+)")

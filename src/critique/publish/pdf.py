@@ -22,7 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from critique import atomicio
+from critique.core import atomicio
 
 TEXT_WIDTH_CM = 17.4   # A4 portrait less 1.8 cm margins (the brief)
 CHART_WIDTH_CM = 26.0  # A4 landscape less margins: the chart pages

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from critique import atomicio, parallel
+from critique.core import atomicio, parallel
 from critique.datasets import paths
 from critique.publish import outdirs, runner
-from critique.atomicio import write_text_atomic
+from critique.core.atomicio import write_text_atomic
 from critique.publish.pdf import chart_pack  # noqa: F401  (the workshop handouts use it from here)
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 from critique.datasets import paths
-from critique.errors import ParameterError, RunError  # noqa: F401  (re-exported)
+from critique.core.errors import ParameterError, RunError  # noqa: F401  (re-exported)
 from critique.publish import findings, outdirs
 from critique.publish.failures import failure_message, failure_reason, scrub_notebook  # noqa: F401  (re-exported)
 from critique.publish.notebook import KERNEL_NAME, _read_notebook_bytes, read_notebook  # noqa: F401

@@ -5,16 +5,16 @@ Pages (each a SCENARIO, labelled so at the top of the page, which stays in view 
 
 - ``raid-misidentification.html`` (notebook 20): raid share x raid false-positive rate (and the
   false-positive rate outside raids, labour victims in or out of the base) -> the TIP "victims
-  identified" count that would remain. Closed form :func:`critique.misid.remaining_fraction`
+  identified" count that would remain. Closed form :func:`critique.methods.misid.remaining_fraction`
   (literature.md 8c [D]).
 - ``detection-ratio.html`` (notebook 11): a detected sexual-exploitation share and a relative
   detection rate r -> the implied true share, ``(s/r) / (s/r + 1 - s)``
-  (:func:`critique.detection.reweight_shares` with every other form at rate 1).
+  (:func:`critique.methods.detection.reweight_shares` with every other form at rate 1).
 - ``composite-weights.html`` (notebook 32; :mod:`critique.publish.whatif_composite`): the weight of
-  each indicator -> a country's rank on the composite (:mod:`critique.scorecards.composite`).
+  each indicator -> a country's rank on the composite (:mod:`critique.methods.scorecards.composite`).
 - ``mse-false-positives.html`` (notebook 40; :mod:`critique.publish.whatif_mse`): people added to
   or removed from one list-only cell -> the MSE total, looked up in the grid
-  :func:`critique.mse.sensitivity.false_positives` computed (no arithmetic in the page).
+  :func:`critique.methods.mse.sensitivity.false_positives` computed (no arithmetic in the page).
 
 The numbers come from a finished run: :func:`write_pages` reads the notebooks' ``findings.json``
 (counts, the evidence-based ranges, the inputs and their releases) and the notebooks' parameter
@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from critique.errors import ParameterError
+from critique.core.errors import ParameterError
 
 SCENARIO = "SCENARIO: illustrative assumptions, not a measurement"
 RAID_NOTEBOOK = "20-raids-misidentification"
@@ -89,7 +89,7 @@ class DetectionInputs:
 
 RAID_JS = """
 function whatifCompute(v) {
-  // critique.misid.remaining_fraction: l + (1 - l) * (1 - rs * f - (1 - rs) * o)
+  // critique.methods.misid.remaining_fraction: l + (1 - l) * (1 - rs * f - (1 - rs) * o)
   const l = v.labour_at_face_value ? v.labour_identified / v.identified : 0.0;
   const frac = l + (1 - l) * (1 - v.raid_share * v.fpr - (1 - v.raid_share) * v.other_fpr);
   return {value: v.identified * frac, fraction: frac};
@@ -107,7 +107,7 @@ function whatifCurve(v) {
 
 DETECTION_JS = """
 function whatifCompute(v) {
-  // critique.detection.reweight_shares, two forms: pi = (s / r) / (s / r + 1 - s)
+  // critique.methods.detection.reweight_shares, two forms: pi = (s / r) / (s / r + 1 - s)
   const s = v.detected / 100, w = s / v.ratio;
   return {value: 100 * w / (w + 1 - s)};
 }
@@ -262,7 +262,7 @@ def raid_page(inp: RaidInputs) -> str:
         "an evidence-based range; their controls start at the notebook's values.",
         "remaining = identified x (l + (1 - l) x (1 - raid share x fpr - (1 - raid share) x "
         "other fpr)), l = labour share when labour victims are taken at face value, else 0 "
-        "(critique.misid.remaining_fraction; literature.md 8c). It removes people only; it adds "
+        "(critique.methods.misid.remaining_fraction; literature.md 8c). It removes people only; it adds "
         "no undetected victims, so it is not an estimate of how many victims exist."]
     fixed = {"identified": inp.identified, "labour_identified": inp.labour_identified}
     names = ["raid_share", "fpr", "other_fpr", "labour_at_face_value"]
@@ -308,7 +308,7 @@ def detection_page(inp: DetectionInputs) -> str:
         "partly circular (the estimates lean on detected cases); it is not a measured detection rate.",
         "r > 1: sexual exploitation detected more readily than other forms (true share below the "
         "detected one); r = 1 (dotted): no bias. Dashed: half. Model: true share proportional to "
-        "detected share / detection rate (critique.detection.reweight_shares)."]
+        "detected share / detection rate (critique.methods.detection.reweight_shares)."]
     return _page("What if sexual exploitation is detected more readily? (scenario)",
                  "Which true share of sexual exploitation is a detected share consistent with?",
                  controls, ["detected", "ratio"], {}, fig, DETECTION_JS, notes, inp.source)

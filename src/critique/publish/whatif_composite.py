@@ -3,7 +3,7 @@ of each indicator and watch one country's rank and the whole order move.
 
 The page carries each country's percentile rank on every indicator, as the run computed them
 (``figures/composite-ranks.csv``, columns ``<indicator>_pct``), and recomputes in the browser what
-:func:`critique.scorecards.composite.composite` computes at the stated weights: the score is the
+:func:`critique.methods.scorecards.composite.composite` computes at the stated weights: the score is the
 weighted mean of the percentile ranks (weights normalised to sum 1) and the rank is 1 + the number
 of countries with a higher score (ties share the best rank). Unlike the package, the page keeps the
 run's set of countries when a weight is set to 0 (the package would then also admit countries
@@ -17,8 +17,8 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from critique.atomicio import write_text_atomic
-from critique.errors import ParameterError
+from critique.core.atomicio import write_text_atomic
+from critique.core.errors import ParameterError
 from critique.publish import whatif
 
 NOTEBOOK = "32-alternative-to-the-tiers"
@@ -26,7 +26,7 @@ PAGE = "composite-weights.html"
 
 COMPOSITE_JS = """
 function whatifCompute(v) {
-  // critique.scorecards.composite.composite at fixed percentile ranks: score = sum w_i p_i / sum w_i
+  // critique.methods.scorecards.composite.composite at fixed percentile ranks: score = sum w_i p_i / sum w_i
   const w = WHATIF_INDICATORS.map(k => v["w_" + k]), total = w.reduce((a, b) => a + b, 0);
   if (!(total > 0)) return {value: NaN, scores: []};
   const wn = w.map(x => x / total);
@@ -86,7 +86,7 @@ def composite_page(table: pd.DataFrame, indicators: Sequence[str], weights: Sequ
     notes = [
         f"{len(iso3)} countries with every indicator in notebook 32's run{left}. Score: the weighted "
         "mean of each country's percentile rank on each indicator (weights normalised to sum 1); rank 1 "
-        "is the highest, ties share the best rank (critique.scorecards.composite).",
+        "is the highest, ties share the best rank (critique.methods.scorecards.composite).",
         "The weights are a choice about what matters, not a measurement: there is no evidence-based "
         "range for them. Notebook 32 shows how far ranks move under random weights near the stated ones. "
         "Setting a weight to 0 here keeps the same countries; the notebook would then also rank countries "
@@ -104,7 +104,7 @@ def composite_page(table: pd.DataFrame, indicators: Sequence[str], weights: Sequ
 def write_page(out_root: Path) -> list[tuple[str, str]]:
     """Write ``whatif/composite-weights.html`` when notebook 32's run under ``out_root`` has its
     composite-ranks CSV; ``[(title, relative path)]`` for the index (empty when it has none)."""
-    from critique.scorecards import align
+    from critique.methods.scorecards import align
 
     found = whatif._run(out_root, NOTEBOOK)
     csv = out_root / NOTEBOOK / "figures" / "composite-ranks.csv"

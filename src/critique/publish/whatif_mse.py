@@ -2,7 +2,7 @@
 people wrongly counted as victims are added to (or removed from) one list-only cell.
 
 Each point needs the model search re-run (seconds to minutes), so the browser does not compute: the
-page looks up the grid that :func:`critique.mse.sensitivity.false_positives` computed in the run
+page looks up the grid that :func:`critique.methods.mse.sensitivity.false_positives` computed in the run
 (``figures/false-positives.csv``: ``f``, ``cell``, ``total`` with the model re-selected and
 ``total_fixed_model`` with the published table's model kept). The control offers only the grid's
 values of ``f``; no interpolation (with re-selection the total jumps when the model changes).
@@ -16,8 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from critique.atomicio import write_text_atomic
-from critique.errors import ParameterError
+from critique.core.atomicio import write_text_atomic
+from critique.core.errors import ParameterError
 from critique.publish import whatif
 
 NOTEBOOK = "40-multiple-systems-estimation"
@@ -49,7 +49,7 @@ def _num(x: Any) -> float | None:
 
 def mse_page(sweep: pd.DataFrame, *, table_name: str, source: str) -> str:
     """The MSE false-positive page (HTML text). ``sweep``: the frame of
-    :func:`critique.mse.sensitivity.false_positives` with ``total_fixed_model`` added (one row per
+    :func:`critique.methods.mse.sensitivity.false_positives` with ``total_fixed_model`` added (one row per
     ``f``, the same ``cell`` throughout, ``f = 0`` included). Raises ParameterError naming what is
     missing."""
     from bokeh.models import ColumnDataSource, NumeralTickFormatter, Select, Span
@@ -78,7 +78,7 @@ def mse_page(sweep: pd.DataFrame, *, table_name: str, source: str) -> str:
     fig.scatter("x", "y", source=src, size=7, color="#1f4e79")  # points only: nothing between them
     fig.scatter("x", "y", source=pt, size=11, color="#c62828")
     notes = [
-        f"Precomputed by critique.mse.sensitivity.false_positives in notebook 40's run, on {table_name}: "
+        f"Precomputed by critique.methods.mse.sensitivity.false_positives in notebook 40's run, on {table_name}: "
         "for each value the estimation procedure is re-run on the modified table (the points), or the "
         "model chosen on the published table is kept (second number). Dashed: the total with no change.",
         "No evidence-based range is marked: the suite has no measurement of how many people on one "

@@ -8,8 +8,8 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from critique.atomicio import write_text_atomic
-from critique.errors import ParameterError
+from critique.core.atomicio import write_text_atomic
+from critique.core.errors import ParameterError
 from critique.publish import whatif, whatif_composite, whatif_mse
 
 

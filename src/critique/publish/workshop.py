@@ -32,8 +32,8 @@ from typing import Sequence
 
 import nbformat
 
-from critique import atomicio
-from critique.atomicio import write_text_atomic
+from critique.core import atomicio
+from critique.core.atomicio import write_text_atomic
 from critique.datasets import paths
 
 ANSWER_TAG = "answer"

@@ -203,7 +203,7 @@ def run_batch(codes: Sequence[str], root: Path, *, n_jobs: int = 1, force: bool 
         if len(chunks) <= 1:
             results = [_batch_worker(chunks[0] if chunks else [], str(root), force, code_fp, timeout, edition)]
         else:
-            from critique import parallel
+            from critique.core import parallel
 
             with parallel.process_pool(len(chunks), context=multiprocessing.get_context("spawn")) as pool:
                 futures = [pool.submit(_batch_worker, c, str(root), force, code_fp, timeout, edition) for c in chunks]
@@ -240,7 +240,7 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _command(args: argparse.Namespace) -> int:
-    from critique.errors import ParameterError
+    from critique.core.errors import ParameterError
 
     if args.all == bool(args.codes):
         raise ParameterError("critique profiles: give ISO3 codes or --all (not both, not neither)")

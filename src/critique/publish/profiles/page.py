@@ -47,6 +47,6 @@ def write_index(root: Path, failures: dict[str, str] | None = None) -> Path:
             + (f"<h2>Failed</h2><ul>{failed}</ul>" if failed else "")
             + "<table><tr><th>Country</th><th>ISO3</th><th>Years</th><th>Years reported</th>"
             "<th>Latest national total</th><th>Cautions</th></tr>" + "".join(rows) + "</table></body></html>")
-    from critique.atomicio import write_text_atomic
+    from critique.core.atomicio import write_text_atomic
 
     return write_text_atomic(Path(root) / "index.html", page)

@@ -45,7 +45,7 @@ def check_iso3(codes: Iterable[str], available: Sequence[str]) -> list[str]:
         # imported only to refuse: runner pulls in nbformat/jsonschema (3 s) and countries builds
         # country_converter's table, which a profile run that passes the check does not need
         from critique.datasets import countries
-        from critique.errors import ParameterError
+        from critique.core.errors import ParameterError
 
         if code in countries.valid_iso3():
             close = difflib.get_close_matches(code, sorted(avail), n=3, cutoff=0.5)
@@ -136,8 +136,8 @@ def coverage(series: pd.DataFrame, years: Sequence[int], partial: Sequence[int] 
 # Context: tiers, GSI, TIP totals, policies
 # --------------------------------------------------------------------------------------------
 def tier_history(iso3: str, tiers_frame: pd.DataFrame) -> pd.DataFrame:
-    """``critique.tip.tiers.country_tiers`` or, for a country never rated, an empty frame of its columns."""
-    from critique.tip import tiers
+    """``critique.methods.tip.tiers.country_tiers`` or, for a country never rated, an empty frame of its columns."""
+    from critique.methods.tip import tiers
 
     try:
         return tiers.country_tiers(iso3, tiers_frame)
@@ -175,13 +175,13 @@ def gsi_vs_detected(iso3: str, gsi: pd.DataFrame, series: pd.DataFrame) -> dict[
 def assessment_row(iso3: str, long: pd.DataFrame) -> pd.DataFrame:
     """The country's row of the assessments set beside the TIP tiers (notebook 32).
 
-    ``long``: ``critique.scorecards.align.long_scores`` (iso3, measure, year, score; higher = better
+    ``long``: ``critique.methods.scorecards.align.long_scores`` (iso3, measure, year, score; higher = better
     for assessments). For each measure, its latest edition: the country's score, its rank among the
     countries in that edition (1 = best; ties share the best rank) and how many there were. Context
     measures (vulnerability, the trafficking *market*) are shown without a rank. A measure that
     does not cover the country says "not assessed".
     """
-    from critique.scorecards.align import MEASURES
+    from critique.methods.scorecards.align import MEASURES
 
     rows = []
     for name, m in MEASURES.items():

@@ -1,0 +1,164 @@
+"""Reading rules of the claims register: the verdict vocabulary and one rule for each word.
+
+A check (``critique.methods.claims.cited``, ``detected``, ``reports``, ``shares``) does not choose its verdict
+by hand. It describes what it compared as a :class:`Basis` (is there a count of the same definition
+as the claim? does it cover the claim's whole scope? the claimed and the observed figure, the
+tolerance, whether the claim is a change with a direction or a level) and :func:`verdict` applies
+the rules below, in this order:
+
+1. **"the data cannot test it"** (:data:`CANNOT_TEST`) whenever no count of the same definition as
+   the claim exists (detections read as prevalence, arrests read as trafficking, reports read as
+   victims, a forecast against counts of something else). The reason still gives the figures that
+   exist, for scale.
+2. Otherwise the claimed figure is compared with the observed interval ``[low, high]``
+   (:func:`compare`):
+
+   - **"consistent with the data"** (:data:`CONSISTENT`): the interval overlaps
+     ``[claimed - tolerance, claimed + tolerance]``;
+   - a *change* (a signed percent change; the sign is the claim's direction) is read asymmetrically:
+     **"the data show a larger change than claimed"** (:data:`LARGER`) when the whole interval lies
+     beyond the claim, in the claim's direction, by more than the tolerance (not a refutation);
+     **"the data contradict it"** (:data:`CONTRADICT`) when the whole interval lies on the other
+     side of zero (a change in the opposite direction); otherwise **"the data show a smaller change
+     than claimed"** (:data:`SMALLER`: the claimed direction or no change, short of the claim);
+   - a *level* (a share or a number stated as fact) outside the tolerance on either side:
+     **"the data contradict it"**.
+3. **"tested on part of the claim's scope"** (:data:`PARTIAL`) replaces the word of rule 2 when
+   the data cover only part of what the claim is about (one city of a national claim, one year of
+   a trend, fewer countries than the figure claimed, one of two things the claim says); what the
+   part shows is kept in :attr:`Verdict.on_part` and said in the reason.
+4. **"not supported by the data cited"** (:data:`NOT_SUPPORTED`) only through :func:`cap`: a
+   "contradict" that rests on the claim's own wording or on a figure marked ``unverified`` is
+   shown as not supported, never as contradicted.
+
+Each rule is tested on both sides of its boundary in ``tests/test_claims.py``. A claim the register
+declares untestable (``tests`` = :data:`UNTESTABLE`) gets :data:`CANNOT_TEST` without code
+(``critique.methods.claims.finalise``).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from critique.core.errors import ParameterError
+
+CONTRADICT = "the data contradict it"
+NOT_SUPPORTED = "not supported by the data cited"
+SMALLER = "the data show a smaller change than claimed"
+PARTIAL = "tested on part of the claim's scope"
+LARGER = "the data show a larger change than claimed"
+CONSISTENT = "consistent with the data"
+CANNOT_TEST = "the data cannot test it"
+#: the fixed vocabulary, from the reading most against the claim to no reading at all
+VERDICTS = (CONTRADICT, NOT_SUPPORTED, SMALLER, PARTIAL, LARGER, CONSISTENT, CANNOT_TEST)
+#: the register's ``tests`` value for a claim declared untestable without code
+UNTESTABLE = "untestable"
+KINDS = ("change", "level")
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What a check compared, in the terms the rules read.
+
+    ``same_definition``: a count of what the claim is about exists (False: rule 1).
+    ``part``: ``None`` when the data cover the claim's whole scope, else a short phrase naming the
+    part they cover ("Stockholm only", "35 of the 155 countries"; rule 3).
+    ``claimed``: the claimed figure (percent change for ``kind="change"``, its sign the direction).
+    ``observed``: ``(low, high)`` bounds of the same figure in the data (equal for a point).
+    ``tolerance``: how far (same unit) the data may lie from the claim and still be consistent.
+    """
+
+    same_definition: bool
+    claimed: float | None = None
+    observed: tuple[float, float] | None = None
+    tolerance: float = 0.0
+    kind: str = "change"
+    part: str | None = None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A verdict word and, for :data:`PARTIAL`, what the part of the scope shows."""
+
+    word: str
+    on_part: str | None = None
+
+
+def compare(claimed: float, observed: tuple[float, float], *, tolerance: float = 0.0, kind: str = "change") -> str:
+    """Rule 2: the word for a claimed figure against an observed interval of the same definition.
+
+    ``kind="change"`` is directional (the sign of ``claimed``); a claimed change of 0 is read as a
+    level. Examples, tolerance 5: claimed +25 against (35, 35) gives :data:`LARGER`; against
+    (28, 29) :data:`CONSISTENT`; against (5, 12) :data:`SMALLER`; against (-3, 2) :data:`SMALLER`;
+    against (-9, -2) :data:`CONTRADICT`. Claimed 80 as a level against (43, 68) gives
+    :data:`CONTRADICT`. Raises ParameterError for an unknown kind, a negative tolerance or a
+    non-finite number.
+    """
+    if kind not in KINDS:
+        raise ParameterError(f"kind={kind!r}: choose one of {', '.join(KINDS)}")
+    lo, hi = sorted(float(v) for v in observed)
+    values = (float(claimed), lo, hi, float(tolerance))
+    if not all(math.isfinite(v) for v in values):
+        raise ParameterError(f"compare: claimed {claimed!r}, observed {observed!r}, tolerance {tolerance!r} must be finite")
+    if tolerance < 0:
+        raise ParameterError(f"tolerance={tolerance!r} must not be negative")
+    if hi >= claimed - tolerance and lo <= claimed + tolerance:
+        return CONSISTENT
+    if kind == "level" or claimed == 0:
+        return CONTRADICT
+    d = 1.0 if claimed > 0 else -1.0
+    near, far = sorted((d * lo, d * hi))  # the interval measured in the claim's direction
+    if near > d * claimed + tolerance:
+        return LARGER
+    if far < 0:
+        return CONTRADICT
+    return SMALLER
+
+
+def verdict(basis: Basis) -> Verdict:
+    """Rules 1-3 (module docstring) applied to ``basis``.
+
+    Raises ParameterError when a basis of the same definition lacks the claimed or observed figure.
+    """
+    if not basis.same_definition:
+        return Verdict(CANNOT_TEST)
+    if basis.claimed is None or basis.observed is None:
+        raise ParameterError("a basis with a count of the same definition needs claimed and observed figures")
+    word = compare(basis.claimed, basis.observed, tolerance=basis.tolerance, kind=basis.kind)
+    if basis.part:
+        return Verdict(PARTIAL, word)
+    return Verdict(word)
+
+
+def cap(word: str, unverified: list[str]) -> str:
+    """Rule 4: :data:`CONTRADICT` resting on any unverified input becomes :data:`NOT_SUPPORTED`."""
+    return NOT_SUPPORTED if word == CONTRADICT and unverified else word
+
+
+#: what a part of the scope shows, in words that do not speak for the whole claim
+ON_PART = {CONTRADICT: "figures at odds with the claim beyond its tolerance (for that part only)", NOT_SUPPORTED: "not supported by figures some of which are unverified",
+           SMALLER: "a smaller change than claimed",
+           LARGER: "a larger change than claimed", CONSISTENT: "consistent with the claim"}
+
+
+def phrase(v: Verdict) -> str:
+    """The verdict as shown to a reader: the word, and for a partial test what the part shows.
+
+    ``Verdict(PARTIAL, SMALLER)`` reads "tested on part of the claim's scope; on that part, a
+    smaller change than claimed" (:data:`ON_PART`): a part never contradicts or confirms the whole.
+    """
+    return v.word if v.on_part is None else f"{v.word}; on that part, {ON_PART[v.on_part]}"
+
+
+def counts_sentence(counts: dict[str, int], *, n_checks: int, n_claims: int) -> str:
+    """One sentence counting checks by verdict, in vocabulary order, leaving out words with none.
+
+    Raises ParameterError when the counts do not add up to ``n_checks`` or name an unknown word.
+    """
+    unknown = [k for k in counts if k not in VERDICTS]
+    if unknown:
+        raise ParameterError(f"counts: {unknown[0]!r} is not a verdict of the vocabulary")
+    if sum(counts.values()) != n_checks:
+        raise ParameterError(f"counts add up to {sum(counts.values())}, not to the {n_checks} checks")
+    parts = [f"{counts[w]} '{w}'" for w in VERDICTS if counts.get(w)]
+    return f"Of {n_checks} checks of {n_claims} circulating claims, " + ", ".join(parts) + "."

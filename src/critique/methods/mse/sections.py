@@ -1,0 +1,296 @@
+"""The sections of notebook 40, one function each (called through :class:`MSEAnalysis`).
+
+Each returns a :class:`critique.methods.mse.section.Section`; the findings keys are notebook 40's
+interface (its ``key_findings`` and tests read them). Sentences come from
+:mod:`critique.methods.mse.reading`.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from critique.methods.mse import reading
+from critique.methods.mse.section import CAVEAT_BOOT, CAVEAT_MODEL, UK_TABLES, Section, pub
+from critique.methods.mse.table import CaptureTable
+
+UK_RUNS = (("uk6_stepwise", "mse-uk-2013", "stepwise"), ("uk5_stepwise", "mse-uk-2013-5", "stepwise"),
+           ("uk5_bic_default", "mse-uk-2013-5", "bic_default"),
+           ("uk5_bic_pairwise", "mse-uk-2013-5", "bic_pairwise"),
+           ("uk5_average", "mse-uk-2013-5", "average"))
+
+
+METHODS_COLUMNS = ("table", "key", "procedure", "observed", "total", "low", "high", "interval", "rhat",
+                   "ess", "converged", "warnings")
+
+def procedures(A) -> Section:
+    import critique.methods.mse as mse
+
+    s = A.settings
+    P = mse.author_procedures()
+    tables = {d: CaptureTable.from_dataset(d) for d in UK_TABLES}
+    frame, results = mse.compare([(tables[d], P[p]) for _, d, p in UK_RUNS],
+                                 n_boot=s.bootstrap_size, seed=s.seed, jobs=s.jobs)
+    frame.insert(0, "key", [k for k, _, _ in UK_RUNS])
+    frame["in_published_range"] = mse.estimators.within(frame, *A.published)
+    frame["low_mc_se"] = [r.bootstrap.mc_se[0] if r.bootstrap else np.nan for r in results]
+    frame["high_mc_se"] = [r.bootstrap.mc_se[1] if r.bootstrap else np.nan for r in results]
+    frame["percentile_low"] = [r.bootstrap.percentile[0] if r.bootstrap else np.nan for r in results]
+    frame["percentile_high"] = [r.bootstrap.percentile[1] if r.bootstrap else np.nan for r in results]
+    meta = A.published_meta
+    f = {"uk_published_low": (meta["low"], meta["citation"]), "uk_published_high": (meta["high"], None),
+         "uk_n_resamples": (s.bootstrap_size, "bootstrap resamples per procedure, model choice repeated")}
+    for _, r in frame.iterrows():
+        f[f"{r['key']}_total"] = (r["total"], f"{r['procedure']}; {r['table']}")
+        f[f"{r['key']}_low"] = (pub(r["low"]), r["interval"])
+        f[f"{r['key']}_high"] = (pub(r["high"]), None)
+        f[f"{r['key']}_low_mc_se"] = (pub(r["low_mc_se"]), "Monte Carlo standard error of the end")
+        f[f"{r['key']}_high_mc_se"] = (pub(r["high_mc_se"]), None)
+        f[f"{r['key']}_interval"] = (r["interval"], None)
+        f[f"{r['key']}_percentile_low"] = (pub(r["percentile_low"]), "percentile interval, same resamples")
+        f[f"{r['key']}_percentile_high"] = (pub(r["percentile_high"]), None)
+        f[f"{r['key']}_percentile_clause"] = (reading.percentile_clause(r), "clause for a key finding")
+    f["uk_procedures"] = ({r["key"]: {"procedure": r["procedure"], "table": r["table"],
+                                      "total": r["total"], "low": pub(r["low"]), "high": pub(r["high"]),
+                                      "interval": r["interval"], "model": r["model"],
+                                      "in_published_range": bool(r["in_published_range"])}
+                           for _, r in frame.iterrows()}, None)
+    f["uk_in_range"] = ([k for k, ok in zip(frame["key"], frame["in_published_range"]) if ok],
+                        "point estimate inside the published 10,000-13,000")
+    f["uk_out_of_range"] = ([k for k, ok in zip(frame["key"], frame["in_published_range"]) if not ok], None)
+    n_obs = tables["mse-uk-2013"].n_observed
+    text = reading.procedures_text(frame, A.published, meta, s.bootstrap_size, n_obs)
+    warn = [f"*{r.name} ({r.table}):* " + "; ".join(r.warnings) for r in results if r.warnings]
+    charts = {"procedures": dict(
+        title="UK 2013: the estimate under each procedure of the same authors",
+        description=("Point estimate (dot) and 95% bootstrap interval with the model choice repeated (bar) "
+                     "for the UK six- and five-list tables under stepwise selection, BIC with the "
+                     "package's defaults, BIC with pairwise interactions only, and BIC-weighted model "
+                     "averaging (stepwise and BIC run as the authors' R packages run them, in every "
+                     "resample; the average is this suite's addition); shaded: the published range."),
+        datasets=UK_TABLES, caveat=[CAVEAT_MODEL, CAVEAT_BOOT],
+        n=f"{n_obs:,} people; {len(frame)} procedures; {s.bootstrap_size} resamples each",
+        data=frame.drop(columns=["description"]), inputs=(frame, A.published))}
+    if s.bootstrap_size > 0:
+        charts["procedures-bootstrap"] = dict(
+            title="UK 2013: the resampled estimates behind each interval",
+            description=("Histogram of the bootstrap totals of each procedure (each resample repeats its "
+                         "model choice), with the point estimate, the reported interval and, where there "
+                         "is one, the interval that treats the chosen model as known."),
+            datasets=UK_TABLES, caveat=[CAVEAT_BOOT, CAVEAT_MODEL],
+            n=f"{s.bootstrap_size} resamples per procedure",
+            data=pd.DataFrame({r.name + " | " + r.table: r.bootstrap.estimates
+                               for r in results if r.bootstrap}),
+            inputs=(results, A.published))
+    show = frame[["procedure", "table", "total", "low", "high", "interval", "in_published_range", "model"]]
+    return Section("procedures", f, {"procedures": show}, charts, "\n\n".join([text] + warn),
+                   {"frame": frame, "results": results})
+
+
+def models(A) -> Section:
+    import critique.methods.mse as mse
+
+    s = A.settings
+    uk5 = CaptureTable.from_dataset("mse-uk-2013-5")
+    P = mse.author_procedures()
+    default = mse.run(uk5, P["bic_default"], intervals=False, jobs=s.jobs).selection
+    avg = mse.average(default, P["average"].top(uk5.k))
+    pair = mse.search_all(uk5, max_order=2, empty_overlaps="refuse", jobs=s.jobs, ci=())
+    sp = pair.spread(near=s.near_delta)
+    near = default.near_best(s.near_delta)
+    ex = default.existing
+    f = {"uk5_models_min": (sp["min"], "total, over pairwise models with a finite estimate (refused links)"),
+         "uk5_models_median": (sp["median"], None), "uk5_models_max": (sp["max"], None),
+         "uk5_models_existing": (sp["n_existing"], None),
+         "uk5_models_no_finite_estimate": (sp["n_no_finite_estimate"], None),
+         "uk5_near_delta": (s.near_delta, "Occam's window: BIC within this of the best, package default model set"),
+         "uk5_near_n": (len(near), None), "uk5_near_min": (float(near["total"].min()), None),
+         "uk5_near_max": (float(near["total"].max()), None)}
+    charts = {"uk5-all-models": dict(
+        title=f"UK 2013: the estimate under each of the {len(ex):,} models of the package's default set",
+        description=(f"Totals of every hierarchical model with interactions of up to 3 lists that has a "
+                     f"finite (extended) estimate on the UK five-list table, from {ex['total'].min():,.0f} "
+                     f"to {ex['total'].max():,.0f}; ticks: the {len(near)} models within {s.near_delta:g} "
+                     f"BIC of the best ({near['total'].min():,.0f} to {near['total'].max():,.0f})."),
+        datasets=["mse-uk-2013-5"], caveat=CAVEAT_MODEL, n=f"{len(ex):,} models, {uk5.n_observed:,} people",
+        data=ex[["model", "order", "total", "bic", "bic_cells", "aic", "delta", "boundary"]],
+        inputs=(ex, near, default.best.total, A.published))}
+    tables = {"near-best": near[["model", "total", "bic", "delta"]], "weights": avg.weights.head(10)}
+    return Section("models", f, tables, charts, reading.near_best_text(near, s.near_delta, avg, sp),
+                   {"average": avg, "selection": default})
+
+
+def spread(A) -> Section:
+    import critique.methods.mse as mse
+
+    s = A.settings
+    rows = {}
+    for did in s.spread_datasets:
+        t = CaptureTable.from_dataset(did)
+        if t.k <= s.spread_max_lists:
+            sel = mse.search_all(t, max_order=2, jobs=s.jobs, ci=())
+            sp = sel.spread(near=s.near_delta)
+            rows[did] = {"observed": t.n_observed, "lists": t.k, "method": "all pairwise, BIC (people observed)",
+                         "total": sel.best.total, **{k: sp.get(k) for k in (
+                             "min", "median", "max", "n_existing", "n_no_finite_estimate", "near_min",
+                             "near_max")}, "_totals": sel.existing["total"].to_numpy()}
+        else:
+            sel = mse.stepwise(t, pthresh=s.pthresh, ci=())
+            rows[did] = {"observed": t.n_observed, "lists": t.k, "method": "stepwise only (too many lists)",
+                         "total": sel.best.total, "_totals": np.array([sel.best.total])}
+    frame = pd.DataFrame({d: {k: v for k, v in r.items() if k != "_totals"} for d, r in rows.items()}).T
+    f = {"spread": ({d: {k: pub(v) for k, v in r.items() if k != "_totals"} for d, r in rows.items()}, None)}
+    charts = {"spread-across-models": dict(
+        title="How much the model choice moves each published estimate",
+        description=("Each grey dot is one pairwise log-linear model with a finite (extended) estimate; "
+                     "the red bar is the model with the lowest BIC (people observed), or the stepwise "
+                     "model where marked."),
+        datasets=list(rows), caveat=CAVEAT_MODEL, n=f"{len(rows)} tables",
+        data=pd.DataFrame([{"dataset": d, "total": v, "observed": r["observed"]}
+                           for d, r in rows.items() for v in r["_totals"]]), inputs=(rows,))}
+    return Section("spread", f, {"spread": frame}, charts)
+
+
+def new_orleans(A) -> Section:
+    import critique.methods.mse as mse
+
+    rows = []
+    for did in ("mse-new-orleans", "mse-new-orleans-5", "mse-new-orleans-5-2024"):
+        t = CaptureTable.from_dataset(did)
+        rows.append({"dataset": did, "lists": t.k, "observed": t.n_observed,
+                     "default procedure": mse.run(t, intervals=False, jobs=A.settings.jobs).total,
+                     "default method": mse.Procedure().resolved(t.k),
+                     "stepwise": mse.stepwise(t, pthresh=A.settings.pthresh, ci=()).best.total})
+    f = {"new_orleans": ({r["dataset"]: {k: v for k, v in r.items() if k != "dataset"} for r in rows}, None)}
+    return Section("new_orleans", f, {"new_orleans": pd.DataFrame(rows)})
+
+
+def methods(A) -> Section:
+    import critique.methods.mse as mse
+
+    s = A.settings
+    procs = mse.many_methods(chains=s.lcmcr_chains, samples=s.lcmcr_samples, thinning=s.lcmcr_thinning,
+                             burnin=s.lcmcr_burnin)
+    frame, results = mse.one_table_many_methods(list(s.methods_datasets), procs,
+                                                n_boot=s.methods_bootstrap, seed=s.seed, jobs=s.jobs)
+    f = {}
+    uk5 = frame[frame["table"] == "mse-uk-2013-5"].set_index("key")
+    for key, r in uk5.iterrows():
+        f[f"methods_uk5_{key}_total"] = (r["total"], None)
+        f[f"methods_uk5_{key}_low"] = (r["low"], None)
+        f[f"methods_uk5_{key}_high"] = (r["high"], None)
+    if len(uk5):
+        ok, left = reading.converged_methods(frame[frame["table"] == "mse-uk-2013-5"])
+        f["methods_uk5_min"] = (float(ok["total"].min()) if len(ok) else None,
+                                "lowest total over the methods counted (finite, chains converged), UK five lists")
+        f["methods_uk5_max"] = (float(ok["total"].max()) if len(ok) else None, "highest total over the methods counted")
+        f["methods_uk5_n"] = (int(len(ok)), "methods counted: a finite total and, for LCMCR, converged chains")
+        f["methods_uk5_not_counted"] = (left, "methods left out of the count, with the reason")
+        f["methods_uk5_left_out"] = (reading.left_out_clause(frame, "mse-uk-2013-5"), "clause for the key finding")
+    lc = frame[frame["key"] == "lcmcr"]
+    f["methods_lcmcr"] = ({r["table"]: {"total": r["total"], "low": r["low"], "high": r["high"],
+                                        "rhat": r["rhat"], "ess": r["ess"], "converged": r["converged"]}
+                           for _, r in lc.iterrows()}, None)
+    f["methods_lcmcr_not_converged"] = ([r["table"] for _, r in lc.iterrows() if r["converged"] is False], None)
+    f["methods_lcmcr_settings"] = ({"chains": s.lcmcr_chains, "burnin": s.lcmcr_burnin,
+                                    "samples": s.lcmcr_samples, "thinning": s.lcmcr_thinning}, None)
+    f["methods"] = ({f"{r['table']}|{r['key']}": {"total": r["total"], "low": r["low"], "high": r["high"]}
+                     for _, r in frame.iterrows()}, None)
+    charts = {"many-methods": dict(
+        title="One table, many methods: log-linear and Bayesian estimates side by side",
+        description=("For each published table, the total under the same authors' log-linear procedures "
+                     "(stepwise, BIC with the package defaults, BIC pairwise, BIC-weighted average), "
+                     "decomposable-graph averaging (dga) and the latent-class model (LCMCR), as a multiple "
+                     "of the people observed (log scale); bars are 95% intervals (log-linear: bootstrap "
+                     "with the model choice repeated; Bayesian: posterior). Hollow: LCMCR chains not "
+                     "converged (R-hat >= 1.01 or effective sample size < 400), not an estimate to quote. "
+                     "Shaded: the published UK range."),
+        source=("list-overlap tables as published (see each dataset's citation); methods: Silverman, Chan & "
+                "Vincent 2024; Madigan & York 1997 (dga); Manrique-Vallier 2016 (LCMCR)"),
+        caveat=[f"LCMCR: {s.lcmcr_chains} chains of {s.lcmcr_burnin:,} burn-in + {s.lcmcr_samples:,} draws "
+                f"thinned by {s.lcmcr_thinning}; log-linear intervals from {s.methods_bootstrap} resamples.",
+                "Every method assumes the lists count the same closed population of victims with "
+                "correct matching; none can check that from the table."],
+        n=f"{frame['table'].nunique()} tables, {len(procs)} methods",
+        data=frame[[c for c in METHODS_COLUMNS if c in frame.columns]],
+        inputs=(frame, {"mse-uk-2013-5": A.published}))}
+    show = frame.pivot(index="table", columns="key", values="total")[list(procs)]
+    lines = [reading.methods_text(frame, t) for t in dict.fromkeys(frame["table"])]
+    return Section("methods", f, {"totals": show}, charts,
+                   "\n\n".join(lines + reading.lcmcr_lines(frame)), {"frame": frame, "results": results})
+
+
+def estimate(A) -> Section:
+    import critique.methods.mse as mse
+
+    s, t = A.settings, A.table
+    res = mse.run(t, A.procedure, n_boot=s.bootstrap_size, seed=s.seed, jobs=s.jobs)
+    lo, hi = res.interval
+    f = {"dataset": (s.dataset, None), "estimate_method": (res.description, None),
+         "estimate_model": (res.model, None), "estimate_observed": (t.n_observed, None),
+         "estimate_total": (res.total, None), "estimate_low": (pub(lo), res.interval_kind),
+         "estimate_high": (pub(hi), None), "estimate_interval": (res.interval_kind, None)}
+    text = (f"**{t.name}** ({t.k} lists, {t.n_observed:,} people): {res.description}.\n\n"
+            f"Estimate **{reading.fmt(res.total)}** (model: {res.model}); 95% interval "
+            f"**{reading.fmt(lo)} to {reading.fmt(hi)}** ({res.interval_kind}). " + " ".join(res.warnings))
+    charts = {}
+    b = res.bootstrap
+    if b is not None:
+        for key, val in b.summary().items():
+            if key != "estimate":
+                f[f"bootstrap_{key}"] = (pub(val), None)
+        text += " " + reading.mc_phrase(b.mc_se)
+        charts["bootstrap-with-selection"] = dict(
+            title=f"{t.name}: uncertainty once the model choice is counted",
+            description=(f"{len(b.estimates) - b.n_failed} resamples of the observed people, each with its "
+                         f"own model choice; {b.share_below:.0%} fall below the estimate. Reported "
+                         f"interval: {b.interval_kind}."),
+            caveat=[CAVEAT_BOOT, CAVEAT_MODEL], n=f"{s.bootstrap_size} resamples", **A.source,
+            data=pd.DataFrame({"resample_total": b.estimates, "model": b.models}),
+            inputs=(b, res.intervals.get("profile (model known)")))
+    return Section("estimate", f, {}, charts, text, {"result": res})
+
+
+def false_positives(A) -> Section:
+    import critique.methods.mse as mse
+
+    s, t, cell = A.settings, A.table, A.fp_cell
+    values = list(range(s.fp_min, s.fp_max + 1, s.fp_step))
+    sweep = mse.false_positives(t, [cell], values, A.procedure, reselect=True, jobs=s.jobs)
+    fixed = mse.false_positives(t, [cell], values, A.procedure, reselect=False, jobs=s.jobs)
+    slope_fixed = mse.per_false_positive(fixed)
+    removed = int(round(s.fp_share * A.fp_cell_count))
+    share_total, _ = mse.select.quick_total(t.add_to_cell([cell], -removed), A.procedure, jobs=s.jobs)
+    base = float(sweep.loc[sweep["f"] == 0, "total"].iloc[0])
+    runs = reading.steps(sweep)
+    f = {"fp_cell": (f"{cell} only", None),
+         "fp_per_false_positive_fixed_model": (slope_fixed, "least-squares slope, model chosen on the "
+                                               "published table kept"),
+         "fp_reselected_steps": (runs, "runs of added people with the same re-selected model"),
+         "fp_reselected_models": (len(runs), "distinct runs of the re-selected model over the sweep"),
+         "fp_share": (s.fp_share, None), "fp_share_removed": (removed, None),
+         "fp_share_total": (share_total, "SCENARIO")}
+    text = reading.false_positive_text(sweep, slope_fixed, cell, s.fp_share, removed, share_total, base)
+    desc = (f"Estimated total as people are added to or removed from the {cell}-only cell: with the "
+            f"model held fixed, about {slope_fixed:,.1f} per person; with the model re-selected, "
+            + ("the same model throughout." if len(runs) == 1 else
+               f"a step function ({len(runs)} runs of one model, joined by jumps where the model changes)."))
+    charts = {"false-positives": dict(
+        title=reading.false_positive_title(sweep, t.name), description=desc, scenario=True, **A.source,
+        caveat="Hypothetical changes to a published table; no false-positive rate has been measured for these lists.",
+        n=f"{len(sweep)} modified tables",
+        data=sweep.merge(fixed[["f", "total"]], on="f", suffixes=("", "_fixed_model")),
+        inputs=(sweep, fixed, cell, A.fp_cell_count))}
+    return Section("false_positives", f, {}, charts, text, {"sweep": sweep, "fixed": fixed})
+
+
+def list_choices(A) -> Section:
+    import critique.methods.mse as mse
+
+    choices = mse.list_choices(A.table, A.procedure, jobs=A.settings.jobs)
+    f = {"list_choices_min": (float(np.nanmin(choices["total"])), None),
+         "list_choices_max": (float(np.nanmax(choices["total"])), None)}
+    charts = {"list-choices": dict(
+        title=f"{A.table.name}: dropping or merging one list",
+        description="Estimated total under the same procedure when one list is dropped or two lists merged.",
+        caveat=CAVEAT_MODEL, n=f"{len(choices)} tables", data=choices, **A.source, inputs=(choices,))}
+    return Section("list_choices", f, {"list_choices": choices}, charts)
