@@ -15,6 +15,7 @@ import json
 import math
 from importlib import metadata
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 from critique.core.atomicio import write_json_atomic
@@ -55,6 +56,26 @@ def record(key: str, value: Any, note: str | None = None) -> Any:
     provenance.write_state(state)
     return value
 
+
+def record_all(*sources: Any) -> None:
+    """Record every finding of each source, in order; ``None`` sources are skipped (a section not run).
+
+    A source is an analysis object with ``record(recorder)`` (``critique.core.results.RecordsFindings``),
+    an object whose ``findings()`` method or ``findings`` attribute is a mapping of key to value, or such a
+    mapping itself. Raises ``TypeError`` naming the source's type for anything else.
+    """
+    for source in sources:
+        if source is None:
+            continue
+        if callable(getattr(source, "record", None)):
+            source.record(record)
+            continue
+        items = source if isinstance(source, Mapping) else getattr(source, "findings", None)
+        items = items() if callable(items) else items
+        if not isinstance(items, Mapping):
+            raise TypeError(f"findings.record_all: cannot record findings of a {type(source).__name__}")
+        for key, value in items.items():
+            record(key, value)
 
 def current() -> dict[str, Any]:
     """What has been recorded so far in this output folder."""

@@ -8,7 +8,7 @@ each tested on both sides of its boundary (``tests/test_misid.py``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
@@ -37,6 +37,7 @@ from critique.methods.misid.reading import (  # noqa: F401  (the rules are part 
     unverified_sentence,
 )
 from critique.methods.misid.shares import adjusted_shares
+from critique.core.results import RecordsFindings
 
 OTHER = "All other forms"
 EVIDENCE_COLUMNS = ["id", "study", "what_was_counted", "what_was_found", "measures", "numerator",
@@ -45,7 +46,6 @@ PRIOR_COLUMNS = ["id", "measures", "verification", "used", "reason", "n", "a", "
 SE_STEPS = ["detected", "minus misidentified", "detection bias removed", "both"]
 PRIOR_DRAWS = 200_000  # draws of the rate itself for its interval and histogram
 
-Recorder = Callable[[str, Any, "str | None"], Any]
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ class RaidSettings:
 # The result object
 # --------------------------------------------------------------------------------------------
 @dataclass
-class RaidAnalysis:
+class RaidAnalysis(RecordsFindings):
     """Notebook 20's result (statsmodels style: numbers, tables, chart data, sentences, findings).
 
     Tables: ``evidence`` (the evidence rows), ``rated`` (rows with a published proportion, its 95%
@@ -130,15 +130,6 @@ class RaidAnalysis:
     @property
     def prior_table(self) -> pd.DataFrame | None:
         return None if self.prior is None else self.prior.table[PRIOR_COLUMNS]
-
-    def findings(self) -> list[tuple[str, Any, str | None]]:
-        """Every findings key of notebook 20, in order: (key, value, note)."""
-        return list(self._findings)
-
-    def record(self, record: Recorder) -> None:
-        """Record every finding with ``record(key, value, note)`` (``critique.publish.findings.record``)."""
-        for key, value, note in self._findings:
-            record(key, value, note)
 
     def caption(self, name: str) -> dict[str, Any]:
         """Title, description, caveats, N, datasets, scenario flag and data of chart ``name``, as

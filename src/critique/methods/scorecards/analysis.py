@@ -17,8 +17,8 @@ import pandas as pd
 
 from critique.core.errors import ParameterError
 from critique.methods.scorecards import agreement, align, composite, rights
+from critique.core.results import RecordsFindings
 
-Recorder = Callable[[str, Any, "str | None"], Any]
 CONTEXT = ("unodc_years_reporting", "gsi_vulnerability")
 TOP_K, STABLE = 10, 0.95  # "stays in the top 10 in at least 95% of draws"
 PAIRS = (("tip_tier", "gsi_response", "rho_tip_gsi"), ("tip_tier", "oc_resilience", "rho_tip_oc"),
@@ -104,7 +104,7 @@ def three_p_sentence(year: int, rc: agreement.RankCorrelation | None, left_out: 
 
 
 @dataclass
-class ScorecardAnalysis:
+class ScorecardAnalysis(RecordsFindings):
     """Notebook 32's result. ``aligned`` (one row per country, one column per measure),
     ``correlations``, ``crosstabs`` (tier x thirds of each other assessment), ``alone`` and
     ``disagreements``, ``crosstab_3p``, ``context``, ``composite`` (or ``composite_skipped``),
@@ -134,13 +134,7 @@ class ScorecardAnalysis:
     reading: dict[str, str] = field(default_factory=dict)
     _findings: list[tuple[str, Any, str | None]] = field(default_factory=list, repr=False)
 
-    def findings(self) -> list[tuple[str, Any, str | None]]:
-        return list(self._findings)
 
-    def record(self, record: Recorder) -> None:
-        """Record every finding with ``record(key, value, note)``."""
-        for key, value, note in self._findings:
-            record(key, value, note)
 
     @property
     def rights_top(self) -> pd.DataFrame:

@@ -8,7 +8,7 @@ on both sides (``tests/test_enforcement.py``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 import pandas as pd
 
@@ -25,8 +25,8 @@ from critique.methods.tip.enforcement.totals import (
     stated_changes,
     yoy_flags,
 )
+from critique.core.results import RecordsFindings
 
-Recorder = Callable[[str, Any, "str | None"], Any]
 FLAG_COLUMNS = ["measure", "data_year", "basis", "previous", "value", "change", "verification", "origin",
                 "stated_change", "stated_compared_with_year", "stated_verification", "explanation",
                 "explanation_citation"]
@@ -84,7 +84,7 @@ def fill_sentence(fill_from_kh: bool, n_filled: int = 0, compared: int = 0, diff
 
 
 @dataclass
-class EnforcementAnalysis:
+class EnforcementAnalysis(RecordsFindings):
     """Notebook 30's result. Tables: ``series`` (one row per data year, gaps kept), ``filled``,
     ``disagreements``, ``flags_table`` (computed and stated changes, basis says which), ``stated``,
     ``gap_notes``, ``ratios``, ``labour``, ``funnel``. ``reading`` holds the sentences."""
@@ -121,14 +121,6 @@ class EnforcementAnalysis:
     @property
     def gap_notes(self) -> pd.DataFrame:
         return self.flags.loc[self.flags["note"] != "", ["measure", "data_year", "note"]]
-
-    def findings(self) -> list[tuple[str, Any, str | None]]:
-        return list(self._findings)
-
-    def record(self, record: Recorder) -> None:
-        """Record every finding with ``record(key, value, note)``."""
-        for key, value, note in self._findings:
-            record(key, value, note)
 
     def caption(self, name: str) -> dict[str, Any]:
         """Keyword arguments of ``critique.figures.charts.finalise`` for chart ``name``."""

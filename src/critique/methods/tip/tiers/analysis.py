@@ -8,7 +8,7 @@ module functions tested on both sides (``tests/test_tiers.py``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
@@ -23,8 +23,8 @@ from critique.methods.tip.tiers.reporting import (
     unodc_reporting,
 )
 from critique.methods.tip.tiers.shares import distribution, fixed_panel, panel_gap, transition_matrix, volatility
+from critique.core.results import RecordsFindings
 
-Recorder = Callable[[str, Any, "str | None"], Any]
 DATASETS = ["tip-tiers", "tip-tiers-2016-2025"]
 GROWTH_YEARS = (2001, 2005)
 
@@ -100,7 +100,7 @@ def model_sentence(res: TierModelResult) -> str:
 
 
 @dataclass
-class TierAnalysis:
+class TierAnalysis(RecordsFindings):
     """Notebook 31's result. Tables: ``coverage``, ``gap`` (2001-2005, all rated vs panel),
     ``partial_counts`` (placements transcribed per tier in partial years: not distributions),
     ``transitions``, ``volatility``, ``by_tier`` and ``model`` (tier against UNODC reporting).
@@ -129,13 +129,7 @@ class TierAnalysis:
     reading: dict[str, str] = field(default_factory=dict)
     _findings: list[tuple[str, Any, str | None]] = field(default_factory=list, repr=False)
 
-    def findings(self) -> list[tuple[str, Any, str | None]]:
-        return list(self._findings)
 
-    def record(self, record: Recorder) -> None:
-        """Record every finding with ``record(key, value, note)``."""
-        for key, value, note in self._findings:
-            record(key, value, note)
 
     @property
     def highlight_table(self) -> pd.DataFrame:
