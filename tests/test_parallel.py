@@ -72,7 +72,7 @@ def test_workers_stop_when_their_parent_is_killed_outright():
     # issue 30: after `kill -9` of a `--jobs 2` build its workers finished the queue and never exited
     import signal
 
-    script = ("import time\nfrom critique import parallel\n"
+    script = ("import time\nfrom critique.core import parallel\n"
               "with parallel.process_pool(2) as pool:\n"
               "    futures = [pool.submit(time.sleep, 300) for _ in range(2)]\n"
               "    print('started', flush=True)\n    time.sleep(600)\n")
