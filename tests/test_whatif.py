@@ -20,16 +20,17 @@ import pytest
 
 from critique.methods import detection, misid
 from critique.core.errors import ParameterError
-from critique.publish import whatif, whatif_pages
+from critique.publish import whatif
+from critique.publish.whatif import composite as wcomp, detection as wdet, mse as wmse, page as wpage, raid as wraid
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium not installed")
 
-RAID = whatif.RaidInputs(year=2023, identified=133943.0, labour_identified=42098.0, fpr_mean=0.63,
+RAID = wraid.RaidInputs(year=2023, identified=133943.0, labour_identified=42098.0, fpr_mean=0.63,
                          fpr_band=(0.42, 0.82), fpr_level=0.9, raid_share=0.28,
                          raid_share_note="a proxy (test)", other_fpr=0.0, source="Source: test input",
                          fpr_rows=("sangram-voluntary", "vera-tvit-screening"))
-DETECTION = whatif.DetectionInputs(detected_shares={"2009": 79.0, "2018": 59.0, "2020": 50.0},
+DETECTION = wdet.DetectionInputs(detected_shares={"2009": 79.0, "2018": 59.0, "2020": 50.0},
                                    ratio_band=(1.4, 8.76), ratio_n=20, ratio=2.0, source="Source: test")
 
 
@@ -91,8 +92,8 @@ def detection_expected(v: dict) -> str:
 def pages(tmp_path_factory) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("whatif")
     out = {"raid": d / "raid.html", "detection": d / "detection.html"}
-    out["raid"].write_text(whatif.raid_page(RAID))
-    out["detection"].write_text(whatif.detection_page(DETECTION))
+    out["raid"].write_text(wraid.raid_page(RAID))
+    out["detection"].write_text(wdet.detection_page(DETECTION))
     return out
 
 
@@ -176,7 +177,7 @@ def check_markup(text: str) -> None:
     assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", markup, re.I)
     assert not re.search(r"<script[^>]+src=", text, re.I)  # every script is inline
     assert "$$" not in markup  # no TeX: Bokeh would fetch MathJax from a CDN to draw it
-    assert whatif.SCENARIO in markup and "Source: " in markup
+    assert wpage.SCENARIO in markup and "Source: " in markup
 
 
 @pytest.mark.parametrize("key", ["raid", "detection"])
@@ -186,33 +187,33 @@ def test_page_markup_links_no_other_host(pages, key):
 
 def test_bad_inputs_name_the_parameter():
     with pytest.raises(ParameterError, match="fpr_band"):
-        whatif.raid_page(whatif.RaidInputs(**{**RAID.__dict__, "fpr_band": (0.4, 1.2)}))
+        wraid.raid_page(wraid.RaidInputs(**{**RAID.__dict__, "fpr_band": (0.4, 1.2)}))
     with pytest.raises(ParameterError, match="ratio_band"):
-        whatif.detection_page(whatif.DetectionInputs(**{**DETECTION.__dict__, "ratio_band": (0, 5)}))
+        wdet.detection_page(wdet.DetectionInputs(**{**DETECTION.__dict__, "ratio_band": (0, 5)}))
 
 
 def test_write_pages_from_a_run(tmp_path):
     runs = {
-        whatif.RAID_NOTEBOOK: {"parameters": {"raid_share": 0.3}, "inputs": [
+        wraid.NOTEBOOK: {"parameters": {"raid_share": 0.3}, "inputs": [
             {"id": "raid-outcomes", "sha256": "0" * 64}],
             "findings": {"sweep_year": 2023, "sweep_identified": 1000.0, "sweep_labour_identified": 100.0,
                          "fpr_prior_mean": 0.6, "fpr_prior_low": 0.4, "fpr_prior_high": 0.8,
                          "fpr_rows_used": ["sangram-voluntary"]}},
-        whatif.DETECTION_NOTEBOOK: {"parameters": {}, "inputs": [], "findings": {
+        wdet.NOTEBOOK: {"parameters": {}, "inputs": [], "findings": {
             "detected_se_share": {"2020": 50.0}, "implied_ratio_low": 1.4, "implied_ratio_high": 8.7,
             "implied_ratio_n": 20}},
     }
     for stem, run in runs.items():
         (tmp_path / stem).mkdir()
         (tmp_path / stem / "findings.json").write_text(json.dumps(run))
-    made = whatif_pages.write_pages(tmp_path)
+    made = whatif.write_pages(tmp_path)
     assert [h for _, h in made] == ["whatif/raid-misidentification.html", "whatif/detection-ratio.html"]
     raid = (tmp_path / made[0][1]).read_text()
     assert "1,000 TIP" in raid and "raid-outcomes, sha256 000000000000" in raid
     # the run's raid share (0.3) overrides the notebook default (0.28); interval_level is the default
     assert "notebook value 0.30" in raid and "90% evidence range 0.40-0.80" in raid
     assert "evidence rows: sangram-voluntary" in raid
-    fixed_rate = whatif.raid_page(whatif.RaidInputs(**{**RAID.__dict__, "fpr_band": (0.5, 0.5), "fpr_rows": ()}))
+    fixed_rate = wraid.raid_page(wraid.RaidInputs(**{**RAID.__dict__, "fpr_band": (0.5, 0.5), "fpr_rows": ()}))
     assert "fixed rate 0.50, no evidence row" in fixed_rate and "evidence range" not in fixed_rate
 
 
@@ -237,7 +238,6 @@ ISO = ["NLD", "DEU", "USA", "THA", "SWE", "NGA", "MYS", "GBR", "FRA", "IND", "BR
 def composite_setup(tmp_path_factory):
     import numpy as np
 
-    from critique.publish import whatif_composite
     from critique.methods.scorecards import composite
 
     rng = np.random.default_rng(7)
@@ -245,7 +245,7 @@ def composite_setup(tmp_path_factory):
     aligned.loc["FRA"] = aligned.loc["GBR"]  # a tie in every indicator
     table = composite.composite(aligned, IND, [1, 1, 1], n_draws=1).table
     page = tmp_path_factory.mktemp("composite") / "composite.html"
-    page.write_text(whatif_composite.composite_page(table, IND, [1, 1, 1], country="USA", labels={},
+    page.write_text(wcomp.composite_page(table, IND, [1, 1, 1], country="USA", labels={},
                                                     source="Source: test"))
     return aligned, page
 
@@ -272,22 +272,20 @@ def test_composite_page_prints_the_package_rank(composite_setup):
 
 
 def test_composite_page_refuses_bad_input(composite_setup):
-    from critique.publish import whatif_composite
     from critique.methods.scorecards import composite
 
     aligned, _ = composite_setup
     table = composite.composite(aligned, IND, [1, 1, 1], n_draws=1).table
     with pytest.raises(ParameterError, match="country 'XXX'"):
-        whatif_composite.composite_page(table, IND, [1, 1, 1], country="XXX", labels={}, source="s")
+        wcomp.composite_page(table, IND, [1, 1, 1], country="XXX", labels={}, source="s")
     with pytest.raises(ParameterError, match="weights"):
-        whatif_composite.composite_page(table, IND, [0, 0, 0], country="USA", labels={}, source="s")
+        wcomp.composite_page(table, IND, [0, 0, 0], country="USA", labels={}, source="s")
 
 
 # ---- MSE false positives (notebook 40): a lookup in the grid critique.methods.mse.sensitivity computed
 
 def test_mse_page_prints_the_package_grid(tmp_path):
     from critique.methods import mse
-    from critique.publish import whatif_mse
 
     # three lists; counts by capture history (A, B, C)
     table = pd.DataFrame({"A": [1, 0, 0, 1, 1, 0, 1], "B": [0, 1, 0, 1, 0, 1, 1],
@@ -297,7 +295,7 @@ def test_mse_page_prints_the_package_grid(tmp_path):
     fixed_model = mse.false_positives(table, ["A"], values, reselect=False)
     sweep["total_fixed_model"] = fixed_model["total"].to_numpy()
     page = tmp_path / "mse.html"
-    page.write_text(whatif_mse.mse_page(sweep, table_name="toy", source="Source: test"))
+    page.write_text(wmse.mse_page(sweep, table_name="toy", source="Source: test"))
     expected = [f"{'+' if f > 0 else ''}{f} people in the A-only cell: total {int(fixed(t, 0)):,} "
                 f"(model re-selected); {int(fixed(tf, 0)):,} (published model kept)"
                 for f, t, tf in zip(sweep["f"], sweep["total"], sweep["total_fixed_model"])]
@@ -305,7 +303,7 @@ def test_mse_page_prints_the_package_grid(tmp_path):
     if CHROMIUM:
         assert grid_headlines(page, [{"f": f} for f in sweep["f"]]) == expected
     with pytest.raises(ParameterError, match="total_fixed_model"):
-        whatif_mse.mse_page(sweep.drop(columns="total_fixed_model"), table_name="toy", source="s")
+        wmse.mse_page(sweep.drop(columns="total_fixed_model"), table_name="toy", source="s")
 
 
 # ---- typing into a control (Chrome DevTools protocol): what a reader does with the keyboard
@@ -372,8 +370,8 @@ def test_typing_into_a_control_moves_the_headline(pages):
 
 
 def test_a_page_with_a_bad_run_is_skipped_with_a_warning(tmp_path):
-    (tmp_path / whatif.RAID_NOTEBOOK).mkdir()
-    (tmp_path / whatif.RAID_NOTEBOOK / "findings.json").write_text(json.dumps(
+    (tmp_path / wraid.NOTEBOOK).mkdir()
+    (tmp_path / wraid.NOTEBOOK / "findings.json").write_text(json.dumps(
         {"parameters": {}, "inputs": [], "findings": {"sweep_year": 2023}}))
     with pytest.warns(UserWarning, match="'raid' not written: KeyError"):
-        assert whatif_pages.write_pages(tmp_path) == []
+        assert whatif.write_pages(tmp_path) == []

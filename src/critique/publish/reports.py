@@ -308,9 +308,9 @@ def write_index_and_pack(out_root: Path, names: Sequence[str], *, title: str,
     problems.update({k: v for k, v in brief.errors.items() if k not in {p["stem"] for p in pages}})
     now = dt.datetime.now(dt.timezone.utc)
     index = out_root / "index.html"
-    from critique.publish import whatif_pages
+    from critique.publish import whatif
     write_text_atomic(index, index_html(title, pages, _dataset_rows(pages), now, brief=brief,
-                                        whatif=whatif_pages.write_pages(out_root)))
+                                        whatif=whatif.write_pages(out_root)))
     pdf = out_root / pdf_name
     notes = [f"FAILED {stem}: {msg}" for stem, msg in failures.items()] + \
             [msg for msgs in problems.values() for msg in msgs]

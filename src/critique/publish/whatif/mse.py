@@ -16,9 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from critique.core.atomicio import write_text_atomic
 from critique.core.errors import ParameterError
-from critique.publish import whatif
+from critique.publish.whatif import page
 
 NOTEBOOK = "40-multiple-systems-estimation"
 PAGE = "mse-false-positives.html"
@@ -86,25 +85,25 @@ def mse_page(sweep: pd.DataFrame, *, table_name: str, source: str) -> str:
         "added are worth that many victims each."]
     script = (f"const WHATIF_F = {json.dumps(f)};\nconst WHATIF_TOTAL = {json.dumps(total)};\n"
               f"const WHATIF_FIXED_TOTAL = {json.dumps(fixed_total)};\nconst WHATIF_CELL = {json.dumps(cell)};\n")
-    return whatif._page("What if some people on one list were wrongly counted? (MSE scenario)",
-                        f"How does the {table_name} estimate move if people in the {cell}-only cell "
-                        "were not victims, or if more were added?",
-                        controls, ["f"], {}, fig, script + MSE_JS, notes, source)
+    return page.build("What if some people on one list were wrongly counted? (MSE scenario)",
+                      f"How does the {table_name} estimate move if people in the {cell}-only cell "
+                      "were not victims, or if more were added?",
+                      controls, ["f"], {}, fig, script + MSE_JS, notes, source)
 
 
 def write_page(out_root: Path) -> list[tuple[str, str]]:
     """Write ``whatif/mse-false-positives.html`` when notebook 40's run under ``out_root`` has its
     false-positives CSV; ``[(title, relative path)]`` for the index (empty when it has none)."""
-    found = whatif._run(out_root, NOTEBOOK)
     csv = out_root / NOTEBOOK / "figures" / "false-positives.csv"
-    if found is None or not csv.exists():
-        return []
-    run, params = found
-    meta = csv.with_suffix(".json")
-    title = json.loads(meta.read_text()).get("title", "") if meta.exists() else ""
-    table_name = title.removeprefix("Scenario: ").split(":")[0] or "the MSE table"
-    html = mse_page(pd.read_csv(csv), table_name=table_name,
-                    source=whatif.source_line(run, NOTEBOOK, ids=[table_name]))
-    write_text_atomic(out_root / whatif.FOLDER / PAGE, html)
-    return [("What if some people on one list were wrongly counted? (MSE scenario, notebook 40)",
-             f"{whatif.FOLDER}/{PAGE}")]
+
+    def make(run: dict[str, Any], params: dict[str, Any]) -> str | None:
+        if not csv.exists():
+            return None
+        meta = csv.with_suffix(".json")
+        title = json.loads(meta.read_text()).get("title", "") if meta.exists() else ""
+        table_name = title.removeprefix("Scenario: ").split(":")[0] or "the MSE table"
+        return mse_page(pd.read_csv(csv), table_name=table_name,
+                        source=page.source_line(run, NOTEBOOK, ids=[table_name]))
+
+    return page.write(out_root, NOTEBOOK, PAGE,
+                      "What if some people on one list were wrongly counted? (MSE scenario, notebook 40)", make)

@@ -17,9 +17,8 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from critique.core.atomicio import write_text_atomic
 from critique.core.errors import ParameterError
-from critique.publish import whatif
+from critique.publish.whatif import page
 
 NOTEBOOK = "32-alternative-to-the-tiers"
 PAGE = "composite-weights.html"
@@ -74,7 +73,7 @@ def composite_page(table: pd.DataFrame, indicators: Sequence[str], weights: Sequ
     controls: list[Any] = [Select(title="Country", value=country, options=sorted(iso3), name="country",
                                   width=160)]
     for ind, w in zip(indicators, weights):
-        controls += whatif._slider_spinner(f"w_{ind}", f"Weight: {labels.get(ind, ind)} (notebook: {w:g})", float(w), 0, 5, 0.1)
+        controls += page.slider_spinner(f"w_{ind}", f"Weight: {labels.get(ind, ind)} (notebook: {w:g})", float(w), 0, 5, 0.1)
     src = ColumnDataSource(data={"x": [], "y": []}, name="curve")
     pt = ColumnDataSource(data={"x": [], "y": []}, name="point")
     fig = figure(width=560, height=380, x_range=(0, len(iso3) + 1), y_range=(0, 1.02),
@@ -96,9 +95,9 @@ def composite_page(table: pd.DataFrame, indicators: Sequence[str], weights: Sequ
                    f"const WHATIF_ISO3 = {json.dumps(iso3)};\n"
                    f"const WHATIF_PCT = {json.dumps(pct.to_numpy().tolist())};\n")
     names = ["country", *[f"w_{i}" for i in indicators]]
-    return whatif._page("What if the composite used other weights? (scenario)",
-                        "Where would a country rank on a composite of assessments if you chose the weights?",
-                        controls, names, fixed, fig, script_data + COMPOSITE_JS, notes, source)
+    return page.build("What if the composite used other weights? (scenario)",
+                      "Where would a country rank on a composite of assessments if you chose the weights?",
+                      controls, names, fixed, fig, script_data + COMPOSITE_JS, notes, source)
 
 
 def write_page(out_root: Path) -> list[tuple[str, str]]:
@@ -106,19 +105,19 @@ def write_page(out_root: Path) -> list[tuple[str, str]]:
     composite-ranks CSV; ``[(title, relative path)]`` for the index (empty when it has none)."""
     from critique.methods.scorecards import align
 
-    found = whatif._run(out_root, NOTEBOOK)
     csv = out_root / NOTEBOOK / "figures" / "composite-ranks.csv"
-    if found is None or not csv.exists():
-        return []
-    run, params = found
-    indicators, weights = list(params["indicators"]), [float(w) for w in params["weights"]]
-    table = pd.read_csv(csv)
-    highlight = [h for h in params.get("highlight", []) if h in set(table["iso3"])]
-    country = highlight[0] if highlight else str(table["iso3"].iloc[0])
-    labels = {i: align.MEASURES[i].label for i in indicators if i in align.MEASURES}
-    ids = [d for i in indicators if i in align.MEASURES for d in align.MEASURES[i].datasets]
-    html = composite_page(table, indicators, weights, country=country, labels=labels,
-                          source=whatif.source_line(run, NOTEBOOK, ids=ids),
-                          n_left_out=run["findings"].get("composite_left_out"))
-    write_text_atomic(out_root / whatif.FOLDER / PAGE, html)
-    return [("What if the composite used other weights? (scenario, notebook 32)", f"{whatif.FOLDER}/{PAGE}")]
+
+    def make(run: dict[str, Any], params: dict[str, Any]) -> str | None:
+        if not csv.exists():
+            return None
+        indicators, weights = list(params["indicators"]), [float(w) for w in params["weights"]]
+        table = pd.read_csv(csv)
+        highlight = [h for h in params.get("highlight", []) if h in set(table["iso3"])]
+        country = highlight[0] if highlight else str(table["iso3"].iloc[0])
+        labels = {i: align.MEASURES[i].label for i in indicators if i in align.MEASURES}
+        ids = [d for i in indicators if i in align.MEASURES for d in align.MEASURES[i].datasets]
+        return composite_page(table, indicators, weights, country=country, labels=labels,
+                              source=page.source_line(run, NOTEBOOK, ids=ids),
+                              n_left_out=run["findings"].get("composite_left_out"))
+
+    return page.write(out_root, NOTEBOOK, PAGE, "What if the composite used other weights? (scenario, notebook 32)", make)
