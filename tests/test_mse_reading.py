@@ -23,21 +23,45 @@ def _methods(converged_lcmcr, lcmcr_total=21_000.0):
 
 def test_a_method_whose_chains_did_not_converge_is_named_not_counted():
     text = reading.methods_text(_methods(False, 40_000.0), "uk5")
-    assert "2 methods give totals from **11,313** to **22,990**" in text
-    assert "Not counted: LCMCR (chains did not converge: R-hat 1.300, effective sample size 10)" in text
+    assert text.startswith("On uk5, 2 families of method give a total that can be quoted: ")
+    assert "(one variant only: stepwise) gives 11,313" in text and "decomposable-graph averaging (dga) gives 22,990" in text
+    assert "listed, not counted: LCMCR (chains did not converge: R-hat 1.300, effective sample size 10)" in text
     assert "40,000" not in text
     ok = reading.methods_text(_methods(True, 40_000.0), "uk5")
-    assert "3 methods give totals from **11,313** to **40,000**" in ok and "Not counted" not in ok
+    assert ok.startswith("On uk5, 3 families") and "latent classes (LCMCR) gives 40,000" in ok
+    assert "not counted" not in ok
     assert reading.left_out_clause(_methods(True), "uk5") == ""
     assert reading.left_out_clause(_methods(False), "uk5").startswith(" (not counted: LCMCR")
+
+
+def test_log_linear_variants_are_one_family_never_independent_confirmations():
+    frame = pd.concat([_methods(True), pd.DataFrame([
+        {"table": "uk5", "key": k, "procedure": k, "total": t, "low": np.nan, "high": np.nan,
+         "rhat": None, "ess": None, "converged": None}
+        for k, t in (("bic_default", 25_311.3), ("bic_pairwise", 22_991.3), ("average", 22_326.0))])])
+    fams = reading.families(frame)
+    assert list(fams) == ["log-linear", "dga", "lcmcr"] and len(fams["log-linear"]) == 4
+    clause = reading.families_clause(frame, "uk5")
+    assert clause.startswith("log-linear model selection and averaging (4 variants of one set of "
+                             "assumptions, not independent confirmations) gives 11,313 to 25,311")
+    assert reading.methods_text(frame, "uk5").startswith("On uk5, 3 families")
+    # one log-linear variant left: a family of one, given with its total, no count of variants
+    one = frame[~frame["key"].isin(["bic_default", "bic_pairwise", "average"])]
+    assert reading.families_clause(one, "uk5").startswith(
+        "log-linear model selection and averaging (one variant only: stepwise) gives 11,313;")
+    # a family with no quotable total is not counted
+    none = frame.copy()
+    none.loc[none["key"] == "dga", "total"] = np.nan
+    assert list(reading.families(none)) == ["log-linear", "lcmcr"]
+    assert "listed, not counted: dga (no finite estimate)" in reading.families_clause(none, "uk5")
 
 
 def test_no_finite_estimate_is_not_counted_either():
     frame = _methods(True)
     frame.loc[frame["key"] == "dga", "total"] = np.nan
     text = reading.methods_text(frame, "uk5")
-    assert "2 methods give totals from **11,313** to **21,000**" in text
-    assert "Not counted: dga (no finite estimate)" in text
+    assert text.startswith("On uk5, 2 families") and "21,000" in text
+    assert "listed, not counted: dga (no finite estimate)" in text
 
 
 def _sweep(models, totals, f=(-50, -25, 0, 25, 50)):
@@ -49,6 +73,7 @@ def test_a_reselected_sweep_with_a_model_change_is_a_step_function():
     runs = reading.steps(sweep)
     assert [(r["model"], r["f_from"], r["f_to"]) for r in runs] == [("a", -50, 25), ("b", 50, 50)]
     text = reading.false_positive_text(sweep, 6.4, "PFNCA", 0.1, 103, 24_000.0, 25_311.0)
+    assert "**Model held fixed**" in text and "**Model re-selected**" in text
     assert "**step function**" in text and "changes once over the sweep" in text
     assert "25,000 to 25,400 for -50 to +25 people; 12,657 for +50 people" in text
     assert "about **6.4**" in text and "**Scenario:**" in text
@@ -58,7 +83,9 @@ def test_a_reselected_sweep_with_a_model_change_is_a_step_function():
 def test_a_reselected_sweep_without_a_model_change_is_described_as_one_model():
     sweep = _sweep(["a"] * 5, [24_700.0, 25_000.0, 25_311.0, 25_600.0, 25_900.0])
     text = reading.false_positive_text(sweep, 11.9, "PFNCA", 0.1, 103, 24_000.0, 25_311.0)
-    assert "chooses the same model throughout (-50 to +50 people)" in text and "step function" not in text
+    assert "the same model is chosen throughout (-50 to +50 people)" in text and "step function" not in text
+    assert reading.reselected_clause(sweep) == ("the same model is chosen throughout (-50 to +50 people), "
+                                                "and the total moves from 24,700 to 25,900")
     assert reading.false_positive_title(sweep, "T") == "T: each misidentified person on one list counts several times"
 
 
@@ -119,3 +146,64 @@ def test_percentile_clause_only_beside_bca():
     assert reading.percentile_clause({**bca, "interval": "bootstrap percentile"}) == ""
     assert reading.percentile_clause({**bca, "interval": "profile (model known)",
                                       "percentile_low": float("nan")}) == ""
+
+
+# ------------------------------------------------------------- BCa beside percentile (issue 24)
+from critique.methods.mse.intervals import END_SHARE_LIMIT, Z0_LIMIT, disagreement  # noqa: E402
+
+
+def test_intervals_disagree_when_z0_is_large_on_both_sides_of_the_limit():
+    same = ((9_000.0, 14_000.0), (9_000.0, 14_000.0))
+    assert disagreement(Z0_LIMIT, *same) == ""
+    assert disagreement(-Z0_LIMIT, *same) == ""
+    why = disagreement(-0.52, *same)
+    assert why.startswith("bias correction z0 = -0.52") and "30% of resamples below" in why
+    assert disagreement(0.51, *same).startswith("bias correction z0 = 0.51")
+
+
+def test_intervals_disagree_when_an_end_moves_by_more_than_a_quarter_of_the_width():
+    pct = (10_000.0, 20_000.0)  # width 10,000: the limit is 2,500 people
+    assert END_SHARE_LIMIT == 0.25
+    assert disagreement(0.1, (10_000.0 - 2_500.0, 20_000.0), pct) == ""
+    assert disagreement(0.1, (10_000.0, 20_000.0 + 2_500.0), pct) == ""
+    assert "26% of the percentile interval's width" in disagreement(0.1, (7_400.0, 20_000.0), pct)
+    assert "26% of the percentile interval's width" in disagreement(0.1, (10_000.0, 22_600.0), pct)
+    # the UK six-list stepwise case of issue 24: both reasons
+    both = disagreement(-0.52, (8_844.0, 14_434.0), (9_877.0, 24_563.0))
+    assert "z0 = -0.52" in both and "69% of the percentile interval's width" in both
+    assert disagreement(float("nan"), (1.0, 2.0), (1.0, 2.0)) == ""
+
+
+def _row(**kw):
+    row = {"interval": "bootstrap BCa", "low": 8_844.0, "high": 14_434.0, "bca_low": 8_844.0,
+           "bca_high": 14_434.0, "percentile_low": 9_877.0, "percentile_high": 24_563.0,
+           "bca_low_mc_se": 95.0, "bca_high_mc_se": 410.0, "percentile_low_mc_se": 60.0,
+           "percentile_high_mc_se": 1_250.0, "disagree": "bias correction z0 = -0.52"}
+    row.update(kw)
+    return row
+
+
+def test_interval_text_gives_both_intervals_when_they_disagree_and_never_bca_alone():
+    text = reading.interval_text(_row(), 1000)
+    assert text.startswith("with the model choice repeated in each of 1,000 bootstrap resamples, the two "
+                           "standard 95% intervals of the same resamples disagree (bias correction z0 = -0.52)")
+    assert ("BCa 8,844 to 14,434 (Monte Carlo standard error of the ends ±95 and ±410); percentile 9,877 "
+            "to 24,563 (Monte Carlo standard error of the ends ±60 and ±1,250); neither should be "
+            "quoted alone") in text
+    agree = reading.interval_text(_row(disagree="", percentile_high=15_000.0), 1000)
+    assert "its 95% interval is BCa 8,844 to 14,434" in agree and "disagree" not in agree
+    pct = reading.interval_text(_row(interval="bootstrap percentile", low=9_877.0, high=24_563.0), 200)
+    assert "its 95% interval is the percentile 9,877 to 24,563" in pct and "BCa is degenerate" in pct
+    assert "BCa 8,844" not in pct
+    known = reading.interval_text({"interval": "profile (model known)", "low": 10_001.0, "high": 13_182.0}, 0)
+    assert known == ("its 95% interval, treating the chosen model as known (profile (model known)), runs "
+                     "from 10,001 to 13,182")
+    assert "not computed" in reading.mc_ends(float("nan"), 3.0)
+
+
+def test_plain_range_spans_both_intervals_only_when_they_disagree():
+    assert reading.plain_range(_row()) == ("about 8,800 to 24,600, the span of two standard ways of "
+                                           "computing the range, which disagree here")
+    assert reading.plain_range(_row(disagree="")) == "about 8,800 to 14,400"
+    from critique.publish.keyfindings import reader_problems
+    assert reader_problems(reading.plain_range(_row())) == []

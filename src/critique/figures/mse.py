@@ -105,12 +105,18 @@ def single_bootstrap(boot, model_known: tuple[float, float] | None = None,
                      published: tuple[float, float] | None = None) -> plt.Figure:
     """One bootstrap (:class:`critique.methods.mse.BootstrapResult`): replicates, estimate, reported
     interval (BCa or the percentile fallback) and, if given, the model-known interval."""
-    fig, ax = plt.subplots(figsize=(8, 4))
+    fig, ax = plt.subplots(figsize=(9, 4))
     bootstrap_histogram(ax, boot.estimates, boot.estimate, boot.interval,
                         f"reported: {boot.interval_kind}", published, model_known)
+    if boot.interval_kind == "BCa" and all(np.isfinite(boot.percentile)):
+        top = ax.get_ylim()[1] / 1.3
+        ax.plot(boot.percentile, [top * 1.17] * 2, color=BLUE, lw=1.5, ls="--",
+                label="percentile interval, same resamples"
+                      + (" (disagrees with BCa)" if boot.disagreement else ""))
     ax.set_xlabel("estimated total in bootstrap resample")
     ax.set_ylabel("resamples")
-    ax.legend(frameon=False, fontsize=8)
+    # outside the axes, to the right: the histogram fills the panel, so no corner is free of data
+    ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     fig.tight_layout()
     return fig
 
