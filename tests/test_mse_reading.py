@@ -157,7 +157,7 @@ def test_intervals_disagree_when_z0_is_large_on_both_sides_of_the_limit():
     assert disagreement(Z0_LIMIT, *same) == ""
     assert disagreement(-Z0_LIMIT, *same) == ""
     why = disagreement(-0.52, *same)
-    assert why.startswith("bias correction z0 = -0.52") and "30% of resamples below" in why
+    assert why == "bias correction z0 = -0.52, beyond ±0.5, with 30% of resamples below the estimate"
     assert disagreement(0.51, *same).startswith("bias correction z0 = 0.51")
 
 
@@ -192,6 +192,7 @@ def test_interval_text_gives_both_intervals_when_they_disagree_and_never_bca_alo
             "quoted alone") in text
     agree = reading.interval_text(_row(disagree="", percentile_high=15_000.0), 1000)
     assert "its 95% interval is BCa 8,844 to 14,434" in agree and "disagree" not in agree
+    assert agree.endswith("which differs from it by less than the rule's limits")
     pct = reading.interval_text(_row(interval="bootstrap percentile", low=9_877.0, high=24_563.0), 200)
     assert "its 95% interval is the percentile 9,877 to 24,563" in pct and "BCa is degenerate" in pct
     assert "BCa 8,844" not in pct
@@ -207,3 +208,24 @@ def test_plain_range_spans_both_intervals_only_when_they_disagree():
     assert reading.plain_range(_row(disagree="")) == "about 8,800 to 14,400"
     from critique.publish.keyfindings import reader_problems
     assert reader_problems(reading.plain_range(_row())) == []
+
+
+def test_procedures_reading_spans_both_intervals_where_they_disagree():
+    frame = pd.DataFrame([_row(procedure="stepwise", table="uk6", total=11_418.0),
+                          _row(procedure="BIC", table="uk5", total=25_311.0, interval="bootstrap BCa",
+                               low=11_228.0, high=47_292.0, bca_low=11_228.0, bca_high=47_292.0,
+                               percentile_low=10_306.0, percentile_high=41_205.0, disagree="")])
+    frame["in_published_range"] = [True, False]
+    text = reading.procedures_text(frame, (10_000, 13_000), {"verification": "primary", "text": "t",
+                                                             "citation": "c"}, 1000, 2_744)
+    # stepwise: BCa 8,844-14,434 and percentile 9,877-24,563 disagree, so it spans 8,844-24,563
+    assert "run from 8,844 to 47,292 across these procedures; the narrowest spans 15,719" in text
+    assert "neither should be quoted alone" in text and "People actually on a list: 2,744" in text
+
+
+def test_lcmcr_line_advises_longer_chains_only_where_they_were_not_already_tried():
+    frame = _methods(False)
+    assert reading.lcmcr_lines(frame)[0].endswith("run longer chains (`lcmcr_burnin`, `lcmcr_samples`, "
+                                                  "`lcmcr_thinning`).")
+    assert "no chain length tried has met the convergence rule" in reading.lcmcr_lines(frame, ("uk5",))[0]
+    assert reading.lcmcr_lines(_methods(True)) == []

@@ -100,12 +100,12 @@ def disagreement(z0: float, bca: tuple[float, float], percentile: tuple[float, f
         return ""
     why = []
     if abs(z0) > Z0_LIMIT:
-        why.append(f"bias correction z0 = {z0:.2f} (|z0| above {Z0_LIMIT:g}: {ndtr(z0):.0%} of "
-                   "resamples below the estimate)")
+        why.append(f"bias correction z0 = {z0:.2f}, beyond ±{Z0_LIMIT:g}, with {ndtr(z0):.0%} of "
+                   "resamples below the estimate")
     width = percentile[1] - percentile[0]
     if width > 0:
         shift = max(abs(bca[0] - percentile[0]), abs(bca[1] - percentile[1])) / width
         if shift > END_SHARE_LIMIT:
-            why.append(f"an end moves by {shift:.0%} of the percentile interval's width (above "
-                       f"{END_SHARE_LIMIT:.0%})")
+            why.append(f"an end moves by {shift:.0%} of the percentile interval's width, more "
+                       f"than {END_SHARE_LIMIT:.0%}")
     return "; ".join(why)

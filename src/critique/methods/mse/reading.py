@@ -53,11 +53,16 @@ def procedures_text(frame: pd.DataFrame, published: tuple[float, float], meta: d
             f"**Point estimate inside the published range:** {listing(inside)}.\n\n"
             f"**Outside it:** {listing(outside)}.\n\n")
     if len(boot):
-        widths = boot["high"] - boot["low"]
-        text += (f"With the model choice repeated in {n_boot:,} resamples, the 95% intervals run from "
-                 f"{fmt(boot['low'].min())} to {fmt(boot['high'].max())} across these procedures; the "
-                 f"narrowest is {fmt(widths.min())} wide, against {fmt(published[1] - published[0])} "
-                 "for the published range. ")
+        lows, highs = boot["low"], boot["high"]
+        if "disagree" in boot:  # where BCa and percentile disagree, span both
+            both = boot["disagree"].astype(bool)
+            lows = lows.where(~both, np.fmin(boot["low"], boot["percentile_low"]))
+            highs = highs.where(~both, np.fmax(boot["high"], boot["percentile_high"]))
+        text += (f"With the model choice repeated in {n_boot:,} resamples, the 95% intervals (both "
+                 f"intervals where BCa and percentile disagree) run from {fmt(lows.min())} to "
+                 f"{fmt(highs.max())} across these procedures; the narrowest spans "
+                 f"{fmt((highs - lows).min())}, against {fmt(published[1] - published[0])} for the "
+                 "published range. ")
         if "disagree" in boot:
             text += "\n\n" + "\n".join(f"* {r['procedure']} on {r['table']} ({fmt(r['total'])}): "
                                          f"{interval_text(r, n_boot)}." for _, r in boot.iterrows()) + "\n\n"
@@ -96,7 +101,8 @@ def interval_text(row, n_boot: int) -> str:
         if row.get("disagree"):
             return (head + f"the two standard 95% intervals of the same resamples disagree "
                     f"({row['disagree']}): {bca}; {pct}; neither should be quoted alone")
-        return head + f"its 95% interval is {bca}, close to the {pct}"
+        return (head + f"its 95% interval is {bca}, beside the {pct}, which differs from it by "
+                "less than the rule's limits")
     return (head + f"its 95% interval is the {pct}, as BCa is degenerate here (its ends would be "
             "read beyond what the resamples resolve)")
 
@@ -196,12 +202,17 @@ def left_out_clause(frame: pd.DataFrame, table: str) -> str:
     return f" (not counted: {'; '.join(left)})" if left else ""
 
 
-def lcmcr_lines(frame: pd.DataFrame) -> list[str]:
-    """One warning line per table whose LCMCR chains did not converge."""
+def lcmcr_lines(frame: pd.DataFrame, short: tuple = ()) -> list[str]:
+    """One warning line per table whose LCMCR chains did not converge. Tables in ``short`` ran at
+    the short length because no length tried met the rule there: the line says so instead of
+    advising longer chains."""
     lc = frame[frame["key"] == "lcmcr"]
     return [f"**{r['table']}: LCMCR has not converged** (R-hat {r['rhat']:.3f}, effective sample size "
-            f"{r['ess']:,.0f}); its number is not an estimate to quote: run longer chains "
-            "(`lcmcr_burnin`, `lcmcr_samples`, `lcmcr_thinning`)."
+            f"{r['ess']:,.0f}); its number is not an estimate to quote: "
+            + ("on this table no chain length tried has met the convergence rule, so it runs at the "
+               "short length that shows the chains disagreeing."
+               if r["table"] in short else
+               "run longer chains (`lcmcr_burnin`, `lcmcr_samples`, `lcmcr_thinning`).")
             for _, r in lc.iterrows() if r["converged"] is False]
 
 
