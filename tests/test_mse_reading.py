@@ -75,7 +75,7 @@ def test_a_reselected_sweep_with_a_model_change_is_a_step_function():
     text = reading.false_positive_text(sweep, 6.4, "PFNCA", 0.1, 103, 24_000.0, 25_311.0)
     assert "**Model held fixed**" in text and "**Model re-selected**" in text
     assert "**step function**" in text and "changes once over the sweep" in text
-    assert "25,000 to 25,400 for -50 to +25 people; 12,657 for +50 people" in text
+    assert "25,000 to 25,400 for -50 to +25 people added; 12,657 for +50 people added" in text
     assert "about **6.4**" in text and "**Scenario:**" in text
     assert reading.false_positive_title(sweep, "T").endswith("model held fixed and re-selected")
 
@@ -229,3 +229,16 @@ def test_lcmcr_line_advises_longer_chains_only_where_they_were_not_already_tried
                                                   "`lcmcr_thinning`).")
     assert "no chain length tried has met the convergence rule" in reading.lcmcr_lines(frame, ("uk5",))[0]
     assert reading.lcmcr_lines(_methods(True)) == []
+
+
+def test_a_single_method_family_gives_its_interval_with_its_monte_carlo_error():
+    frame = _methods(True)
+    frame.loc[frame["key"] == "dga", ["low", "high", "interval", "low_mc_se", "high_mc_se"]] = [
+        10_387.0, 33_510.0, "posterior (equal-tailed)", 0.0, 0.0]
+    frame.loc[frame["key"] == "lcmcr", ["low", "high", "interval", "low_mc_se", "high_mc_se"]] = [
+        9_028.0, 13_876.0, "posterior (equal-tailed)", 41.2, 230.7]
+    clause = reading.families_clause(frame, "uk5")
+    assert ("decomposable-graph averaging (dga) gives 22,990 (95% interval, posterior (equal-tailed): "
+            "10,387 to 33,510; exact, no Monte Carlo error)") in clause
+    assert ("latent classes (LCMCR) gives 21,000 (95% interval, posterior (equal-tailed): 9,028 to "
+            "13,876; Monte Carlo standard error of the ends ±41 and ±231)") in clause

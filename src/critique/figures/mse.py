@@ -27,20 +27,30 @@ def _published_band(ax, published, vertical: bool = True, label: str = "publishe
 
 def procedures(frame: pd.DataFrame, published: tuple[float, float] | None = None) -> plt.Figure:
     """Point estimate and interval of each procedure (rows of :func:`critique.methods.mse.compare`:
-    procedure, table, total, low, high, interval), with the published range shaded."""
+    procedure, table, total, low, high, interval), with the published range shaded. Where the
+    frame's ``disagree`` column is non-empty (BCa and percentile disagree,
+    :func:`critique.methods.mse.intervals.disagreement`) the percentile interval is drawn too,
+    dashed, just below the BCa bar."""
     fig, ax = plt.subplots(figsize=(9, 0.8 * len(frame) + 1.6))
     y = np.arange(len(frame))[::-1]
     _published_band(ax, published)
-    for yi, (_, r) in zip(y, frame.iterrows()):
+    both = frame["disagree"].astype(bool) if "disagree" in frame else pd.Series(False, frame.index)
+    for yi, (i, r) in zip(y, frame.iterrows()):
         if np.isfinite(r["low"]) and np.isfinite(r["high"]):
             ax.plot([r["low"], r["high"]], [yi, yi], color=BLUE, lw=2.5, solid_capstyle="butt")
+        if both[i]:
+            ax.plot([r["percentile_low"], r["percentile_high"]], [yi - 0.22] * 2, color=BLUE, lw=1.5,
+                    ls="--")
         if np.isfinite(r["total"]):
             ax.plot(r["total"], yi, "o", color=RED, ms=7, zorder=3)
     ax.set_yticks(y, [textwrap.fill(str(r["procedure"]), 28) + f"\n{r['table']}\n{r['interval']}"
-                      for _, r in frame.iterrows()], fontsize=7)
+                      + ("; disagrees with percentile" if both[i] else "")
+                      for i, r in frame.iterrows()], fontsize=7)
     ax.set_xlabel("estimated total (people on a list + modelled dark figure)")
     ax.plot([], [], "o", color=RED, label="point estimate")
     ax.plot([], [], color=BLUE, lw=2.5, label="95% interval (kind named on the left)")
+    if both.any():
+        ax.plot([], [], color=BLUE, lw=1.5, ls="--", label="percentile interval, where it disagrees")
     ax.legend(frameon=False, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3)
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
     fig.tight_layout()

@@ -180,7 +180,11 @@ def families_clause(frame: pd.DataFrame, table: str) -> str:
             r = part.iloc[0]
             if fam == "log-linear":
                 name += f" (one variant only: {r['procedure']})"
-            ci = (f" (95% interval, {r['interval']}: {fmt(r['low'])} to {fmt(r['high'])})"
+            mc = ""
+            if is_finite(r.get("low_mc_se")) and is_finite(r.get("high_mc_se")):
+                mc = ("; exact, no Monte Carlo error" if r["low_mc_se"] == 0 == r["high_mc_se"]
+                      else "; " + mc_ends(r["low_mc_se"], r["high_mc_se"]))
+            ci = (f" (95% interval, {r['interval']}: {fmt(r['low'])} to {fmt(r['high'])}{mc})"
                   if is_finite(r.get("low")) and is_finite(r.get("high")) else "")
             parts.append(f"{name} gives {fmt(r['total'])}{ci}")
     _, left = converged_methods(rows)
@@ -249,7 +253,7 @@ def reselected_clause(reselected: pd.DataFrame) -> str:
                 f"people), and the total moves from {fmt(r['total_from'])} to {fmt(r['total_to'])}")
     parts = [f"{fmt(r['total_from'])}" + (f" to {fmt(r['total_to'])}" if r['f_to'] != r['f_from'] else "")
              + f" for {_people(r['f_from'])}" + (f" to {_people(r['f_to'])}" if r['f_to'] != r['f_from'] else "")
-             + " people" for r in runs]
+             + " people added" for r in runs]
     return (f"the total is a **step function**, not a slope: the chosen model changes "
             f"{_times(len(runs) - 1)} over the sweep, and the total is {'; '.join(parts)}")
 

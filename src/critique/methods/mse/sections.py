@@ -20,8 +20,8 @@ UK_RUNS = (("uk6_stepwise", "mse-uk-2013", "stepwise"), ("uk5_stepwise", "mse-uk
            ("uk5_average", "mse-uk-2013-5", "average"))
 
 
-METHODS_COLUMNS = ("table", "key", "procedure", "observed", "total", "low", "high", "interval", "rhat",
-                   "ess", "converged", "warnings")
+METHODS_COLUMNS = ("table", "key", "procedure", "observed", "total", "low", "high", "interval",
+                   "low_mc_se", "high_mc_se", "rhat", "ess", "converged", "warnings")
 
 def procedures(A) -> Section:
     import critique.methods.mse as mse
@@ -68,7 +68,9 @@ def procedures(A) -> Section:
                      "for the UK six- and five-list tables under stepwise selection, BIC with the "
                      "package's defaults, BIC with pairwise interactions only, and BIC-weighted model "
                      "averaging (stepwise and BIC run as the authors' R packages run them, in every "
-                     "resample; the average is this suite's addition); shaded: the published range."),
+                     "resample; the average is this suite's addition); dashed: the percentile interval "
+                     "of the same resamples where it and BCa disagree (neither to be quoted alone); "
+                     "shaded: the published range."),
         datasets=UK_TABLES, caveat=[CAVEAT_MODEL, CAVEAT_BOOT],
         n=f"{n_obs:,} people; {len(frame)} procedures; {s.bootstrap_size} resamples each",
         data=frame.drop(columns=["description"]), inputs=(frame, A.published))}
@@ -217,7 +219,8 @@ def methods(A) -> Section:
     charts = {"many-methods": dict(
         title="One table, many methods: log-linear and Bayesian estimates side by side",
         description=("For each published table, the total under the same authors' log-linear procedures "
-                     "(stepwise, BIC with the package defaults, BIC pairwise, BIC-weighted average), "
+                     "(stepwise, BIC with the package defaults, BIC pairwise, and this suite's BIC-weighted "
+                     "average: four variants of one family of assumptions, not independent confirmations), "
                      "decomposable-graph averaging (dga) and the latent-class model (LCMCR), as a multiple "
                      "of the people observed (log scale); bars are 95% intervals (log-linear: bootstrap "
                      "with the model choice repeated; Bayesian: posterior). Hollow: LCMCR chains not "
