@@ -203,8 +203,8 @@ def test_interval_text_gives_both_intervals_when_they_disagree_and_never_bca_alo
 
 
 def test_plain_range_spans_both_intervals_only_when_they_disagree():
-    assert reading.plain_range(_row()) == ("about 8,800 to 24,600, the span of two standard ways of "
-                                           "computing the range, which disagree here")
+    assert reading.plain_range(_row()) == ("about 8,800 to 24,600 (the span of two standard ways of "
+                                           "computing the range, which disagree here)")
     assert reading.plain_range(_row(disagree="")) == "about 8,800 to 14,400"
     from critique.publish.keyfindings import reader_problems
     assert reader_problems(reading.plain_range(_row())) == []

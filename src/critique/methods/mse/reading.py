@@ -118,8 +118,8 @@ def plain_range(row) -> str:
     if row.get("disagree") and str(row["interval"]).endswith("BCa"):
         lo = min(row["bca_low"], row["percentile_low"])
         hi = max(row["bca_high"], row["percentile_high"])
-        return (f"about {about(lo)} to {about(hi)}, the span of two standard ways of computing the "
-                "range, which disagree here")
+        return (f"about {about(lo)} to {about(hi)} (the span of two standard ways of computing the "
+                "range, which disagree here)")
     return f"about {about(row['low'])} to {about(row['high'])}"
 
 
