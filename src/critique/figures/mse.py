@@ -34,7 +34,8 @@ def procedures(frame: pd.DataFrame, published: tuple[float, float] | None = None
     fig, ax = plt.subplots(figsize=(9, 0.8 * len(frame) + 1.6))
     y = np.arange(len(frame))[::-1]
     _published_band(ax, published)
-    both = frame["disagree"].astype(bool) if "disagree" in frame else pd.Series(False, frame.index)
+    both = ((frame["disagree"].astype(bool) & frame["interval"].astype(str).str.endswith("BCa"))
+            if "disagree" in frame else pd.Series(False, frame.index))
     for yi, (i, r) in zip(y, frame.iterrows()):
         if np.isfinite(r["low"]) and np.isfinite(r["high"]):
             ax.plot([r["low"], r["high"]], [yi, yi], color=BLUE, lw=2.5, solid_capstyle="butt")
@@ -44,14 +45,15 @@ def procedures(frame: pd.DataFrame, published: tuple[float, float] | None = None
         if np.isfinite(r["total"]):
             ax.plot(r["total"], yi, "o", color=RED, ms=7, zorder=3)
     ax.set_yticks(y, [textwrap.fill(str(r["procedure"]), 28) + f"\n{r['table']}\n{r['interval']}"
-                      + ("; disagrees with percentile" if both[i] else "")
+                      + (" (dashed: percentile)" if both[i] else "")
                       for i, r in frame.iterrows()], fontsize=7)
     ax.set_xlabel("estimated total (people on a list + modelled dark figure)")
     ax.plot([], [], "o", color=RED, label="point estimate")
     ax.plot([], [], color=BLUE, lw=2.5, label="95% interval (kind named on the left)")
     if both.any():
         ax.plot([], [], color=BLUE, lw=1.5, ls="--", label="percentile interval, where it disagrees")
-    ax.legend(frameon=False, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3)
+    # above the axes, from their left edge: clear of the data and of the row labels at the left
+    ax.legend(frameon=False, fontsize=8, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2)
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
     fig.tight_layout()
     return fig
