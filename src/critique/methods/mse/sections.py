@@ -243,7 +243,8 @@ def methods(A) -> Section:
     show = frame.pivot(index="table", columns="key", values="total")[list(procs)]
     lines = [reading.methods_text(frame, t) for t in dict.fromkeys(frame["table"])]
     return Section("methods", f, {"totals": show}, charts,
-                   "\n\n".join(lines + reading.lcmcr_lines(frame, tuple(s.lcmcr_short_datasets))), {"frame": frame, "results": results})
+                   "\n\n".join(lines + reading.lcmcr_lines(frame, tuple(s.lcmcr_short_datasets))),
+                   {"frame": frame, "results": results})
 
 
 def estimate(A) -> Section:
