@@ -239,6 +239,6 @@ def test_a_single_method_family_gives_its_interval_with_its_monte_carlo_error():
         9_028.0, 13_876.0, "posterior (equal-tailed)", 41.2, 230.7]
     clause = reading.families_clause(frame, "uk5")
     assert ("decomposable-graph averaging (dga) gives 22,990 (95% interval, posterior (equal-tailed): "
-            "10,387 to 33,510; exact, no Monte Carlo error)") in clause
+            "10,387 to 33,510; computed on a grid, no Monte Carlo error)") in clause
     assert ("latent classes (LCMCR) gives 21,000 (95% interval, posterior (equal-tailed): 9,028 to "
             "13,876; Monte Carlo standard error of the ends ±41 and ±231)") in clause

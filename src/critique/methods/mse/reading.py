@@ -182,7 +182,7 @@ def families_clause(frame: pd.DataFrame, table: str) -> str:
                 name += f" (one variant only: {r['procedure']})"
             mc = ""
             if is_finite(r.get("low_mc_se")) and is_finite(r.get("high_mc_se")):
-                mc = ("; exact, no Monte Carlo error" if r["low_mc_se"] == 0 == r["high_mc_se"]
+                mc = ("; computed on a grid, no Monte Carlo error" if r["low_mc_se"] == 0 == r["high_mc_se"]
                       else "; " + mc_ends(r["low_mc_se"], r["high_mc_se"]))
             ci = (f" (95% interval, {r['interval']}: {fmt(r['low'])} to {fmt(r['high'])}{mc})"
                   if is_finite(r.get("low")) and is_finite(r.get("high")) else "")
