@@ -137,6 +137,11 @@ def test_exercise_answer_says_the_interval_is_the_published_range_only_when_it_r
     no = procedures_answer(path, 11_418.0, (10_001.0, 13_600.0), frame, (10_000, 13_000))
     assert "against the published 10,000 to 13,000" in no and "rounded to the thousand" not in no
     assert "their 95% intervals run from 9,000 to 14,000" in yes
+    both = pd.concat([frame, frame.assign(key="uk5_bic_default", total=25_311.0, in_published_range=False)])
+    yes = procedures_answer(path, 11_418.0, (10_001.0, 13_182.0), both, (10_000, 13_000))
+    assert "reproduces it, rounded to the thousand, with the interval that treats the chosen model as known" in yes
+    no = procedures_answer(path, 11_418.0, (10_001.0, 13_600.0), both, (10_000, 13_000))
+    assert "reproduces" not in no and "gives a point estimate inside it; the authors' own later default does not" in no
 
 
 def test_percentile_clause_only_beside_bca():

@@ -56,10 +56,14 @@ def procedures_answer(path: pd.DataFrame, total: float, ci: tuple[float, float],
     inside = frame[frame["in_published_range"]]
     outside = frame[~frame["in_published_range"]]
     boot = frame[frame["interval"].str.startswith("bootstrap")]
-    verdict = (" The published range is reproduced by the procedure it came from, not by the authors' own "
-               "later default." if "uk6_stepwise" in set(inside["key"])
-               and "uk5_bic_default" in set(outside["key"]) else "")
     same = (round(ci[0], -3), round(ci[1], -3)) == tuple(published)
+    verdict = ""
+    if "uk6_stepwise" in set(inside["key"]) and "uk5_bic_default" in set(outside["key"]):
+        verdict = (" The procedure the range came from reproduces it, rounded to the thousand, with the "
+                   "interval that treats the chosen model as known; the authors' own later default gives "
+                   "a total outside it." if same else
+                   " The procedure the range came from gives a point estimate inside it; the authors' own "
+                   "later default does not.")
     match = ("rounded to the thousand, the published range" if same else
              f"against the published {reading.fmt(published[0])} to {reading.fmt(published[1])}")
     if len(boot) and "disagree" in boot:
