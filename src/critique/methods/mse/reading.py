@@ -270,7 +270,7 @@ def false_positive_text(reselected: pd.DataFrame, slope_fixed: float, cell: str,
         text += ("Where the model changes, one more or one fewer person moves the total by the jump "
                  "between models, not by a per-person amount. ")
     return text + (f"**Scenario:** if {share:.0%} of that cell ({removed:,} people) were misidentified, "
-                   f"the estimate would be {fmt(share_total)} instead of {fmt(total)}.")
+                   f"the estimate (model re-selected) would be {fmt(share_total)} instead of {fmt(total)}.")
 
 
 def false_positive_title(reselected: pd.DataFrame, name: str) -> str:
