@@ -446,3 +446,27 @@ def test_search_existence_equals_the_exact_lp_map(mse_csv, name, policy):
     exact = _existence_map(t, models, policy, _Design(t.k, _model_terms(models)))
     s = mse.search_all(t, jobs=1, ci=(), empty_overlaps=policy)
     assert {m for m, (ok, _, _) in zip(models, exact) if ok} == set(s.existing["_models"])
+
+
+def test_existence_outcomes_are_reused_only_for_the_same_zero_pattern():
+    """check() keeps outcomes by zero pattern (existence depends on the support of the counts only,
+    Haberman 1974); every reused outcome equals the LP and rank recomputed on that very table."""
+    from critique.methods.mse import existence
+    from critique.methods.mse.model import enumerate_models
+
+    uk5 = mse.CaptureTable.from_dataset("mse-uk-2013-5")
+    models = enumerate_models(uk5.k, 2)[::37]  # a spread of pairwise models, some without an MLE
+    more = uk5.add_to_cell(["PFNCA"], 40)  # same zero pattern
+    cell = int(np.flatnonzero(uk5.counts == uk5.counts[uk5.counts > 0].min())[0])
+    fewer = mse.CaptureTable(uk5.lists, np.where(np.arange(len(uk5.counts)) == cell, 0, uk5.counts))
+    existence._BY_SUPPORT.clear()
+    seen = set()
+    for t in (uk5, more, fewer):
+        for m in models:
+            for policy in ("refuse", "extended"):
+                got, fresh = existence.check(t, m, policy), existence._check(t, m, policy, None)
+                assert (got.exists, got.identifiable, got.empty_terms) == (
+                    fresh.exists, fresh.identifiable, fresh.empty_terms), (m, policy)
+                seen.add((fresh.exists, fresh.identifiable))
+    assert len(existence._BY_SUPPORT) == 2 * 2 * len(models)  # uk5 and `more` share entries; `fewer` does not
+    assert (True, True) in seen and any(not e for e, _ in seen)  # both outcomes exercised

@@ -37,6 +37,13 @@ def test_uk_procedures_side_by_side(nb):
         assert row["low"] < row["high"], key
         assert f[f"{key}_low_mc_se"] > 0 and f[f"{key}_high_mc_se"] > 0, key
         assert f[f"{key}_interval"] == row["interval"], key
+        # the interval clause follows the disagreement rule, recomputed here from the recorded ends
+        from critique.methods.mse.intervals import disagreement
+        why = disagreement(f[f"{key}_z0"], (f[f"{key}_low"], f[f"{key}_high"]),
+                           (f[f"{key}_percentile_low"], f[f"{key}_percentile_high"]))
+        if row["interval"] == "bootstrap BCa":
+            assert f[f"{key}_intervals_disagree"] == why, key
+            assert ("neither should be quoted alone" in f[f"{key}_interval_text"]) == bool(why), key
         if row["interval"] == "bootstrap percentile":  # the reported interval is the percentile one
             assert (f[f"{key}_percentile_low"], f[f"{key}_percentile_high"]) == (row["low"], row["high"])
 
@@ -94,6 +101,8 @@ def test_charts_show_the_replicates_behind_every_interval(nb):
     runs = f["fp_reselected_steps"]
     assert [r["model"] for r in runs] == [m for i, m in enumerate(sweep["model"]) if i == 0 or m != sweep["model"][i - 1]]
     assert "fp_per_false_positive" not in f  # no slope through a jump
+    from critique.methods.mse import reading
+    assert f["fp_reselected_text"] == reading.reselected_clause(sweep).replace("**", "")
     assert f["fp_share_total"] == pytest.approx(
         mse.select.quick_total(uk5.add_to_cell(["PFNCA"], -f["fp_share_removed"]), mse.Procedure())[0])
     assert {"mse-uk-2013", "mse-uk-2013-5"} <= {i["id"] for i in nb["inputs"]}
@@ -137,7 +146,14 @@ def test_one_table_many_methods(nb):
     assert f["methods_uk5_dga_high"] in (33_509, 33_510)
     assert f["methods_uk5_stepwise_total"] == pytest.approx(11_313.0, abs=0.5)
     # the smoke set's short chains are not converged: LCMCR is named and not counted
-    assert f["methods_uk5_n"] == 5
+    assert "methods_uk5_n" not in f  # methods are not counted one by one (issue 24)
+    assert f["methods_uk5_families_n"] == 2  # log-linear and dga; LCMCR listed, not counted
+    assert f["methods_uk5_loglinear_min"] == pytest.approx(11_313.0, abs=0.5)
+    assert f["methods_uk5_loglinear_max"] == pytest.approx(f["uk5_bic_default_total"], abs=1e-6)
+    assert f["methods_uk5_families_text"].startswith(
+        "log-linear model selection and averaging (4 variants of one set of assumptions, not "
+        "independent confirmations) gives 11,313 to 25,311; decomposable-graph averaging (dga) gives 22,990")
+    assert "listed, not counted: LCMCR" in f["methods_uk5_families_text"]
     assert f["methods_uk5_min"] == pytest.approx(11_313.0, abs=0.5)
     assert f["methods_uk5_max"] == pytest.approx(f["uk5_bic_default_total"], abs=1e-6)
     assert len(f["methods_uk5_not_counted"]) == 1 and f["methods_uk5_not_counted"][0].startswith("LCMCR")

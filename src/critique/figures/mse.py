@@ -27,21 +27,33 @@ def _published_band(ax, published, vertical: bool = True, label: str = "publishe
 
 def procedures(frame: pd.DataFrame, published: tuple[float, float] | None = None) -> plt.Figure:
     """Point estimate and interval of each procedure (rows of :func:`critique.methods.mse.compare`:
-    procedure, table, total, low, high, interval), with the published range shaded."""
+    procedure, table, total, low, high, interval), with the published range shaded. Where the
+    frame's ``disagree`` column is non-empty (BCa and percentile disagree,
+    :func:`critique.methods.mse.intervals.disagreement`) the percentile interval is drawn too,
+    dashed, just below the BCa bar."""
     fig, ax = plt.subplots(figsize=(9, 0.8 * len(frame) + 1.6))
     y = np.arange(len(frame))[::-1]
     _published_band(ax, published)
-    for yi, (_, r) in zip(y, frame.iterrows()):
+    both = ((frame["disagree"].astype(bool) & frame["interval"].astype(str).str.endswith("BCa"))
+            if "disagree" in frame else pd.Series(False, frame.index))
+    for yi, (i, r) in zip(y, frame.iterrows()):
         if np.isfinite(r["low"]) and np.isfinite(r["high"]):
             ax.plot([r["low"], r["high"]], [yi, yi], color=BLUE, lw=2.5, solid_capstyle="butt")
+        if both[i]:
+            ax.plot([r["percentile_low"], r["percentile_high"]], [yi - 0.22] * 2, color=BLUE, lw=1.5,
+                    ls="--")
         if np.isfinite(r["total"]):
             ax.plot(r["total"], yi, "o", color=RED, ms=7, zorder=3)
     ax.set_yticks(y, [textwrap.fill(str(r["procedure"]), 28) + f"\n{r['table']}\n{r['interval']}"
-                      for _, r in frame.iterrows()], fontsize=7)
+                      + (" (dashed: percentile)" if both[i] else "")
+                      for i, r in frame.iterrows()], fontsize=7)
     ax.set_xlabel("estimated total (people on a list + modelled dark figure)")
     ax.plot([], [], "o", color=RED, label="point estimate")
     ax.plot([], [], color=BLUE, lw=2.5, label="95% interval (kind named on the left)")
-    ax.legend(frameon=False, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3)
+    if both.any():
+        ax.plot([], [], color=BLUE, lw=1.5, ls="--", label="percentile interval, where it disagrees")
+    # above the axes, from their left edge: clear of the data and of the row labels at the left
+    ax.legend(frameon=False, fontsize=8, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2)
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
     fig.tight_layout()
     return fig
@@ -105,12 +117,18 @@ def single_bootstrap(boot, model_known: tuple[float, float] | None = None,
                      published: tuple[float, float] | None = None) -> plt.Figure:
     """One bootstrap (:class:`critique.methods.mse.BootstrapResult`): replicates, estimate, reported
     interval (BCa or the percentile fallback) and, if given, the model-known interval."""
-    fig, ax = plt.subplots(figsize=(8, 4))
+    fig, ax = plt.subplots(figsize=(9, 4))
     bootstrap_histogram(ax, boot.estimates, boot.estimate, boot.interval,
                         f"reported: {boot.interval_kind}", published, model_known)
+    if boot.interval_kind == "BCa" and all(np.isfinite(boot.percentile)):
+        top = ax.get_ylim()[1] / 1.3
+        ax.plot(boot.percentile, [top * 1.17] * 2, color=BLUE, lw=1.5, ls="--",
+                label="percentile interval, same resamples"
+                      + (" (disagrees with BCa)" if boot.disagreement else ""))
     ax.set_xlabel("estimated total in bootstrap resample")
     ax.set_ylabel("resamples")
-    ax.legend(frameon=False, fontsize=8)
+    # outside the axes, to the right: the histogram fills the panel, so no corner is free of data
+    ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     fig.tight_layout()
     return fig
 

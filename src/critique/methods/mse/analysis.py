@@ -60,6 +60,8 @@ class Settings:
     lcmcr_burnin: int = 10_000
     lcmcr_samples: int = 1_000
     lcmcr_thinning: int = 400
+    lcmcr_short_datasets: tuple = ("mse-uk-2013-5",)
+    lcmcr_short_thinning: int = 100
     jobs: int = 2
     sections: tuple = SECTIONS
 
@@ -87,7 +89,7 @@ class MSEAnalysis:
         self.input = None  # (path, sha256) of a user's CSV
         self.table = self._chosen_table(published, root or Path.cwd())
         ids = set(published.ids())
-        for name in ("spread_datasets", "methods_datasets"):
+        for name in ("spread_datasets", "methods_datasets", "lcmcr_short_datasets"):
             bad = [d for d in getattr(s, name) if d not in ids]
             if bad:
                 raise ParameterError(f"{name}: {bad} not shipped tables")

@@ -34,6 +34,10 @@ POSTERIOR = "posterior (equal-tailed)"
 #: converged. Cost: about 17 microseconds per iteration (numba), so four chains take about 28
 #: CPU seconds.
 LCMCR_THINNING = 400
+#: thinning for a table whose chains met the rule at no length tried (the UK five lists): the
+#: package example's 100 (110,000 iterations a chain), long enough to show the chains disagreeing;
+#: the result is listed as not converged, never quoted, so a longer chain would buy nothing.
+LCMCR_SHORT_THINNING = 100
 
 DGA_TEXT = ("average over every decomposable graphical model, hyper-Dirichlet prior, prior 1/N on "
             "the total (Madigan & York 1997; R package dga)")
@@ -112,6 +116,19 @@ def many_methods(*, chains: int = 4, samples: int = 1_000, thinning: int = LCMCR
     return out
 
 
+def _interval_mc_se(r: PopulationEstimate) -> tuple[float, float]:
+    """Monte Carlo standard error of a result's reported interval ends: the bootstrap's (resampling
+    the replicates), LCMCR's (ArviZ quantile MCSE), 0 for dga (exact on its grid), else nan."""
+    if r.bootstrap is not None:
+        return tuple(r.bootstrap.mc_se)
+    post = (r.details or {}).get("posterior")
+    if r.method == "lcmcr" and post is not None:
+        return post.interval_mc_se
+    if r.method == "dga" and np.isfinite(r.total):
+        return 0.0, 0.0
+    return float("nan"), float("nan")
+
+
 def one_table_many_methods(tables, procedures: dict[str, Procedure] | None = None, *,
                            n_boot: int = 0, seed: int = 1, jobs: int = 2):
     """Run every procedure of ``procedures`` (default :func:`many_methods`) on every table.
@@ -120,7 +137,8 @@ def one_table_many_methods(tables, procedures: dict[str, Procedure] | None = Non
     log-linear procedures (their interval then repeats the model choice); the Bayesian methods give
     posterior intervals and ignore it. Returns ``(frame, results)``: one row per (table, method)
     with the columns of :func:`critique.methods.mse.compare` plus ``key`` (the procedure's key), ``rhat``,
-    ``ess`` and ``converged`` (LCMCR's chains; None for the other methods).
+    ``ess`` and ``converged`` (LCMCR's chains; None for the other methods), and ``low_mc_se``,
+    ``high_mc_se`` (Monte Carlo standard error of the interval ends; 0 for dga, which is exact).
     """
     import pandas as pd
 
@@ -137,6 +155,7 @@ def one_table_many_methods(tables, procedures: dict[str, Procedure] | None = Non
             row["rhat"] = r.details.get("rhat") if r.details else None
             row["ess"] = r.details.get("ess") if r.details else None
             row["converged"] = r.details.get("converged") if r.details else None
+            row["low_mc_se"], row["high_mc_se"] = _interval_mc_se(r)
             rows.append(row)
             results.append(r)
     return pd.DataFrame(rows), results

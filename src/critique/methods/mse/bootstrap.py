@@ -40,7 +40,7 @@ from critique.methods.mse.bootsearch import (_reduce, _search_batch, irls_batch,
                                      NEGLIGIBLE_WEIGHT)
 from critique.methods.mse.intervals import (Z0_LIMIT, bca_caution, bca_degenerate,  # noqa: F401
                                     bca_interval, bca_levels, bias_correction,
-                                    percentile_interval)
+                                    disagreement, percentile_interval)
 from critique.methods.mse.procedure import Procedure, default_ntop  # noqa: F401 (re-exported)
 from critique.methods.mse.select import (Selection, _Design, _existence_map, _fit_light,  # noqa: F401
                                  _model_terms, _pool, criterion_value, estimate)
@@ -77,6 +77,13 @@ class BootstrapResult:
     seed: int
     warnings: list = field(default_factory=list)
     mc_se: tuple[float, float] = (float("nan"), float("nan"))  # Monte Carlo error of the ends
+    mc_se_percentile: tuple[float, float] = (float("nan"), float("nan"))
+    mc_se_bca: tuple[float, float] = (float("nan"), float("nan"))
+
+    @property
+    def disagreement(self) -> str:
+        """Why BCa and percentile disagree ('' when they do not; :func:`intervals.disagreement`)."""
+        return disagreement(self.bias_correction, self.bca, self.percentile)
 
     def summary(self) -> dict:
         """Key numbers (for findings)."""
@@ -88,7 +95,11 @@ class BootstrapResult:
                 "share_below_estimate": self.share_below,
                 "n_replicates": int(len(self.estimates)), "n_failed": self.n_failed,
                 "n_models_chosen": int(self.models.nunique()),
-                "low_mc_se": self.mc_se[0], "high_mc_se": self.mc_se[1]}
+                "low_mc_se": self.mc_se[0], "high_mc_se": self.mc_se[1],
+                "percentile_low_mc_se": self.mc_se_percentile[0],
+                "percentile_high_mc_se": self.mc_se_percentile[1],
+                "bca_low_mc_se": self.mc_se_bca[0], "bca_high_mc_se": self.mc_se_bca[1],
+                "intervals_disagree": self.disagreement}
 
     @property
     def share_below(self) -> float:
@@ -235,10 +246,14 @@ def bootstrap(table: CaptureTable, procedure: Procedure = Procedure(), *, n: int
         interval, kind = bca, "BCa"
     if n - good.size:
         warn.append(f"{n - good.size} of {n} replicates had no model with a finite estimate")
-    mc = interval_mc_error(good, est, None if why else accel, level, seed)
+    mc_pct = interval_mc_error(good, est, None, level, seed)
+    mc_bca = (interval_mc_error(good, est, accel, level, seed) if np.isfinite(accel)
+              else (float("nan"), float("nan")))
+    mc = mc_pct if why else mc_bca
     return BootstrapResult(est, label or sel.best.label, totals, pd.Series(labels), level, pct,
                            bca, levels, accel, z0, bool(why), interval, kind,
-                           int(n - good.size), procedure.describe(table.k), seed, warn, mc)
+                           int(n - good.size), procedure.describe(table.k), seed, warn, mc,
+                           mc_pct, mc_bca)
 
 
 def interval_mc_error(replicates: np.ndarray, estimate_: float, acceleration: float | None,

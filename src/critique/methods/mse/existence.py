@@ -93,11 +93,38 @@ def lp_interior(M: np.ndarray, y: np.ndarray) -> float:
     return float(-res.fun)
 
 
+#: outcomes of :func:`check` by (lists, zero pattern, model, policy); see :func:`check`
+_BY_SUPPORT: dict = {}
+SUPPORT_CACHE_SIZE = 100_000
+
+
 def check(table: CaptureTable, model: Model, empty_overlaps: str = "refuse",
           X: np.ndarray | None = None) -> Existence:
     """Existence (LP) and identifiability (rank) of ``model`` on ``table`` (a CaptureTable or a frame
-    of 0/1 list columns plus ``count``); see the module notes."""
+    of 0/1 list columns plus ``count``); see the module notes.
+
+    Both depend on the table only through which cells are zero (existence of the Poisson
+    log-linear MLE is a property of the support of the counts: Haberman 1974, "The Analysis of
+    Frequency Data", theorem 2.2; Fienberg & Rinaldo 2012, section 3; the zero margins that decide
+    the extended estimate's dropped cells are sums over the same support). So an outcome is kept
+    per process by (lists, zero pattern, model, policy) and reused for every table with the same
+    zero pattern: the tables of a false-positive sweep, the jackknife deletions of a cell with more
+    than one person, most bootstrap resamples. The reused outcome's ``lp_value`` is the first such
+    table's LP optimum (its sign, the only thing any caller reads, is shared).
+    """
     table = as_table(table)
+    key = (table.lists, (table.counts > 0).tobytes(), model, empty_overlaps)
+    hit = _BY_SUPPORT.get(key)
+    if hit is None:
+        hit = _check(table, model, empty_overlaps, X)
+        if len(_BY_SUPPORT) >= SUPPORT_CACHE_SIZE:
+            _BY_SUPPORT.clear()
+        _BY_SUPPORT[key] = hit
+    return hit
+
+
+def _check(table: CaptureTable, model: Model, empty_overlaps: str,
+           X: np.ndarray | None) -> Existence:
     M, keep, cols, empty = reduced_design(table, model, empty_overlaps, X)
     y = table.counts[keep].astype(float)
     rankdef = int(M.shape[1] - np.linalg.matrix_rank(M))

@@ -11,6 +11,11 @@ resolve. The caller then reports the percentile interval, with a warning. A larg
 (``|z0| > 0.5``: fewer than 31% or more than 69% of replicates below the estimate, far from the
 small-``z0`` regime of BCa's accuracy argument, DiCiccio & Efron 1996, Statistical Science 11:189)
 is flagged by :func:`bca_caution` with both intervals shown, but does not by itself replace BCa.
+
+**BCa and percentile disagree** (:func:`disagreement`, this suite's rule for what a reader is told):
+when ``|z0| > Z0_LIMIT`` or an end of the BCa interval lies more than ``END_SHARE_LIMIT`` (a quarter)
+of the percentile interval's width from the same end of the percentile interval, the two intervals
+are presented side by side as disagreeing and neither is quoted alone.
 (With 1,000 resamples this suite's BCa reproduces the published exhaustive intervals of Silverman,
 Chan & Vincent 2024 to Monte Carlo error: Kosovo about 7,100-18,100 against 6,900-18,000, UK five
 lists pairwise about 11,900-41,200 against 11,456-43,894; in both one end is read at a level
@@ -23,6 +28,7 @@ import numpy as np
 from scipy.special import ndtr, ndtri  # normal cdf and quantile (scipy.stats is slow to import)
 
 Z0_LIMIT = 0.5  # |z0| above this: BCa's bias correction is beyond its first-order theory
+END_SHARE_LIMIT = 0.25  # BCa end this share of the percentile width away from it: they disagree
 QUANTILE_METHOD = "median_unbiased"  # R's quantile type 8, as bcaconfvalues
 
 
@@ -78,3 +84,28 @@ def percentile_interval(boot: np.ndarray, level: float = 0.95) -> tuple[float, f
         return (np.nan, np.nan)
     lo, hi = np.quantile(good, [(1 - level) / 2, (1 + level) / 2], method=QUANTILE_METHOD)
     return float(lo), float(hi)
+
+
+def disagreement(z0: float, bca: tuple[float, float], percentile: tuple[float, float]) -> str:
+    """Why the BCa and percentile intervals of the same replicates disagree ('' when they do not).
+
+    z0: BCa's bias correction; bca, percentile: (low, high) ends, in people. They disagree when
+    ``|z0| > Z0_LIMIT`` (beyond the small-``z0`` regime of BCa's accuracy argument, DiCiccio &
+    Efron 1996) or when either BCa end lies more than ``END_SHARE_LIMIT`` of the percentile
+    interval's width from the corresponding percentile end. A nan anywhere gives '' (nothing to
+    compare; the caller reports what exists). This suite's rule.
+    """
+    vals = [z0, *bca, *percentile]
+    if not all(np.isfinite(v) for v in vals):
+        return ""
+    why = []
+    if abs(z0) > Z0_LIMIT:
+        why.append(f"bias correction z0 = {z0:.2f}, beyond ±{Z0_LIMIT:g}, with {ndtr(z0):.0%} of "
+                   "resamples below the estimate")
+    width = percentile[1] - percentile[0]
+    if width > 0:
+        shift = max(abs(bca[0] - percentile[0]), abs(bca[1] - percentile[1])) / width
+        if shift > END_SHARE_LIMIT:
+            why.append(f"an end moves by {shift:.0%} of the percentile interval's width, more "
+                       f"than {END_SHARE_LIMIT:.0%}")
+    return "; ".join(why)

@@ -53,14 +53,74 @@ def procedures_text(frame: pd.DataFrame, published: tuple[float, float], meta: d
             f"**Point estimate inside the published range:** {listing(inside)}.\n\n"
             f"**Outside it:** {listing(outside)}.\n\n")
     if len(boot):
-        widths = boot["high"] - boot["low"]
-        text += (f"With the model choice repeated in {n_boot:,} resamples, the 95% intervals run from "
-                 f"{fmt(boot['low'].min())} to {fmt(boot['high'].max())} across these procedures; the "
-                 f"narrowest is {fmt(widths.min())} wide, against {fmt(published[1] - published[0])} "
-                 "for the published range. ")
-        if "low_mc_se" in boot:
-            text += mc_phrase(list(boot["low_mc_se"]) + list(boot["high_mc_se"])) + " "
+        lows, highs = boot["low"], boot["high"]
+        if "disagree" in boot:  # where BCa and percentile disagree, span both
+            both = boot["disagree"].astype(bool)
+            lows = lows.where(~both, np.fmin(boot["low"], boot["percentile_low"]))
+            highs = highs.where(~both, np.fmax(boot["high"], boot["percentile_high"]))
+        text += (f"With the model choice repeated in {n_boot:,} resamples, the 95% intervals (both "
+                 f"intervals where BCa and percentile disagree) run from {fmt(lows.min())} to "
+                 f"{fmt(highs.max())} across these procedures; the narrowest spans "
+                 f"{fmt((highs - lows).min())}, against {fmt(published[1] - published[0])} for the "
+                 "published range. ")
+        if "disagree" in boot:
+            text += "\n\n" + "\n".join(f"* {r['procedure']} on {r['table']} ({fmt(r['total'])}): "
+                                         f"{interval_text(r, n_boot)}." for _, r in boot.iterrows()) + "\n\n"
     return text + f"People actually on a list: {n_observed:,}; everyone else in these totals is modelled."
+
+
+def _pm(x) -> str:
+    return f"±{x:,.0f}" if x is not None and np.isfinite(x) else "not computed"
+
+
+def mc_ends(low_se, high_se) -> str:
+    """"Monte Carlo standard error of the ends ±a and ±b" (nan: "not computed")."""
+    return f"Monte Carlo standard error of the ends {_pm(low_se)} and {_pm(high_se)}"
+
+
+def interval_text(row, n_boot: int) -> str:
+    """A procedure's interval for a reader (a row of notebook 40's procedures frame: ``interval``,
+    ``low``, ``high``, ``percentile_low``/``_high``, ``bca_low``/``_high``, ``disagree`` and the
+    ``*_mc_se`` columns).
+
+    No bootstrap: the model-known interval, named as such. BCa reported and the two intervals
+    disagree (``disagree`` non-empty): both intervals, "neither should be quoted alone". BCa
+    reported and they agree: BCa, with the percentile interval beside it. Percentile reported (BCa
+    degenerate): the percentile interval and why. Each reported end with its Monte Carlo error.
+    """
+    kind = str(row["interval"])
+    if not kind.startswith("bootstrap"):
+        return (f"its 95% interval, treating the chosen model as known ({kind}), runs from "
+                f"{fmt(row['low'])} to {fmt(row['high'])}")
+    head = f"with the model choice repeated in each of {n_boot:,} bootstrap resamples, "
+    pct = (f"percentile {fmt(row['percentile_low'])} to {fmt(row['percentile_high'])} "
+           f"({mc_ends(row.get('percentile_low_mc_se'), row.get('percentile_high_mc_se'))})")
+    if kind.endswith("BCa"):
+        bca = (f"BCa {fmt(row['bca_low'])} to {fmt(row['bca_high'])} "
+               f"({mc_ends(row.get('bca_low_mc_se'), row.get('bca_high_mc_se'))})")
+        if row.get("disagree"):
+            return (head + f"the two standard 95% intervals of the same resamples disagree "
+                    f"({row['disagree']}): {bca}; {pct}; neither should be quoted alone")
+        return (head + f"its 95% interval is {bca}, beside the {pct}, which differs from it by "
+                "less than the rule's limits")
+    return (head + f"its 95% interval is the {pct}, as BCa is degenerate here (its ends would be "
+            "read beyond what the resamples resolve)")
+
+
+def about(x) -> str:
+    """A total rounded to the hundred, for a plain-language sentence ("no finite estimate" for nan)."""
+    return fmt(round(x, -2)) if x is not None and np.isfinite(x) else fmt(x)
+
+
+def plain_range(row) -> str:
+    """A plain-language range (no statistical terms) for the brief: "about X to Y" from the reported
+    interval, or, when BCa and percentile disagree, the span of both and a clause saying so."""
+    if row.get("disagree") and str(row["interval"]).endswith("BCa"):
+        lo = min(row["bca_low"], row["percentile_low"])
+        hi = max(row["bca_high"], row["percentile_high"])
+        return (f"about {about(lo)} to {about(hi)} (the span of two standard ways of computing the "
+                "range, which disagree here)")
+    return f"about {about(row['low'])} to {about(row['high'])}"
 
 
 def percentile_clause(row) -> str:
@@ -89,18 +149,55 @@ def converged_methods(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     return pd.DataFrame(out, columns=frame.columns), left
 
 
-def methods_text(frame: pd.DataFrame, table: str) -> str:
-    """"N methods give totals from X to Y" on one table, counting only converged, finite rows."""
+#: family of each method key of "one table, many methods" (a key not listed is its own family)
+FAMILY = {"stepwise": "log-linear", "bic_default": "log-linear", "bic_pairwise": "log-linear",
+          "average": "log-linear", "dga": "dga", "lcmcr": "lcmcr"}
+FAMILY_NAMES = {"log-linear": "log-linear model selection and averaging",
+                "dga": "decomposable-graph averaging (dga)", "lcmcr": "latent classes (LCMCR)"}
+
+
+def families(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The counted rows (finite total, converged chains) of ``frame`` grouped by family, in the
+    order the families first appear; families with no counted row are left out."""
+    ok, _ = converged_methods(frame)
+    fam = ok["key"].map(lambda k: FAMILY.get(k, k))
+    return {f: ok[fam == f] for f in dict.fromkeys(fam)}
+
+
+def families_clause(frame: pd.DataFrame, table: str) -> str:
+    """What the methods on ``table`` give, family by family (never "N methods agree"):
+    "the log-linear family (4 variants of one set of assumptions, not independent confirmations)
+    gives X to Y; decomposable-graph averaging (dga) gives Z (95% posterior interval ...); not
+    counted: ..." A family of one method gives its total (and its interval, when it has one)."""
     rows = frame[frame["table"] == table]
-    ok, left = converged_methods(rows)
-    if ok.empty:
-        text = f"On {table} no method gives a total that can be quoted."
-    else:
-        text = (f"On {table}, {len(ok)} method{'s' if len(ok) != 1 else ''} give totals from "
-                f"**{fmt(ok['total'].min())}** to **{fmt(ok['total'].max())}**.")
-    if left:
-        text += " Not counted: " + "; ".join(left) + "."
-    return text
+    parts = []
+    for fam, part in families(rows).items():
+        name = FAMILY_NAMES.get(fam, str(part["procedure"].iloc[0]))
+        if len(part) > 1:
+            parts.append(f"{name} ({len(part)} variants of one set of assumptions, not independent "
+                         f"confirmations) gives {fmt(part['total'].min())} to {fmt(part['total'].max())}")
+        else:
+            r = part.iloc[0]
+            if fam == "log-linear":
+                name += f" (one variant only: {r['procedure']})"
+            mc = ""
+            if is_finite(r.get("low_mc_se")) and is_finite(r.get("high_mc_se")):
+                mc = ("; computed on a grid, no Monte Carlo error" if r["low_mc_se"] == 0 == r["high_mc_se"]
+                      else "; " + mc_ends(r["low_mc_se"], r["high_mc_se"]))
+            ci = (f" (95% interval, {r['interval']}: {fmt(r['low'])} to {fmt(r['high'])}{mc})"
+                  if is_finite(r.get("low")) and is_finite(r.get("high")) else "")
+            parts.append(f"{name} gives {fmt(r['total'])}{ci}")
+    _, left = converged_methods(rows)
+    text = "; ".join(parts) if parts else "no method gives a total that can be quoted"
+    return text + (f"; listed, not counted: {'; '.join(left)}" if left else "")
+
+
+def methods_text(frame: pd.DataFrame, table: str) -> str:
+    """The reading of "one table, many methods" on one table, family by family
+    (:func:`families_clause`); a method without a quotable total is named, never counted."""
+    n = len(families(frame[frame["table"] == table]))
+    return (f"On {table}, {n} famil{'ies' if n != 1 else 'y'} of method give{'s' if n == 1 else ''} "
+            f"a total that can be quoted: {families_clause(frame, table)}.")
 
 
 def left_out_clause(frame: pd.DataFrame, table: str) -> str:
@@ -109,12 +206,17 @@ def left_out_clause(frame: pd.DataFrame, table: str) -> str:
     return f" (not counted: {'; '.join(left)})" if left else ""
 
 
-def lcmcr_lines(frame: pd.DataFrame) -> list[str]:
-    """One warning line per table whose LCMCR chains did not converge."""
+def lcmcr_lines(frame: pd.DataFrame, short: tuple = ()) -> list[str]:
+    """One warning line per table whose LCMCR chains did not converge. Tables in ``short`` ran at
+    the short length because no length tried met the rule there: the line says so instead of
+    advising longer chains."""
     lc = frame[frame["key"] == "lcmcr"]
     return [f"**{r['table']}: LCMCR has not converged** (R-hat {r['rhat']:.3f}, effective sample size "
-            f"{r['ess']:,.0f}); its number is not an estimate to quote: run longer chains "
-            "(`lcmcr_burnin`, `lcmcr_samples`, `lcmcr_thinning`)."
+            f"{r['ess']:,.0f}); its number is not an estimate to quote: "
+            + ("on this table no chain length tried has met the convergence rule, so it runs at the "
+               "short length that shows the chains disagreeing."
+               if r["table"] in short else
+               "run longer chains (`lcmcr_burnin`, `lcmcr_samples`, `lcmcr_thinning`).")
             for _, r in lc.iterrows() if r["converged"] is False]
 
 
@@ -139,30 +241,36 @@ def _people(f: int) -> str:
     return f"{f:+,d}" if f else "0"
 
 
+def reselected_clause(reselected: pd.DataFrame) -> str:
+    """The re-selected sweep as what it is: one model throughout ("the same model is chosen
+    throughout (-50 to +50 people) and the total moves from X to Y"), or a step function ("a step
+    function, not a slope: the chosen model changes once; the total is X to Y for -50 to +25
+    people; Z for +50 people")."""
+    runs = steps(reselected)
+    if len(runs) == 1:
+        r = runs[0]
+        return (f"the same model is chosen throughout ({_people(r['f_from'])} to {_people(r['f_to'])} "
+                f"people), and the total moves from {fmt(r['total_from'])} to {fmt(r['total_to'])}")
+    parts = [f"{fmt(r['total_from'])}" + (f" to {fmt(r['total_to'])}" if r['f_to'] != r['f_from'] else "")
+             + f" for {_people(r['f_from'])}" + (f" to {_people(r['f_to'])}" if r['f_to'] != r['f_from'] else "")
+             + " people added" for r in runs]
+    return (f"the total is a **step function**, not a slope: the chosen model changes "
+            f"{_times(len(runs) - 1)} over the sweep, and the total is {'; '.join(parts)}")
+
+
 def false_positive_text(reselected: pd.DataFrame, slope_fixed: float, cell: str,
                         share: float, removed: int, share_total: float, total: float) -> str:
     """The reading of the false-positive sweep: the fixed-model multiplier, the re-selected step
     function, and the scenario (labelled)."""
-    text = (f"With the model held fixed, each person added to or removed from the {cell}-only cell "
-            f"moves the estimated total by about **{slope_fixed:,.1f}** (least-squares slope over the "
-            "sweep). ")
-    runs = steps(reselected)
-    if len(runs) == 1:
-        r = runs[0]
-        text += (f"Re-selecting the model on each modified table chooses the same model throughout "
-                 f"({_people(r['f_from'])} to {_people(r['f_to'])} people), so the total moves from "
-                 f"{fmt(r['total_from'])} to {fmt(r['total_to'])}. ")
-    else:
-        parts = [f"{fmt(r['total_from'])}" + (f" to {fmt(r['total_to'])}" if r['f_to'] != r['f_from'] else "")
-                 + f" for {_people(r['f_from'])}" + (f" to {_people(r['f_to'])}" if r['f_to'] != r['f_from'] else "")
-                 + " people" for r in runs]
-        text += (f"Re-selecting the model on each modified table gives a **step function**, not a "
-                 f"slope: the chosen model changes {_times(len(runs) - 1)} "
-                 f"over the sweep, and the total is {'; '.join(parts)}. Where the model changes, one "
-                 "more or one fewer person moves the total by the jump between models, not by a "
-                 "per-person amount. ")
+    text = (f"**Model held fixed** (the model chosen on the published table): each person added to "
+            f"or removed from the {cell}-only cell moves the estimated total by about "
+            f"**{slope_fixed:,.1f}** (least-squares slope over the sweep). **Model re-selected** on "
+            f"each modified table, as the procedure itself would: {reselected_clause(reselected)}. ")
+    if len(steps(reselected)) > 1:
+        text += ("Where the model changes, one more or one fewer person moves the total by the jump "
+                 "between models, not by a per-person amount. ")
     return text + (f"**Scenario:** if {share:.0%} of that cell ({removed:,} people) were misidentified, "
-                   f"the estimate would be {fmt(share_total)} instead of {fmt(total)}.")
+                   f"the estimate (model re-selected) would be {fmt(share_total)} instead of {fmt(total)}.")
 
 
 def false_positive_title(reselected: pd.DataFrame, name: str) -> str:

@@ -46,3 +46,22 @@ class Section:
     def caption(self, chart: str) -> dict:
         """The keywords of ``charts.finalise`` for ``chart`` (without the figure inputs)."""
         return {k: v for k, v in self.charts[chart].items() if k != "inputs"}
+
+
+#: columns :func:`interval_columns` adds: the bootstrap's two intervals, z0 and Monte Carlo errors
+INTERVAL_COLUMNS = {
+    "low_mc_se": lambda b: b.mc_se[0], "high_mc_se": lambda b: b.mc_se[1],
+    "percentile_low": lambda b: b.percentile[0], "percentile_high": lambda b: b.percentile[1],
+    "bca_low": lambda b: b.bca[0], "bca_high": lambda b: b.bca[1], "z0": lambda b: b.bias_correction,
+    "percentile_low_mc_se": lambda b: b.mc_se_percentile[0],
+    "percentile_high_mc_se": lambda b: b.mc_se_percentile[1],
+    "bca_low_mc_se": lambda b: b.mc_se_bca[0], "bca_high_mc_se": lambda b: b.mc_se_bca[1]}
+
+
+def interval_columns(frame, results) -> None:
+    """Add to ``frame`` (rows of :func:`critique.methods.mse.compare`, in the order of ``results``)
+    the columns of ``INTERVAL_COLUMNS`` (nan without a bootstrap) and ``disagree`` (why BCa and
+    percentile disagree, '' when they do not), which :func:`reading.interval_text` reads."""
+    for col, get in INTERVAL_COLUMNS.items():
+        frame[col] = [get(r.bootstrap) if r.bootstrap else np.nan for r in results]
+    frame["disagree"] = [r.bootstrap.disagreement if r.bootstrap else "" for r in results]

@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 from critique.methods.mse import reading
-from critique.methods.mse.section import CAVEAT_BOOT, CAVEAT_MODEL, UK_TABLES, Section, pub
+from critique.methods.mse.section import (CAVEAT_BOOT, CAVEAT_MODEL, UK_TABLES, Section,
+                                          interval_columns, pub)
 from critique.methods.mse.table import CaptureTable
 
 UK_RUNS = (("uk6_stepwise", "mse-uk-2013", "stepwise"), ("uk5_stepwise", "mse-uk-2013-5", "stepwise"),
@@ -19,8 +20,8 @@ UK_RUNS = (("uk6_stepwise", "mse-uk-2013", "stepwise"), ("uk5_stepwise", "mse-uk
            ("uk5_average", "mse-uk-2013-5", "average"))
 
 
-METHODS_COLUMNS = ("table", "key", "procedure", "observed", "total", "low", "high", "interval", "rhat",
-                   "ess", "converged", "warnings")
+METHODS_COLUMNS = ("table", "key", "procedure", "observed", "total", "low", "high", "interval",
+                   "low_mc_se", "high_mc_se", "rhat", "ess", "converged", "warnings")
 
 def procedures(A) -> Section:
     import critique.methods.mse as mse
@@ -32,10 +33,7 @@ def procedures(A) -> Section:
                                  n_boot=s.bootstrap_size, seed=s.seed, jobs=s.jobs)
     frame.insert(0, "key", [k for k, _, _ in UK_RUNS])
     frame["in_published_range"] = mse.estimators.within(frame, *A.published)
-    frame["low_mc_se"] = [r.bootstrap.mc_se[0] if r.bootstrap else np.nan for r in results]
-    frame["high_mc_se"] = [r.bootstrap.mc_se[1] if r.bootstrap else np.nan for r in results]
-    frame["percentile_low"] = [r.bootstrap.percentile[0] if r.bootstrap else np.nan for r in results]
-    frame["percentile_high"] = [r.bootstrap.percentile[1] if r.bootstrap else np.nan for r in results]
+    interval_columns(frame, results)
     meta = A.published_meta
     f = {"uk_published_low": (meta["low"], meta["citation"]), "uk_published_high": (meta["high"], None),
          "uk_n_resamples": (s.bootstrap_size, "bootstrap resamples per procedure, model choice repeated")}
@@ -49,6 +47,10 @@ def procedures(A) -> Section:
         f[f"{r['key']}_percentile_low"] = (pub(r["percentile_low"]), "percentile interval, same resamples")
         f[f"{r['key']}_percentile_high"] = (pub(r["percentile_high"]), None)
         f[f"{r['key']}_percentile_clause"] = (reading.percentile_clause(r), "clause for a key finding")
+        f[f"{r['key']}_z0"] = (pub(r["z0"]), "BCa bias correction")
+        f[f"{r['key']}_intervals_disagree"] = (r["disagree"], "why BCa and percentile disagree ('' when they do not)")
+        f[f"{r['key']}_interval_text"] = (reading.interval_text(r, s.bootstrap_size), "clause for a key finding")
+        f[f"{r['key']}_plain_range"] = (reading.plain_range(r), "plain-language range for the brief")
     f["uk_procedures"] = ({r["key"]: {"procedure": r["procedure"], "table": r["table"],
                                       "total": r["total"], "low": pub(r["low"]), "high": pub(r["high"]),
                                       "interval": r["interval"], "model": r["model"],
@@ -66,7 +68,9 @@ def procedures(A) -> Section:
                      "for the UK six- and five-list tables under stepwise selection, BIC with the "
                      "package's defaults, BIC with pairwise interactions only, and BIC-weighted model "
                      "averaging (stepwise and BIC run as the authors' R packages run them, in every "
-                     "resample; the average is this suite's addition); shaded: the published range."),
+                     "resample; the average is this suite's addition); dashed: the percentile interval "
+                     "of the same resamples where it and BCa disagree (neither to be quoted alone); "
+                     "shaded: the published range."),
         datasets=UK_TABLES, caveat=[CAVEAT_MODEL, CAVEAT_BOOT],
         n=f"{n_obs:,} people; {len(frame)} procedures; {s.bootstrap_size} resamples each",
         data=frame.drop(columns=["description"]), inputs=(frame, A.published))}
@@ -81,7 +85,8 @@ def procedures(A) -> Section:
             data=pd.DataFrame({r.name + " | " + r.table: r.bootstrap.estimates
                                for r in results if r.bootstrap}),
             inputs=(results, A.published))
-    show = frame[["procedure", "table", "total", "low", "high", "interval", "in_published_range", "model"]]
+    show = frame[["procedure", "table", "total", "low", "high", "interval", "low_mc_se", "high_mc_se",
+                  "percentile_low", "percentile_high", "in_published_range", "model"]]
     return Section("procedures", f, {"procedures": show}, charts, "\n\n".join([text] + warn),
                    {"frame": frame, "results": results})
 
@@ -170,8 +175,16 @@ def methods(A) -> Section:
     s = A.settings
     procs = mse.many_methods(chains=s.lcmcr_chains, samples=s.lcmcr_samples, thinning=s.lcmcr_thinning,
                              burnin=s.lcmcr_burnin)
-    frame, results = mse.one_table_many_methods(list(s.methods_datasets), procs,
-                                                n_boot=s.methods_bootstrap, seed=s.seed, jobs=s.jobs)
+    # Tables whose LCMCR chains met the convergence rule at no length tried run at the short
+    # thinning, enough to show the chains disagreeing; they are listed as not converged.
+    short = dict(procs, lcmcr=mse.many_methods(chains=s.lcmcr_chains, samples=s.lcmcr_samples,
+                                               thinning=s.lcmcr_short_thinning,
+                                               burnin=s.lcmcr_burnin)["lcmcr"])
+    parts = [mse.one_table_many_methods([d], short if d in s.lcmcr_short_datasets else procs,
+                                        n_boot=s.methods_bootstrap, seed=s.seed, jobs=s.jobs)
+             for d in s.methods_datasets]
+    frame = pd.concat([p[0] for p in parts], ignore_index=True)
+    results = [r for p in parts for r in p[1]]
     f = {}
     uk5 = frame[frame["table"] == "mse-uk-2013-5"].set_index("key")
     for key, r in uk5.iterrows():
@@ -183,7 +196,12 @@ def methods(A) -> Section:
         f["methods_uk5_min"] = (float(ok["total"].min()) if len(ok) else None,
                                 "lowest total over the methods counted (finite, chains converged), UK five lists")
         f["methods_uk5_max"] = (float(ok["total"].max()) if len(ok) else None, "highest total over the methods counted")
-        f["methods_uk5_n"] = (int(len(ok)), "methods counted: a finite total and, for LCMCR, converged chains")
+        fams = reading.families(frame[frame["table"] == "mse-uk-2013-5"])
+        f["methods_uk5_families_n"] = (len(fams), "families of method with a quotable total (log-linear, dga, LCMCR)")
+        f["methods_uk5_families_text"] = (reading.families_clause(frame, "mse-uk-2013-5"), "clause for the key finding")
+        if "log-linear" in fams:
+            f["methods_uk5_loglinear_min"] = (float(fams["log-linear"]["total"].min()), "log-linear variants")
+            f["methods_uk5_loglinear_max"] = (float(fams["log-linear"]["total"].max()), None)
         f["methods_uk5_not_counted"] = (left, "methods left out of the count, with the reason")
         f["methods_uk5_left_out"] = (reading.left_out_clause(frame, "mse-uk-2013-5"), "clause for the key finding")
     lc = frame[frame["key"] == "lcmcr"]
@@ -192,13 +210,17 @@ def methods(A) -> Section:
                            for _, r in lc.iterrows()}, None)
     f["methods_lcmcr_not_converged"] = ([r["table"] for _, r in lc.iterrows() if r["converged"] is False], None)
     f["methods_lcmcr_settings"] = ({"chains": s.lcmcr_chains, "burnin": s.lcmcr_burnin,
-                                    "samples": s.lcmcr_samples, "thinning": s.lcmcr_thinning}, None)
+                                    "samples": s.lcmcr_samples, "thinning": s.lcmcr_thinning,
+                                    "short_thinning": s.lcmcr_short_thinning,
+                                    "short_datasets": [d for d in s.methods_datasets
+                                                       if d in s.lcmcr_short_datasets]}, None)
     f["methods"] = ({f"{r['table']}|{r['key']}": {"total": r["total"], "low": r["low"], "high": r["high"]}
                      for _, r in frame.iterrows()}, None)
     charts = {"many-methods": dict(
         title="One table, many methods: log-linear and Bayesian estimates side by side",
         description=("For each published table, the total under the same authors' log-linear procedures "
-                     "(stepwise, BIC with the package defaults, BIC pairwise, BIC-weighted average), "
+                     "(stepwise, BIC with the package defaults, BIC pairwise, and this suite's BIC-weighted "
+                     "average: four variants of one family of assumptions, not independent confirmations), "
                      "decomposable-graph averaging (dga) and the latent-class model (LCMCR), as a multiple "
                      "of the people observed (log scale); bars are 95% intervals (log-linear: bootstrap "
                      "with the model choice repeated; Bayesian: posterior). Hollow: LCMCR chains not "
@@ -207,7 +229,12 @@ def methods(A) -> Section:
         source=("list-overlap tables as published (see each dataset's citation); methods: Silverman, Chan & "
                 "Vincent 2024; Madigan & York 1997 (dga); Manrique-Vallier 2016 (LCMCR)"),
         caveat=[f"LCMCR: {s.lcmcr_chains} chains of {s.lcmcr_burnin:,} burn-in + {s.lcmcr_samples:,} draws "
-                f"thinned by {s.lcmcr_thinning}; log-linear intervals from {s.methods_bootstrap} resamples.",
+                f"thinned by {s.lcmcr_thinning}" + (
+                    f" ({', '.join(d for d in s.methods_datasets if d in s.lcmcr_short_datasets)}: thinned by "
+                    f"{s.lcmcr_short_thinning}, a length that shows the chains disagreeing; no length tried "
+                    "met the convergence rule there)"
+                    if any(d in s.lcmcr_short_datasets for d in s.methods_datasets) else "")
+                + f"; log-linear intervals from {s.methods_bootstrap} resamples.",
                 "Every method assumes the lists count the same closed population of victims with "
                 "correct matching; none can check that from the table."],
         n=f"{frame['table'].nunique()} tables, {len(procs)} methods",
@@ -216,7 +243,8 @@ def methods(A) -> Section:
     show = frame.pivot(index="table", columns="key", values="total")[list(procs)]
     lines = [reading.methods_text(frame, t) for t in dict.fromkeys(frame["table"])]
     return Section("methods", f, {"totals": show}, charts,
-                   "\n\n".join(lines + reading.lcmcr_lines(frame)), {"frame": frame, "results": results})
+                   "\n\n".join(lines + reading.lcmcr_lines(frame, tuple(s.lcmcr_short_datasets))),
+                   {"frame": frame, "results": results})
 
 
 def estimate(A) -> Section:
@@ -229,16 +257,18 @@ def estimate(A) -> Section:
          "estimate_model": (res.model, None), "estimate_observed": (t.n_observed, None),
          "estimate_total": (res.total, None), "estimate_low": (pub(lo), res.interval_kind),
          "estimate_high": (pub(hi), None), "estimate_interval": (res.interval_kind, None)}
-    text = (f"**{t.name}** ({t.k} lists, {t.n_observed:,} people): {res.description}.\n\n"
-            f"Estimate **{reading.fmt(res.total)}** (model: {res.model}); 95% interval "
-            f"**{reading.fmt(lo)} to {reading.fmt(hi)}** ({res.interval_kind}). " + " ".join(res.warnings))
-    charts = {}
     b = res.bootstrap
+    row = {"interval": res.interval_kind, "low": lo, "high": hi}
+    if b is not None:
+        row.update({k: v for k, v in b.summary().items()}, disagree=b.disagreement)
+    text = (f"**{t.name}** ({t.k} lists, {t.n_observed:,} people): {res.description}.\n\n"
+            f"Estimate **{reading.fmt(res.total)}** (model: {res.model}); "
+            f"{reading.interval_text(row, s.bootstrap_size)}. " + " ".join(res.warnings))
+    charts = {}
     if b is not None:
         for key, val in b.summary().items():
             if key != "estimate":
                 f[f"bootstrap_{key}"] = (pub(val), None)
-        text += " " + reading.mc_phrase(b.mc_se)
         charts["bootstrap-with-selection"] = dict(
             title=f"{t.name}: uncertainty once the model choice is counted",
             description=(f"{len(b.estimates) - b.n_failed} resamples of the observed people, each with its "
@@ -267,6 +297,8 @@ def false_positives(A) -> Section:
                                                "published table kept"),
          "fp_reselected_steps": (runs, "runs of added people with the same re-selected model"),
          "fp_reselected_models": (len(runs), "distinct runs of the re-selected model over the sweep"),
+         "fp_reselected_text": (reading.reselected_clause(sweep).replace("**", ""), "clause for the key finding"),
+         "fp_min": (s.fp_min, None), "fp_max": (s.fp_max, None),
          "fp_share": (s.fp_share, None), "fp_share_removed": (removed, None),
          "fp_share_total": (share_total, "SCENARIO")}
     text = reading.false_positive_text(sweep, slope_fixed, cell, s.fp_share, removed, share_total, base)
