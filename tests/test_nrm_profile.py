@@ -118,7 +118,8 @@ def _yearly(values):
 
 def test_summary_sentences_on_both_sides():
     assert summary.referrals_sentence(_yearly({2014: 100, 2023: 300})).startswith(
-        "Referrals of potential victims to the UK National Referral Mechanism rose from 100 in 2014 to 300 in 2023.")
+        "Referrals of potential victims to the UK National Referral Mechanism rose from 100 in 2014 to 300 in 2023 (as the "
+        "release named below counts them; later releases restate past periods).")
     assert " fell from 300 in 2014 to 100" in summary.referrals_sentence(_yearly({2014: 300, 2023: 100}))
     shares = pd.DataFrame({"responder_type": ["police", "government", "local_authority", "ngo"],
                            "label": ["police forces", "government agencies", "local authorities", "NGOs"],

@@ -87,7 +87,8 @@ def referrals_sentence(yearly: pd.DataFrame) -> str:
     a, b = yearly.iloc[0], yearly.iloc[-1]
     verb = "rose" if b["referrals"] > a["referrals"] else "fell" if b["referrals"] < a["referrals"] else "stayed"
     return (f"Referrals of potential victims to the UK National Referral Mechanism {verb} from {int(a['referrals']):,} "
-            f"in {int(a['year'])} to {int(b['referrals']):,} in {int(b['year'])}. A referral is made when a first "
+            f"in {int(a['year'])} to {int(b['referrals']):,} in {int(b['year'])} (as the release named below counts them; "
+            "later releases restate past periods). A referral is made when a first "
             "responder meets someone it believes may have been exploited: the count measures referrals made, not how "
             "many people are exploited.")
 
