@@ -1,18 +1,20 @@
 """Who identifies a potential victim, and under which test: the UK National Referral Mechanism (NRM).
 
-The NRM records who referred each potential victim (police, government agencies, local
+The NRM records who made each referral of a potential victim (police, government agencies, local
 authorities, NGOs), for which form of exploitation, and what the competent authority then decided.
-That makes it one of the few official series in which the suite can show, with the publisher's own
-numbers, two mechanisms it otherwise shows only as scenarios or through composition:
+The tables count referrals, not distinct people, and they are all the referrals made, not a sample.
+With the publisher's own numbers the suite can show:
 
-- **the definition moves the count**: the positive share of reasonable-grounds decisions under the
-  test in force before and after the change of January 2023 (``decisions``);
-- **who detects shapes the composition**: the share of referrals involving sexual exploitation by
-  first-responder type, with a Wilson interval per quarter and a stratified test of the difference
-  (``composition``);
-- **detection, not incidence**, in the quarterly referrals around the first Covid-19 lockdown, and
-  **restatement** of published totals (``referrals``);
-- nationality only as suppressed aggregates (``nationality``).
+- **decisions under two tests**: the positive share of reasonable-grounds decisions before and after
+  the change of January 2023, with the Home Office's own reading ("likely to be a result of the
+  change in the test"), which the counts alone cannot go beyond (``decisions``);
+- **who refers, and the mix of forms**: the share of referrals involving sexual exploitation by
+  first-responder type, described, or with a Wilson interval per quarter and a stratified test read
+  as chance variation of the referral process (``composition``, ``reading``);
+- **referrals, not exploitation**: the quarterly referrals around the first Covid-19 lockdown (the
+  counts show fewer referrals, not why), and **restatement** of published totals (``referrals``);
+- nationality only as suppressed aggregates (``nationality``); and a short summary for the GBR
+  country profile (``summary``).
 
 :func:`analyse` takes the loaded tables and returns an :class:`IdentificationResult` holding the
 numbers, the reader tables, the data behind each chart, the reading sentences (``sentences``, each
@@ -27,13 +29,13 @@ import pandas as pd
 
 from critique.core.errors import ParameterError
 from critique.datasets import publisher_caveats
-from critique.methods.identification import composition, decisions, nationality, referrals, sentences
+from critique.methods.identification import composition, decisions, nationality, referrals, sentences, summary
 from critique.methods.identification.composition import Comparison
 from critique.methods.identification.decisions import TEST_CHANGES
 from critique.methods.identification.referrals import Change
 
 __all__ = ["analyse", "IdentificationResult", "TEST_CHANGES", "composition", "decisions", "nationality",
-           "referrals", "sentences"]
+           "referrals", "sentences", "summary"]
 
 
 @dataclass
