@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from critique import datasets
 from critique.datasets import paths
 from critique.publish import keyfindings, runner
 
@@ -28,7 +29,8 @@ def test_every_parameter_declares_what_it_allows():
 
 
 @pytest.mark.parametrize("name, value", [("dip_quarter", 5), ("test_year", 2014), ("compare", ["army"]),
-                                         ("form", "Organ"), ("threshold", 2), ("level", 1.0)])
+                                         ("form", "Organ"), ("threshold", 2), ("level", 1.0),
+                                         ("interval_reading", "sample")])
 def test_runner_refuses_values_outside_the_declared_range(name, value):
     with pytest.raises(runner.ParameterError, match=name):
         runner.validate_parameters(NOTEBOOK, {name: value})
@@ -82,6 +84,15 @@ def test_key_findings_render_and_nothing_calls_a_referral_a_victim(smoke_run):
     assert rendered.errors == [] and len(rendered.findings) == 4
     assert rendered.findings[0].sentence.startswith(
         "UK referrals of potential victims to the National Referral Mechanism fell 23% from 2,857 in 2020Q1 to 2,198 in 2020Q2")
+    assert "not why the number moved" in rendered.findings[0].sentence
+    # the Home Office's own "likely", quoted from the publisher-caveats table, never "the test's effect"
+    decisions = rendered.findings[1].sentence
+    caveats = datasets.load("publisher-caveats").set_index("caveat_id")
+    assert f'"{caveats.loc["ho-nrm-rg-test", "quote"]}"' in decisions and "effect" not in decisions
+    # the interval is worded as referral-process variation (the smoke set reads it so), not as sampling error
+    assert data["findings"]["interval_reading"] == "process"
+    assert "read as chance variation of the referral process, not sampling error" in rendered.findings[2].sentence
+    assert "of the referrals made by NGOs" in rendered.findings[2].sentence and "people" not in rendered.findings[2].sentence
     texts = [(p.name, p.read_text(encoding="utf-8")) for p in (out / "figures").glob("*.txt")]
     texts += [("key finding", k.sentence) for k in rendered.findings]
     page = (out / f"{STEM}.html").read_text(encoding="utf-8")

@@ -36,14 +36,16 @@ def test_change_between_quarters_is_hand_computed():
         referrals.change(quarterly, "Q9", "2020Q2")
 
 
-def test_change_sentence_says_fell_or_rose_and_reads_it_as_identification():
+def test_change_sentence_says_what_the_counts_show_and_not_why():
     fell = sentences.change_sentence(referrals.Change(_q("2020Q1"), _q("2020Q2"), 2857, 2198), "lockdown")
-    assert fell.startswith("Potential victims referred fell by 23% from 2,857 in 2020 Q1 to 2,198 in 2020 Q2, lockdown.")
-    assert "change in identification, which may or may not follow a change in exploitation" in fell
+    assert fell.startswith("Referrals of potential victims fell by 23% from 2,857 in 2020 Q1 to 2,198 in 2020 Q2, lockdown.")
+    assert "The counts show that fewer referrals were made, not why" in fell
+    assert "cannot tell these apart" in fell and "met fewer people" not in fell
     rose = sentences.change_sentence(referrals.Change(_q("2021Q1"), _q("2021Q2"), 100, 150), "")
-    assert rose.startswith("Potential victims referred rose by 50% from 100 in 2021 Q1 to 150 in 2021 Q2.")
+    assert rose.startswith("Referrals of potential victims rose by 50% from 100 in 2021 Q1 to 150 in 2021 Q2.")
+    assert "that more referrals were made, not why" in rose
     flat = sentences.change_sentence(referrals.Change(_q("2021Q1"), _q("2021Q2"), 100, 100), "")
-    assert "did not change from 100" in flat
+    assert "did not change from 100" in flat and "does not show that exploitation was unchanged" in flat
 
 
 PUBLISHED = pd.DataFrame({
@@ -66,13 +68,13 @@ def test_restatements_line_up_published_figures_with_the_recounts():
     text = sentences.quarterly_restatement_sentence(table)
     assert text == ("For 2 of the 2 quarters 2023 Q1-2023 Q2, the four first-responder tables of the quarter's first "
                     "release add up to the total that release first published; later releases printed 1 restated "
-                    "figures for these quarters, from -7 to -7 potential victims against the first.")
+                    "figures for these quarters, from -7 to -7 referrals against the first.")
     short = table.assign(first_release_tables=[4745, 4745, 3998])
     assert "(in the others they differ by -1)" in sentences.quarterly_restatement_sentence(short)
     annual = referrals.annual_restatement(PUBLISHED, 2023)
     assert annual["potential_victims"].tolist() == [17004, 16990]
     assert sentences.restatement_sentence(annual, 2023).startswith(
-        "The 2023 total was published as 17,004 potential victims (7 March 2024) and as 16,990 in the release of "
+        "The 2023 total was published as 17,004 referrals of potential victims (7 March 2024) and as 16,990 in the release of "
         "6 March 2025 (14 fewer)")
     with pytest.raises(Exception, match="1 published total.*2022"):
         referrals.annual_restatement(PUBLISHED.assign(period=["a", "b", "c", "2022", "x"]), 2022)
@@ -105,15 +107,29 @@ def test_positive_shares_by_year_and_age_are_hand_computed():
         decisions.positive_shares(d, by="month")
 
 
+HOME_OFFICE = ("the proportion of positive reasonable grounds decisions has decreased from the previous quarter; this is "
+               "likely to be a result of the change in the test for reasonable grounds decisions")
+
+
 def test_decisions_sentence_on_both_sides_of_the_earlier_range():
-    below = sentences.decisions_sentence((0.83, 0.91), 2014, 2022, 0.41, 2023, 0.90, 0.74)
+    below = sentences.decisions_sentence((0.83, 0.91), 2014, 2022, 0.41, 2023, 0.90, 0.74, publisher_quote=HOME_OFFICE)
     assert below.startswith("Adults' positive share of reasonable-grounds decisions was between 83% and 91% every year "
                             "2014-2022 and 41% in 2023 (below every earlier year)")
     assert "children's fell from 90% in 2022 to 74%" in below
-    assert "not a measured change in how many people were exploited" in below
-    within = sentences.decisions_sentence((0.83, 0.91), 2014, 2022, 0.88, 2023, 0.70, 0.74)
+    # the Home Office's own "likely", quoted whole, and what the counts cannot do; never "the test's effect"
+    assert f'The Home Office wrote of the quarter in which the test changed: "{HOME_OFFICE}"' in below
+    assert "cannot separate the test from changes in whose cases were decided" in below
+    assert "do not measure how many people were exploited" in below and "effect" not in below
+    bare = sentences.decisions_sentence((0.83, 0.91), 2014, 2022, 0.41, 2023, 0.90, 0.74)
+    assert "The fall coincides with the new test; these counts cannot separate" in bare and "Home Office" not in bare
+    within = sentences.decisions_sentence((0.83, 0.91), 2014, 2022, 0.88, 2023, 0.70, 0.74, publisher_quote=HOME_OFFICE)
     assert "(within the range of earlier years)" in within and "children's rose from 70%" in within
-    assert "(above every earlier year)" in sentences.decisions_sentence((0.5, 0.6), 2014, 2022, 0.7, 2023, 0.5, 0.5)
+    assert "no fall to attribute to the test" in within and "Home Office" not in within  # the quote is about a fall
+    above = sentences.decisions_sentence((0.5, 0.6), 2014, 2022, 0.7, 2023, 0.5, 0.5)
+    assert "(above every earlier year)" in above and "The share is above every earlier year" in above
+    # the boundary: equal to the lowest earlier year is within the range, not a fall
+    assert sentences.decisions_reading(0.83, (0.83, 0.91), HOME_OFFICE).startswith("the share is within the range")
+    assert sentences.decisions_reading(0.8299, (0.83, 0.91), HOME_OFFICE).startswith("the Home Office wrote")
 
 
 def _detail(counts):
@@ -163,19 +179,37 @@ def test_pooled_comparison_matches_the_mantel_haenszel_formula():
         composition.compare(composition.form_shares(_detail(counts)), "army", "ngo")
 
 
-def test_composition_sentence_follows_the_test_and_the_direction():
+def test_composition_sentence_follows_the_reading_the_test_and_the_direction():
     shares = composition.form_shares(_detail({("2023Q1", "police"): (5, 5, 80, 10), ("2023Q1", "ngo"): (20, 5, 70, 5),
                                               ("2023Q2", "police"): (8, 4, 100, 8), ("2023Q2", "ngo"): (15, 10, 60, 15)}))
-    text = sentences.composition_sentence(composition.compare(shares, "police", "ngo"))
-    assert text.startswith("In every one of the 2 quarters 2023 Q1-2023 Q2, NGOs referred a larger share of people for "
-                           "any sexual exploitation than police forces (NGOs 25% of their referrals, police forces 10%;")
-    assert "does not say which composition is nearer the truth" in text
+    c = composition.compare(shares, "police", "ngo")
+    text = sentences.composition_sentence(c)
+    assert text.startswith("In every one of the 2 quarters 2023 Q1-2023 Q2, a larger share of NGOs' referrals than of "
+                           "police forces' involved any sexual exploitation (NGOs 25% of their referrals, police forces 10%).")
+    # the interval and the test are read as variation of the referral process, never as sampling error
+    assert "read as chance variation of a referral process" in text and "not as sampling error" in text
+    assert "these are all the referrals, not a sample" in text and f"interval {c.pooled_low:.2f}-{c.pooled_high:.2f}" in text
+    assert "does not say which mix is nearer the truth" in text
+    plain = sentences.composition_sentence(c, reading="descriptive")
+    assert plain.startswith("In every one of the 2 quarters 2023 Q1-2023 Q2, a larger share of NGOs' referrals")
+    assert f"odds ratio is {c.pooled_odds_ratio:.2f}: a description of all the referrals" in plain
+    assert "interval" not in plain.replace("without an interval", "") and "Cochran" not in plain
+    with pytest.raises(ParameterError, match="reading='sample'"):
+        sentences.composition_sentence(c, reading="sample")
+    assert sentences.odds_ratio_phrase(c, "process").endswith("not sampling error: these are all the referrals, not a sample")
+    assert "interval" in sentences.odds_ratio_phrase(c, "process")
+    assert sentences.odds_ratio_phrase(c, "descriptive").endswith("no interval is given, since they are not a sample")
     same = composition.form_shares(_detail({("2023Q1", "police"): (10, 0, 90, 0), ("2023Q1", "ngo"): (11, 0, 89, 0)}))
     flat = sentences.composition_sentence(composition.compare(same, "police", "ngo"))
-    assert "did not differ between NGOs and police forces beyond what chance would give" in flat
+    assert "differed between NGOs and police forces by no more than chance variation of the referral process" in flat
+    # read descriptively, the same small difference is described, not tested
+    assert sentences.composition_sentence(composition.compare(same, "police", "ngo"), reading="descriptive").startswith(
+        "In the one quarter 2023 Q1, a larger share of NGOs' referrals")
     mixed = composition.form_shares(_detail({("2023Q1", "police"): (10, 0, 90, 0), ("2023Q1", "ngo"): (40, 0, 60, 0),
                                              ("2023Q2", "police"): (12, 0, 88, 0), ("2023Q2", "ngo"): (10, 0, 90, 0)}))
     assert sentences.composition_sentence(composition.compare(mixed, "police", "ngo")).startswith("In 1 of the 2 quarters")
+    assert sentences.interval_caption("process", 0.9).startswith("with 90% Wilson intervals read as chance variation")
+    assert sentences.interval_caption("descriptive", 0.9).startswith("without intervals")
 
 
 def test_nationality_table_suppresses_small_cells_and_pools_the_rest():

@@ -172,6 +172,9 @@ def test_profiles_render_with_index(rendered):
     assert not (root / "ABW" / "figures" / "unodc-series.png").exists()
     html = (root / "SWE" / "country-profile.html").read_text(encoding="utf-8")
     assert "What not to conclude from this page" in html
+    # the UK National Referral Mechanism section is for GBR only: nothing for any other country
+    assert "nrm" not in swe and "nrm" not in usa and "nrm" not in abw
+    assert "National Referral Mechanism" not in html
 
 
 @pytest.mark.notebook

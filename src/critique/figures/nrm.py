@@ -42,7 +42,7 @@ def _year_ticks(ax: plt.Axes, step: int = 1) -> None:
 
 
 def referrals_over_time(quarterly: pd.DataFrame, dip: Sequence[pd.Period], *, dip_label: str = "") -> plt.Figure:
-    """Potential victims referred per quarter; quarters before the reliable cut dashed; two quarters marked.
+    """Referrals of potential victims per quarter; quarters before the reliable cut dashed; two quarters marked.
 
     ``quarterly``: ``identification.referrals.quarterly_totals`` (quarter, potential_victims, reliable).
     """
@@ -54,11 +54,11 @@ def referrals_over_time(quarterly: pd.DataFrame, dip: Sequence[pd.Period], *, di
         cut = int(early.nonzero()[0].max()) + 1  # join the two parts
         ax.plot(x[:cut + 1], y[:cut + 1], ls="--", color="#999999",
                 label="before 2014 (left out of Home Office charts \"due to data reliability\")")
-    ax.plot(x[early.sum():], y[early.sum():], marker="o", ms=2.5, color="#0072B2", label="potential victims referred")
+    ax.plot(x[early.sum():], y[early.sum():], marker="o", ms=2.5, color="#0072B2", label="referrals of potential victims")
     marks = q[q["quarter"].isin(list(dip))]
     ax.plot(_x(marks["quarter"]), marks["potential_victims"], "o", ms=8, mfc="none", mec="#D55E00", mew=1.8,
             label=dip_label or "quarters compared")
-    ax.set_ylabel("potential victims referred in the quarter")
+    ax.set_ylabel("referrals of potential victims in the quarter")
     ax.set_xlabel("quarter (ticks at the start of each year)")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     _year_ticks(ax, 2)
@@ -132,10 +132,12 @@ def decision_shares(quarterly_shares: pd.DataFrame, changes: Sequence, *, ages: 
 def form_share_by_responder(shares: pd.DataFrame, shares_adult: pd.DataFrame, *,
                             types: Sequence[str] = ("police", "ngo", "government", "local_authority", "all"),
                             form: str = "sexual") -> plt.Figure:
-    """Share of referrals with any ``form`` exploitation per quarter and type, with Wilson intervals.
+    """Share of referrals with any ``form`` exploitation per quarter and type, with Wilson intervals if given.
 
-    Left: all ages; right: adults only. ``shares``: ``identification.composition.form_shares``.
+    Left: all ages; right: adults only. ``shares``: ``identification.composition.form_shares``; when it
+    has no ``low``/``high`` columns (the comparison read descriptively) the shares are drawn without bars.
     """
+    bars = {"low", "high"} <= set(shares.columns) and {"low", "high"} <= set(shares_adult.columns)
     fig, axes = plt.subplots(1, 2, figsize=(9.5, 4.6), sharey=True)
     order = sorted(shares["quarter"].unique())
     offsets = {t: (i - (len(types) - 1) / 2) * 0.09 for i, t in enumerate(types)}
@@ -144,7 +146,8 @@ def form_share_by_responder(shares: pd.DataFrame, shares_adult: pd.DataFrame, *,
             rows = frame[frame["responder_type"].eq(t)]
             x = _positions(rows["quarter"], order) + offsets[t]
             y = rows["share"].to_numpy()
-            ax.errorbar(x, y, yerr=[y - rows["low"].to_numpy(), rows["high"].to_numpy() - y], marker="o", ms=3,
+            yerr = [y - rows["low"].to_numpy(), rows["high"].to_numpy() - y] if bars else None
+            ax.errorbar(x, y, yerr=yerr, marker="o", ms=3,
                         capsize=2, lw=1.6 if t in ("police", "ngo") else 0.8, color=TYPE_COLOURS.get(t),
                         label=TYPE_LABELS.get(t, t), alpha=1.0 if t in ("police", "ngo", "all") else 0.6)
         ax.set_title(f"referrals, {title}", fontsize="medium")
@@ -152,7 +155,8 @@ def form_share_by_responder(shares: pd.DataFrame, shares_adult: pd.DataFrame, *,
         _quarter_ticks(ax, order)
     axes[0].set_ylabel(f"share with any {form} exploitation")
     axes[0].yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    top = max(float(shares["high"].max()), float(shares_adult["high"].max()))
+    column = "high" if bars else "share"
+    top = max(float(shares[column].max()), float(shares_adult[column].max()))
     axes[0].set_ylim(0, top * 1.35)  # room for the legend above the intervals
     axes[0].legend(loc="upper left", fontsize="small", ncol=3, bbox_to_anchor=(0.0, 1.0))
     return fig

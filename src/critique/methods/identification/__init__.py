@@ -1,18 +1,20 @@
 """Who identifies a potential victim, and under which test: the UK National Referral Mechanism (NRM).
 
-The NRM records who referred each potential victim (police, government agencies, local
+The NRM records who made each referral of a potential victim (police, government agencies, local
 authorities, NGOs), for which form of exploitation, and what the competent authority then decided.
-That makes it one of the few official series in which the suite can show, with the publisher's own
-numbers, two mechanisms it otherwise shows only as scenarios or through composition:
+The tables count referrals, not distinct people, and they are all the referrals made, not a sample.
+With the publisher's own numbers the suite can show:
 
-- **the definition moves the count**: the positive share of reasonable-grounds decisions under the
-  test in force before and after the change of January 2023 (``decisions``);
-- **who detects shapes the composition**: the share of referrals involving sexual exploitation by
-  first-responder type, with a Wilson interval per quarter and a stratified test of the difference
-  (``composition``);
-- **detection, not incidence**, in the quarterly referrals around the first Covid-19 lockdown, and
-  **restatement** of published totals (``referrals``);
-- nationality only as suppressed aggregates (``nationality``).
+- **decisions under two tests**: the positive share of reasonable-grounds decisions before and after
+  the change of January 2023, with the Home Office's own reading ("likely to be a result of the
+  change in the test"), which the counts alone cannot go beyond (``decisions``);
+- **who refers, and the mix of forms**: the share of referrals involving sexual exploitation by
+  first-responder type, described, or with a Wilson interval per quarter and a stratified test read
+  as chance variation of the referral process (``composition``, ``reading``);
+- **referrals, not exploitation**: the quarterly referrals around the first Covid-19 lockdown (the
+  counts show fewer referrals, not why), and **restatement** of published totals (``referrals``);
+- nationality only as suppressed aggregates (``nationality``); and a short summary for the GBR
+  country profile (``summary``).
 
 :func:`analyse` takes the loaded tables and returns an :class:`IdentificationResult` holding the
 numbers, the reader tables, the data behind each chart, the reading sentences (``sentences``, each
@@ -26,13 +28,14 @@ from typing import Any
 import pandas as pd
 
 from critique.core.errors import ParameterError
-from critique.methods.identification import composition, decisions, nationality, referrals, sentences
+from critique.datasets import publisher_caveats
+from critique.methods.identification import composition, decisions, nationality, referrals, sentences, summary
 from critique.methods.identification.composition import Comparison
 from critique.methods.identification.decisions import TEST_CHANGES
 from critique.methods.identification.referrals import Change
 
 __all__ = ["analyse", "IdentificationResult", "TEST_CHANGES", "composition", "decisions", "nationality",
-           "referrals", "sentences"]
+           "referrals", "sentences", "summary"]
 
 
 @dataclass
@@ -52,15 +55,24 @@ class IdentificationResult:
     comparison: Comparison
     comparison_adult: Comparison
     nationality: pd.DataFrame
+    reading: str = "process"          # how intervals and tests on all the referrals are read (sentences.READINGS)
+    publisher: dict[str, list[str]] = field(default_factory=dict)  # chart -> "what the publisher itself says"
     sentences: dict[str, str] = field(default_factory=dict)
     findings: dict[str, tuple[Any, str]] = field(default_factory=dict)
+
+    @property
+    def comparison_table(self) -> pd.DataFrame:
+        """The per-quarter comparison for the reader: without Fisher p-values when read descriptively."""
+        table = self.comparison.per_quarter
+        return table.drop(columns=["p_value"]) if self.reading == "descriptive" else table
 
 
 def analyse(*, referral_table: pd.DataFrame, reasonable: pd.DataFrame, conclusive: pd.DataFrame,
             first_responders: pd.DataFrame, detail: pd.DataFrame, published: pd.DataFrame,
             dip: tuple[str, str] = ("2020Q1", "2020Q2"), dip_event: str = "",
             test_year: int = 2023, restated_year: int = 2023, compare: tuple[str, str] = ("police", "ngo"),
-            form: str = "Sexual", level: float = 0.95, threshold: int = 10, top: int = 15) -> IdentificationResult:
+            form: str = "Sexual", level: float = 0.95, threshold: int = 10, top: int = 15,
+            reading: str = "process", caveats: pd.DataFrame | None = None) -> IdentificationResult:
     """Run every part of the NRM analysis.
 
     Inputs (tidy tables of ``critique.datasets``): ``referral_table`` = ``nrm-referrals``;
@@ -71,9 +83,15 @@ def analyse(*, referral_table: pd.DataFrame, reasonable: pd.DataFrame, conclusiv
     decision test changed (``test_year``; the years before it form the "before" range); the year
     whose published totals are compared (``restated_year``); the two first-responder types compared;
     the form of exploitation; the interval level; the suppression threshold and how many
-    nationalities to name. Raises ParameterError (naming the parameter) for values the data cannot
-    answer, DataError for inconsistent inputs.
+    nationalities to name; ``reading``: ``process`` (intervals and tests read as chance variation of
+    the referral process) or ``descriptive`` (the comparison without intervals or tests: the referrals
+    are all the referrals, not a sample); ``caveats``: the ``publisher-caveats`` table, whose Home
+    Office and regulator quotes go into the decisions sentence (when ``test_year`` is the year of the
+    documented change) and into ``publisher`` (caption lines per chart). Raises ParameterError
+    (naming the parameter) for values the data cannot answer, DataError for inconsistent inputs.
     """
+    if reading not in sentences.READINGS:
+        raise ParameterError(f"reading={reading!r}: expected one of {', '.join(sentences.READINGS)}")
     quarterly = referrals.quarterly_totals(referral_table)
     annual = referrals.annual_totals(quarterly)
     change = referrals.change(quarterly, *dip)
@@ -97,6 +115,17 @@ def analyse(*, referral_table: pd.DataFrame, reasonable: pd.DataFrame, conclusiv
     shares_adult = composition.form_shares(detail, form=form, age="adult", level=level)
     comp = composition.compare(shares, *compare, level=level)
     comp_adult = composition.compare(shares_adult, *compare, level=level)
+    if reading == "descriptive":  # no interval is shown for all the referrals read as a description
+        shares, shares_adult = shares.drop(columns=["low", "high"]), shares_adult.drop(columns=["low", "high"])
+    documented = test_year == TEST_CHANGES[0].quarter.year
+    quote = (str(publisher_caveats.caveat_row(caveats, "ho-nrm-rg-test")["quote"])
+             if caveats is not None and documented else None)
+    publisher = {} if caveats is None else {
+        "nrm-referrals": [publisher_caveats.publisher_says(caveats, "ho-nrm-pre-2014"),
+                          publisher_caveats.publisher_says(caveats, "osr-nrm-undercount",
+                                                           lead="What the statistics regulator says")],
+        "nrm-decisions": [publisher_caveats.publisher_says(caveats, "ho-nrm-rg-test")] if documented else [],
+    }
     nat = nationality.nationality_table(first_responders, threshold=threshold, top=top)
 
     form_word = form.lower()
@@ -105,17 +134,18 @@ def analyse(*, referral_table: pd.DataFrame, reasonable: pd.DataFrame, conclusiv
         "restated": sentences.restatement_sentence(annual_restated, restated_year),
         "restated_quarters": sentences.quarterly_restatement_sentence(restated),
         "decisions": sentences.decisions_sentence(adult_range, first_year, test_year - 1, adult_after, test_year,
-                                                  child_before, child_after),
-        "composition": sentences.composition_sentence(comp, form_word),
-        "composition_adult": sentences.composition_sentence(comp_adult, form_word, "adult referrals"),
+                                                  child_before, child_after, publisher_quote=quote),
+        "composition": sentences.composition_sentence(comp, form_word, reading=reading),
+        "composition_adult": sentences.composition_sentence(comp_adult, form_word, "adult referrals", reading=reading),
+        "interval_caption": sentences.interval_caption(reading, level),
     }
     every = shares[shares["responder_type"].eq(composition.ALL_TYPES)]
     by_type = lambda t: shares[shares["responder_type"].eq(t)]["share"]  # noqa: E731
     found: dict[str, tuple[Any, str]] = {
         "referrals_first_quarter": (str(quarterly["quarter"].min()), "first quarter of the referrals table"),
         "referrals_last_quarter": (str(quarterly["quarter"].max()), "last quarter of the referrals table"),
-        "dip_before": (change.n_before, f"potential victims referred in {change.before}"),
-        "dip_after": (change.n_after, f"potential victims referred in {change.after}"),
+        "dip_before": (change.n_before, f"referrals of potential victims in {change.before}"),
+        "dip_after": (change.n_after, f"referrals of potential victims in {change.after}"),
         "dip_pct": (change.pct, f"change {change.before} -> {change.after}, %"),
         "dip_quarters": ([str(change.before), str(change.after)], "the two quarters compared"),
         "dip_direction": ("fell" if change.pct < 0 else "rose" if change.pct > 0 else "did not change",
@@ -137,6 +167,12 @@ def analyse(*, referral_table: pd.DataFrame, reasonable: pd.DataFrame, conclusiv
         "rg_first_year": (first_year, "first year of the decision tables"),
         "rg_test_year": (test_year, "year the reasonable-grounds test changed"),
         "rg_before_last_year": (test_year - 1, "last year under the earlier test"),
+        "rg_reading": (sentences.decisions_reading(adult_after, adult_range, quote),
+                       "how far the decision counts go (rule: sentences.decisions_reading)"),
+        "interval_reading": (reading, "process: intervals and tests read as referral-process variation; "
+                                      "descriptive: none given"),
+        "or_reading": (sentences.odds_ratio_phrase(comp, reading), "the pooled odds ratio as stated (rule: "
+                                                                     "sentences.odds_ratio_phrase)"),
         "share_all_low": (float(every["share"].min()), f"lowest quarterly share with any {form_word} exploitation, all types"),
         "share_all_high": (float(every["share"].max()), f"highest quarterly share, all types"),
         "share_first_low": (float(by_type(compare[0]).min()), f"lowest quarterly share, {compare[0]}"),
@@ -152,13 +188,14 @@ def analyse(*, referral_table: pd.DataFrame, reasonable: pd.DataFrame, conclusiv
         "level_pct": (round(100 * level), "interval level, %"),
         "cmh_p_text": (sentences.p_text(comp.cmh_p_value), "the CMH p-value as printed"),
         "pooled_odds_ratio": (comp.pooled_odds_ratio, f"{compare[1]} vs {compare[0]}, Mantel-Haenszel"),
-        "pooled_or_low": (comp.pooled_low, "its interval, low"),
-        "pooled_or_high": (comp.pooled_high, "its interval, high"),
-        "cmh_p_value": (comp.cmh_p_value, "Cochran-Mantel-Haenszel test, stratified by quarter"),
+        "pooled_or_low": (comp.pooled_low, "its interval, low (referral-process variation, not sampling error)"),
+        "pooled_or_high": (comp.pooled_high, "its interval, high (referral-process variation, not sampling error)"),
+        "cmh_p_value": (comp.cmh_p_value, "Cochran-Mantel-Haenszel test, stratified by quarter (referral-process "
+                                          "variation; shown only when interval_reading is process)"),
         "adult_pooled_odds_ratio": (comp_adult.pooled_odds_ratio, "the same for adults only"),
         "adult_cmh_p_value": (comp_adult.cmh_p_value, "adults only"),
         "nationality_threshold": (threshold, "cells under this are suppressed"),
         "nationality_suppressed_cells": (int(nat.attrs.get("suppressed_cells", 0)), "cells blanked"),
     }
     return IdentificationResult(quarterly, annual, change, restated, annual_restated, rg_year, rg_quarter, cg_year,
-                                shares, shares_adult, comp, comp_adult, nat, text, found)
+                                shares, shares_adult, comp, comp_adult, nat, reading, publisher, text, found)

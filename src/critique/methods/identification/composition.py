@@ -1,18 +1,22 @@
 """Who counts shapes what is counted: the sexual-exploitation share of referrals by first-responder type.
 
-Each referral carries one exploitation label, and combined labels ("Sexual & Labour") are categories
-of their own, so the people referred for *any* sexual exploitation are the sum over every label that
-contains it (``critique.datasets.nrm_responders.forms_of``): each person once.
+The tables count referrals (each referral is of one potential victim), not distinct people. Each
+referral carries one exploitation label, and combined labels ("Sexual & Labour") are categories of
+their own, so the referrals involving *any* sexual exploitation are the sum over every label that
+contains it (``critique.datasets.nrm_responders.forms_of``): each referral once.
 
 Intervals: each quarter's share gets a Wilson score interval (Wilson 1927; Agresti & Coull 1998, as
-``statsmodels.stats.proportion.proportion_confint(method="wilson")``). The referrals are not a
-sample of anyone; the interval says how far the share could move by chance if each referral from
-that type of first responder had the same probability of carrying a sexual-exploitation label. The
-police-NGO difference is tested per quarter with Fisher's exact test and over all quarters with the
-Cochran-Mantel-Haenszel test stratified by quarter (``statsmodels`` ``StratifiedTable``), which also
-gives the pooled odds ratio. A difference is a difference between the counts the two kinds of
-organisation produce: it mixes whom they meet (age, nationality, setting) with how they record, and
-says nothing about how common either form of exploitation is.
+``statsmodels.stats.proportion.proportion_confint(method="wilson")``). The referrals are all the
+referrals of the quarter, not a sample of anyone, so there is no sampling error to describe; the
+interval describes variation of the referral process: how far the share could move by chance if each
+referral from that type of first responder had the same probability of carrying the label. The
+notebook can instead present the comparison descriptively, without intervals or tests
+(``sentences.composition_sentence(reading=...)`` says which). The police-NGO difference is tested
+per quarter with Fisher's exact test and over all quarters with the Cochran-Mantel-Haenszel test
+stratified by quarter (``statsmodels`` ``StratifiedTable``), which also gives the pooled odds ratio.
+A difference is a difference between the counts the two kinds of organisation produce: it mixes whom
+they meet (age, nationality, setting) with how they record, and says nothing about how common either
+form of exploitation is.
 """
 from __future__ import annotations
 
@@ -40,6 +44,8 @@ def any_form(labels: pd.Series, form: str = "Sexual") -> pd.Series:
 def form_shares(detail: pd.DataFrame, *, form: str = "Sexual", age: str = ALL_AGES,
                 level: float = 0.95) -> pd.DataFrame:
     """Share of referrals with ``form`` among all referrals, per quarter and first-responder type.
+
+    Counts are referrals (the column ``potential_victims`` counts referrals of potential victims).
 
     ``detail``: the first-responder detail tables (``nrm_responders.load_detail``; quarter,
     responder_type, exploitation, age, potential_victims, ...). ``age``: ``all`` or one of adult,

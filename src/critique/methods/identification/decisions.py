@@ -4,9 +4,12 @@ A decision is a finding under the legal test and guidance in force when it was m
 reasonable-grounds decision changed on 30 January 2023 (Nationality and Borders Act 2022, section
 60, in force with new statutory guidance; IOM UK's analysis of NRM data, a secondary source for the
 date) and the guidance changed again in July 2023 after a judicial-review challenge (athub.org.uk,
-secondary). The Home Office itself called the fall in positive decisions in early 2023 "likely to be a
-result of the change in the test" (bulletin for January to March 2023, 4 May 2023: primary). A positive share before and after those dates measures two tests, so its
-fall is an effect of the test on recorded decisions, not a measured change in who was exploited.
+secondary). The Home Office itself wrote of the quarter in which the test changed that the fall in
+the positive share "is likely to be a result of the change in the test for reasonable grounds
+decisions" (bulletin for January to March 2023, 4 May 2023: primary; ``publisher-caveats`` row
+``ho-nrm-rg-test``). A positive share before and after those dates is measured under two tests; the
+decision counts alone cannot separate the test from changes in whose cases were decided (a year's
+decisions include referrals from earlier years), and none of them measures who was exploited.
 """
 from __future__ import annotations
 
