@@ -229,3 +229,15 @@ def test_nationality_table_suppresses_small_cells_and_pools_the_rest():
     assert table.attrs["suppressed_cells"] == 2
     with pytest.raises(ParameterError, match="threshold=0"):
         nationality.nationality_table(fr, threshold=0)
+
+
+def test_result_records_each_finding_with_its_note():
+    from dataclasses import fields
+
+    from critique.methods.identification import IdentificationResult
+
+    blank = {f.name: None for f in fields(IdentificationResult) if f.name not in {"reading", "publisher", "sentences", "findings"}}
+    res = IdentificationResult(**blank, findings={"a": (1, "note a"), "b": ([2, 3], "note b")})
+    got = []
+    res.record(lambda k, v, n=None: got.append((k, v, n)))
+    assert got == [("a", 1, "note a"), ("b", [2, 3], "note b")]
