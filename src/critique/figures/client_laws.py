@@ -12,7 +12,7 @@ SUPPRESSED = {"facecolor": "white", "edgecolor": "#555555", "hatch": "///"}
 def enforcement_outputs(data: pd.DataFrame) -> plt.Figure:
     """One panel per jurisdiction: each published count as a horizontal bar, its own scale per panel.
 
-    data: ``EnforcementOutputs.chart_data`` (``jurisdiction, measure, period, value, suppressed_below,
+    data: ``EnforcementOutputs.chart_data`` (``jurisdiction, short, period, value, suppressed_below,
     verification``; no unverified rows). A cell published as "<N" is an outlined, hatched bar up to N
     labelled "<N" (an upper bound, not a value). Bar colour gives the verification level.
     """
@@ -20,11 +20,11 @@ def enforcement_outputs(data: pd.DataFrame) -> plt.Figure:
         raise ValueError("enforcement_outputs: no rows to draw")
     groups = list(dict.fromkeys(data["jurisdiction"]))
     sizes = [int((data["jurisdiction"] == g).sum()) for g in groups]
-    fig, axes = plt.subplots(len(groups), 1, figsize=(9, 1.6 + 0.34 * sum(sizes)),
+    fig, axes = plt.subplots(len(groups), 1, figsize=(10, 1.6 + 0.34 * sum(sizes)),
                              gridspec_kw={"height_ratios": sizes}, squeeze=False)
     for ax, g in zip(axes[:, 0], groups):
         d = data[data["jurisdiction"] == g].reset_index(drop=True)
-        labels = [f"{m} ({p})" for m, p in zip(d["measure"], d["period"])]
+        labels = [f"{m}, {p}" for m, p in zip(d["short"], d["period"])]
         top = float(pd.concat([d["value"], d["suppressed_below"].astype("Float64")]).max())
         for i, r in d.iterrows():
             if pd.isna(r["value"]):

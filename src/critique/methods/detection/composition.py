@@ -58,8 +58,9 @@ def reading(base_share_pct: float, computed_base_pct: float, alt_share_pct: floa
     if abs(reconstructed_alt_m - stated_alt_m) <= TOLERANCE_M:
         alt = (f"Keeping the other {other_m:.1f} million fixed and raising the sexual share to {alt_share_pct:.0f}% "
                f"gives a total of {reconstructed_alt_m:.1f} million, the re-analysis's stated {stated_alt_m:.1f} "
-               f"million: on this reading the whole difference ({stated_alt_m - base_total_m:+.1f} million) comes "
-               f"from which detected-victim data sets the composition. ")
+               f"million. The stated total is thus reproduced by changing the composition alone: on this "
+               f"reconstruction the whole difference ({stated_alt_m - base_total_m:+.1f} million people) follows from "
+               f"which detected-victim data set the composition. ")
     else:
         alt = (f"Keeping the other {other_m:.1f} million fixed and raising the sexual share to {alt_share_pct:.0f}% "
                f"gives {reconstructed_alt_m:.1f} million, not the stated {stated_alt_m:.1f} million: the re-analysis "

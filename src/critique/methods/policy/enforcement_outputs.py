@@ -39,7 +39,7 @@ DESCRIPTION = ("Each published count of arrests, charges, summonses, prosecution
                "recorded or reported offences around the laws of Northern Ireland (2015), Ireland (2017) and Sweden "
                "(1999); one panel per jurisdiction, each on its own scale; periods differ by row. Hatched bars: cells "
                "published as '<10' (a bound). Colour: read in the publisher's own document or in a copy.")
-REQUIRED = ("row_id", "jurisdiction", "measure", "measure_kind", "period", "year", "value", "suppressed_below",
+REQUIRED = ("row_id", "jurisdiction", "measure", "short", "measure_kind", "period", "year", "value", "suppressed_below",
             "unit", "after_change", "quote", "citation", "source_url", "verification")
 
 
@@ -102,14 +102,14 @@ def read_extractions(measure: str, earlier: tuple[str, float], later_period: str
     lo = sum(v if v is not None else 0 for v, _ in later)
     hi = sum(v if v is not None else (s or 1) - 1 for v, s in later)
     period, n = earlier
+    why = ("the periods are not identical and the answers do not say how a proceeding is dated, so the gap is not "
+           "explained here; the police say their counts are liable to change, and neither is a fixed count")
     if lo > n:
-        return (f"The later Garda extraction counts at least {_n(lo)} {measure} for {later_period}, more than the "
-                f"{_n(n)} the earlier extraction counted for {period}: the police figures were restated between "
-                f"extractions, so neither is a fixed count.")
+        return (f"The later Garda extraction counts at least {_n(lo)} {measure} for {later_period}, {_n(lo - n)} more "
+                f"than the {_n(n)} the earlier extraction counted for {period}: {why}.")
     if hi < n:
-        return (f"The later Garda extraction counts at most {_n(hi)} {measure} for {later_period}, fewer than the "
-                f"{_n(n)} the earlier extraction counted for {period}: the police figures were restated between "
-                f"extractions.")
+        return (f"The later Garda extraction counts at most {_n(hi)} {measure} for {later_period}, {_n(n - hi)} fewer "
+                f"than the {_n(n)} the earlier extraction counted for {period}: {why}.")
     return (f"The later extraction ({_n(lo)} to {_n(hi)} {measure} for {later_period}) is consistent with the "
             f"earlier {_n(n)} for {period}.")
 
@@ -171,7 +171,7 @@ def analyse(frame: pd.DataFrame) -> EnforcementOutputs:
                           "grade": f["verification"], "citation": f["citation"], "source_url": f["source_url"]})
     ok = f[f["verification"] != "unverified"]
     counts = ok[ok["measure_kind"].isin(COUNT_KINDS)]
-    chart = counts[["row_id", "jurisdiction", "measure", "measure_kind", "period", "year", "value", "suppressed_below",
+    chart = counts[["row_id", "jurisdiction", "measure", "short", "measure_kind", "period", "year", "value", "suppressed_below",
                     "after_change", "verification"]].reset_index(drop=True)
     sentences: list[str] = []
     flat: dict[str, Any] = {"n_rows": int(len(f)), **{f"n_{g}": int((f["verification"] == g).sum())
