@@ -120,3 +120,9 @@ def test_chart_draws_one_panel_per_jurisdiction(table):
     data = eo.analyse(table).chart_data
     fig = client_laws.enforcement_outputs(data)
     assert [ax.get_title(loc="left") for ax in fig.axes] == list(dict.fromkeys(data["jurisdiction"]))
+
+
+def test_caveat_names_what_the_chart_leaves_out(table):
+    c = eo.analyse(table).caveat
+    assert "Sweden: reports and opened preliminary investigations" in c and "+569%" in c
+    assert eo.analyse(table[table["unit"].ne("percent change")]).caveat.startswith("Publishers' statements")

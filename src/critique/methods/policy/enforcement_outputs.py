@@ -32,8 +32,6 @@ COUNT_KINDS = ("arrests", "charges", "summonses", "prosecutions", "convictions",
                "recorded offences", "reported offences")
 RECORD_KINDS = ("recorded offences", "reported offences")
 NOT_PREVALENCE = "a count of police and court activity, not of buying, selling or trafficking"
-CAVEAT = ("Enforcement counts measure what police and courts did: a rise after an operation or extra "
-          "funding is more enforcement, not more buying, and a low count is not evidence of little buying.")
 TITLE = "What client-criminalisation laws produced in enforcement: counts of police and court activity"
 DESCRIPTION = ("Each published count of arrests, charges, summonses, prosecutions, convictions, people stopped, and "
                "recorded or reported offences around the laws of Northern Ireland (2015), Ireland (2017) and Sweden "
@@ -135,6 +133,13 @@ class EnforcementOutputs:
     chart_data: pd.DataFrame
     sentences: list[str]
     flat: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def caveat(self) -> str:
+        """What the chart leaves out: changes published only as percentages (from the table), and the statements."""
+        pct = self.table[self.table["value"].str.endswith("%") & ~self.table["value"].str.startswith("\u201c")]
+        left = "; ".join(f"{r.jurisdiction}: {r.measure} {r.value} ({r.period})" for r in pct.itertuples())
+        return (f"Not drawn (not counts): {left}. " if left else "") + "Publishers' statements are in the table, not the chart."
 
     @property
     def text(self) -> str:
