@@ -2,8 +2,9 @@
 
 The ILO / Walk Free / IOM Global Estimates of Modern Slavery 2022 are "derived from multiple data
 sources, including about 70 nationally representative household surveys and the CTDC dataset on
-victims of trafficking" (CTDC's page on the estimates); forced commercial sexual exploitation (CSE)
-is the component that draws on the detected-case data (the exact mechanism is not verified here).
+victims of trafficking" (CTDC's page on the estimates); that page begins to say that forced commercial
+sexual exploitation (CSE) of adults is estimated by its own method, and the stored excerpt stops there,
+so which part rests on the case data, and how, is not verified here.
 Walby & Francis (2025, Social Indicators Research 176(2):669-693) replace the CTDC data with UNODC's
 detected-victim data and state a share of sexual exploitation of 56% instead of 27%, and a total of
 65.3 instead of 49.6 million.
@@ -56,13 +57,15 @@ def reading(base_share_pct: float, computed_base_pct: float, alt_share_pct: floa
             f"The stated base share of {base_share_pct:.0f}% is not CSE's share of privately imposed forced labour "
             f"({computed_base_pct:.1f}%), so the re-analysis uses another denominator. ")
     if abs(reconstructed_alt_m - stated_alt_m) <= TOLERANCE_M:
-        alt = (f"Keeping the other {other_m:.1f} million fixed and raising the sexual share to {alt_share_pct:.0f}% "
+        alt = (f"Keeping forced labour exploitation outside commercial sex ({other_m:.1f} million) and the rest of the "
+               f"estimate fixed, and raising the sexual share to {alt_share_pct:.0f}% "
                f"gives a total of {reconstructed_alt_m:.1f} million, the re-analysis's stated {stated_alt_m:.1f} "
                f"million. The stated total is thus reproduced by changing the composition alone: on this "
                f"reconstruction the whole difference ({stated_alt_m - base_total_m:+.1f} million people) follows from "
                f"which detected-victim data set the composition. ")
     else:
-        alt = (f"Keeping the other {other_m:.1f} million fixed and raising the sexual share to {alt_share_pct:.0f}% "
+        alt = (f"Keeping forced labour exploitation outside commercial sex ({other_m:.1f} million) and the rest of the "
+               f"estimate fixed, and raising the sexual share to {alt_share_pct:.0f}%, "
                f"gives {reconstructed_alt_m:.1f} million, not the stated {stated_alt_m:.1f} million: the re-analysis "
                f"changes more than the sexual share. ")
     return (base + alt + "Both compositions come from detected victims (CTDC or UNODC), so neither is a measured "
@@ -100,11 +103,11 @@ def analyse(estimates: pd.DataFrame, reanalyses: pd.DataFrame, edition: str = "G
     total, cse, other = (float(e[k]) / 1e6 for k in need)
     computed_base = 100 * cse / (cse + other)
     alt_cse, alt_total = total_at_share(total, cse, other, float(r["cse_share_alt_pct"]) / 100)
-    rows = [(f"{edition} as published (composition from CTDC detected cases)", r["cse_share_base_pct"], cse, total,
+    rows = [(f"{edition} as published (surveys and CTDC detected cases)", r["cse_share_base_pct"], cse, total,
              e["verification"]),
-            (f"{r['authors']} ({r['year']}), as stated (composition from UNODC detected victims)", r["cse_share_alt_pct"],
+            (f"{r['authors']} ({r['year']}), as stated (UNODC detected victims in place of CTDC)", r["cse_share_alt_pct"],
              None, float(r["total_alt"]) / 1e6, r["verification"]),
-            (f"reconstruction: other {other:.1f} million kept, sexual share {r['cse_share_alt_pct']:.0f}%",
+            (f"reconstruction: forced labour exploitation ({other:.1f} million) kept, sexual share {r['cse_share_alt_pct']:.0f}%",
              r["cse_share_alt_pct"], alt_cse, alt_total, "derived here")]
     table = pd.DataFrame(rows, columns=["row", "sexual_share_pct", "cse_million", "total_million", "grade"])
     sentence = reading(float(r["cse_share_base_pct"]), computed_base, float(r["cse_share_alt_pct"]),
