@@ -40,6 +40,7 @@ def enforcement_outputs(data: pd.DataFrame) -> plt.Figure:
         ax.grid(axis="y", visible=False)
     handles = [Patch(color=c, label=f"{k} source") for k, c in GRADE_COLOUR.items()]
     handles.append(Patch(label='published as "<N" (bound)', **SUPPRESSED))
-    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8, frameon=False)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    # in the tallest panel's lower right, clear of short bars (the footer finalise adds goes below the figure)
+    axes[sizes.index(max(sizes)), 0].legend(handles=handles, loc="lower right", fontsize=8, frameon=True)
+    fig.tight_layout()
     return fig
