@@ -126,3 +126,18 @@ def test_caveat_names_what_the_chart_leaves_out(table):
     c = eo.analyse(table).caveat
     assert "Sweden: reports and opened preliminary investigations" in c and "+569%" in c
     assert eo.analyse(table[table["unit"].ne("percent change")]).caveat.startswith("Publishers' statements")
+
+
+def test_graded_says_where_the_figures_were_read():
+    assert eo.graded("X.", ["primary", "primary"]).endswith("(Read on the publisher's own page.)")
+    assert "secondary copy" in eo.graded("X.", ["primary", "secondary"])
+    with pytest.raises(DataError, match="unverified"):
+        eo.graded("X.", ["primary", "unverified"])
+    with pytest.raises(DataError):
+        eo.graded("X.", [])
+
+
+def test_sentences_carry_their_grade(table):
+    r = eo.analyse(table)
+    assert r.flat["sentence_nir"].endswith("(Read on the publisher's own page.)")  # DoJ NI rows are primary
+    assert "secondary copy" in r.flat["sentence_irl_recorded"]

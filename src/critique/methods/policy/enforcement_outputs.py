@@ -112,6 +112,19 @@ def read_extractions(measure: str, earlier: tuple[str, float], later_period: str
             f"earlier {_n(n)} for {period}.")
 
 
+def graded(sentence: str, grades: list[str]) -> str:
+    """``sentence`` with where its figures were read: all primary, or naming the secondary copies.
+
+    ``grades``: the verification of every row the sentence uses (never ``unverified``: such rows make no
+    sentence). Raises DataError for an empty list or an unverified grade.
+    """
+    if not grades or "unverified" in grades or not set(grades) <= {"primary", "secondary"}:
+        raise DataError(f"client-law-enforcement: a sentence needs primary or secondary rows, got {grades}")
+    if set(grades) == {"primary"}:
+        return f"{sentence} (Read on the publisher's own page.)"
+    return f"{sentence} (Read in a secondary copy: news report or parliamentary-record copy, cited in the table.)"
+
+
 def _shown(row: pd.Series) -> str:
     """The value as a reader sees it: a count, '<N', a signed percent, or the value marked unverified."""
     if row["measure_kind"] == "statement":
@@ -183,13 +196,15 @@ def analyse(frame: pd.DataFrame) -> EnforcementOutputs:
                                                       for g in ("primary", "secondary", "unverified")}}
     a, c = _one(ok, "nir-arrests-purchase"), _one(ok, "nir-convictions-purchase")
     if a is not None and c is not None:
-        sentences.append(read_outputs("Northern Ireland", a["period"], a["value"], c["value"],
-                                      "purchasing sexual services"))
+        sentences.append(graded(read_outputs("Northern Ireland", a["period"], a["value"], c["value"],
+                                             "purchasing sexual services"), [a["verification"], c["verification"]]))
         flat |= {"sentence_nir": sentences[-1], "nir_arrests_2015_2018": int(a["value"]), "nir_convictions_2015_2018": int(c["value"])}
     r0, r1 = _one(ok, "irl-cso-prostitution-2018"), _one(ok, "irl-cso-prostitution-2019")
     if r0 is not None and r1 is not None:
-        sentences.append(read_change("recorded prostitution offences in Ireland (CSO)", (r0["period"], r0["value"]),
-                                     (r1["period"], r1["value"]), r1["after_change"] if pd.notna(r1["after_change"]) else None))
+        sentences.append(graded(read_change("recorded prostitution offences in Ireland (CSO)", (r0["period"], r0["value"]),
+                                            (r1["period"], r1["value"]),
+                                            r1["after_change"] if pd.notna(r1["after_change"]) else None),
+                                [r0["verification"], r1["verification"]]))
         flat |= {"sentence_irl_recorded": sentences[-1], "irl_recorded_2018": int(r0["value"]), "irl_recorded_2019": int(r1["value"])}
     summ = ok[ok["row_id"].str.startswith("irl-summons-")].sort_values("year")
     if not summ.empty:
@@ -200,14 +215,17 @@ def analyse(frame: pd.DataFrame) -> EnforcementOutputs:
     if early is not None and len(inside) == 5:
         cells = [(None if pd.isna(r.value) else float(r.value), None if pd.isna(r.suppressed_below) else int(r.suppressed_below))
                  for r in inside.itertuples()]
-        sentences.append(read_extractions("summonses", (early["period"], early["value"]), "2017-2021", cells))
+        sentences.append(graded(read_extractions("summonses", (early["period"], early["value"]), "2017-2021", cells),
+                                [early["verification"], *inside["verification"]]))
         flat["sentence_irl_extractions"] = sentences[-1]
         flat["irl_summonses_2017_2021_low"] = int(sum(v or 0 for v, _ in cells))
         flat["irl_summonses_extract_2021"] = int(early["value"])
     s = _one(ok, "swe-reports-change-2008-2010")
     if s is not None:
-        sentences.append(read_percent_change("reports and opened investigations for buying sex in Sweden", s["value"],
-                                             s["period"], s["after_change"] if pd.notna(s["after_change"]) else None))
+        sentences.append(graded(read_percent_change("reports and opened investigations for buying sex in Sweden",
+                                                    s["value"], s["period"],
+                                                    s["after_change"] if pd.notna(s["after_change"]) else None),
+                                [s["verification"]]))
         flat |= {"sentence_swe": sentences[-1], "swe_reports_change_2008_2010_pct": float(s["value"])}
     flat["sentences"] = sentences
     return EnforcementOutputs(table.reset_index(drop=True), chart, sentences, flat)
