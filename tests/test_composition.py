@@ -49,7 +49,8 @@ def test_analyse_against_the_stated_reanalysis():
     assert round(f["composition_base_share_computed_pct"]) == 27
     assert f["composition_alt_total_reconstructed_m"] == pytest.approx(65.3, abs=comp.TOLERANCE_M)
     assert "stated 65.3 million" in r.sentence and "not the paper's stated method" in r.sentence
-    assert r.table["grade"].tolist()[-1] == "derived here"
+    assert r.table["grade"].tolist() == ["secondary", "secondary", "derived here"]
+    assert "the re-analysis's secondary" in r.sentence
 
 
 def test_analyse_names_a_missing_row():

@@ -110,8 +110,11 @@ def analyse(estimates: pd.DataFrame, reanalyses: pd.DataFrame, edition: str = "G
             (f"reconstruction: forced labour exploitation ({other:.1f} million) kept, sexual share {r['cse_share_alt_pct']:.0f}%",
              r["cse_share_alt_pct"], alt_cse, alt_total, "derived here")]
     table = pd.DataFrame(rows, columns=["row", "sexual_share_pct", "cse_million", "total_million", "grade"])
-    sentence = reading(float(r["cse_share_base_pct"]), computed_base, float(r["cse_share_alt_pct"]),
-                       float(r["total_alt"]) / 1e6, alt_total, other, total)
+    table["citation"] = [e["citation"], r["citation"], "total_at_share (this module): arithmetic on the two rows above"]
+    sentence = (reading(float(r["cse_share_base_pct"]), computed_base, float(r["cse_share_alt_pct"]),
+                        float(r["total_alt"]) / 1e6, alt_total, other, total)
+                + f" Grades: the estimate's figures {e['verification']}, the re-analysis's {r['verification']} "
+                  "(where each was read is in the table).")
     flat = {"base_total_m": total, "base_cse_m": cse, "base_share_computed_pct": round(computed_base, 2),
             "alt_share_pct": float(r["cse_share_alt_pct"]), "alt_total_stated_m": float(r["total_alt"]) / 1e6,
             "alt_total_reconstructed_m": round(alt_total, 3), "alt_cse_reconstructed_m": round(alt_cse, 3),
