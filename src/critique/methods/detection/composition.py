@@ -58,7 +58,7 @@ def reading(base_share_pct: float, computed_base_pct: float, alt_share_pct: floa
             f"({computed_base_pct:.1f}%), so the re-analysis uses another denominator. ")
     if abs(reconstructed_alt_m - stated_alt_m) <= TOLERANCE_M:
         alt = (f"Keeping forced labour exploitation outside commercial sex ({other_m:.1f} million) and the rest of the "
-               f"estimate fixed, and raising the sexual share to {alt_share_pct:.0f}% "
+               f"estimate fixed, and raising the sexual share to {alt_share_pct:.0f}%, "
                f"gives a total of {reconstructed_alt_m:.1f} million, the re-analysis's stated {stated_alt_m:.1f} "
                f"million. The stated total is thus reproduced by changing the composition alone: on this "
                f"reconstruction the whole difference ({stated_alt_m - base_total_m:+.1f} million people) follows from "
