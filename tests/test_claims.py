@@ -47,7 +47,19 @@ def test_every_claim_has_citation_verification_and_known_tests(register):
     verified = register["verification"] != "unverified"
     assert register.loc[verified, "source_url"].notna().all()
     pairs = claims.claim_tests(register)
-    assert set(pairs["test_id"]) == set(claims.CHECK_IDS)  # every check is used, none is unknown
+    # every coded check is used, none is unknown; 'untestable' rows need no code
+    assert set(pairs["test_id"]) - {claims.UNTESTABLE} == set(claims.CHECK_IDS)
+
+
+def test_composition_claims_are_declared_untestable_with_a_reason(register):
+    """Issue 23 item 5: the global estimate's sexual-exploitation share and its re-analysis have no count of
+    the same definition to be tested against; each row says why, and the finalised check says 'cannot test'."""
+    pairs = claims.claim_tests(register)
+    for cid in ("gems-2022-cse-share", "walby-francis-improved-estimate"):
+        assert pairs.loc[pairs["claim_id"].eq(cid), "test_id"].tolist() == [claims.UNTESTABLE]
+        row = register.set_index("claim_id").loc[cid]
+        check = claims.untestable_check(row.to_dict() | {"claim_id": cid})
+        assert check.verdict == claims.CANNOT_TEST and "detected" in check.reason
 
 
 def test_issue_claims_are_covered(register):
