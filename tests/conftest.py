@@ -9,6 +9,9 @@ Also three rules for every test run (issue 30):
   ``.ci/run`` fails when more tests skip than ``.ci/expected-skips`` allows;
 - a test that starts processes (runner, reports, pool tests) leaves none behind: whatever it
   started and is still alive at its end is killed, and the test fails saying so.
+
+Each run's wall time, outcome counts, workers and load are kept in pytest's own cache
+(``.pytest_cache/v/critique/last-run``, git-ignored) for ``make bench`` to print (issue 29).
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -158,3 +162,38 @@ def pytest_terminal_summary(terminalreporter):
         how = next((h for key, h in SKIP_HELP.items() if key in reason.lower()), "")
         terminalreporter.write_line(f"{nodeid}: {reason}" + (f"; to run it: {how}" if how else ""))
     terminalreporter.write_line(f"(.ci/run fails when more tests skip than .ci/expected-skips allows)")
+
+
+# ------------------------------------------------------------------ the run's time, for make bench
+_STARTED = {"wall": time.time(), "perf": time.perf_counter(), "load": os.getloadavg()[0]}
+LAST_RUN_KEY = "critique/last-run"
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """The controller (not an xdist worker) records what this run took in pytest's cache."""
+    config = session.config
+    if hasattr(config, "workerinput") or getattr(config, "cache", None) is None:
+        return
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    stats = getattr(reporter, "stats", {}) or {}
+    counts = {k: len(stats.get(k, [])) for k in ("passed", "failed", "skipped", "error")}
+    config.cache.set(LAST_RUN_KEY, {
+        "finished": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
+        "wall_s": round(time.perf_counter() - _STARTED["perf"], 1),
+        "exit_status": int(exitstatus),
+        "counts": counts,
+        "workers": int(getattr(config.option, "numprocesses", 0) or 0),
+        "args": [str(a) for a in config.invocation_params.args],
+        "whole_suite": _whole_suite(config),
+        "load_at_start": round(_STARTED["load"], 2),
+        "load_at_end": round(os.getloadavg()[0], 2),
+        "cores": os.cpu_count(),
+    })
+
+
+def _whole_suite(config) -> bool:
+    """Whether this run collected every test (no file, -k, -m or --lf selection)."""
+    testpaths = [str(Path(config.rootpath) / p) for p in config.getini("testpaths")] or [str(config.rootpath)]
+    given = [str(Path(config.invocation_params.dir) / a) for a in config.args]
+    return (sorted(given) == sorted(testpaths) and not config.option.keyword and not config.option.markexpr
+            and not getattr(config.option, "lf", False))

@@ -1,12 +1,14 @@
 """A notebook as the runner reads it: the project's kernel, every cell with a tags list.
 
 Shared by :mod:`critique.publish.parameters` (which inspects the parameters cell) and
-:mod:`critique.publish.runner` (which executes the notebook), so that neither imports the other.
+:mod:`critique.publish.runner` (which executes the notebook), so that neither imports the other;
+also the papermill engine that prints a progress line as each cell starts.
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from critique.core.errors import RunError
 
@@ -34,3 +36,38 @@ def _read_notebook_bytes(data: bytes, notebook: Path) -> "nbformat.NotebookNode"
     for cell in nb.cells:  # papermill's own loader does the same
         cell.metadata.setdefault("tags", [])
     return nb
+
+
+def cell_progress_engine(stem: str, write: "Callable[[str], None] | None" = None) -> str:
+    """Register (once per notebook name) a papermill engine that writes one line as each code cell
+    starts: the notebook, the time since it started, ``cell i/n`` and the cell's first line, so a long
+    build shows which cell it is in (issue 29: a bar sat at "10/11" for nine minutes). Returns the
+    engine name to pass to ``papermill.execute_notebook(engine_name=...)``; ``write`` defaults to one
+    flushed line on stderr (a worker's stderr is the terminal's)."""
+    import time
+
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    out = write or (lambda line: print(line, file=sys.stderr, flush=True))
+
+    class _Engine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):  # noqa: ANN001, ANN206
+            code = [i for i, c in enumerate(nb_man.nb.cells) if c.get("cell_type") == "code"]
+            started = time.monotonic()
+            cell_start = nb_man.cell_start
+
+            def start(cell, cell_index=None, **kw):  # noqa: ANN001, ANN202
+                if cell_index in code:
+                    first = next((ln.strip() for ln in str(cell.source).splitlines() if ln.strip()), "")
+                    spent = int(time.monotonic() - started)
+                    out(f"  {stem} {spent // 60}:{spent % 60:02d}  cell {code.index(cell_index) + 1}/{len(code)}"
+                        f"  {first[:60]}")
+                return cell_start(cell, cell_index, **kw)
+
+            nb_man.cell_start = start
+            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+
+    name = f"critique-progress-{stem}"
+    papermill_engines.register(name, _Engine)
+    return name

@@ -14,6 +14,7 @@ import hashlib
 import json
 import multiprocessing
 import sys
+import time
 from concurrent.futures import as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,16 +54,23 @@ def analysis_notebooks() -> list[Path]:
     return sorted(p for p in paths.notebooks_dir().glob("[0-9][0-9]-*.ipynb"))
 
 
-def _run_job(job: Job, force: bool, code: str, timeout: int) -> tuple[str, bool]:
+def _run_job(job: Job, force: bool, code: str, timeout: int, cells: bool = False) -> tuple[str, bool]:
+    start = time.perf_counter()
     result = runner.run_notebook(job.notebook, job.params, job.out_dir, force=force, code=code,
-                                 timeout=timeout)
+                                 timeout=timeout, progress=cells)
+    if cells and not result.skipped:
+        spent = int(time.perf_counter() - start)
+        print(f"  {job.name} done in {spent // 60}:{spent % 60:02d}", file=sys.stderr, flush=True)
     return job.name, result.skipped
 
 
 def run_jobs(jobs: Sequence[Job], *, n_jobs: int = 1, force: bool = False,
              timeout: int = runner.DEFAULT_CELL_TIMEOUT_S, progress: bool = True,
-             label: str = "notebooks") -> tuple[list[str], list[str], dict[str, str]]:
-    """Run jobs (in parallel across ``n_jobs`` processes); return (ran, skipped, failed)."""
+             label: str = "notebooks", cells: bool = False) -> tuple[list[str], list[str], dict[str, str]]:
+    """Run jobs (in parallel across ``n_jobs`` processes); return (ran, skipped, failed).
+
+    ``progress`` shows a bar of notebooks; ``cells`` also writes a line as each code cell starts and
+    one as each notebook ends (from the process running it)."""
     from tqdm import tqdm
 
     code = runner.code_fingerprint()
@@ -108,7 +116,7 @@ def run_jobs(jobs: Sequence[Job], *, n_jobs: int = 1, force: bool = False,
     elif n_jobs <= 1 or len(jobs) <= 1:
         for job in jobs:
             try:
-                name, was_skipped = _run_job(job, force, code, timeout)
+                name, was_skipped = _run_job(job, force, code, timeout, cells)
                 done(name, was_skipped, None)
             except (runner.RunError, runner.ParameterError) as exc:
                 done(job.name, None, str(exc))
@@ -120,7 +128,7 @@ def run_jobs(jobs: Sequence[Job], *, n_jobs: int = 1, force: bool = False,
         started: list[Job] = []
         try:
             with parallel.process_pool(n_jobs, context=multiprocessing.get_context("spawn")) as pool:
-                futures = {pool.submit(_run_job, job, force, code, timeout): job for job in jobs}
+                futures = {pool.submit(_run_job, job, force, code, timeout, cells): job for job in jobs}
                 started = list(jobs)
                 for fut in as_completed(futures):
                     job = futures[fut]
@@ -178,7 +186,7 @@ def build_reports(params_file: Path | None = None, *, n_jobs: int = 1, force: bo
     with outdirs.folder_lock(out_root):  # one build per report folder; the second is refused
         atomicio.make_dir(out_root)
         ran, skipped, failed = run_jobs(jobs, n_jobs=n_jobs, force=force, progress=progress,
-                                        timeout=timeout)
+                                        timeout=timeout, cells=progress)
         index, pdf, problems = write_index_and_pack(out_root, [j.name for j in jobs],
                                                     title=f"critique-suite: {name}", failures=failed,
                                                     rebuild_pdf=force)
