@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pytest
 
+import critique.publish  # noqa: F401,E402  (first: keeps a 2 CPU-s import out of nbformat's, see there)
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_MIRROR = ROOT.parent / "shared" / "data" / "mirror"
 
