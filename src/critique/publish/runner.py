@@ -34,7 +34,7 @@ from critique.datasets import paths
 from critique.core.errors import ParameterError, RunError  # noqa: F401  (re-exported)
 from critique.publish import findings, outdirs
 from critique.publish.failures import failure_message, failure_reason, scrub_notebook  # noqa: F401  (re-exported)
-from critique.publish.notebook import KERNEL_NAME, _read_notebook_bytes, cell_progress_engine, read_notebook  # noqa: F401
+from critique.publish.notebook import KERNEL_NAME, _read_notebook_bytes, cell_engine, read_notebook  # noqa: F401
 from critique.publish.outdirs import check_out_dir, folder_lock, make_staging  # noqa: F401  (re-exported)
 from critique.publish.parameters import (  # noqa: F401  (re-exported: the runner's public interface)
     ParameterSpec, coerce_value, load_param_set, notebook_parameters, parse_cli_params, parse_cli_value,
@@ -156,7 +156,7 @@ def run_notebook(
     ``out_dir`` receives ``<stem>.ipynb``, ``<stem>.html`` (no code cells), ``figures/`` and
     ``findings.json``. With ``force=False`` a run whose :func:`run_key` is unchanged is skipped.
     With ``progress``, one line on stderr as each code cell starts
-    (:func:`critique.publish.notebook.cell_progress_engine`).
+    (:func:`critique.publish.notebook.cell_engine`, which also records each cell's CPU seconds).
     """
     notebook = resolve_notebook(notebook)
     check_timeout(timeout)
@@ -212,7 +212,7 @@ def _run_locked(notebook: Path, checked: dict[str, Any], out_dir: Path, *, timeo
                 str(source), str(executed), parameters=checked, kernel_name=KERNEL_NAME,
                 cwd=str(paths.root()), execution_timeout=timeout, progress_bar=False,
                 log_output=False, report_mode=False,
-                engine_name=cell_progress_engine(stem) if progress else None,
+                engine_name=cell_engine(stem, progress),
             )
     except KeyboardInterrupt:
         source.unlink(missing_ok=True)
