@@ -106,6 +106,87 @@ def smoke_run(smoke_dir, mirror_dir):
     return run
 
 
+@pytest.fixture(scope="session")
+def workshop_kit(smoke_dir, mirror_dir):
+    """The workshop kit (every exercise, question and answer versions) built once per test session.
+
+    Like :func:`smoke_run`: under pytest-xdist the first worker to ask builds it into a folder shared
+    by the session's workers, under an exclusive lock; a later asker rebuilds into the same folder,
+    which skips every unchanged notebook and returns the kit as built.
+    """
+    from critique.publish import workshop
+
+    folder = smoke_dir.parent / "workshop-kit"
+    with open(smoke_dir.parent / "workshop-kit.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return workshop.build(folder)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+# ------------------------------------------------------------------ one worker per notebook
+def _smoke_stem(item) -> str | None:
+    """The smoke notebook a test reads (its ``stem`` parameter, else its module's STEM or NB)."""
+    if "smoke_run" not in getattr(item, "fixturenames", ()):
+        return None
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    stem = params.get("stem") or getattr(item.module, "STEM", None) or getattr(item.module, "NB", None)
+    return stem if isinstance(stem, str) else None
+
+
+DURATIONS_KEY = "critique/durations"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Group the tests that need the same notebook run, and put the longest work first.
+
+    ``make test`` runs ``--dist loadgroup --no-loadscope-reorder``: every test reading one smoke
+    notebook's run goes to the worker that runs it, and the workshop's tests to one worker, so no
+    worker waits on another's lock for a run in progress. Work units (a group, or a single test) are
+    then ordered longest first by the seconds the last run of each test took (kept in pytest's cache;
+    without it: the workshop, the notebook groups, other notebook tests, then the rest), and
+    pytest-xdist hands them out in that order as workers free up, so the two finish together.
+    Order and marks change no test's outcome; without xdist the marks do nothing.
+    """
+    group: dict[str, str] = {}
+    for item in items:
+        stem = _smoke_stem(item)
+        if stem:
+            group[item.nodeid] = f"smoke-{stem}"
+        elif "workshop_kit" in getattr(item, "fixturenames", ()):
+            group[item.nodeid] = "workshop"
+        if item.nodeid in group:
+            item.add_marker(pytest.mark.xdist_group(group[item.nodeid]))
+    cache = getattr(config, "cache", None)
+    last = cache.get(DURATIONS_KEY, {}) if cache is not None else {}
+
+    def default(item) -> float:  # no timing yet: what usually costs most comes first
+        g = group.get(item.nodeid, "")
+        return 1e4 if g == "workshop" else 1e3 if g else 100.0 if item.get_closest_marker("notebook") else 1.0
+
+    unit_cost: dict[str, float] = {}
+    for item in items:
+        unit = group.get(item.nodeid, item.nodeid)
+        unit_cost[unit] = unit_cost.get(unit, 0.0) + float(last.get(item.nodeid, default(item)))
+    position = {id(item): i for i, item in enumerate(items)}
+    items.sort(key=lambda it: (-unit_cost[group.get(it.nodeid, it.nodeid)], group.get(it.nodeid, ""),
+                               position[id(it)]))
+
+
+_DURATIONS: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report):
+    """Seconds each test took (setup, call and teardown), for the next run's order."""
+    nodeid = report.nodeid.rsplit("@", 1)[0] if "@" in report.nodeid.rsplit("]", 1)[-1] else report.nodeid
+    _DURATIONS[nodeid] = _DURATIONS.get(nodeid, 0.0) + float(getattr(report, "duration", 0.0) or 0.0)
+    if report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        _SKIPPED.append((report.nodeid, str(reason).removeprefix("Skipped: ")))
+
+
 # ------------------------------------------------------------------ processes a test leaves behind
 _PROCESS_MODULES = ("test_runner", "test_parallel", "test_reports", "test_workshop", "test_profiles")
 
@@ -150,11 +231,7 @@ def kill_descendants_of(pids: list[int]) -> None:
 
 
 # ------------------------------------------------------------------ skips say what is missing
-def pytest_runtest_logreport(report):
-    if report.skipped and not hasattr(report, "wasxfail"):
-        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-        _SKIPPED.append((report.nodeid, str(reason).removeprefix("Skipped: ")))
-
+# (recorded by pytest_runtest_logreport above)
 
 def pytest_terminal_summary(terminalreporter):
     if not _SKIPPED:
@@ -179,6 +256,9 @@ def pytest_sessionfinish(session, exitstatus):
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     stats = getattr(reporter, "stats", {}) or {}
     counts = {k: len(stats.get(k, [])) for k in ("passed", "failed", "skipped", "error")}
+    if _DURATIONS:  # merged into the last known seconds of each test (a partial run keeps the others)
+        config.cache.set(DURATIONS_KEY, {**config.cache.get(DURATIONS_KEY, {}),
+                                         **{k: round(v, 2) for k, v in _DURATIONS.items()}})
     config.cache.set(LAST_RUN_KEY, {
         "finished": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
         "wall_s": round(time.perf_counter() - _STARTED["perf"], 1),
