@@ -187,13 +187,47 @@ def build_reports(params_file: Path | None = None, *, n_jobs: int = 1, force: bo
         atomicio.make_dir(out_root)
         ran, skipped, failed = run_jobs(jobs, n_jobs=n_jobs, force=force, progress=progress,
                                         timeout=timeout, cells=progress)
-        index, pdf, problems = write_index_and_pack(out_root, [j.name for j in jobs],
-                                                    title=f"critique-suite: {name}", failures=failed,
-                                                    rebuild_pdf=force)
+        index_key = _index_key(out_root, [j.name for j in jobs], name)
+        kept = None if ran or failed or force else _unchanged_index(out_root, index_key)
+        if kept is not None:  # nothing ran and nothing the index reads changed: keep index and PDF
+            index, pdf, problems = out_root / "index.html", out_root / "briefing.pdf", kept
+        else:
+            index, pdf, problems = write_index_and_pack(out_root, [j.name for j in jobs],
+                                                        title=f"critique-suite: {name}", failures=failed,
+                                                        rebuild_pdf=force)
+            write_text_atomic(out_root / ".index.key", json.dumps({"key": index_key, "problems": problems}))
     for stem, messages in problems.items():  # key findings that could not be filled fail the build
         if stem not in failed:
             failed[stem] = "; ".join(messages)
     return BuildResult(out_root, ran, skipped, failed, index, pdf)
+
+
+def _index_key(out_root: Path, names: Sequence[str], set_name: str) -> str:
+    """What the index, the what-if pages and the PDF are made from: each run's key (it changes with
+    every new run), the package code and versions, the key-finding files, the catalogue and the
+    published tables' sidecars."""
+    digest = hashlib.sha256(json.dumps([set_name, list(names), runner.code_fingerprint()]).encode())
+    for stem in names:
+        key = out_root / stem / ".run-key"
+        digest.update(f"{stem}:{key.read_text() if key.exists() else 'missing'}".encode())
+    for file in [paths.catalog_file(), *sorted((paths.notebooks_dir() / "key_findings").glob("*.yml")),
+                 *sorted(paths.published_dir().glob("*.yml"))]:
+        digest.update(str(file.name).encode() + (file.read_bytes() if file.exists() else b"missing"))
+    return digest.hexdigest()
+
+
+def _unchanged_index(out_root: Path, key: str) -> dict[str, list[str]] | None:
+    """The problems the last index build reported, when it was made from exactly ``key`` and its
+    index and PDF are still there; None when the index must be written again (issue 29: a no-op
+    rebuild rewrote every page and the what-if pages, seconds of work for nothing)."""
+    record = out_root / ".index.key"
+    if not (record.exists() and (out_root / "index.html").exists() and (out_root / "briefing.pdf").exists()):
+        return None
+    try:
+        saved = json.loads(record.read_text(encoding="utf-8"))
+    except ValueError:
+        return None
+    return saved.get("problems", {}) if saved.get("key") == key else None
 
 
 LEAD_PREFIXES = ("00-", "60-")  # the data overview, then the review of claims, before the other critiques
