@@ -19,8 +19,8 @@ from typing import Iterable
 import yaml
 
 from critique.core import atomicio
-from critique.datasets import metadata
-from critique.datasets import paths
+from critique.datasets import metadata, paths
+from critique.datasets.parsecache import SAFE_LOADER, parsed_once
 from critique.datasets.download import DOWNLOAD_DEADLINE_S, NETWORK_TIMEOUT_S, download  # noqa: F401
 
 REQUIRED_FIELDS = ("title", "publisher", "citation", "licence", "url", "page", "filename", "sha256", "caveats")
@@ -133,30 +133,17 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-# libyaml's safe loader when PyYAML was built with it (about 2x faster on the catalogue), else PyYAML's own
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-# a catalogue file's text and what it parsed to, by resolved path: a re-read of unchanged text is a copy
-_PARSED: dict[str, tuple[str, "Catalog"]] = {}
-
-
+@parsed_once  # an unchanged file is parsed once (a report build asks about a hundred times)
 def load_catalog(path: Path | None = None) -> Catalog:
     """Read and check ``data/catalog.yml``: every release, keyed by its id (see :class:`Catalog`).
 
-    A missing field is an error naming the dataset (and release) and the field. The file is parsed
-    once per content: an unchanged text returns a fresh copy of the first result (its datasets are
-    frozen), so a caller may add or drop entries without touching the next caller's catalogue.
+    A missing field is an error naming the dataset (and release) and the field.
     """
     path = path or paths.catalog_file()
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)  # noqa: S506 (safe loader)
     except FileNotFoundError:
         raise CatalogError(f"{path}: catalogue not found") from None
-    key = str(Path(path).resolve())
-    cached = _PARSED.get(key)
-    if cached is not None and cached[0] == text:  # parsed once per content (a report build asks ~100 times)
-        return Catalog(cached[1])
-    try:
-        raw = yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 (SafeLoader or its C twin: same constructor)
     except yaml.YAMLError as exc:
         raise CatalogError(f"{path}: not valid YAML ({exc})") from None
     metadata.check_catalog(path, raw)  # field types (a caveat is a string), naming file and field
@@ -167,7 +154,6 @@ def load_catalog(path: Path | None = None) -> Catalog:
     for ds_id, entry in entries.items():
         for ds in read_entry(str(ds_id), entry, path):
             out[ds.id] = ds
-    _PARSED[key] = (text, Catalog(out))
     return out
 
 
