@@ -90,14 +90,17 @@ def noop_check() -> list[str]:
     from critique.publish import reports, runner
 
     start = time.process_time()
-    _, jobs = reports.jobs_for_set(paths.params_dir() / "briefing.yml")
+    name, jobs = reports.jobs_for_set(paths.params_dir() / "briefing.yml")
     code = runner.code_fingerprint()
     fresh = [j for j in jobs if runner.is_up_to_date(j.notebook, j.params, j.out_dir, code)]
+    out_root = paths.reports_dir() / name
+    kept = reports._unchanged_index(out_root, reports._index_key(out_root, [j.name for j in jobs], name))
     cpu = time.process_time() - start
     if len(fresh) < len(jobs):
         return [f"no-op rebuild check: {len(jobs) - len(fresh)} of {len(jobs)} notebooks are not up to date "
                 f"(the check took {cpu:.2f} CPU-s); run make reports first for the no-op figure"]
-    return [f"no-op rebuild check (every notebook up to date): {cpu:.2f} CPU-s in this process"]
+    index = "index and PDF kept" if kept is not None else "the index and PDF would be written again"
+    return [f"no-op rebuild (every notebook up to date, {index}): {cpu:.2f} CPU-s of checks in this process"]
 
 
 def last_test_run() -> list[str]:
@@ -109,7 +112,7 @@ def last_test_run() -> list[str]:
     c = r.get("counts", {})
     what = "whole suite" if r.get("whole_suite") else f"part of the suite ({' '.join(r.get('args', []))})"
     return [f"last pytest run ({what}), finished {r.get('finished')}: {r.get('wall_s', 0) / 60:.1f} min wall "
-            f"on {r.get('workers') or 1} worker(s), {r.get('cores')} cores, load {r.get('load_at_start')} at start "
+            f"on {r.get('workers') or 'no'} xdist worker(s), {r.get('cores')} cores, load {r.get('load_at_start')} at start "
             f"and {r.get('load_at_end')} at end; {c.get('passed', 0)} passed, {c.get('failed', 0)} failed, "
             f"{c.get('error', 0)} errors, {c.get('skipped', 0)} skipped (exit {r.get('exit_status')})"]
 
