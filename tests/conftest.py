@@ -159,6 +159,12 @@ def pytest_collection_modifyitems(config, items):
             group[item.nodeid] = "workshop"
         if item.nodeid in group:
             item.add_marker(pytest.mark.xdist_group(group[item.nodeid]))
+    if getattr(config.option, "loadgroup", False):
+        for item in items:
+            if item.nodeid in group:
+                base = item.nodeid
+                _set_nodeid(item, f"{base}@{group[base]}")
+                group[item.nodeid] = group[base]
     cache = getattr(config, "cache", None)
     last = cache.get(DURATIONS_KEY, {}) if cache is not None else {}
 
@@ -169,18 +175,38 @@ def pytest_collection_modifyitems(config, items):
     unit_cost: dict[str, float] = {}
     for item in items:
         unit = group.get(item.nodeid, item.nodeid)
-        unit_cost[unit] = unit_cost.get(unit, 0.0) + float(last.get(item.nodeid, default(item)))
+        unit_cost[unit] = unit_cost.get(unit, 0.0) + float(last.get(_without_group(item.nodeid), default(item)))
     position = {id(item): i for i, item in enumerate(items)}
     items.sort(key=lambda it: (-unit_cost[group.get(it.nodeid, it.nodeid)], group.get(it.nodeid, ""),
                                position[id(it)]))
 
 
+def _set_nodeid(item, nodeid: str) -> None:
+    """Give ``item`` the id pytest-xdist's loadgroup scheduler reads its group from ("<id>@<group>").
+
+    pytest-xdist 3.8 does this itself by setting ``item._nodeid``, which pytest 9.2 no longer reads
+    (its ids live in ``item._id``), so the groups were silently ignored; set where pytest reads it.
+    """
+    if hasattr(item, "_id"):
+        from _pytest.nodeid import coerce_node_id
+
+        item._id = coerce_node_id(nodeid)
+    else:
+        item._nodeid = nodeid
+
+
 _DURATIONS: dict[str, float] = {}
+
+
+def _without_group(nodeid: str) -> str:
+    """A test id without pytest-xdist's ``@group`` suffix (an "@" inside a parameter id stays)."""
+    at = nodeid.find("@", nodeid.rfind("]") + 1)
+    return nodeid[:at] if at >= 0 else nodeid
 
 
 def pytest_runtest_logreport(report):
     """Seconds each test took (setup, call and teardown), for the next run's order."""
-    nodeid = report.nodeid.rsplit("@", 1)[0] if "@" in report.nodeid.rsplit("]", 1)[-1] else report.nodeid
+    nodeid = _without_group(report.nodeid)
     _DURATIONS[nodeid] = _DURATIONS.get(nodeid, 0.0) + float(getattr(report, "duration", 0.0) or 0.0)
     if report.skipped and not hasattr(report, "wasxfail"):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
