@@ -6,7 +6,6 @@ also the papermill engine that records each cell's CPU time and can print a line
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -67,12 +66,13 @@ def cell_engine(stem: str, progress: bool = False, write: "Callable[[str], None]
     one line as each code cell starts: the notebook, the time since it started, ``cell i/n`` and the
     cell's first line, so a long build shows which cell it is in (issue 29: a bar sat at "10/11" for
     nine minutes). Returns the engine name for ``papermill.execute_notebook(engine_name=...)``;
-    ``write`` defaults to one flushed line on stderr (a pool worker's stderr is the terminal's)."""
+    ``write`` defaults to one flushed line on stdout (a pool worker's is the terminal's; stderr keeps
+    the progress bar and the one line a failure gives)."""
     import time
 
     from papermill.engines import NBClientEngine, papermill_engines
 
-    out = write or (lambda line: print(line, file=sys.stderr, flush=True))
+    out = write or (lambda line: print(line, flush=True))
 
     class _Engine(NBClientEngine):
         @classmethod

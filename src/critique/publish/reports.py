@@ -60,7 +60,7 @@ def _run_job(job: Job, force: bool, code: str, timeout: int, cells: bool = False
                                  timeout=timeout, progress=cells)
     if cells and not result.skipped:
         spent = int(time.perf_counter() - start)
-        print(f"  {job.name} done in {spent // 60}:{spent % 60:02d}", file=sys.stderr, flush=True)
+        print(f"  {job.name} done in {spent // 60}:{spent % 60:02d}", flush=True)
     return job.name, result.skipped
 
 

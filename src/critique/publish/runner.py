@@ -155,7 +155,7 @@ def run_notebook(
 
     ``out_dir`` receives ``<stem>.ipynb``, ``<stem>.html`` (no code cells), ``figures/`` and
     ``findings.json``. With ``force=False`` a run whose :func:`run_key` is unchanged is skipped.
-    With ``progress``, one line on stderr as each code cell starts
+    With ``progress``, one line on stdout as each code cell starts
     (:func:`critique.publish.notebook.cell_engine`, which also records each cell's CPU seconds).
     """
     notebook = resolve_notebook(notebook)
