@@ -36,8 +36,10 @@ env: $(STAMP) ## Create or refresh the .venv from pyproject.toml
 reports: $(STAMP) ## Run every notebook into reports/ (PARAMS=..., JOBS=2, TIMEOUT=600 s per cell)
 	$(BIN)/critique reports -f $(PARAMS) --jobs $(JOBS) --timeout $(TIMEOUT)
 
+# loadgroup: the tests reading one notebook run share a worker; tests/conftest.py orders the work longest
+# first (from the last run's times) and records the run's time for make bench. The 25 slowest are listed.
 test: $(STAMP) ## Run the whole test suite on TEST_JOBS processes (default 2; a skipped test says what it needs)
-	$(BIN)/python -m pytest -n $(TEST_JOBS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadgroup --no-loadscope-reorder --durations=25 $(PYTEST_ARGS)
 
 lab: $(STAMP) ## Open JupyterLab on the project
 	$(BIN)/jupyter lab --notebook-dir=.

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+import yaml
 
 from critique.publish import htmlcheck
 from critique.publish import reports
@@ -55,6 +56,26 @@ def test_second_build_skips_unchanged_and_force_reruns(project):
     assert again.ran == [] and sorted(again.skipped) == ["01-first", "02-second"]
     forced = reports.build_reports(pfile, progress=False, force=True)
     assert sorted(forced.ran) == ["01-first", "02-second"]
+
+
+def test_unchanged_build_keeps_index_and_pdf_and_a_new_brief_rewrites_them(project):
+    pfile = project / "notebooks/params/brief.yml"
+    reports.build_reports(pfile, progress=False)
+    out = project / "reports" / "brief"
+    stamps = {f: (out / f).stat().st_mtime_ns for f in ("index.html", "briefing.pdf")}
+    again = reports.build_reports(pfile, progress=False)
+    assert again.ran == [] and not again.failed
+    assert {f: (out / f).stat().st_mtime_ns for f in stamps} == stamps, "a no-op build rewrote the index"
+    # the other side: the index reads the key-finding files, so a new brief is a change
+    kf = project / "notebooks" / "key_findings"
+    kf.mkdir()
+    (kf / "_brief.yml").write_text(yaml.safe_dump({"about": "A test briefing.", "headlines": [
+        {"notebook": "01-first", "chart": "line", "sentence": "The line adds up to {total:,.1f}."}] * 6 + [
+        {"notebook": "02-second", "chart": "line", "sentence": "The second series is labelled {label}."}]}))
+    third = reports.build_reports(pfile, progress=False)
+    assert third.ran == [] and not third.failed
+    assert all((out / f).stat().st_mtime_ns != stamps[f] for f in stamps)
+    assert "The line adds up to 9.0." in (out / "index.html").read_text()  # 1.5 * (0+1+2+3), by hand
 
 
 def test_failing_notebook_keeps_its_last_good_output_and_others_complete(project):

@@ -97,6 +97,20 @@ def test_successful_run_writes_outputs_atomically(tiny, tmp_path):
     assert result.figures[0]["source"] == "Test source"
 
 
+def test_progress_writes_one_line_as_each_code_cell_starts(tiny, tmp_path, capfd):
+    out = tmp_path / "out"
+    runner.run_notebook(tiny, {"n": 2}, out, progress=True)
+    lines = [ln for ln in capfd.readouterr().out.splitlines() if ln.strip().startswith("tiny ")]
+    # recount from the executed notebook: its code cells (parameters, papermill's injected cell, body)
+    code = [c for c in nbformat.read(str(out / "tiny.ipynb"), as_version=4).cells if c.cell_type == "code"]
+    assert len(lines) == len(code) == 3, lines
+    for i, (line, cell) in enumerate(zip(lines, code), start=1):
+        first = next(ln.strip() for ln in cell.source.splitlines() if ln.strip())
+        assert f" cell {i}/{len(code)}  " in line and line.endswith(first[:60]), (line, first)
+    runner.run_notebook(tiny, {"n": 3}, tmp_path / "quiet")  # no progress asked: no line
+    assert not [ln for ln in capfd.readouterr().out.splitlines() if ln.strip().startswith("tiny ")]
+
+
 def test_incremental_run_is_skipped_when_nothing_changed(tiny, tmp_path):
     out = tmp_path / "out"
     runner.run_notebook(tiny, {"n": 2}, out, force=False, code="v1")

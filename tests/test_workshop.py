@@ -52,9 +52,9 @@ def test_every_exercise_quotes_a_cited_claim_and_has_answers():
 
 
 @pytest.fixture(scope="module")
-def kit(tmp_path_factory, mirror_dir):
-    out = tmp_path_factory.mktemp("workshop")
-    return workshop.build(out)
+def kit(workshop_kit):
+    """The kit built once per test session (tests/conftest.py), whichever worker asks first."""
+    return workshop_kit
 
 
 @pytest.mark.notebook

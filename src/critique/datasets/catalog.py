@@ -19,8 +19,8 @@ from typing import Iterable
 import yaml
 
 from critique.core import atomicio
-from critique.datasets import metadata
-from critique.datasets import paths
+from critique.datasets import metadata, paths
+from critique.datasets.parsecache import SAFE_LOADER, parsed_once
 from critique.datasets.download import DOWNLOAD_DEADLINE_S, NETWORK_TIMEOUT_S, download  # noqa: F401
 
 REQUIRED_FIELDS = ("title", "publisher", "citation", "licence", "url", "page", "filename", "sha256", "caveats")
@@ -133,6 +133,7 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+@parsed_once  # an unchanged file is parsed once (a report build asks about a hundred times)
 def load_catalog(path: Path | None = None) -> Catalog:
     """Read and check ``data/catalog.yml``: every release, keyed by its id (see :class:`Catalog`).
 
@@ -140,7 +141,7 @@ def load_catalog(path: Path | None = None) -> Catalog:
     """
     path = path or paths.catalog_file()
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)  # noqa: S506 (safe loader)
     except FileNotFoundError:
         raise CatalogError(f"{path}: catalogue not found") from None
     except yaml.YAMLError as exc:

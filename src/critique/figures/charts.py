@@ -143,8 +143,8 @@ def finalise(
                   n=None if n is None else str(n), scenario=scenario, datasets=list(datasets),
                   own_caveats=len([c for c in own if c in caveats]))
     cap.footer_caveats_shown = max(footer_caveats, cap.own_caveats)  # never drop the chart's own
-    _lay_out(fig, cap)
-    cap.layout_problems = chartlayout.problems(fig)
+    placed = _lay_out(fig, cap)
+    cap.layout_problems = chartlayout.problems(fig, placed=placed)
 
     outdir = Path(outdir) if outdir else paths.figures_dir()
     outdir.mkdir(parents=True, exist_ok=True)
@@ -163,9 +163,12 @@ def finalise(
     return cap
 
 
-def _lay_out(fig: "plt.Figure", cap: Caption) -> None:
+def _lay_out(fig: "plt.Figure", cap: Caption) -> bool:
     """Title at the top and footer at the bottom, both wrapped to the figure's width and measured,
-    then the axes fitted between them (so neither the title nor the footer is ever cut off)."""
+    then the axes fitted between them (so neither the title nor the footer is ever cut off).
+
+    Returns whether the figure was placed (:func:`critique.figures.layout.lay_out_text`) after its
+    last change, so the layout check need not place it again."""
     width_in = fig.get_figwidth()
     if fig._suptitle is None:  # keep a notebook's own suptitle
         fig.suptitle(textwrap.fill(cap.title, max(30, int(width_in * 9.5))), x=0.01, y=0.99,
@@ -181,7 +184,7 @@ def _lay_out(fig: "plt.Figure", cap: Caption) -> None:
     footer.append(f"N: {cap.n}" if cap.n is not None else "")
     wrapped = "\n".join(textwrap.fill(line, max(40, int(width_in * 17))) for line in footer if line)
     note = fig.text(0.01, 0.005, wrapped, ha="left", va="bottom", fontsize=7, color="#444444")
-    fig.canvas.draw()
+    # the title and the footer sit in figure coordinates: their extents need the renderer, not a draw
     renderer = fig.canvas.get_renderer()
     height = fig.bbox.height
     bottom = min(0.6, note.get_window_extent(renderer).y1 / height + 0.015)
@@ -197,15 +200,15 @@ def _lay_out(fig: "plt.Figure", cap: Caption) -> None:
         fig.tight_layout(rect=rect)
         for _ in range(3):  # a y-label longer than its axes runs into the title or the footer: wrap it
             if not _wrap_long_ylabels(fig, rect):
-                break
+                return True  # placed just now, and nothing changed since
             fig.tight_layout(rect=rect)
+    return False
 
 
 def _wrap_long_ylabels(fig: "plt.Figure", rect: tuple[float, float, float, float]) -> bool:
     """Wrap each y-axis label that reaches above or below the band ``rect`` (figure fractions)
     left for the axes, onto as many lines as its axes' height needs. True when one was wrapped."""
-    renderer = fig.canvas.get_renderer()
-    fig.canvas.draw()
+    renderer = chartlayout.lay_out_text(fig)
     height = fig.bbox.height
     lo, hi = rect[1] * height, rect[3] * height
     changed = False

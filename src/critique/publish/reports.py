@@ -14,6 +14,7 @@ import hashlib
 import json
 import multiprocessing
 import sys
+import time
 from concurrent.futures import as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,16 +54,23 @@ def analysis_notebooks() -> list[Path]:
     return sorted(p for p in paths.notebooks_dir().glob("[0-9][0-9]-*.ipynb"))
 
 
-def _run_job(job: Job, force: bool, code: str, timeout: int) -> tuple[str, bool]:
+def _run_job(job: Job, force: bool, code: str, timeout: int, cells: bool = False) -> tuple[str, bool]:
+    start = time.perf_counter()
     result = runner.run_notebook(job.notebook, job.params, job.out_dir, force=force, code=code,
-                                 timeout=timeout)
+                                 timeout=timeout, progress=cells)
+    if cells and not result.skipped:
+        spent = int(time.perf_counter() - start)
+        print(f"  {job.name} done in {spent // 60}:{spent % 60:02d}", flush=True)
     return job.name, result.skipped
 
 
 def run_jobs(jobs: Sequence[Job], *, n_jobs: int = 1, force: bool = False,
              timeout: int = runner.DEFAULT_CELL_TIMEOUT_S, progress: bool = True,
-             label: str = "notebooks") -> tuple[list[str], list[str], dict[str, str]]:
-    """Run jobs (in parallel across ``n_jobs`` processes); return (ran, skipped, failed)."""
+             label: str = "notebooks", cells: bool = False) -> tuple[list[str], list[str], dict[str, str]]:
+    """Run jobs (in parallel across ``n_jobs`` processes); return (ran, skipped, failed).
+
+    ``progress`` shows a bar of notebooks; ``cells`` also writes a line as each code cell starts and
+    one as each notebook ends (from the process running it)."""
     from tqdm import tqdm
 
     code = runner.code_fingerprint()
@@ -108,7 +116,7 @@ def run_jobs(jobs: Sequence[Job], *, n_jobs: int = 1, force: bool = False,
     elif n_jobs <= 1 or len(jobs) <= 1:
         for job in jobs:
             try:
-                name, was_skipped = _run_job(job, force, code, timeout)
+                name, was_skipped = _run_job(job, force, code, timeout, cells)
                 done(name, was_skipped, None)
             except (runner.RunError, runner.ParameterError) as exc:
                 done(job.name, None, str(exc))
@@ -120,7 +128,7 @@ def run_jobs(jobs: Sequence[Job], *, n_jobs: int = 1, force: bool = False,
         started: list[Job] = []
         try:
             with parallel.process_pool(n_jobs, context=multiprocessing.get_context("spawn")) as pool:
-                futures = {pool.submit(_run_job, job, force, code, timeout): job for job in jobs}
+                futures = {pool.submit(_run_job, job, force, code, timeout, cells): job for job in jobs}
                 started = list(jobs)
                 for fut in as_completed(futures):
                     job = futures[fut]
@@ -178,14 +186,48 @@ def build_reports(params_file: Path | None = None, *, n_jobs: int = 1, force: bo
     with outdirs.folder_lock(out_root):  # one build per report folder; the second is refused
         atomicio.make_dir(out_root)
         ran, skipped, failed = run_jobs(jobs, n_jobs=n_jobs, force=force, progress=progress,
-                                        timeout=timeout)
-        index, pdf, problems = write_index_and_pack(out_root, [j.name for j in jobs],
-                                                    title=f"critique-suite: {name}", failures=failed,
-                                                    rebuild_pdf=force)
+                                        timeout=timeout, cells=progress)
+        index_key = _index_key(out_root, [j.name for j in jobs], name)
+        kept = None if ran or failed or force else _unchanged_index(out_root, index_key)
+        if kept is not None:  # nothing ran and nothing the index reads changed: keep index and PDF
+            index, pdf, problems = out_root / "index.html", out_root / "briefing.pdf", kept
+        else:
+            index, pdf, problems = write_index_and_pack(out_root, [j.name for j in jobs],
+                                                        title=f"critique-suite: {name}", failures=failed,
+                                                        rebuild_pdf=force)
+            write_text_atomic(out_root / ".index.key", json.dumps({"key": index_key, "problems": problems}))
     for stem, messages in problems.items():  # key findings that could not be filled fail the build
         if stem not in failed:
             failed[stem] = "; ".join(messages)
     return BuildResult(out_root, ran, skipped, failed, index, pdf)
+
+
+def _index_key(out_root: Path, names: Sequence[str], set_name: str) -> str:
+    """What the index, the what-if pages and the PDF are made from: each run's key (it changes with
+    every new run), the package code and versions, the key-finding files, the catalogue and the
+    published tables' sidecars."""
+    digest = hashlib.sha256(json.dumps([set_name, list(names), runner.code_fingerprint()]).encode())
+    for stem in names:
+        key = out_root / stem / ".run-key"
+        digest.update(f"{stem}:{key.read_text() if key.exists() else 'missing'}".encode())
+    for file in [paths.catalog_file(), *sorted((paths.notebooks_dir() / "key_findings").glob("*.yml")),
+                 *sorted(paths.published_dir().glob("*.yml"))]:
+        digest.update(str(file.name).encode() + (file.read_bytes() if file.exists() else b"missing"))
+    return digest.hexdigest()
+
+
+def _unchanged_index(out_root: Path, key: str) -> dict[str, list[str]] | None:
+    """The problems the last index build reported, when it was made from exactly ``key`` and its
+    index and PDF are still there; None when the index must be written again (issue 29: a no-op
+    rebuild rewrote every page and the what-if pages, seconds of work for nothing)."""
+    record = out_root / ".index.key"
+    if not (record.exists() and (out_root / "index.html").exists() and (out_root / "briefing.pdf").exists()):
+        return None
+    try:
+        saved = json.loads(record.read_text(encoding="utf-8"))
+    except ValueError:
+        return None
+    return saved.get("problems", {}) if saved.get("key") == key else None
 
 
 LEAD_PREFIXES = ("00-", "60-")  # the data overview, then the review of claims, before the other critiques

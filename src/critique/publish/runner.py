@@ -34,7 +34,7 @@ from critique.datasets import paths
 from critique.core.errors import ParameterError, RunError  # noqa: F401  (re-exported)
 from critique.publish import findings, outdirs
 from critique.publish.failures import failure_message, failure_reason, scrub_notebook  # noqa: F401  (re-exported)
-from critique.publish.notebook import KERNEL_NAME, _read_notebook_bytes, read_notebook  # noqa: F401
+from critique.publish.notebook import KERNEL_NAME, _read_notebook_bytes, cell_engine, read_notebook  # noqa: F401
 from critique.publish.outdirs import check_out_dir, folder_lock, make_staging  # noqa: F401  (re-exported)
 from critique.publish.parameters import (  # noqa: F401  (re-exported: the runner's public interface)
     ParameterSpec, coerce_value, load_param_set, notebook_parameters, parse_cli_params, parse_cli_value,
@@ -149,11 +149,14 @@ def run_notebook(
     force: bool = True,
     code: str | None = None,
     html: bool = True,
+    progress: bool = False,
 ) -> RunResult:
     """Validate, execute into a temporary folder, and move the result into ``out_dir`` on success.
 
     ``out_dir`` receives ``<stem>.ipynb``, ``<stem>.html`` (no code cells), ``figures/`` and
     ``findings.json``. With ``force=False`` a run whose :func:`run_key` is unchanged is skipped.
+    With ``progress``, one line on stdout as each code cell starts
+    (:func:`critique.publish.notebook.cell_engine`, which also records each cell's CPU seconds).
     """
     notebook = resolve_notebook(notebook)
     check_timeout(timeout)
@@ -164,7 +167,8 @@ def run_notebook(
     check_out_dir(out_dir, stem)  # never delete what a run did not write
     with folder_lock(out_dir):
         outdirs.clean_stale(out_dir)  # what a killed build left beside this folder
-        return _run_locked(notebook, checked, out_dir, timeout=timeout, force=force, code=code, html=html)
+        return _run_locked(notebook, checked, out_dir, timeout=timeout, force=force, code=code, html=html,
+                           progress=progress)
 
 
 def resolve_notebook(notebook: Path | str) -> Path:
@@ -183,7 +187,7 @@ def check_timeout(timeout: object) -> int:
 
 
 def _run_locked(notebook: Path, checked: dict[str, Any], out_dir: Path, *, timeout: int, force: bool,
-                code: str | None, html: bool) -> RunResult:
+                code: str | None, html: bool, progress: bool = False) -> RunResult:
     stem = notebook.stem
     code = code or code_fingerprint()
     source_bytes = notebook.read_bytes()  # the key describes exactly what was executed
@@ -208,6 +212,7 @@ def _run_locked(notebook: Path, checked: dict[str, Any], out_dir: Path, *, timeo
                 str(source), str(executed), parameters=checked, kernel_name=KERNEL_NAME,
                 cwd=str(paths.root()), execution_timeout=timeout, progress_bar=False,
                 log_output=False, report_mode=False,
+                engine_name=cell_engine(stem, progress),
             )
     except KeyboardInterrupt:
         source.unlink(missing_ok=True)

@@ -139,14 +139,26 @@ def glotip_panel(frame: pd.DataFrame, *, indicator: str = "Detected trafficking 
     the pool of control units for placebos and comparisons. Duplicate rows are summed; rows
     without an ISO3 code (UNODC aggregates) and flagged rows are left out; a country whose only
     rows are "<5" cells has an empty series under ``drop`` and is omitted."""
+    if suppressed not in SUPPRESSED_RULES:  # the same refusal as glotip_series gives
+        glotip_series(frame.iloc[:0], "", suppressed=suppressed)
     sel = _select(usable_rows(frame), indicator=indicator, category=category)
     sel = sel[sel["iso3"].notna() & ~sel["iso3"].isin(list(exclude))]
+    # every country at once (issue 29: one glotip_series call a country re-selected the frame hundreds
+    # of times); the same rules as glotip_series with duplicates="sum": a bound replaces a "<5" cell,
+    # or under "drop" the cell is a gap, and a year with any gap among its rows is a gap
+    sup = sel["suppressed"].astype(bool).to_numpy()
+    value = sel["value"].astype(float).to_numpy().copy()
+    bound = {"low": "value_low", "high": "value_high"}.get(suppressed)
+    value[sup] = sel[bound].astype(float).to_numpy()[sup] if bound else np.nan
+    rows = pd.DataFrame({"iso3": sel["iso3"].astype(str).to_numpy(), "year": sel["year"].astype(int).to_numpy(),
+                         "count": value, "gap": np.isnan(value), "suppressed": sup})
+    by = rows.groupby(["iso3", "year"], sort=True)
+    agg = by.agg(count=("count", "sum"), gap=("gap", "any"), suppressed=("suppressed", "any")).reset_index()
+    agg = agg[~agg["gap"]]
     out = {}
-    for iso, part in sel.groupby("iso3"):
-        s = glotip_series(part, str(iso), indicator=indicator, category=category,
-                          suppressed=suppressed, duplicates="sum")
-        if len(s):
-            out[str(iso)] = s
+    for iso, part in agg.groupby("iso3", sort=True):
+        out[str(iso)] = pd.DataFrame({"year": part["year"].to_numpy(), "count": part["count"].to_numpy(dtype=float),
+                                      "suppressed": part["suppressed"].to_numpy(dtype=bool)})
     return out
 
 
