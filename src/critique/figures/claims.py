@@ -76,15 +76,47 @@ CAPTIONS = {
 }
 
 
+#: what each check set the claim against, in a reader's words (the row labels of the verdict chart)
+CHECK_LABELS = {
+    "unodc-covid-fixed-panel": "UNODC detected victims, same countries each year",
+    "ncmec-covid-reports": "CyberTipline reports to NCMEC",
+    "worldcup-2006-followup": "counts found after the event (IOM follow-up)",
+    "superbowl-2011-outcome": "arrests and charges after the 2011 game",
+    "host-country-detections": "host country's detected victims (UNODC)",
+    "sweden-street-counts": "Stockholm street counts, 1998 and 2008",
+    "sweden-unodc-series": "Sweden's detected victims (UNODC)",
+    "gao-fosta": "federal cases counted by the GAO (2021)",
+    "spotlight-vs-federal": "federal counts of investigations and victims",
+    "share-2006-recount": "recount from UNODC country data",
+    "share-applied-to-stock": "ILO's 2005 estimate and its split by form",
+    "estimates-definitions": "what each estimate counts",
+    "unodc-2019-2020-fixed-panel": "UNODC detected victims, same countries each year",
+    "unodc-2019-2022-fixed-panel": "UNODC detected victims, same countries each year",
+    "detections-as-prevalence": "what a count of detected victims measures",
+    "untestable": "no count of the same definition exists",
+}
+
+
+def row_label(label: str, test: str) -> str:
+    """A row of the verdict chart: the claim's short label and what checked it, no ids
+    (a check without a reader's label is a KeyError naming it)."""
+    try:
+        checked = CHECK_LABELS[test]
+    except KeyError:
+        raise KeyError(f"figures.claims.CHECK_LABELS has no reader's label for check {test!r}") from None
+    return textwrap.fill(label, 70) + "\nchecked against: " + checked
+
+
 def verdict_overview(summary: pd.DataFrame) -> plt.Figure:
     """One row per check, a marker in the column of its verdict word (``claims.summary_table``:
-    columns ``claim_id``, ``test``, ``word``, ``verdict``); squares: capped, diamonds: a partial test."""
-    fig, ax = plt.subplots(figsize=(10, 0.42 * len(summary) + 1.6))
+    columns ``label``, ``test``, ``word``, ``verdict``); squares: capped, diamonds: a partial test.
+    Rows are labelled with the register's short claim label and what checked it (:data:`CHECK_LABELS`)."""
+    fig, ax = plt.subplots(figsize=(11, 0.5 * len(summary) + 1.6))
     for i, rec in enumerate(summary.itertuples()):
         x = VERDICTS.index(rec.word)
         marker = "s" if "capped" in rec.verdict else "D" if rec.word == VERDICTS[3] else "o"
         ax.scatter([x], [i], s=120, color=VERDICT_COLOURS[rec.word], zorder=3, marker=marker)
-    ax.set_yticks(range(len(summary)), [f"{r.claim_id}: {r.test}" for r in summary.itertuples()], fontsize=7)
+    ax.set_yticks(range(len(summary)), [row_label(r.label, r.test) for r in summary.itertuples()], fontsize=7)
     ax.set_xticks(range(len(VERDICTS)), [textwrap.fill(v, 16) for v in VERDICTS], fontsize=7)
     ax.set_xlim(-0.5, len(VERDICTS) - 0.5)
     ax.invert_yaxis()
