@@ -66,7 +66,7 @@ def test_config_names_only_charts_words_and_tables(tmp_path):
     with pytest.raises(DataError, match="only 'charts'"):
         workshop_handout.load_config(bad)
     bad.write_text("01-x:\n  table: {dataset: raid-outcomes}\n")
-    with pytest.raises(DataError, match="'table' needs exactly"):
+    with pytest.raises(DataError, match="'table' needs 'dataset' or 'findings'"):
         workshop_handout.load_config(bad)
     assert workshop_handout.load_config(tmp_path / "missing.yml") == {}
     stems = {p.stem for p in workshop.exercises()}
@@ -160,3 +160,16 @@ def test_guide_has_a_preparation_list_and_says_what_the_2_hour_plan_drops():
     run = {int(n) for n in re.findall(r"\| Exercise (\d+)", two)}
     dropped = {int(n) for n in re.findall(r"Exercise (\d+)", two.split("**Dropped**", 1)[1].split("\n- ", 1)[0])}
     assert run | dropped >= {int(p.stem[:2]) for p in workshop.exercises()}, "every exercise is run or said dropped"
+
+
+def test_a_findings_table_puts_every_value_in_plain_words_or_refuses():
+    spec = {"findings": "procedures", "title": "t", "columns": {"procedure": "rule", "total": "total"},
+            "values": {"procedure": {"stepwise": "the 2014 rule"}}}
+    found = {"procedures": {"a": {"procedure": "stepwise", "total": 11417.99}}}
+    table = workshop_handout.table_rows(spec, "04-x", found)
+    assert table["header"] == ["rule", "total"] and table["rows"] == [["the 2014 rule", "11,400"]]
+    found["procedures"]["b"] = {"procedure": "mse-uk-2013-5", "total": 1.0}
+    with pytest.raises(DataError, match="value 'mse-uk-2013-5', which 'values' does not put in plain words"):
+        workshop_handout.table_rows(spec, "04-x", found)
+    with pytest.raises(DataError, match="recorded no findings key 'procedures'"):
+        workshop_handout.table_rows(spec, "04-x", {})
