@@ -57,6 +57,7 @@ def test_built_briefing_opens_with_the_brief_loads_nothing_remote_and_prints_sea
     assert "@" not in text
     assert not re.findall(r"\b[a-z0-9]+_[a-z0-9_]+\b", text), "snake_case in the brief"
     assert htmlcheck.key_findings_problems(built / "index.html") == []
+    assert 'href="tables.xlsx"' in index and (built / "tables.xlsx").exists()  # tests/test_workbook.py reads one
     # one build, three reads (a build takes most of a minute): the pages, then the PDF
     _no_reader_page_loads_from_another_host_and_none_shows_stderr(built)
     if shutil.which("pdftotext") and shutil.which("pdfinfo"):
