@@ -104,7 +104,7 @@ def row_label(label: str, test: str) -> str:
         checked = CHECK_LABELS[test]
     except KeyError:
         raise KeyError(f"figures.claims.CHECK_LABELS has no reader's label for check {test!r}") from None
-    return textwrap.fill(label, 70) + "\nchecked against: " + checked
+    return textwrap.fill(label, 90) + "\nchecked against: " + checked
 
 
 def verdict_overview(summary: pd.DataFrame) -> plt.Figure:
@@ -179,19 +179,29 @@ def ncmec_reports(data: pd.DataFrame, *, event_year: int) -> plt.Figure:
 def host_countries(data: pd.DataFrame, events: list[dict]) -> plt.Figure:
     """Each host's detected-victim totals around its event year (gaps where nothing was published).
 
-    ``events``: dicts with ``iso3`` and ``event_year`` (every event, also those without data).
+    ``events``: dicts with ``iso3`` and ``event_year`` (every event, also those without data). An
+    event with no published figure in the years the check read gets a panel without axes that says so
+    (never an empty pair of axes that looks like zero).
     """
     events = pd.DataFrame(events)
     fig, axes = plt.subplots(1, max(len(events), 1), figsize=(2.6 * max(len(events), 1) + 1, 3.2), squeeze=False)
+    first_with_data = None
     for ax, ev in zip(axes[0], events.itertuples()):
         d = data[(data["iso3"] == ev.iso3) & (data["event_year"] == ev.event_year)]
-        ax.bar(d["year"], d["high"], color=np.where(d["year"] == ev.event_year, "#b22222", "#1f4e79"))
         ax.set_title(f"{ev.iso3}, event {ev.event_year}", fontsize=8)
+        if d.empty or not d["high"].notna().any():
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.axis("off")
+            ax.text(0.5, 0.5, f"No UNODC figure\npublished for the\nyears around {ev.event_year}",
+                    ha="center", va="center", transform=ax.transAxes, fontsize=8, color="#555555")
+            continue
+        ax.bar(d["year"], d["high"], color=np.where(d["year"] == ev.event_year, "#b22222", "#1f4e79"))
         ax.set_xlim(ev.event_year - 3, ev.event_year + 3)
         ax.set_xticks([ev.event_year - 2, ev.event_year, ev.event_year + 2])
-        if d.empty:
-            ax.text(0.5, 0.5, "no data", ha="center", transform=ax.transAxes, fontsize=8)
-    axes[0][0].set_ylabel("detected victims")
+        first_with_data = ax if first_with_data is None else first_with_data
+    if first_with_data is not None:
+        first_with_data.set_ylabel("detected victims")
     return fig
 
 
