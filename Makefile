@@ -15,7 +15,7 @@ WHEELHOUSE ?= wheelhouse
 # Set PIP_OFFLINE=1 (or use `make wheelhouse` first) to install from $(WHEELHOUSE) with no network.
 PIP_INSTALL_FLAGS := $(if $(wildcard $(WHEELHOUSE)/*.whl),--no-index --find-links $(WHEELHOUSE),)
 
-.PHONY: help env reports test lab data bench clean check-html workshop profiles wheelhouse
+.PHONY: help env env-locked lock reports test lab data bench clean check-html workshop profiles wheelhouse
 
 help: ## List every target
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
@@ -31,7 +31,27 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -c "from critique.publish.runner import ensure_kernel; ensure_kernel()"
 	touch $(STAMP)
 
-env: $(STAMP) ## Create or refresh the .venv from pyproject.toml
+env: $(STAMP) ## Create or refresh the .venv from pyproject.toml (newest versions its bounds allow)
+
+# requirements.lock: every package version of the environment the tests last passed in (pip freeze of
+# the .venv that `make env` builds). `make env-locked` installs exactly those versions (as pip
+# constraints on pyproject.toml's requirements, so a bound and a pin that disagree fail loudly);
+# `make lock` rewrites the file from the current .venv after the tests pass.
+LOCK := requirements.lock
+
+env-locked: ## Create the .venv with the exact versions of requirements.lock (the tested environment)
+	@test -f $(LOCK) || { echo "error: $(LOCK) not found; run make env, make test, then make lock" >&2; exit 1; }
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip $(PIP_INSTALL_FLAGS)
+	$(BIN)/python -m pip install --quiet $(PIP_INSTALL_FLAGS) -c $(LOCK) -e '.[test]'
+	$(BIN)/python -c "from critique.publish.runner import ensure_kernel; ensure_kernel()"
+	touch $(STAMP)
+
+lock: $(STAMP) ## Rewrite requirements.lock from the .venv (run after the tests pass in it)
+	{ echo "# The tested environment of critique-suite: pip freeze of the .venv (make lock), installed by make env-locked."; \
+	  echo "# Python $$($(BIN)/python -c 'import platform; print(platform.python_version(), platform.system(), platform.machine())')"; \
+	  $(BIN)/python -m pip freeze --exclude-editable; } > $(LOCK).tmp && mv $(LOCK).tmp $(LOCK)
 
 reports: $(STAMP) ## Run every notebook into reports/ (PARAMS=..., JOBS=2, TIMEOUT=600 s per cell)
 	$(BIN)/critique reports -f $(PARAMS) --jobs $(JOBS) --timeout $(TIMEOUT)

@@ -39,7 +39,8 @@ def built(project):  # noqa: F811
     (kf / "_brief.yml").write_text(yaml.safe_dump({"about": "A test briefing.", "headlines": HEADLINES}))
     # a third notebook writes a warning with a path to stderr, as a library warning would
     make_notebook(project / "notebooks" / "03-third.ipynb",
-                  body=BODY + 'import sys\nprint("RuntimeWarning: /build/machine/path.py:12", file=sys.stderr)\n')
+                  body=BODY.replace("n=n)", "n=n, data=__import__('pandas').DataFrame({'x': range(n)}))")  # a data CSV
+                  + 'import sys\nprint("RuntimeWarning: /build/machine/path.py:12", file=sys.stderr)\n')
     res = reports.build_reports(project / "notebooks/params/brief.yml", progress=False)
     assert not res.failed, res.failed
     return project / "reports" / "brief"
@@ -57,6 +58,10 @@ def test_built_briefing_opens_with_the_brief_loads_nothing_remote_and_prints_sea
     assert "@" not in text
     assert not re.findall(r"\b[a-z0-9]+_[a-z0-9_]+\b", text), "snake_case in the brief"
     assert htmlcheck.key_findings_problems(built / "index.html") == []
+    # the third notebook saved its chart's data: the workbook holds it (tests/test_workbook.py compares cells)
+    assert 'href="tables.xlsx"' in index and (built / "tables.xlsx").exists()
+    import openpyxl
+    assert openpyxl.load_workbook(built / "tables.xlsx", read_only=True).sheetnames == ["Sources", "03 line"]
     # one build, three reads (a build takes most of a minute): the pages, then the PDF
     _no_reader_page_loads_from_another_host_and_none_shows_stderr(built)
     if shutil.which("pdftotext") and shutil.which("pdfinfo"):

@@ -5,6 +5,7 @@ import re
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,3 +55,43 @@ def test_environment_installs_the_project_itself():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     pip = [d for d in env["dependencies"] if isinstance(d, dict)][0]["pip"]
     assert "-e ." in pip
+
+
+# --- requirements.lock: the tested environment (make lock writes it, make env-locked installs it) ---
+
+def _parse_lock(text: str) -> dict[str, str]:
+    """Pins of a lock file by normalised name; a line that is not ``name==version`` is a ValueError."""
+    pins = {}
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        name, sep, version = line.partition("==")
+        if not (sep and version.strip() and re.fullmatch(r"[A-Za-z0-9_.\-]+", name.strip())):
+            raise ValueError(f"requirements.lock: '{line}' is not pinned as name==version")
+        pins[re.sub(r"[-_.]+", "-", name.strip().lower())] = version.strip()
+    return pins
+
+
+def test_lock_pins_every_dependency_within_its_bounds():
+    from packaging.specifiers import SpecifierSet
+
+    pins = _parse_lock((ROOT / "requirements.lock").read_text())
+    for name, spec in _pyproject().items():
+        key = re.sub(r"[-_.]+", "-", name)
+        assert key in pins, f"requirements.lock does not pin {name} (run make lock after make env)"
+        assert pins[key] in SpecifierSet(spec), f"requirements.lock pins {name}=={pins[key]}, outside pyproject's {spec}"
+
+
+def test_lock_reader_refuses_a_bound_or_a_url_and_normalises_names():
+    assert _parse_lock("# header\nPy_Yaml==6.0.2\n") == {"py-yaml": "6.0.2"}
+    for bad in ("pandas>=2.2", "critique-suite @ file:///tmp/x", "numpy=="):
+        with pytest.raises(ValueError, match="not pinned"):
+            _parse_lock(bad)
+
+
+def test_make_env_locked_installs_from_the_lock():
+    make = (ROOT / "Makefile").read_text()
+    rule = make.split("\nenv-locked:", 1)[1].split("\n\n", 1)[0]
+    assert "-c $(LOCK)" in rule and "LOCK := requirements.lock" in make
+    assert (ROOT / "requirements.lock").read_text().startswith("# The tested environment")

@@ -77,13 +77,6 @@ def test_finalise_returns_a_caption_that_displays_nothing():
 # Charts the extended check (issue 28: legends over data, empty panels) flagged in the smoke build when
 # it was added; each stays listed, word for word, until its chart is fixed. Any other problem fails.
 KNOWN_ISSUE_28: dict[tuple[str, str], list[str]] = {
-    ("10-coverage-composition", "countries-reporting"): [
-        "legend of axes 0 lies over data (line 'countries reporting a total')"],
-    ("10-coverage-composition", "ctdc-composition"): ["legend of axes 1 lies over data (bar 'Not recorded')"],
-    ("31-tip-tiers", "tier-volatility"): ["legend of axes 1 lies over data (line 'Watch List entries')"],
-    ("50-policy-claims", "its-irl-2017-client"): ["legend of axes 0 lies over data (markers 'published count')"],
-    ("60-claims", "host-countries"): [
-        "axes 0 is an empty panel (no data drawn; axes 2001 to 2007 by -0.055 to 0.055)"],
 }
 
 

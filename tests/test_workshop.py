@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 
 import nbformat
 import pytest
@@ -84,8 +86,15 @@ def test_kit_has_handouts_guide_index_and_findings(kit):
     assert sorted(h.name for h in kit.handouts) == sorted(f"{s}.pdf" for s in stems)
     for h in kit.handouts:
         assert h.read_bytes()[:5] == b"%PDF-"
+        if shutil.which("pdftotext"):  # claim and questions on the page, no cover (tests/test_workshop_handout.py)
+            text = " ".join(subprocess.run(["pdftotext", str(h), "-"], capture_output=True, text=True).stdout.split())
+            assert text.startswith("Exercise ") and "The claim." in text[:400] and "Questions for your group" in text
+    if shutil.which("pdftotext"):
+        uk = subprocess.run(["pdftotext", str(out / "handouts" / "04-uk-ten-to-thirteen-thousand.pdf"), "-"],
+                            capture_output=True, text=True).stdout
+        assert "resampled estimates" not in uk and "Words used on this page" in uk and "mse-uk" not in uk
     guide = (out / "guide.html").read_text(encoding="utf-8")
-    assert "<h2>Running order</h2>" in guide and "Common misreadings" in guide
+    assert "<h2>A 2-hour session</h2>" in guide and "Common misreadings" in guide
     index = (out / "index.html").read_text(encoding="utf-8")
     for s in stems:
         assert f"questions/{s}/{s}.html" in index and f"handouts/{s}.pdf" in index

@@ -76,15 +76,47 @@ CAPTIONS = {
 }
 
 
+#: what each check set the claim against, in a reader's words (the row labels of the verdict chart)
+CHECK_LABELS = {
+    "unodc-covid-fixed-panel": "UNODC detected victims, same countries each year",
+    "ncmec-covid-reports": "CyberTipline reports to NCMEC",
+    "worldcup-2006-followup": "counts found after the event (IOM follow-up)",
+    "superbowl-2011-outcome": "arrests and charges after the 2011 game",
+    "host-country-detections": "host country's detected victims (UNODC)",
+    "sweden-street-counts": "Stockholm street counts, 1998 and 2008",
+    "sweden-unodc-series": "Sweden's detected victims (UNODC)",
+    "gao-fosta": "federal cases counted by the GAO (2021)",
+    "spotlight-vs-federal": "federal counts of investigations and victims",
+    "share-2006-recount": "recount from UNODC country data",
+    "share-applied-to-stock": "ILO's 2005 estimate and its split by form",
+    "estimates-definitions": "what each estimate counts",
+    "unodc-2019-2020-fixed-panel": "UNODC detected victims, same countries each year",
+    "unodc-2019-2022-fixed-panel": "UNODC detected victims, same countries each year",
+    "detections-as-prevalence": "what a count of detected victims measures",
+    "untestable": "no count of the same definition exists",
+}
+
+
+def row_label(label: str, test: str) -> str:
+    """A row of the verdict chart: the claim's short label and what checked it, no ids
+    (a check without a reader's label is a KeyError naming it)."""
+    try:
+        checked = CHECK_LABELS[test]
+    except KeyError:
+        raise KeyError(f"figures.claims.CHECK_LABELS has no reader's label for check {test!r}") from None
+    return textwrap.fill(label, 90) + "\nchecked against: " + checked
+
+
 def verdict_overview(summary: pd.DataFrame) -> plt.Figure:
     """One row per check, a marker in the column of its verdict word (``claims.summary_table``:
-    columns ``claim_id``, ``test``, ``word``, ``verdict``); squares: capped, diamonds: a partial test."""
-    fig, ax = plt.subplots(figsize=(10, 0.42 * len(summary) + 1.6))
+    columns ``label``, ``test``, ``word``, ``verdict``); squares: capped, diamonds: a partial test.
+    Rows are labelled with the register's short claim label and what checked it (:data:`CHECK_LABELS`)."""
+    fig, ax = plt.subplots(figsize=(11, 0.5 * len(summary) + 1.6))
     for i, rec in enumerate(summary.itertuples()):
         x = VERDICTS.index(rec.word)
         marker = "s" if "capped" in rec.verdict else "D" if rec.word == VERDICTS[3] else "o"
         ax.scatter([x], [i], s=120, color=VERDICT_COLOURS[rec.word], zorder=3, marker=marker)
-    ax.set_yticks(range(len(summary)), [f"{r.claim_id}: {r.test}" for r in summary.itertuples()], fontsize=7)
+    ax.set_yticks(range(len(summary)), [row_label(r.label, r.test) for r in summary.itertuples()], fontsize=7)
     ax.set_xticks(range(len(VERDICTS)), [textwrap.fill(v, 16) for v in VERDICTS], fontsize=7)
     ax.set_xlim(-0.5, len(VERDICTS) - 0.5)
     ax.invert_yaxis()
@@ -147,19 +179,29 @@ def ncmec_reports(data: pd.DataFrame, *, event_year: int) -> plt.Figure:
 def host_countries(data: pd.DataFrame, events: list[dict]) -> plt.Figure:
     """Each host's detected-victim totals around its event year (gaps where nothing was published).
 
-    ``events``: dicts with ``iso3`` and ``event_year`` (every event, also those without data).
+    ``events``: dicts with ``iso3`` and ``event_year`` (every event, also those without data). An
+    event with no published figure in the years the check read gets a panel without axes that says so
+    (never an empty pair of axes that looks like zero).
     """
     events = pd.DataFrame(events)
     fig, axes = plt.subplots(1, max(len(events), 1), figsize=(2.6 * max(len(events), 1) + 1, 3.2), squeeze=False)
+    first_with_data = None
     for ax, ev in zip(axes[0], events.itertuples()):
         d = data[(data["iso3"] == ev.iso3) & (data["event_year"] == ev.event_year)]
-        ax.bar(d["year"], d["high"], color=np.where(d["year"] == ev.event_year, "#b22222", "#1f4e79"))
         ax.set_title(f"{ev.iso3}, event {ev.event_year}", fontsize=8)
+        if d.empty or not d["high"].notna().any():
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.axis("off")
+            ax.text(0.5, 0.5, f"No UNODC figure\npublished for the\nyears around {ev.event_year}",
+                    ha="center", va="center", transform=ax.transAxes, fontsize=8, color="#555555")
+            continue
+        ax.bar(d["year"], d["high"], color=np.where(d["year"] == ev.event_year, "#b22222", "#1f4e79"))
         ax.set_xlim(ev.event_year - 3, ev.event_year + 3)
         ax.set_xticks([ev.event_year - 2, ev.event_year, ev.event_year + 2])
-        if d.empty:
-            ax.text(0.5, 0.5, "no data", ha="center", transform=ax.transAxes, fontsize=8)
-    axes[0][0].set_ylabel("detected victims")
+        first_with_data = ax if first_with_data is None else first_with_data
+    if first_with_data is not None:
+        first_with_data.set_ylabel("detected victims")
     return fig
 
 

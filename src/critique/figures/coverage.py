@@ -47,19 +47,19 @@ def countries_reporting(counts: pd.DataFrame, partial: Sequence[int] = ()) -> pl
     ``counts``: index year, columns ``total``, ``forms`` and optionally ``forms_strict`` (the lower
     count leaving out country-years whose forms are all "<5"); NaN = no data (drawn as a gap).
     """
-    fig, ax = plt.subplots(figsize=(8, 4.2))
-    _line(ax, counts["total"], partial, marker="o", color=_BLUE, label="countries reporting a total")
+    fig, ax = plt.subplots(figsize=(10, 4.2))
+    _line(ax, counts["total"], partial, marker="o", color=_BLUE, label="countries reporting\na total")
     _line(ax, counts["forms"], partial, marker="s", color=_ORANGE,
-          label="countries reporting by form of exploitation")
+          label="countries reporting by\nform of exploitation")
     if "forms_strict" in counts:
         _line(ax, counts["forms_strict"], partial, marker="^", color=_GREY, linestyle="--",
-              label='by form, leaving out forms all "<5"')
+              label='by form, leaving out\nforms all "<5"')
     mark_partial(ax, partial)
     integer_years(ax)
     ax.set_ylim(bottom=0)
     ax.set_ylabel("countries")
     ax.set_xlabel("data year (gap: no rows of that kind in the release)")
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0, fontsize=8)  # outside: never over a line
     return fig
 
 
@@ -154,7 +154,7 @@ def ctdc_composition(top_by_year: pd.DataFrame, shares: pd.DataFrame, top_countr
     """Left: share of records exploited in ``top_country`` by year (``top_by_year``: columns ``sum``,
     ``size``); right: records by exploitation type, % (``shares``: year x type, suppressed cells NaN,
     drawn as blank)."""
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    fig, axes = plt.subplots(1, 2, figsize=(11.5, 4))
     axes[0].bar(top_by_year.index, 100 * top_by_year["sum"] / top_by_year["size"], color=_BLUE)
     axes[0].set_ylim(0, 100)
     axes[0].set_ylabel(f"% of records exploited in {top_country}")
@@ -164,7 +164,9 @@ def ctdc_composition(top_by_year: pd.DataFrame, shares: pd.DataFrame, top_countr
         axes[1].bar(shares.index, vals, bottom=bottom, label=col)
         bottom += vals
     axes[1].set_ylabel("% of records")
-    axes[1].legend(fontsize=7)
+    # outside the stack, on the right: a legend inside a 100% stack always covers a bar
+    handles, labels = axes[1].get_legend_handles_labels()
+    axes[1].legend(handles[::-1], labels[::-1], fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     for ax in axes:
         ax.set_xlabel("year of registration")
         integer_years(ax)

@@ -6,7 +6,7 @@ Nothing here saves or titles a chart for publication: the notebook passes each f
 from __future__ import annotations
 
 import textwrap
-from typing import Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -71,10 +71,16 @@ def _fit_panel(ax: plt.Axes, a: SeriesAnalysis, title: str) -> None:
 
 def segmented_fits(panels: Sequence[tuple[str, SeriesAnalysis]]) -> plt.Figure:
     """One panel a series: published counts, the segmented fit and the projected pre-trend."""
-    fig, axes = plt.subplots(1, len(panels), figsize=(max(8.0, 3.2 * len(panels)), 3.6), squeeze=False)
+    fig, axes = plt.subplots(1, len(panels), figsize=(max(8.0, 3.2 * len(panels)) + 1.6, 3.6), squeeze=False)
     for ax, (title, a) in zip(axes[0], panels):
         _fit_panel(ax, a, title)
-    axes[0][0].legend(fontsize=6, loc="upper left")
+    # one legend for every panel, right of the last one: inside a panel it lies over some series' points
+    entries: dict[str, Any] = {}
+    for ax in axes[0]:
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            entries.setdefault(label, handle)
+    axes[0][-1].legend(list(entries.values()), list(entries), fontsize=6, loc="upper left",
+                       bbox_to_anchor=(1.03, 1.0), borderaxespad=0)
     fig.tight_layout()
     return fig
 

@@ -60,7 +60,7 @@ def transitions(mat: pd.DataFrame) -> plt.Figure:
 
 def volatility(vol: pd.DataFrame, years: Sequence[int]) -> plt.Figure:
     """Share of countries changing tier, and Watch List entries and exits (``tiers.volatility``)."""
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.6))
     s = vol.set_index("report_year")["share_changed"].reindex(years)
     ax1.plot(s.index, 100 * s.values, marker="o")
     ax1.set_ylabel("% of countries changing tier")
@@ -72,7 +72,8 @@ def volatility(vol: pd.DataFrame, years: Sequence[int]) -> plt.Figure:
     ax2.set_ylabel("countries")
     ax2.set_xlabel("report year")
     ax2.set_ylim(bottom=0)
-    ax2.legend(loc="upper left", fontsize=8)
+    # above the panel, in one row: the two lines cross the whole panel, so no corner inside is free
+    ax2.legend(loc="lower left", bbox_to_anchor=(0.0, 1.01), ncol=2, borderaxespad=0, fontsize=8, frameon=False)
     for ax in (ax1, ax2):
         integer_years(ax)
     return fig

@@ -212,6 +212,7 @@ def index_html(
     failures: Sequence[str] = (),
     brief: Any = None,
     whatif: Sequence[tuple[str, str]] = (),
+    workbook: str | None = None,
 ) -> str:
     """The report index: key findings first, then the pages (failed ones marked), every figure with
     its caption, and the data editions with checksums.
@@ -220,6 +221,7 @@ def index_html(
     ``findings``, ``figures``, ``key_findings``, ``key_errors``, ``failed``, ``has_output``), paths
     relative to the index. ``datasets``: ``{"id", "title", "citation", "sha256"}``.
     ``failures``: extra names of failed notebooks not among ``pages`` (older callers).
+    ``workbook``: the Excel workbook of every chart's data (:mod:`critique.publish.workbook`), if written.
     """
     failed_pages = [p for p in pages if p.get("failed") or p.get("key_errors")]
     out = ["<!doctype html>", '<html lang="en"><head><meta charset="utf-8">',
@@ -228,7 +230,9 @@ def index_html(
            f"<p>Generated {generated.strftime('%Y-%m-%d %H:%M UTC')} by critique-suite. Every figure "
            "carries its source, caveats and N; scenario figures are labelled as scenarios. "
            + ('<a href="brief.pdf">The brief (PDF)</a> · ' if brief is not None and brief.headlines else "")
-           + '<a href="briefing.pdf">The full briefing (PDF)</a>.</p>']
+           + '<a href="briefing.pdf">The full briefing (PDF)</a>'
+           + (f' · <a href="{_esc(workbook)}">Every chart\'s data in one Excel workbook</a> (a sheet a chart, '
+              'and a sheet of sources)' if workbook else "") + '.</p>']
     if failed_pages or failures:
         names = [p["stem"] for p in failed_pages] + [f for f in failures if f not in {p["stem"] for p in pages}]
         out.append('<p class="fail"><strong>Failed in this run (the last good output is kept):</strong> '

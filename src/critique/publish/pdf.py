@@ -208,21 +208,28 @@ def typeset(target: Path, data: Mapping[str, Any]) -> Path:
 
     Raises ``RuntimeError`` naming the document when Typst refuses it (say, an unreadable SVG).
     """
+    return typeset_template(target, "briefing.typ", data)
+
+
+def typeset_template(target: Path, template_name: str, data: Mapping[str, Any]) -> Path:
+    """Compile ``templates/<template_name>`` with ``data`` (read by the template as JSON, never as
+    markup) into ``target``, written atomically. Raises ``RuntimeError`` naming the document when
+    Typst refuses it."""
     import typst
 
-    template = resources.files("critique.publish") / "templates" / "briefing.typ"
+    template = resources.files("critique.publish") / "templates" / template_name
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".briefing-", dir=target.parent) as tmp:
         data_file = Path(tmp) / "data.json"
         data_file.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        source = Path(tmp) / "briefing.typ"
+        source = Path(tmp) / template_name
         source.write_text(template.read_text(encoding="utf-8"), encoding="utf-8")
         out = Path(tmp) / target.name
         try:
             typst.compile(str(source), output=str(out), root="/",
                           sys_inputs={"data": str(data_file.resolve())})
         except Exception as exc:  # typst raises its own TypstError
-            raise RuntimeError(f"{target}: Typst could not typeset the briefing ({exc})") from None
+            raise RuntimeError(f"{target}: Typst could not typeset {template_name} ({exc})") from None
         with atomicio.atomic_file(target) as final:  # whole or not at all; mode from the umask
             os.replace(out, final)
     return target

@@ -24,7 +24,7 @@ from critique.core import atomicio, parallel
 from critique.datasets import paths
 from critique.publish import outdirs, runner
 from critique.core.atomicio import write_text_atomic
-from critique.publish.pdf import chart_pack  # noqa: F401  (the workshop handouts use it from here)
+from critique.publish.pdf import chart_pack
 
 
 @dataclass(frozen=True)
@@ -350,9 +350,11 @@ def write_index_and_pack(out_root: Path, names: Sequence[str], *, title: str,
     problems.update({k: v for k, v in brief.errors.items() if k not in {p["stem"] for p in pages}})
     now = dt.datetime.now(dt.timezone.utc)
     index = out_root / "index.html"
-    from critique.publish import whatif
+    from critique.publish import whatif, workbook
+    tables = workbook.write_workbook(out_root / workbook.WORKBOOK, pages)  # every chart's CSV, one sheet each
     write_text_atomic(index, index_html(title, pages, _dataset_rows(pages), now, brief=brief,
-                                        whatif=whatif.write_pages(out_root)))
+                                        whatif=whatif.write_pages(out_root),
+                                        workbook=tables.name if tables else None))
     pdf = out_root / pdf_name
     notes = [f"FAILED {stem}: {msg}" for stem, msg in failures.items()] + \
             [msg for msgs in problems.values() for msg in msgs]

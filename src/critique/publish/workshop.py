@@ -10,8 +10,9 @@ running the notebook in JupyterLab with the default sees no answer output).
 - ``questions/<stem>/``: the notebook with every ``answer`` cell **removed before it runs** (not
   hidden: neither the ipynb nor the HTML holds the answer text), run with ``reveal_answers=False``;
 - ``answers/<stem>/``: the full notebook run with ``reveal_answers=True``;
-- ``handouts/<stem>.pdf``: a printable page per chart of the question version (caption and
-  source under each), made with :func:`critique.publish.reports.chart_pack`;
+- ``handouts/<stem>.pdf``: the claim, the questions and the chart(s) of the question version on one
+  or two A4 pages, no cover (:mod:`critique.publish.workshop_handout`; which charts, and words
+  explained in plain terms, are chosen in ``notebooks/workshop/handouts.yml``);
 - ``guide.html``: the facilitator guide (``notebooks/workshop/guide.md``);
 - ``index.html``: links to all of it.
 
@@ -119,18 +120,6 @@ class WorkshopResult:
     index: Path | None = None
 
 
-def _figures(folder: Path) -> list[dict]:
-    import json
-
-    figs = []
-    for sidecar in sorted((folder / "figures").glob("*.json")):
-        cap = json.loads(sidecar.read_text(encoding="utf-8"))
-        figs.append({"abs_png": folder / "figures" / f"{cap['name']}.png",
-                     "caption_text": (folder / "figures" / f"{cap['name']}.txt").read_text(encoding="utf-8"),
-                     "title": cap["title"]})
-    return figs
-
-
 def guide_html(markdown_text: str, title: str = "Workshop facilitator guide") -> str:
     """The guide's Markdown as a standalone, printable HTML page (mistune, as nbconvert uses)."""
     import mistune
@@ -168,7 +157,7 @@ def build(out: Path | None = None, *, force: bool = False, stems: Sequence[str] 
 
 
 def _build(out: Path, *, force: bool, stems: Sequence[str] | None, timeout: int) -> WorkshopResult:
-    from critique.publish import reports, runner
+    from critique.publish import runner, workshop_handout
 
     atomicio.make_dir(out)
     notebooks = exercises()
@@ -197,8 +186,8 @@ def _build(out: Path, *, force: bool, stems: Sequence[str] | None, timeout: int)
             (res.skipped if r.skipped else res.ran).append(f"{version}/{stem}")
         handout = out / "handouts" / f"{stem}.pdf"
         handout.parent.mkdir(exist_ok=True)
-        reports.chart_pack(handout, _figures(out / "questions" / stem),
-                           title=f"Workshop handout: {_title(nb_path)}", generated=now)
+        workshop_handout.write(handout, question_src, out / "questions" / stem / "figures", generated=now,
+                               config_file=workshop_dir() / workshop_handout.CONFIG)
         res.handouts.append(handout)
     guide_src = workshop_dir() / "guide.md"
     if guide_src.exists():

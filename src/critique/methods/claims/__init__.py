@@ -117,7 +117,8 @@ def summary_table(checks: Iterable[ClaimCheck], claims: pd.DataFrame) -> pd.Data
     for c in checks:
         row = reg.loc[c.claim_id]
         mark = "UNVERIFIED: " if row["verification"] == "unverified" else ""
-        rows.append({"claim_id": c.claim_id, "claim": mark + str(row["claim"]), "claimant": row["claimant"],
+        rows.append({"claim_id": c.claim_id, "label": mark + str(row.get("label", c.claim_id)),
+                     "claim": mark + str(row["claim"]), "claimant": row["claimant"],
                      "date": row["date"], "claim_read_in": row["verification"], "test": c.test_id, "word": c.verdict,
                      "verdict": c.shown + (" (capped: unverified input)" if c.capped else ""), "reason": c.reason})
     return pd.DataFrame(rows)

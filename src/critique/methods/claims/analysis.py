@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from critique.methods.claims import CHECK_IDS, UNTESTABLE, counts_sentence, finalise, summary_table
+from critique.methods.claims.rules import sources_sentence
 from critique.methods import coverage
 from critique.methods.claims import cited, detected, reports, shares
 from critique.methods.claims.rules import VERDICTS
@@ -98,6 +99,8 @@ class ClaimsAnalysis:
             slug = tid.replace("-", "_").replace(".", "_")
             out[f"verdict_{slug}"] = c.shown
             out[f"reason_{slug}"] = c.reason
+            ver = str(self.register.set_index("claim_id").loc[c.claim_id, "verification"])
+            out[f"sources_{slug}"] = sources_sentence(c.read, ver)
             out[f"check.{tid}"] = c.summary()
         s = self.settings
         cov = self["unodc-covid-fixed-panel"].numbers
@@ -111,7 +114,9 @@ class ClaimsAnalysis:
         sh = self["share-2006-recount"].numbers
         out |= {"share2006_recount_low": sh["recount_pct"][0], "share2006_recount_high": sh["recount_pct"][1],
                 "share2006_countries": sh["recount_countries"]}
-        out["share_stock_claimed_pct"] = self["share-applied-to-stock"].numbers["claimed_pct"]
+        st = self["share-applied-to-stock"].numbers
+        out |= {"share_stock_claimed_pct": st["claimed_pct"], "share_stock_ilo_low_pct": st["ilo_cse_pct"],
+                "share_stock_ilo_high_pct": st["ilo_upper_pct"], "share_stock_detected_2009_pct": st["edition_2009_pct"]}
         for test_id, key in (("unodc-2019-2020-fixed-panel", "fall2020"), ("unodc-2019-2022-fixed-panel", "rise2022")):
             n = self[test_id].numbers
             change = n["panel_change_pct"]  # None when the release ends before the claim's year

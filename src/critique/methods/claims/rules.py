@@ -38,6 +38,7 @@ declares untestable (``tests`` = :data:`UNTESTABLE`) gets :data:`CANNOT_TEST` wi
 from __future__ import annotations
 
 import math
+from typing import Iterable
 from dataclasses import dataclass
 
 from critique.core.errors import ParameterError
@@ -162,3 +163,35 @@ def counts_sentence(counts: dict[str, int], *, n_checks: int, n_claims: int) -> 
         raise ParameterError(f"counts add up to {sum(counts.values())}, not to the {n_checks} checks")
     parts = [f"{counts[w]} '{w}'" for w in VERDICTS if counts.get(w)]
     return f"Of {n_checks} checks of {n_claims} circulating claims, " + ", ".join(parts) + "."
+
+
+
+#: how a source of each verification grade was read, in a reader's words
+GRADE_WORDS = {"primary": "read in the publishers' own documents", "secondary": "read in secondary copies",
+               "unverified": "unverified"}
+
+
+def sources_sentence(read: Iterable[str], claim_verification: str) -> str:
+    """How a check's sources were read, in a reader's words: "the claim and all 4 documents it was
+    checked against were read in secondary copies", or the counts by grade when they differ.
+
+    ``read``: :attr:`~critique.methods.claims.verdict.ClaimCheck.read`, each a document ending with its
+    weakest grade in brackets (``"GAO-21-385 [secondary]"``); a document without a grade is a data release
+    read from the publisher's own file (primary). ``claim_verification``: the register row's grade (how
+    the claim itself was read). Raises ParameterError on a grade outside primary / secondary / unverified.
+    """
+    import re
+
+    grades = []
+    for item in read:
+        m = re.search(r"\[([a-z, ]+)\]\s*$", str(item))
+        grades.append(m.group(1).split(",")[-1].strip() if m else "primary")
+    bad = [g for g in grades + [claim_verification] if g not in GRADE_WORDS]
+    if bad:
+        raise ParameterError(f"sources: grade {bad[0]!r} is not primary, secondary or unverified")
+    n = len(grades)
+    docs = f"{n} document{'s' if n != 1 else ''} it was checked against"
+    if set(grades) == {claim_verification}:
+        return f"the claim and {'all ' if n > 1 else 'the '}{docs} were {GRADE_WORDS[claim_verification]}"
+    counts = ", ".join(f"{grades.count(g)} {GRADE_WORDS[g]}" for g in GRADE_WORDS if grades.count(g))
+    return f"the claim was {GRADE_WORDS[claim_verification]}; of the {docs}, {counts}"
