@@ -79,8 +79,12 @@ def date(value: dt.date | dt.datetime, lang: str | None = None, style: str = "lo
 
 
 def datetime_utc(value: dt.datetime, lang: str | None = None) -> str:
-    """A UTC time stamp as the language writes date and time, followed by ``UTC``."""
+    """A UTC time stamp as the language writes date and time, followed by ``UTC``. English keeps the
+    ISO form the reports have always printed (``2026-12-06 10:05 UTC``)."""
     from babel.dates import format_datetime
+
+    if i18n.check_language(lang or i18n.current()) == i18n.DEFAULT:
+        return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
     return format_datetime(value, format="medium", tzinfo=dt.timezone.utc,
                            locale=babel_locale(lang)) + " UTC"

@@ -2,8 +2,8 @@
 
 matplotlib's default font (DejaVu Sans) draws Latin and Cyrillic but no Chinese: a Chinese title
 came out as empty boxes ("tofu") with the warning "Glyph ... missing from current font". Since
-matplotlib 3.6 a text falls back glyph by glyph along the ``font.sans-serif`` list, so
-:func:`register` puts the Noto families after DejaVu Sans: Noto Sans CJK (Debian's
+matplotlib 3.6 a text falls back glyph by glyph along the families of ``font.family``, so
+:func:`register` names the Noto families there after DejaVu Sans: Noto Sans CJK (Debian's
 ``fonts-noto-cjk``, Google's Noto project, SIL Open Font License) for Chinese, Noto Sans (Debian's
 ``fonts-noto-core``) as a second Latin/Cyrillic face. The project's set-up installs both
 (``.ci/run``, as it installs Chromium and poppler; on another system install the Noto CJK fonts
@@ -32,10 +32,8 @@ SEARCH = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
 
 
 @functools.lru_cache(maxsize=1)
-def register() -> tuple[str, ...]:
-    """Add the Noto files found on this system to matplotlib and make the fallback chain the
-    sans-serif list. Returns the families of :data:`FAMILIES` that are available (idempotent)."""
-    import matplotlib
+def _add_files() -> tuple[str, ...]:
+    """Add the Noto files found on this system to matplotlib (once); the available families."""
     from matplotlib import font_manager
 
     for pattern in SEARCH:
@@ -43,9 +41,19 @@ def register() -> tuple[str, ...]:
             if Path(path).is_file():
                 font_manager.fontManager.addfont(path)
     known = {f.name for f in font_manager.fontManager.ttflist}
-    available = tuple(f for f in FAMILIES if f in known)
+    return tuple(f for f in FAMILIES if f in known)
+
+
+def register() -> tuple[str, ...]:
+    """Add the Noto files found on this system to matplotlib and make the fallback chain the font
+    family. Returns the families of :data:`FAMILIES` that are available (idempotent)."""
+    import matplotlib
+
+    available = _add_files()
     rest = [f for f in matplotlib.rcParams["font.sans-serif"] if f not in available]
-    matplotlib.rcParams["font.family"] = ["sans-serif"]
+    # the families named one by one: matplotlib falls back glyph by glyph only across the families
+    # of font.family, and expands the generic "sans-serif" to its first available font alone
+    matplotlib.rcParams["font.family"] = list(available) + ["sans-serif"]
     matplotlib.rcParams["font.sans-serif"] = list(available) + rest
     return available
 
