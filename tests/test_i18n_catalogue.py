@@ -117,3 +117,27 @@ def test_without_the_fallback_a_chinese_title_does_miss_glyphs():
     with matplotlib.rc_context({"font.family": ["DejaVu Sans"]}):
         missing = _render_title(CHINESE)
     assert missing and all(re.search(r"Glyph \d+ .* missing from", m) for m in missing)
+
+
+def test_finalise_labels_a_chart_in_the_readers_language(tmp_path):
+    """Source, caveats and N under the chart and in its caption, in French and in Chinese."""
+    import json
+
+    import matplotlib.pyplot as plt
+
+    from critique.figures import charts
+
+    charts.use_style()  # the house style keeps SVG text as text
+    for lang, source, n_text, n_line, more in (
+            ("fr", "Source : X", "12\u202f214", "N : 12\u202f214", "Mise en garde : a"),
+            ("zh", "来源：X", "12,214", "N：12,214", "注意：a")):
+        with i18n.using(lang):
+            fig, ax = plt.subplots(figsize=(6, 4))
+            ax.plot([0, 1], [0, 1])
+            cap = charts.finalise(fig, f"t-{lang}", title="T", description="D", source="X",
+                                  caveat=["a", "b", "c"], n=12214, outdir=tmp_path, footer_caveats=2)
+        text = (tmp_path / f"t-{lang}.txt").read_text(encoding="utf-8")
+        assert source in text and n_line in text
+        svg = (tmp_path / f"t-{lang}.svg").read_text(encoding="utf-8")
+        assert more in svg  # the footer drawn on the image (SVG text kept as text)
+        assert cap.n == n_text

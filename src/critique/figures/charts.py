@@ -212,7 +212,7 @@ def _lay_out(fig: "plt.Figure", cap: Caption) -> None:
     with warnings.catch_warnings():  # tight_layout warns on axes it cannot fit; the layout check reports it
         warnings.simplefilter("ignore")
         fig.tight_layout(rect=rect)
-        for _ in range(3):  # a y-label longer than its axes runs into the title or the footer: wrap it
+        for _attempt in range(3):  # a y-label longer than its axes runs into the title or the footer: wrap it
             if not _wrap_long_ylabels(fig, rect):
                 break
             fig.tight_layout(rect=rect)

@@ -181,8 +181,8 @@ def build_reports(params_file: Path | None = None, *, n_jobs: int = 1, force: bo
 
     params_file = Path(params_file or paths.params_dir() / "briefing.yml")
     lang = reader_lang.choose(lang, params_file)
-    name, _jobs = runner.load_param_set(params_file)
-    out_root = out_root or paths.reports_dir() / reader_lang.out_folder(name, lang)
+    set_name = runner.load_param_set(params_file)[0]
+    out_root = out_root or paths.reports_dir() / reader_lang.out_folder(set_name, lang)
     name, jobs = jobs_for_set(params_file, out_root=out_root)
     runner.check_timeout(timeout)
     from critique.publish import branding
