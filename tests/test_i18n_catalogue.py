@@ -141,3 +141,11 @@ def test_finalise_labels_a_chart_in_the_readers_language(tmp_path):
         svg = (tmp_path / f"t-{lang}.svg").read_text(encoding="utf-8")
         assert more in svg  # the footer drawn on the image (SVG text kept as text)
         assert cap.n == n_text
+
+
+def test_wide_characters_wrap_at_half_the_width():
+    from critique.figures.fonts import wrap
+
+    assert wrap("数据显示的变化小于所称", 16) == "数据显示的变化小\n于所称"  # 11 wide characters, 8 a line
+    assert wrap("the data show a smaller change than claimed", 16) == \
+        "the data show a\nsmaller change\nthan claimed"  # as textwrap.fill

@@ -185,7 +185,7 @@ def _lay_out(fig: "plt.Figure", cap: Caption) -> None:
     fonts.register()
     width_in = fig.get_figwidth()
     if fig._suptitle is None:  # keep a notebook's own suptitle
-        fig.suptitle(textwrap.fill(cap.title, max(30, int(width_in * 9.5))), x=0.01, y=0.99,
+        fig.suptitle(fonts.wrap(cap.title, max(30, int(width_in * 9.5))), x=0.01, y=0.99,
                      ha="left", va="top", fontsize=12, fontweight="bold")
     footer = [_("Source: {source}", source=cap.source)]
     if cap.scenario:
@@ -196,7 +196,7 @@ def _lay_out(fig: "plt.Figure", cap: Caption) -> None:
         more = len(cap.caveats) - len(shown)
         footer.append(ngettext("(+{n} further caveat in the caption)", "(+{n} further caveats in the caption)", more))
     footer.append(_("N: {n}", n=cap.n) if cap.n is not None else "")
-    wrapped = "\n".join(textwrap.fill(line, max(40, int(width_in * 17))) for line in footer if line)
+    wrapped = "\n".join(fonts.wrap(line, max(40, int(width_in * 17))) for line in footer if line)
     note = fig.text(0.01, 0.005, wrapped, ha="left", va="bottom", fontsize=7, color="#444444")
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()

@@ -84,3 +84,14 @@ def missing_glyphs(text: str) -> list[str]:
         if not any(face.get_char_index(ord(ch)) for face in faces):
             out.append(ch)
     return out
+
+
+def wrap(text: str, width: int) -> str:
+    """``textwrap.fill`` for any script: ``width`` is in Latin characters, and a text with wide
+    (Chinese, Japanese, Korean) characters, which take about two Latin widths each and have no spaces
+    to break at, is wrapped at half as many characters."""
+    import textwrap
+    import unicodedata
+
+    wide = any(unicodedata.east_asian_width(ch) in ("W", "F") for ch in text)
+    return textwrap.fill(text, max(2, width // 2) if wide else width)

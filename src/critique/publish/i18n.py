@@ -85,6 +85,8 @@ def translator_line(lang: str | None = None) -> str:
     lang = lang or i18n.current()
     head = i18n.header(lang)
     who = head.get("X-Translated-By", "").strip() or _("not recorded")
+    if who.lower().startswith("machine draft"):  # said in the reader's language, not the header's English
+        who = _("a machine draft by the project's assistant (an AI language model)")
     return _("Translated by: {who}. Reviewed by a native speaker: {reviewed}.", who=who,
              reviewed=_("yes") if i18n.reviewed(lang) else _("no"))
 

@@ -172,7 +172,7 @@ def pdf_data(pages: Sequence[Mapping[str, Any]], *, title: str) -> dict[str, Any
         _("Draft translation: this page was translated by machine and has not been reviewed by a "
           "native speaker. Where a sentence is still in English, no translation exists yet. "
           "The English edition is the reference.") + " " + translator_line(lang))
-    return {"title": f"{s.title}: {title}", "lang": lang, "author": b.metadata_author,
+    return {"title": s.title, "heading": s.title, "subtitle": title, "lang": lang, "author": b.metadata_author,
             "organisation": b.name, "logo": str(b.logo.resolve()) if b.logo else "", "draft": draft,
             "intro": s.intro, "cannot_heading": _("What the numbers cannot show"), "cannot": s.cannot,
             "show_heading": _("What the numbers do show"), "points": [p.sentence for p in s.points],
