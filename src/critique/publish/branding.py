@@ -87,8 +87,7 @@ def clean_logo(branding: Branding, out_dir: Path) -> Path | None:
 
     with Image.open(branding.logo) as img:
         pixels = img.convert("RGBA")
-    clean = Image.new("RGBA", pixels.size)
-    clean.putdata(list(pixels.getdata()))  # pixels only: no EXIF, no text chunks, no ICC profile
+    clean = Image.frombytes("RGBA", pixels.size, pixels.tobytes())  # pixels only: no EXIF, text or ICC
     target = Path(out_dir) / "logo.png"
     clean.save(target, format="PNG")
     return target

@@ -103,14 +103,6 @@ def draft_note_html(lang: str | None = None) -> str:
             f"{html.escape(translator_line(lang))}</p>")
 
 
-def opening(pages: Sequence[dict[str, Any]]) -> list[str]:
-    """What opens the index in the reader's language: the draft note, then the community summary."""
-    from critique.publish import branding, summary
-
-    out = [x for x in (branding.header_html(), draft_note_html()) if x]
-    return out + summary.summary_html(pages)
-
-
 def log_line(lang: str | None = None) -> str:
     """The build log's line: strings shown in English for want of a translation in this build."""
     lang = lang or i18n.current()

@@ -234,7 +234,9 @@ def index_html(
     out = ["<!doctype html>", f'<html lang="{reader_lang.html_lang()}"><head><meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            f"<title>{_esc(title)}</title>", INDEX_CSS + reader_lang.CSS, "</head><body>", f"<h1>{_esc(title)}</h1>"]
-    out += reader_lang.opening(pages)  # the draft-translation note and the community summary
+    from critique.publish import summary
+
+    out += summary.opening(pages)  # the draft-translation note and the community summary
     out.append("<p>" + _esc(_("Generated {date} by critique-suite. Every figure carries its source, caveats and N; "
                               "scenario figures are labelled as scenarios.", date=datetime_utc(generated))) + " "
                + (f'<a href="brief.pdf">{_esc(_("The brief (PDF)"))}</a> · ' if brief is not None and brief.headlines else "")

@@ -128,6 +128,16 @@ def build(pages: Sequence[Mapping[str, Any]]) -> Summary:
         cannot=[_(s) for s in CANNOT], points=points, left_out=left_out)
 
 
+def opening(pages: Sequence[Mapping[str, Any]]) -> list[str]:
+    """What opens the index: the organisation (only if the set names one), the draft-translation
+    note (an unreviewed language), then the community summary."""
+    from critique.publish import branding
+    from critique.publish.i18n import draft_note_html
+
+    out = [x for x in (branding.header_html(), draft_note_html()) if x]
+    return out + summary_html(pages)
+
+
 def summary_html(pages: Sequence[Mapping[str, Any]]) -> list[str]:
     """The summary as the first section of the index (empty when no point could be filled)."""
     s = build(pages)
