@@ -63,14 +63,14 @@ def _claims(f: Mapping[str, Any]) -> str:
 
 def _coverage(f: Mapping[str, Any]) -> str:
     n = int(f["largest_rise_n_entering"])
-    first = ngettext("When the world total of victims found by the authorities rose by {change} into "
-                     "{year}, {entering} of that rise came from {n} country that had not reported the "
-                     "year before.",
-                     "When the world total of victims found by the authorities rose by {change} into "
-                     "{year}, {entering} of that rise came from {n} countries that had not reported the "
-                     "year before.", n, change=number(f["largest_rise_change"]), year=str(f["largest_rise_year"]),
+    first = ngettext("When the total of victims found by the authorities, added up over the countries that "
+                     "reported, rose by {change} into {year}, {entering} of that rise came from {n} country "
+                     "that had not reported the year before.",
+                     "When the total of victims found by the authorities, added up over the countries that "
+                     "reported, rose by {change} into {year}, {entering} of that rise came from {n} "
+                     "countries that had not reported the year before.", n, change=number(f["largest_rise_change"]), year=str(f["largest_rise_year"]),
                      entering=number(f["largest_rise_entering"]))
-    return first + " " + _("Part of a rise in a world total is more countries sending numbers, not more victims.")
+    return first + " " + _("Part of a rise in such a total can be more countries sending numbers, not more victims.")
 
 
 def _mse(f: Mapping[str, Any]) -> str:
@@ -105,7 +105,7 @@ CANNOT = (
     N_("A number that goes up or down can mean that people searched more, that more countries sent "
        "numbers, or that the rules for counting changed. It does not show on its own that trafficking "
        "grew or shrank."),
-    N_("These numbers cannot show whether a law made things better or worse for sex workers or for "
+    N_("On their own, these numbers cannot show whether a law made things better or worse for sex workers or for "
        "victims."),
 )
 
