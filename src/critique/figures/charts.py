@@ -23,9 +23,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from critique.figures import layout as chartlayout  # noqa: E402
 from critique.datasets import paths
+from critique.core.i18n import N_, _, ngettext
 
 STYLE_FILE = paths.package_dir() / "figures" / "critique.mplstyle"
-SCENARIO_LABEL = "SCENARIO (illustrative assumptions, not a measurement)"
+SCENARIO_LABEL = N_("SCENARIO (illustrative assumptions, not a measurement)")
 
 
 class ChartError(Exception):
@@ -54,13 +55,14 @@ class Caption:
 
     def text(self) -> str:
         """The caption as plain text (the ``.txt`` file and the HTML alt text)."""
-        lines = [("Scenario: " if self.scenario and not self.title.lower().startswith("scenario")
-                  else "") + self.title, "", self.description, "", f"Source: {self.source}"]
+        lines = [(_("Scenario: {title}", title=self.title) if self.scenario and not
+                  self.title.lower().startswith("scenario") else self.title), "", self.description, "",
+                 _("Source: {source}", source=self.source)]
         if self.scenario:
-            lines.append(SCENARIO_LABEL)
+            lines.append(_(SCENARIO_LABEL))
         for caveat in self.caveats:
-            lines.append(f"Caveat: {caveat}")
-        lines.append(f"N: {self.n}" if self.n is not None else "N: not applicable")
+            lines.append(_("Caveat: {caveat}", caveat=caveat))
+        lines.append(_("N: {n}", n=self.n) if self.n is not None else _("N: not applicable"))
         return "\n".join(lines) + "\n"
 
 
@@ -68,7 +70,9 @@ def use_style() -> None:
     """Apply the house style (call once at the top of a notebook); tables displayed from here on
     are formatted for readers (:func:`critique.figures.tables.register`)."""
     plt.style.use(str(STYLE_FILE))
-    from critique.figures import tables
+    from critique.figures import fonts, tables
+
+    fonts.register()  # Noto after DejaVu Sans: Chinese and Cyrillic titles draw without boxes
 
     tables.register()
 
@@ -137,10 +141,10 @@ def finalise(
         if c and c not in caveats:
             caveats.append(c)
     stem = _slug(name)
-    shown_title = title if not scenario or title.lower().startswith("scenario") else f"Scenario: {title}"
+    shown_title = title if not scenario or title.lower().startswith("scenario") else _("Scenario: {title}", title=title)
     cap = Caption(name=stem, title=shown_title, description=description.strip(),
                   source="; ".join(sources), caveats=caveats,
-                  n=None if n is None else str(n), scenario=scenario, datasets=list(datasets),
+                  n=None if n is None else _n_text(n), scenario=scenario, datasets=list(datasets),
                   own_caveats=len([c for c in own if c in caveats]))
     cap.footer_caveats_shown = max(footer_caveats, cap.own_caveats)  # never drop the chart's own
     placed = _lay_out(fig, cap)
@@ -163,26 +167,39 @@ def finalise(
     return cap
 
 
+def _n_text(n: int | str) -> str:
+    """N as the reader's language writes it: a whole number grouped the locale's way outside
+    English (``12 214`` in French); English and text values are kept as given."""
+    from critique.core import i18n, locale_format
+
+    if isinstance(n, int) and not isinstance(n, bool) and i18n.current() != i18n.DEFAULT:
+        return locale_format.number(n)
+    return str(n)
+
+
 def _lay_out(fig: "plt.Figure", cap: Caption) -> bool:
     """Title at the top and footer at the bottom, both wrapped to the figure's width and measured,
     then the axes fitted between them (so neither the title nor the footer is ever cut off).
 
     Returns whether the figure was placed (:func:`critique.figures.layout.lay_out_text`) after its
     last change, so the layout check need not place it again."""
+    from critique.figures import fonts
+
+    fonts.register()
     width_in = fig.get_figwidth()
     if fig._suptitle is None:  # keep a notebook's own suptitle
-        fig.suptitle(textwrap.fill(cap.title, max(30, int(width_in * 9.5))), x=0.01, y=0.99,
+        fig.suptitle(fonts.wrap(cap.title, max(30, int(width_in * 9.5))), x=0.01, y=0.99,
                      ha="left", va="top", fontsize=12, fontweight="bold")
-    footer = [f"Source: {cap.source}"]
+    footer = [_("Source: {source}", source=cap.source)]
     if cap.scenario:
-        footer.append(SCENARIO_LABEL)
+        footer.append(_(SCENARIO_LABEL))
     shown = cap.caveats[:cap.footer_caveats_shown]
-    footer += [f"Caveat: {c}" for c in shown]
+    footer += [_("Caveat: {caveat}", caveat=c) for c in shown]
     if len(cap.caveats) > len(shown):
         more = len(cap.caveats) - len(shown)
-        footer.append(f"(+{more} further caveat{'s' if more > 1 else ''} in the caption)")
-    footer.append(f"N: {cap.n}" if cap.n is not None else "")
-    wrapped = "\n".join(textwrap.fill(line, max(40, int(width_in * 17))) for line in footer if line)
+        footer.append(ngettext("(+{n} further caveat in the caption)", "(+{n} further caveats in the caption)", more))
+    footer.append(_("N: {n}", n=cap.n) if cap.n is not None else "")
+    wrapped = "\n".join(fonts.wrap(line, max(40, int(width_in * 17))) for line in footer if line)
     note = fig.text(0.01, 0.005, wrapped, ha="left", va="bottom", fontsize=7, color="#444444")
     # the title and the footer sit in figure coordinates: their extents need the renderer, not a draw
     renderer = fig.canvas.get_renderer()
@@ -198,7 +215,7 @@ def _lay_out(fig: "plt.Figure", cap: Caption) -> bool:
     with warnings.catch_warnings():  # tight_layout warns on axes it cannot fit; the layout check reports it
         warnings.simplefilter("ignore")
         fig.tight_layout(rect=rect)
-        for _ in range(3):  # a y-label longer than its axes runs into the title or the footer: wrap it
+        for _attempt in range(3):  # a y-label longer than its axes runs into the title or the footer: wrap it
             if not _wrap_long_ylabels(fig, rect):
                 return True  # placed just now, and nothing changed since
             fig.tight_layout(rect=rect)
@@ -244,7 +261,7 @@ def _display_inline(png: Path, cap: Caption) -> None:
 
     data = base64.b64encode(png.read_bytes()).decode()
     # the image already shows title, source, its caveats and N: below it, only what it does not show
-    below = [cap.description] + [f"Further caveat: {c}" for c in cap.caveats[cap.footer_caveats_shown:]]
+    below = [cap.description] + [_("Further caveat: {caveat}", caveat=c) for c in cap.caveats[cap.footer_caveats_shown:]]
     caption = "<br>".join(html.escape(line) for line in below if line)
     display(HTML(
         f'<figure class="critique-figure"><img src="data:image/png;base64,{data}" '

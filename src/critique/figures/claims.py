@@ -5,13 +5,13 @@ register's summary table) and draws it; ``charts.finalise`` adds title, source, 
 """
 from __future__ import annotations
 
-import textwrap
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from critique.figures.charts import integer_years
+from critique.core.i18n import _
+from critique.figures.fonts import wrap
 from critique.methods.claims.rules import VERDICTS
 
 #: one colour a verdict word, in vocabulary order (against the claim -> no reading at all)
@@ -117,7 +117,7 @@ def verdict_overview(summary: pd.DataFrame) -> plt.Figure:
         marker = "s" if "capped" in rec.verdict else "D" if rec.word == VERDICTS[3] else "o"
         ax.scatter([x], [i], s=120, color=VERDICT_COLOURS[rec.word], zorder=3, marker=marker)
     ax.set_yticks(range(len(summary)), [row_label(r.label, r.test) for r in summary.itertuples()], fontsize=7)
-    ax.set_xticks(range(len(VERDICTS)), [textwrap.fill(v, 16) for v in VERDICTS], fontsize=7)
+    ax.set_xticks(range(len(VERDICTS)), [wrap(_(v), 16) for v in VERDICTS], fontsize=7)  # reader's language
     ax.set_xlim(-0.5, len(VERDICTS) - 0.5)
     ax.invert_yaxis()
     ax.grid(axis="x", color="#dddddd")

@@ -74,9 +74,12 @@ def _cmd_reports(args: argparse.Namespace) -> int:
     from critique.publish import reports
 
     params = Path(args.file) if args.file else None
-    res = reports.build_reports(params, n_jobs=args.jobs, force=args.force, timeout=args.timeout)
+    res = reports.build_reports(params, n_jobs=args.jobs, force=args.force, timeout=args.timeout,
+                                lang=args.lang)
     print(f"reports: {len(res.ran)} run, {len(res.skipped)} unchanged, {len(res.failed)} failed -> "
           f"{res.index}")
+    if res.language_log:
+        print(res.language_log)
     for name, err in res.failed.items():
         print(f"FAILED {name}: {err}", file=sys.stderr)
     return 1 if res.failed else 0
@@ -166,6 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--force", action="store_true", help="re-run notebooks even when unchanged")
     rep.add_argument("--timeout", type=positive_int("--timeout"), default=600,
                      help="per-cell timeout in seconds (at least 1; make reports TIMEOUT=...)")
+    rep.add_argument("--lang", help="the readers' language: en (default), fr, es, ru, zh (or `lang:` in the "
+                     "parameter set); other languages than English go to reports/<set>-<lang>/")
     rep.set_defaults(func=_cmd_reports)
 
     for name, (add_args, handler) in EXTRA_COMMANDS.items():

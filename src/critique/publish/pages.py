@@ -17,6 +17,8 @@ import re
 from pathlib import Path
 from typing import Any, Sequence
 
+from critique.core.i18n import _
+
 # Markdown paragraphs that document the findings.json interface: for developers, not readers.
 DEVELOPER_PARAGRAPH = re.compile(r"^\s*(\*\*)?(findings keys|findings recorded|findings \(|key findings recorded)",
                                  re.IGNORECASE)
@@ -127,11 +129,11 @@ def _brief_html(brief: Any, pages: Sequence[dict[str, Any]], datasets: Sequence[
     from critique.publish.pdf import releases_read
 
     pngs = {(p["stem"], f["name"]): f for p in pages for f in p.get("figures", [])}
-    out = ['<section id="brief" class="brief"><h2>The brief</h2>']
+    out = [f'<section id="brief" class="brief"><h2>{_esc(_("The brief"))}</h2>']
     if brief.about:
         out.append(f"<p>{_esc(brief.about)}</p>")
     if datasets:
-        out.append("<p class=\"releases\"><strong>Data read:</strong> "
+        out.append(f"<p class=\"releases\"><strong>{_esc(_('Data read:'))}</strong> "
                    + "; ".join(_esc(r) for r in releases_read(datasets)) + ".</p>")
     out.append('<ol class="headlines">')
     for kf in brief.headlines:
@@ -139,27 +141,30 @@ def _brief_html(brief: Any, pages: Sequence[dict[str, Any]], datasets: Sequence[
         img = (f'<a href="{_esc(fig["svg"])}"><img src="{_esc(fig["png"])}" alt="{_esc(kf.chart_title)}"></a>'
                if fig else "")
         out.append(f"<li>{_scenario(kf)}{_esc(kf.sentence)}{_kf_ref(kf, refs)}{img}</li>")
-    out.append("</ol><p class=\"kf-ref\">Every number in these sentences is filled in by the build from the "
-               "notebook that computes it, never typed by hand. The full findings follow.</p></section>")
+    out.append("</ol><p class=\"kf-ref\">" + _esc(_("Every number in these sentences is filled in by the build "
+               "from the notebook that computes it, never typed by hand. The full findings follow.")) + "</p></section>")
     return out
 
 
 def _scenario(kf: Any) -> str:
-    return ('<span class="scenario-label">Scenario (assumptions, not a measurement):</span> '
+    return (f'<span class="scenario-label">{_esc(_("Scenario (assumptions, not a measurement):"))}</span> '
             if kf.scenario else "")
 
 
 def _kf_ref(kf: Any, refs: dict[str, int]) -> str:
     n = refs.setdefault(kf.source.strip() or "not given", len(refs) + 1)
     chart = f'<a href="{_esc(kf.png)}">{_esc(kf.chart_title)}</a>' if kf.png else _esc(kf.chart_title)
-    return f'<span class="kf-ref">Chart: {chart}. Source: <a href="#ref-{n}">[{n}]</a></span>'
+    from critique.publish.i18n import html_fill
+
+    return ('<span class="kf-ref">' + html_fill("Chart: {chart}. Source: {ref}", chart=chart,
+                                                ref=f'<a href="#ref-{n}">[{n}]</a>') + "</span>")
 
 
 def _key_findings_html(pages: Sequence[dict[str, Any]], refs: dict[str, int]) -> list[str]:
-    out = ['<section id="key-findings"><h2>All findings, by notebook</h2>',
-           "<p>Each sentence is filled from the notebook's findings file, never typed by hand, and names "
-           "the chart it comes from; sources are numbered and listed once at the end. Scenarios are "
-           "labelled.</p>"]
+    out = [f'<section id="key-findings"><h2>{_esc(_("All findings, by notebook"))}</h2>',
+           "<p>" + _esc(_("Each sentence is filled from the notebook's findings file, never typed by hand, and "
+                          "names the chart it comes from; sources are numbered and listed once at the end. "
+                          "Scenarios are labelled.")) + "</p>"]
     for page in pages:
         if not page.get("key_findings"):
             continue
@@ -168,7 +173,7 @@ def _key_findings_html(pages: Sequence[dict[str, Any]], refs: dict[str, int]) ->
         out.append("</ul>")
     errors = [e for page in pages for e in page.get("key_errors", [])]
     if errors:
-        out.append('<p class="fail"><strong>Key findings that could not be filled:</strong></p><ul class="fail">'
+        out.append(f'<p class="fail"><strong>{_esc(_("Key findings that could not be filled:"))}</strong></p><ul class="fail">'
                    + "".join(f"<li>{_esc(e)}</li>" for e in errors) + "</ul>")
     out.append("</section>")
     return out
@@ -177,11 +182,12 @@ def _key_findings_html(pages: Sequence[dict[str, Any]], refs: dict[str, int]) ->
 def _references_html(refs: dict[str, int]) -> list[str]:
     if not refs:
         return []
-    return (['<section id="sources"><h2>Sources of the findings</h2>',
-             "<p>Verification tags in a source line: [V] checked against a copy of the source (often a "
-             "secondary copy, which is then said); [U] unverified, never shown as established; [D] derived "
-             "by arithmetic shown beside it. \"literature.md\" is the literature notes shipped with "
-             "critique-suite as docs/literature.md.</p>", '<ol class="references">']
+    return ([f'<section id="sources"><h2>{_esc(_("Sources of the findings"))}</h2>',
+             "<p>" + _esc(_("Verification tags in a source line: [V] checked against a copy of the source (often "
+                            "a secondary copy, which is then said); [U] unverified, never shown as established; "
+                            "[D] derived by arithmetic shown beside it. \"literature.md\" is the literature "
+                            "notes shipped with critique-suite as docs/literature.md.")) + "</p>",
+             '<ol class="references">']
             + [f'<li id="ref-{n}" value="{n}">{_esc(text)}</li>' for text, n in refs.items()]
             + ["</ol></section>"])
 
@@ -190,18 +196,22 @@ def _page_item(page: dict[str, Any]) -> str:
     title = _esc(page["title"])
     if page.get("has_output", True):
         links = (f'<a href="{_esc(page["html"])}">{title}</a> (<a href="{_esc(page["findings"])}">findings.json</a>, '
-                 f'<a href="{_esc(page["ipynb"])}">notebook</a>)')
+                 f'<a href="{_esc(page["ipynb"])}">{_esc(_("notebook"))}</a>)')
     else:
-        links = f"{title} (no good output yet)"
-    problems = ([f"FAILED in this run: {page['failed']}"] if page.get("failed") else []) + \
-        [f"key finding not filled: {e}" for e in page.get("key_errors", [])]
+        links = f"{title} ({_esc(_('no good output yet'))})"
+    problems = ([_("FAILED in this run: {error}", error=page['failed'])] if page.get("failed") else []) + \
+        [_("key finding not filled: {error}", error=e) for e in page.get("key_errors", [])]
     if not problems:
         return f"<li>{links}</li>"
-    kept = ("; the page shown is the last good output" if page.get("has_output", True) else "")
-    partial = (f' (<a href="{_esc(page["failed_notebook"])}">partial notebook</a>)'
+    kept = ("; " + _("the page shown is the last good output") if page.get("has_output", True) else "")
+    partial = (f' (<a href="{_esc(page["failed_notebook"])}">{_esc(_("partial notebook"))}</a>)'
                if page.get("failed_notebook") else "")
     return (f'<li class="failed-page">{links}<br><strong>{_esc("; ".join(problems))}</strong>'
             f"{_esc(kept)}{partial}</li>")
+
+
+def _link(href: str, text: str) -> str:
+    return f'<a href="{_esc(href)}">{_esc(text)}</a>'
 
 
 def index_html(
@@ -224,43 +234,50 @@ def index_html(
     ``workbook``: the Excel workbook of every chart's data (:mod:`critique.publish.workbook`), if written.
     """
     failed_pages = [p for p in pages if p.get("failed") or p.get("key_errors")]
-    out = ["<!doctype html>", '<html lang="en"><head><meta charset="utf-8">',
+    from critique.core.locale_format import datetime_utc
+    from critique.publish import i18n as reader_lang
+
+    out = ["<!doctype html>", f'<html lang="{reader_lang.html_lang()}"><head><meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>{_esc(title)}</title>", INDEX_CSS, "</head><body>", f"<h1>{_esc(title)}</h1>",
-           f"<p>Generated {generated.strftime('%Y-%m-%d %H:%M UTC')} by critique-suite. Every figure "
-           "carries its source, caveats and N; scenario figures are labelled as scenarios. "
-           + ('<a href="brief.pdf">The brief (PDF)</a> · ' if brief is not None and brief.headlines else "")
-           + '<a href="briefing.pdf">The full briefing (PDF)</a>'
-           + (f' · <a href="{_esc(workbook)}">Every chart\'s data in one Excel workbook</a> (a sheet a chart, '
-              'and a sheet of sources)' if workbook else "") + '.</p>']
+           f"<title>{_esc(title)}</title>", INDEX_CSS + reader_lang.CSS, "</head><body>", f"<h1>{_esc(title)}</h1>"]
+    from critique.publish import summary
+
+    out += summary.opening(pages)  # the draft-translation note and the community summary
+    out.append("<p>" + _esc(_("Generated {date} by critique-suite. Every figure carries its source, caveats and N; "
+                              "scenario figures are labelled as scenarios.", date=datetime_utc(generated))) + " "
+               + (f'<a href="brief.pdf">{_esc(_("The brief (PDF)"))}</a> · ' if brief is not None and brief.headlines else "")
+               + f'<a href="briefing.pdf">{_esc(_("The full briefing (PDF)"))}</a>'
+               + (" · " + _link(workbook, _("Every chart's data in one Excel workbook")) + " "
+                  + _esc(_("(a sheet a chart, and a sheet of sources)")) if workbook else "") + ".</p>")
     if failed_pages or failures:
         names = [p["stem"] for p in failed_pages] + [f for f in failures if f not in {p["stem"] for p in pages}]
-        out.append('<p class="fail"><strong>Failed in this run (the last good output is kept):</strong> '
+        out.append(f'<p class="fail"><strong>{_esc(_("Failed in this run (the last good output is kept):"))}</strong> '
                    + ", ".join(f'<a href="#{_esc(n)}">{_esc(n)}</a>' for n in names) + "</p>")
     refs: dict[str, int] = {}
     out += _brief_html(brief, pages, datasets, refs)
     out += _key_findings_html(pages, refs)
     if whatif:  # (title, relative path) from critique.publish.whatif.write_pages
-        out.append("<h2>What-if pages (scenarios; open offline)</h2><ul>"
+        out.append(f"<h2>{_esc(_('What-if pages (scenarios; open offline)'))}</h2><ul>"
                    + "".join(f'<li><a href="{_esc(h)}">{_esc(t)}</a></li>' for t, h in whatif) + "</ul>")
-    out.append("<h2>Notebooks</h2><ul>")
+    out.append(f"<h2>{_esc(_('Notebooks'))}</h2><ul>")
     out += [_page_item(page) for page in pages]
     out.append("</ul>")
     for page in pages:
         cls = ' class="failed-page"' if page.get("failed") or page.get("key_errors") else ""
         out.append(f'<h2 id="{_esc(page["stem"])}"{cls}>{_esc(page["title"])}</h2>')
         if page.get("failed"):
-            out.append(f'<p class="failed-page">FAILED in this run: {_esc(page["failed"])}</p>')
+            out.append(f'<p class="failed-page">{_esc(_("FAILED in this run: {error}", error=page["failed"]))}</p>')
         if not page.get("figures"):
-            out.append("<p>No figures.</p>")
+            out.append(f"<p>{_esc(_('No figures.'))}</p>")
         for fig in page.get("figures", []):
             caption = fig.get("caption_text", "")
-            csv = f' · <a href="{_esc(fig["csv"])}">data (CSV)</a>' if fig.get("csv") else ""
+            csv = f' · <a href="{_esc(fig["csv"])}">{_esc(_("data (CSV)"))}</a>' if fig.get("csv") else ""
             out.append(
                 f'<figure><a href="{_esc(fig["svg"])}"><img src="{_esc(fig["png"])}" '
                 f'alt="{_esc(caption)}"></a><figcaption>{_esc(caption)}</figcaption>'
-                f'<span class="figure-links"><a href="{_esc(fig["txt"])}">caption</a>{csv}</span></figure>')
-    out.append("<h2>Data used</h2><table><tr><th>id</th><th>title / citation</th><th>sha256</th></tr>")
+                f'<span class="figure-links"><a href="{_esc(fig["txt"])}">{_esc(_("caption"))}</a>{csv}</span></figure>')
+    out.append(f"<h2>{_esc(_('Data used'))}</h2><table><tr><th>id</th><th>{_esc(_('title / citation'))}</th>"
+               "<th>sha256</th></tr>")
     for ds in datasets:
         out.append(f"<tr><td>{_esc(ds['id'])}</td><td>{_esc(ds.get('title', ''))}<br>"
                    f"<small>{_esc(ds.get('citation', ''))}</small></td>"

@@ -47,6 +47,7 @@ class BuildResult:
     failed: dict[str, str]
     index: Path | None
     pdf: Path | None
+    language_log: str = ""  # critique.publish.i18n.log_line: strings left in English in this build
 
 
 def analysis_notebooks() -> list[Path]:
@@ -177,17 +178,30 @@ def jobs_for_set(params_file: Path, notebooks: Iterable[Path] | None = None,
 
 def build_reports(params_file: Path | None = None, *, n_jobs: int = 1, force: bool = False,
                   out_root: Path | None = None, progress: bool = True,
-                  timeout: int = runner.DEFAULT_CELL_TIMEOUT_S) -> BuildResult:
-    """Run every analysis notebook with a parameter set, then write the index and the chart pack."""
+                  timeout: int = runner.DEFAULT_CELL_TIMEOUT_S, lang: str | None = None) -> BuildResult:
+    """Run every analysis notebook with a parameter set, then write the index and the chart pack.
+
+    ``lang``: the reader's language (``--lang``; else the set's ``lang``; else English). A build in
+    another language than English writes into ``reports/<set>-<lang>/`` (:mod:`critique.publish.i18n`).
+    """
+    from critique.core import i18n
+    from critique.publish import i18n as reader_lang
+
     params_file = Path(params_file or paths.params_dir() / "briefing.yml")
+    lang = reader_lang.choose(lang, params_file)
+    set_name = runner.load_param_set(params_file)[0]
+    out_root = out_root or paths.reports_dir() / reader_lang.out_folder(set_name, lang)
     name, jobs = jobs_for_set(params_file, out_root=out_root)
-    out_root = out_root or paths.reports_dir() / name
     runner.check_timeout(timeout)
-    with outdirs.folder_lock(out_root):  # one build per report folder; the second is refused
+    from critique.publish import branding
+
+    with i18n.using(lang), branding.using(branding.of_set(params_file)), \
+            outdirs.folder_lock(out_root):  # one build per report folder; the second is refused
+        i18n.reset_missing()
         atomicio.make_dir(out_root)
         ran, skipped, failed = run_jobs(jobs, n_jobs=n_jobs, force=force, progress=progress,
                                         timeout=timeout, cells=progress)
-        index_key = _index_key(out_root, [j.name for j in jobs], name)
+        index_key = _index_key(out_root, [j.name for j in jobs], f"{name}:{lang}")
         kept = None if ran or failed or force else _unchanged_index(out_root, index_key)
         if kept is not None:  # nothing ran and nothing the index reads changed: keep index and PDF
             index, pdf, problems = out_root / "index.html", out_root / "briefing.pdf", kept
@@ -196,10 +210,11 @@ def build_reports(params_file: Path | None = None, *, n_jobs: int = 1, force: bo
                                                         title=f"critique-suite: {name}", failures=failed,
                                                         rebuild_pdf=force)
             write_text_atomic(out_root / ".index.key", json.dumps({"key": index_key, "problems": problems}))
+        language_log = reader_lang.log_line(lang)
     for stem, messages in problems.items():  # key findings that could not be filled fail the build
         if stem not in failed:
             failed[stem] = "; ".join(messages)
-    return BuildResult(out_root, ran, skipped, failed, index, pdf)
+    return BuildResult(out_root, ran, skipped, failed, index, pdf, language_log)
 
 
 def _index_key(out_root: Path, names: Sequence[str], set_name: str) -> str:
@@ -275,7 +290,9 @@ def _page_entries(out_root: Path, names: Sequence[str],
                             "abs_png": folder / "figures" / f"{cap['name']}.png"})
         found = json.loads((folder / "findings.json").read_text(encoding="utf-8"))
         rendered = keyfindings.for_notebook(stem, found.get("findings", {}), {f["name"]: f for f in figures})
-        entry.update({"title": _notebook_title(folder / f"{stem}.ipynb") or stem,
+        from critique.core.i18n import _
+
+        entry.update({"title": _(_notebook_title(folder / f"{stem}.ipynb") or stem),  # in the reader's language
                       "html": f"{stem}/{stem}.html", "ipynb": f"{stem}/{stem}.ipynb",
                       "findings": f"{stem}/findings.json", "figures": figures,
                       "inputs": found.get("inputs", []), "key_findings": rendered.findings,
@@ -350,7 +367,9 @@ def write_index_and_pack(out_root: Path, names: Sequence[str], *, title: str,
     problems.update({k: v for k, v in brief.errors.items() if k not in {p["stem"] for p in pages}})
     now = dt.datetime.now(dt.timezone.utc)
     index = out_root / "index.html"
-    from critique.publish import whatif, workbook
+    from critique.publish import branding, summary, whatif, workbook
+
+    branding.clean_logo(branding.active(), out_root)  # the logo, if any, without its metadata
     tables = workbook.write_workbook(out_root / workbook.WORKBOOK, pages)  # every chart's CSV, one sheet each
     write_text_atomic(index, index_html(title, pages, _dataset_rows(pages), now, brief=brief,
                                         whatif=whatif.write_pages(out_root),
@@ -370,4 +389,6 @@ def write_index_and_pack(out_root: Path, names: Sequence[str], *, title: str,
                    brief=brief, datasets=_dataset_rows(pages),
                    notebooks={p["stem"]: p["title"] for p in pages})
         write_text_atomic(key_file, content)
+    if summary.build(pages).points:  # the community summary, on its own page (issue 26)
+        summary.write_pdf(out_root / "summary.pdf", pages, title=title)
     return index, pdf, problems

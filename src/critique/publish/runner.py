@@ -51,7 +51,7 @@ def code_fingerprint() -> str:
     digest = hashlib.sha256(json.dumps(package_versions(), sort_keys=True).encode())
     pkg = paths.package_dir()
     for file in sorted(pkg.rglob("*")):
-        if file.is_file() and file.suffix in {".py", ".mplstyle", ".csv", ".yml", ".html"} \
+        if file.is_file() and file.suffix in {".py", ".mplstyle", ".csv", ".yml", ".html", ".po"} \
                 and "__pycache__" not in file.parts:
             digest.update(str(file.relative_to(pkg)).encode())
             digest.update(file.read_bytes())

@@ -42,14 +42,17 @@ from typing import Iterable
 from dataclasses import dataclass
 
 from critique.core.errors import ParameterError
+from critique.core.i18n import N_
 
-CONTRADICT = "the data contradict it"
-NOT_SUPPORTED = "not supported by the data cited"
-SMALLER = "the data show a smaller change than claimed"
-PARTIAL = "tested on part of the claim's scope"
-LARGER = "the data show a larger change than claimed"
-CONSISTENT = "consistent with the data"
-CANNOT_TEST = "the data cannot test it"
+# The words stay English here (findings keys and tests compare them); N_ marks them for the
+# message catalogue, and the reader's pages translate them where they are shown.
+CONTRADICT = N_("the data contradict it")
+NOT_SUPPORTED = N_("not supported by the data cited")
+SMALLER = N_("the data show a smaller change than claimed")
+PARTIAL = N_("tested on part of the claim's scope")
+LARGER = N_("the data show a larger change than claimed")
+CONSISTENT = N_("consistent with the data")
+CANNOT_TEST = N_("the data cannot test it")
 #: the fixed vocabulary, from the reading most against the claim to no reading at all
 VERDICTS = (CONTRADICT, NOT_SUPPORTED, SMALLER, PARTIAL, LARGER, CONSISTENT, CANNOT_TEST)
 #: the register's ``tests`` value for a claim declared untestable without code
