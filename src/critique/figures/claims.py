@@ -5,6 +5,8 @@ register's summary table) and draws it; ``charts.finalise`` adds title, source, 
 """
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
