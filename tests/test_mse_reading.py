@@ -224,7 +224,13 @@ def test_procedures_reading_spans_both_intervals_where_they_disagree():
     text = reading.procedures_text(frame, (10_000, 13_000), {"verification": "primary", "text": "t",
                                                              "citation": "c"}, 1000, 2_744)
     # stepwise: BCa 8,844-14,434 and percentile 9,877-24,563 disagree, so it spans 8,844-24,563
-    assert "run from 8,844 to 47,292 across these procedures; the narrowest spans 15,719" in text
+    assert ("run from 8,844 to 47,292 across these procedures; the narrowest of them (from the lower to the "
+            "higher end of both, where they disagree) spans 15,719, against 3,000 for the published range "
+            "(how that range was computed was not read here") in text
+    # where nothing disagrees, the narrowest is the reported interval itself (BIC: 47,292 - 11,228 = 36,064)
+    alone = reading.procedures_text(frame.iloc[[1]], (10_000, 13_000), {"verification": "primary", "text": "t",
+                                                                        "citation": "c"}, 1000, 2_744)
+    assert "spans 36,064, against 3,000" in alone
     assert "neither should be quoted alone" in text and "People actually on a list: 2,744" in text
 
 
