@@ -144,6 +144,32 @@ def test_exercise_answer_says_the_interval_is_the_published_range_only_when_it_r
     assert "reproduces" not in no and "gives a point estimate inside it; the authors' own later default does not" in no
 
 
+def test_exercise_span_joins_both_intervals_only_where_they_disagree():
+    from critique.methods.mse.exercise import spans
+
+    frame = pd.DataFrame([_row(), _row(disagree="")])
+    # disagreeing: BCa 8,844-14,434 and percentile 9,877-24,563 -> 8,844 to 24,563 (neither alone)
+    # agreeing: the reported interval itself, 8,844 to 14,434
+    assert spans(frame) == [(8_844.0, 24_563.0), (8_844.0, 14_434.0)]
+    # the printed handout shows the span, never the reported interval alone
+    from critique.publish import workshop, workshop_handout
+    config = workshop.workshop_dir() / workshop_handout.CONFIG
+    cols = workshop_handout.load_config(config)["04-uk-ten-to-thirteen-thousand"]["table"]["columns"]
+    assert {"span_low", "span_high"} <= set(cols) and not {"low", "high"} & set(cols)
+
+
+def test_exercise_verdict_names_the_procedure_as_its_authors_account():
+    from critique.methods.mse.exercise import procedures_answer
+
+    path = pd.DataFrame({"total": [11_418.0]})
+    frame = pd.DataFrame({"key": ["uk6_stepwise", "uk5_bic_default"], "procedure": ["stepwise", "BIC"],
+                          "table": ["uk6", "uk5"], "total": [11_418.0, 25_311.0], "low": [9_000.0, 11_000.0],
+                          "high": [14_000.0, 47_000.0], "interval": ["bootstrap BCa"] * 2,
+                          "in_published_range": [True, False]})
+    text = procedures_answer(path, 11_418.0, (10_001.0, 13_182.0), frame, (10_000, 13_000))
+    assert "The procedure its author says the range came from reproduces it" in text
+
+
 def test_percentile_clause_only_beside_bca():
     bca = {"interval": "bootstrap BCa", "percentile_low": 9_877.4, "percentile_high": 24_563.2}
     assert reading.percentile_clause(bca) == (", and the percentile interval of the same resamples "
