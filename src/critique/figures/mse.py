@@ -80,10 +80,24 @@ def bootstrap_histogram(ax, estimates: np.ndarray, estimate: float,
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
 
 
+PERCENTILE_DISAGREES = "percentile interval, where it disagrees with BCa (neither to be quoted alone)"
+
+
+def _percentile_where_disagrees(ax, boot) -> bool:
+    """Beside a BCa interval that disagrees with the percentile interval of the same resamples
+    (``boot.disagreement`` non-empty), draw the percentile interval dashed just above it; True if drawn."""
+    if boot.interval_kind != "BCa" or not boot.disagreement or not all(np.isfinite(boot.percentile)):
+        return False
+    top = ax.get_ylim()[1] / 1.3  # bootstrap_histogram set the limit to 1.3 x the bars' top
+    ax.plot(boot.percentile, [top * 1.17] * 2, color=BLUE, lw=1.5, ls="--", label=PERCENTILE_DISAGREES)
+    return True
+
+
 def bootstrap_distributions(results: Sequence, published: tuple[float, float] | None = None
                             ) -> plt.Figure:
     """Small multiples, one panel per :class:`critique.methods.mse.PopulationEstimate` with a bootstrap:
-    its replicates, estimate and reported interval, on a shared x-axis."""
+    its replicates, estimate and reported interval, on a shared x-axis; where BCa and the percentile
+    interval disagree, the percentile interval is drawn too (dashed) and the panel title says so."""
     with_boot = [r for r in results if r.bootstrap is not None]
     n = len(with_boot)
     fig, grid = plt.subplots(n + 1, 1, figsize=(9, 2.1 * n + 1.2), squeeze=False,
@@ -96,8 +110,9 @@ def bootstrap_distributions(results: Sequence, published: tuple[float, float] | 
     for ax, r in zip(axes, with_boot):
         bootstrap_histogram(ax, r.bootstrap.estimates, r.total, r.interval, "reported 95% interval",
                             published, r.intervals.get("profile (model known)"), bins=bins)
-        ax.set_title(f"{r.name} ({r.table}): estimate {r.total:,.0f}; {r.interval_kind}",
-                     fontsize=8.5, loc="left")
+        both = _percentile_where_disagrees(ax, r.bootstrap)
+        kind = f"{r.interval_kind} and percentile disagree (both drawn)" if both else r.interval_kind
+        ax.set_title(f"{r.name} ({r.table}): estimate {r.total:,.0f}; {kind}", fontsize=8.5, loc="left")
         ax.set_ylabel("resamples", fontsize=8)
         ax.set_xlim(min(lo, published[0]) if published else lo, hi)
     entries: dict = {}
