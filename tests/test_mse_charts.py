@@ -42,3 +42,26 @@ def test_percentile_interval_is_drawn_beside_bca_only_where_they_disagree():
     title, lines = _drawn(mse_charts.bootstrap_distributions([_result("x", kind="percentile")], (10_000, 13_000)))
     assert (10_022.0, 24_792.0) not in lines and title.endswith("; bootstrap percentile")
     plt.close("all")
+
+
+def _methods_frame(disagree: str):
+    import pandas as pd
+
+    return pd.DataFrame([
+        {"table": "uk5", "key": "stepwise", "procedure": "stepwise", "observed": 2_744, "total": 11_313.0,
+         "low": 9_034.0, "high": 14_973.0, "interval": "bootstrap BCa", "percentile_low": 9_983.0,
+         "percentile_high": 27_160.0, "disagree": disagree, "converged": None},
+        {"table": "uk5", "key": "dga", "procedure": "dga", "observed": 2_744, "total": 22_990.0,
+         "low": 10_387.0, "high": 33_510.0, "interval": "posterior", "percentile_low": float("nan"),
+         "percentile_high": float("nan"), "disagree": "", "converged": None}])
+
+
+def test_many_methods_draws_the_percentile_interval_only_where_it_disagrees_with_bca():
+    fig = mse_charts.many_methods(_methods_frame("an end moves by 71%"))
+    dashed = [line for line in fig.axes[0].get_lines() if line.get_label() == mse_charts.PERCENTILE_DISAGREES]
+    assert len(dashed) == 1
+    assert np.allclose(dashed[0].get_xdata(), [9_983.0 / 2_744, 27_160.0 / 2_744])
+    plt.close("all")
+    fig = mse_charts.many_methods(_methods_frame(""))
+    assert not [line for line in fig.axes[0].get_lines() if line.get_label() == mse_charts.PERCENTILE_DISAGREES]
+    plt.close("all")

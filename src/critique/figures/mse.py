@@ -247,6 +247,9 @@ def many_methods(frame: pd.DataFrame, published: dict | None = None) -> plt.Figu
     """"One table, many methods": one panel per table, one row per method, estimate and interval
     as a multiple of the people observed (so tables of 100 and 4,000 people share an axis).
 
+    Where the optional ``disagree`` column is non-empty beside a BCa interval, the percentile interval
+    (``percentile_low``, ``percentile_high``) is drawn dashed under it: neither is to be quoted alone.
+
     frame: rows of :func:`critique.methods.mse.compare` plus ``key`` (method key of
     :func:`critique.methods.mse.many_methods`) and ``converged`` (False draws the point hollow: the chains
     have not converged, by R-hat or effective sample size). published: optional {table: (low, high)} ranges to shade.
@@ -271,6 +274,10 @@ def many_methods(frame: pd.DataFrame, published: dict | None = None) -> plt.Figu
             if np.isfinite(r["low"]) and np.isfinite(r["high"]):
                 ax.plot([r["low"] / observed, r["high"] / observed], [y, y], color=color, lw=2.2,
                         solid_capstyle="butt")
+            if str(r.get("disagree", "") or "") and str(r["interval"]).endswith("BCa"):
+                # BCa and the percentile interval of the same resamples disagree: draw both
+                ax.plot([r["percentile_low"] / observed, r["percentile_high"] / observed], [y - 0.25] * 2,
+                        color=color, lw=1.2, ls="--", label=PERCENTILE_DISAGREES)
             if np.isfinite(r["total"]):
                 hollow = r.get("converged") is False
                 ax.plot(r["total"] / observed, y, "o", ms=6, zorder=3, color=color,
@@ -290,6 +297,10 @@ def many_methods(frame: pd.DataFrame, published: dict | None = None) -> plt.Figu
         row[0].set_yticks(range(len(keys)), [textwrap.fill(lab, 34) for lab in labels], fontsize=7)
     for ax in axes[-1]:
         ax.set_xlabel("estimated total / people observed (log scale)", fontsize=8)
+    dashed = [h for ax in axes.ravel() for h in ax.get_lines() if h.get_label() == PERCENTILE_DISAGREES]
+    if dashed:
+        axes[0, 0].legend(dashed[:1], [PERCENTILE_DISAGREES], frameon=False, fontsize=7, loc="lower left",
+                          bbox_to_anchor=(0.0, 1.08))
     fig.tight_layout()
     return fig
 

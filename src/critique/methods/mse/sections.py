@@ -186,6 +186,7 @@ def methods(A) -> Section:
              for d in s.methods_datasets]
     frame = pd.concat([p[0] for p in parts], ignore_index=True)
     results = [r for p in parts for r in p[1]]
+    interval_columns(frame, results)  # percentile beside BCa, and whether they disagree (drawn in the chart)
     f = {}
     uk5 = frame[frame["table"] == "mse-uk-2013-5"].set_index("key")
     for key, r in uk5.iterrows():
