@@ -83,3 +83,20 @@ def test_the_80_percent_check_read_only_secondary_copies_as_its_rows_say():
     check = shares.check_share_applied_to_stock(evidence, editions)
     assert sources_sentence(check.read, "secondary").startswith("the claim and all ")
     assert sources_sentence(check.read, "secondary").endswith("were read in secondary copies")
+
+
+def test_verdict_count_table_counts_checks_and_claims_per_word_with_zeros_kept():
+    import pandas as pd
+
+    from critique.figures.claims import verdict_count_table, verdict_counts
+    from critique.methods.claims.rules import VERDICTS
+
+    summary = pd.DataFrame({"claim_id": ["a", "a", "b", "c"],
+                            "word": [VERDICTS[0], VERDICTS[6], VERDICTS[6], VERDICTS[3]]})
+    table = verdict_count_table(summary)
+    assert list(table["verdict"]) == list(VERDICTS)
+    assert dict(zip(table["verdict"], table["checks"])) == {**{w: 0 for w in VERDICTS}, VERDICTS[0]: 1,
+                                                           VERDICTS[6]: 2, VERDICTS[3]: 1}
+    assert table.loc[table["verdict"] == VERDICTS[6], "claims"].item() == 2
+    fig = verdict_counts(summary)
+    assert [p.get_width() for p in fig.axes[0].patches] == list(table["checks"])

@@ -126,6 +126,31 @@ def verdict_overview(summary: pd.DataFrame) -> plt.Figure:
     return fig
 
 
+def verdict_count_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """How many checks end in each verdict word, every word of the vocabulary in its order (zeros
+    kept, so the reader sees the words no check reached): columns ``verdict``, ``checks``, ``claims``."""
+    rows = [{"verdict": w, "checks": int((summary["word"] == w).sum()),
+             "claims": int(summary.loc[summary["word"] == w, "claim_id"].nunique())} for w in VERDICTS]
+    return pd.DataFrame(rows)
+
+
+def verdict_counts(summary: pd.DataFrame) -> plt.Figure:
+    """A bar a verdict word, its length the number of checks ending there (:func:`verdict_count_table`):
+    the register at a glance, readable at slide and brief size (the row chart is :func:`verdict_overview`)."""
+    table = verdict_count_table(summary)
+    fig, ax = plt.subplots(figsize=(8, 4.6))
+    y = range(len(table))
+    ax.barh(y, table["checks"], color=[VERDICT_COLOURS[w] for w in table["verdict"]])
+    for i, n in enumerate(table["checks"]):
+        ax.text(n + 0.15, i, str(n), va="center", fontsize=10)
+    ax.set_yticks(list(y), [wrap(_(w), 44) for w in table["verdict"]], fontsize=10)
+    ax.grid(axis="y", visible=False)
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(table["checks"].max(), 1) * 1.15 + 0.5)
+    ax.set_xlabel("checks")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    return fig
+
 def panel_change(data: pd.DataFrame, *, before: int, after: int, forms: bool = True) -> plt.Figure:
     """Fixed-panel detected victims by year (bounds), all reporters beside it when given, forms indexed.
 

@@ -104,35 +104,27 @@ def releases_read(datasets: Sequence[Mapping[str, Any]]) -> list[str]:
     """The upstream releases a briefing reads, as a reader names them, and a count of the tables of
     published figures (typed in from publications, listed in full at the end).
 
-    A source read in more than two releases (the NRM tables come one file set a quarter) is one line:
-    the part of the titles its releases share, and how many releases from which to which.
+    A publisher with three or more tables read (the NRM comes as several tables a quarter) is one line:
+    the publisher (its ``publisher`` field up to the first ';'), how many tables and, where the tables
+    name releases, how many releases from which to which; every table stays in the full data list.
     """
     upstream = [d for d in datasets if not str(d.get("citation", "")).startswith("typed in from publications")]
-    by_source: dict[str, list[Mapping[str, Any]]] = {}
+    by_publisher: dict[str, list[Mapping[str, Any]]] = {}
     for d in upstream:
-        by_source.setdefault(str(d.get("id", "")).partition("@")[0], []).append(d)
+        by_publisher.setdefault(str(d.get("publisher") or d.get("id", "")).split(";")[0].strip(), []).append(d)
     lines = []
-    for rows in by_source.values():
-        if len(rows) <= 2:
+    for publisher, rows in by_publisher.items():
+        if len(rows) < 3:
             lines += [_release_line(d) for d in rows]
             continue
-        releases = sorted(str(d.get("id", "")).partition("@")[2] for d in rows)
-        lines.append(f"{_shared_title([str(d.get('title', '')) for d in rows])} "
-                     f"({len(rows)} releases, {releases[0]} to {releases[-1]})")
+        tables = {str(d.get("id", "")).partition("@")[0] for d in rows}
+        releases = sorted({str(d.get("id", "")).partition("@")[2] for d in rows} - {""})
+        span = (f"; {len(releases)} releases, {releases[0]} to {releases[-1]}" if len(releases) > 1
+                else f"; release of {releases[0]}" if releases else "")
+        lines.append(f"{publisher}: {len(tables)} tables{span}, each listed in the full report")
     typed = len(datasets) - len(upstream)
-    return lines + ([f"and {typed} tables of figures typed in from publications, each row cited"]
+    return lines + ([f"and {typed} table{'s' if typed != 1 else ''} of figures typed in from publications, each row cited"]
                     if typed else [])
-
-
-def _shared_title(titles: Sequence[str]) -> str:
-    """The words every title starts with (``UK NRM referrals ... - Q2 2022`` and ``... - Q3 2022`` ->
-    ``UK NRM referrals ...``), without a dangling separator."""
-    import os.path
-
-    prefix = os.path.commonprefix(list(titles))
-    if not all(t == prefix for t in titles):
-        prefix = prefix[:prefix.rfind(" ")] if " " in prefix else prefix
-    return prefix.rstrip(" -:,;(") or titles[0]
 
 
 def document_data(figures: Sequence[Mapping[str, Any]], *, title: str, generated: dt.datetime,

@@ -331,7 +331,7 @@ def _dataset_rows(pages: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
             if item["id"] in cat:
                 ds = catalog.get(ref)
                 rows[ref] = {"id": ds.release_id, "title": ds.title, "citation": ds.citation,
-                             "sha256": item["sha256"]}
+                             "publisher": ds.publisher, "sha256": item["sha256"]}
             else:
                 try:
                     title = fingerprints.title(item["id"])

@@ -92,7 +92,7 @@ def _tiers(f: Mapping[str, Any]) -> str:
 
 #: (notebook, chart, keys read, sentence maker), in reading order
 POINTS: tuple[tuple[str, str, tuple[str, ...], Callable[[Mapping[str, Any]], str]], ...] = (
-    ("60-claims", "claims-overview", ("n_checks", "n_claims", "verdict_counts"), _claims),
+    ("60-claims", "claims-verdict-counts", ("n_checks", "n_claims", "verdict_counts"), _claims),
     ("10-coverage-composition", "change-decomposition",
      ("largest_rise_change", "largest_rise_year", "largest_rise_entering", "largest_rise_n_entering"), _coverage),
     ("40-multiple-systems-estimation", "procedures-bootstrap",
