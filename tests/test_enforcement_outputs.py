@@ -145,3 +145,9 @@ def test_sentences_carry_their_grade(table):
     r = eo.analyse(table)
     assert r.flat["sentence_nir"].endswith("(Read on the publisher's own page.)")  # DoJ NI rows are primary
     assert "secondary copy" in r.flat["sentence_irl_recorded"]
+
+
+def test_chart_title_does_not_credit_every_row_to_the_law():
+    # the chart also holds trafficking arrests and all recorded prostitution offences, counted beside the law
+    assert "produced" not in eo.TITLE and "around client-criminalisation laws" in eo.TITLE
+    assert "not prevalence" in eo.TITLE

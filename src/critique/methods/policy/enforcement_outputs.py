@@ -32,7 +32,9 @@ COUNT_KINDS = ("arrests", "charges", "summonses", "prosecutions", "convictions",
                "recorded offences", "reported offences")
 RECORD_KINDS = ("recorded offences", "reported offences")
 NOT_PREVALENCE = "a count of police and court activity, not of buying, selling or trafficking"
-TITLE = "What client-criminalisation laws produced in enforcement: counts of police and court activity"
+#: not "what the laws produced": some rows are other offences counted beside the law (trafficking arrests,
+#: all recorded prostitution offences), and a count after a law is not caused by it alone
+TITLE = "Police and court counts around client-criminalisation laws: enforcement activity, not prevalence"
 DESCRIPTION = ("Each published count of arrests, charges, summonses, prosecutions, convictions, people stopped, and "
                "recorded or reported offences around the laws of Northern Ireland (2015), Ireland (2017) and Sweden "
                "(1999); one panel per jurisdiction, each on its own scale; periods differ by row. Hatched bars: cells "
