@@ -31,6 +31,9 @@ def test_reading_reproduces_or_not_around_the_tolerance():
     no = comp.reading(27, 26.7, 56, 65.3, 65.3 + comp.TOLERANCE_M + 1e-3, 17.3, 49.6)
     assert "the re-analysis's stated 65.3 million" in ok and "changes more than the sexual share" not in ok
     assert "changes more than the sexual share" in no
+    # a matching total is consistency, not proof of the paper's method (which was not read)
+    assert "consistent with a change of composition alone (the paper, not read here" in ok
+    assert "consistent with a change of composition alone" not in no
 
 
 def test_reading_base_share_denominator_both_sides():

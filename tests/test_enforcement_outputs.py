@@ -47,7 +47,9 @@ def test_cso_rise_matches_the_reported_percentage(table):
 
 def test_read_change_rise_after_a_named_change_is_enforcement():
     s = eo.read_change("recorded offences", ("2018", 37), ("2019", 113), "days of action")
-    assert "after days of action: read as a rise in enforcement activity" in s and "not as evidence that more sex" in s
+    assert "after days of action: read as a rise in enforcement activity" in s
+    # neither direction is read into buying: the policing change and any change in buying are confounded
+    assert "cannot show whether more or less sex was bought" in s and "not as evidence that more sex" not in s
 
 
 def test_read_change_rise_without_a_named_change_says_it_cannot_separate():
@@ -65,6 +67,8 @@ def test_read_change_fall_and_equal():
 
 def test_read_percent_change_both_sides():
     assert "enforcement activity" in eo.read_percent_change("reports", 569, "2008 - 2010", "extra funding")
+    assert ("cannot show whether more or less sex was bought"
+            in eo.read_percent_change("reports", 569, "2008 - 2010", "extra funding"))
     assert "enforcement activity" not in eo.read_percent_change("reports", 569, "2008 - 2010", None)
     assert "fell by 10%" in eo.read_percent_change("reports", -10, "2008 - 2010", "extra funding")
 
@@ -141,3 +145,9 @@ def test_sentences_carry_their_grade(table):
     r = eo.analyse(table)
     assert r.flat["sentence_nir"].endswith("(Read on the publisher's own page.)")  # DoJ NI rows are primary
     assert "secondary copy" in r.flat["sentence_irl_recorded"]
+
+
+def test_chart_title_does_not_credit_every_row_to_the_law():
+    # the chart also holds trafficking arrests and all recorded prostitution offences, counted beside the law
+    assert "produced" not in eo.TITLE and "around client-criminalisation laws" in eo.TITLE
+    assert "not prevalence" in eo.TITLE

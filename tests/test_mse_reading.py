@@ -144,6 +144,32 @@ def test_exercise_answer_says_the_interval_is_the_published_range_only_when_it_r
     assert "reproduces" not in no and "gives a point estimate inside it; the authors' own later default does not" in no
 
 
+def test_exercise_span_joins_both_intervals_only_where_they_disagree():
+    from critique.methods.mse.exercise import spans
+
+    frame = pd.DataFrame([_row(), _row(disagree="")])
+    # disagreeing: BCa 8,844-14,434 and percentile 9,877-24,563 -> 8,844 to 24,563 (neither alone)
+    # agreeing: the reported interval itself, 8,844 to 14,434
+    assert spans(frame) == [(8_844.0, 24_563.0), (8_844.0, 14_434.0)]
+    # the printed handout shows the span, never the reported interval alone
+    from critique.publish import workshop, workshop_handout
+    config = workshop.workshop_dir() / workshop_handout.CONFIG
+    cols = workshop_handout.load_config(config)["04-uk-ten-to-thirteen-thousand"]["table"]["columns"]
+    assert {"span_low", "span_high"} <= set(cols) and not {"low", "high"} & set(cols)
+
+
+def test_exercise_verdict_names_the_procedure_as_its_authors_account():
+    from critique.methods.mse.exercise import procedures_answer
+
+    path = pd.DataFrame({"total": [11_418.0]})
+    frame = pd.DataFrame({"key": ["uk6_stepwise", "uk5_bic_default"], "procedure": ["stepwise", "BIC"],
+                          "table": ["uk6", "uk5"], "total": [11_418.0, 25_311.0], "low": [9_000.0, 11_000.0],
+                          "high": [14_000.0, 47_000.0], "interval": ["bootstrap BCa"] * 2,
+                          "in_published_range": [True, False]})
+    text = procedures_answer(path, 11_418.0, (10_001.0, 13_182.0), frame, (10_000, 13_000))
+    assert "The procedure its author says the range came from reproduces it" in text
+
+
 def test_percentile_clause_only_beside_bca():
     bca = {"interval": "bootstrap BCa", "percentile_low": 9_877.4, "percentile_high": 24_563.2}
     assert reading.percentile_clause(bca) == (", and the percentile interval of the same resamples "
@@ -224,7 +250,13 @@ def test_procedures_reading_spans_both_intervals_where_they_disagree():
     text = reading.procedures_text(frame, (10_000, 13_000), {"verification": "primary", "text": "t",
                                                              "citation": "c"}, 1000, 2_744)
     # stepwise: BCa 8,844-14,434 and percentile 9,877-24,563 disagree, so it spans 8,844-24,563
-    assert "run from 8,844 to 47,292 across these procedures; the narrowest spans 15,719" in text
+    assert ("run from 8,844 to 47,292 across these procedures; the narrowest of them (from the lower to the "
+            "higher end of both, where they disagree) spans 15,719, against 3,000 for the published range "
+            "(how that range was computed was not read here") in text
+    # where nothing disagrees, the narrowest is the reported interval itself (BIC: 47,292 - 11,228 = 36,064)
+    alone = reading.procedures_text(frame.iloc[[1]], (10_000, 13_000), {"verification": "primary", "text": "t",
+                                                                        "citation": "c"}, 1000, 2_744)
+    assert "spans 36,064, against 3,000" in alone
     assert "neither should be quoted alone" in text and "People actually on a list: 2,744" in text
 
 

@@ -80,10 +80,24 @@ def bootstrap_histogram(ax, estimates: np.ndarray, estimate: float,
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
 
 
+PERCENTILE_DISAGREES = "percentile interval, where it disagrees with BCa (neither to be quoted alone)"
+
+
+def _percentile_where_disagrees(ax, boot) -> bool:
+    """Beside a BCa interval that disagrees with the percentile interval of the same resamples
+    (``boot.disagreement`` non-empty), draw the percentile interval dashed just above it; True if drawn."""
+    if boot.interval_kind != "BCa" or not boot.disagreement or not all(np.isfinite(boot.percentile)):
+        return False
+    top = ax.get_ylim()[1] / 1.3  # bootstrap_histogram set the limit to 1.3 x the bars' top
+    ax.plot(boot.percentile, [top * 1.17] * 2, color=BLUE, lw=1.5, ls="--", label=PERCENTILE_DISAGREES)
+    return True
+
+
 def bootstrap_distributions(results: Sequence, published: tuple[float, float] | None = None
                             ) -> plt.Figure:
     """Small multiples, one panel per :class:`critique.methods.mse.PopulationEstimate` with a bootstrap:
-    its replicates, estimate and reported interval, on a shared x-axis."""
+    its replicates, estimate and reported interval, on a shared x-axis; where BCa and the percentile
+    interval disagree, the percentile interval is drawn too (dashed) and the panel title says so."""
     with_boot = [r for r in results if r.bootstrap is not None]
     n = len(with_boot)
     fig, grid = plt.subplots(n + 1, 1, figsize=(9, 2.1 * n + 1.2), squeeze=False,
@@ -96,8 +110,9 @@ def bootstrap_distributions(results: Sequence, published: tuple[float, float] | 
     for ax, r in zip(axes, with_boot):
         bootstrap_histogram(ax, r.bootstrap.estimates, r.total, r.interval, "reported 95% interval",
                             published, r.intervals.get("profile (model known)"), bins=bins)
-        ax.set_title(f"{r.name} ({r.table}): estimate {r.total:,.0f}; {r.interval_kind}",
-                     fontsize=8.5, loc="left")
+        both = _percentile_where_disagrees(ax, r.bootstrap)
+        kind = f"{r.interval_kind} and percentile disagree (both drawn)" if both else r.interval_kind
+        ax.set_title(f"{r.name} ({r.table}): estimate {r.total:,.0f}; {kind}", fontsize=8.5, loc="left")
         ax.set_ylabel("resamples", fontsize=8)
         ax.set_xlim(min(lo, published[0]) if published else lo, hi)
     entries: dict = {}
@@ -232,6 +247,9 @@ def many_methods(frame: pd.DataFrame, published: dict | None = None) -> plt.Figu
     """"One table, many methods": one panel per table, one row per method, estimate and interval
     as a multiple of the people observed (so tables of 100 and 4,000 people share an axis).
 
+    Where the optional ``disagree`` column is non-empty beside a BCa interval, the percentile interval
+    (``percentile_low``, ``percentile_high``) is drawn dashed under it: neither is to be quoted alone.
+
     frame: rows of :func:`critique.methods.mse.compare` plus ``key`` (method key of
     :func:`critique.methods.mse.many_methods`) and ``converged`` (False draws the point hollow: the chains
     have not converged, by R-hat or effective sample size). published: optional {table: (low, high)} ranges to shade.
@@ -256,6 +274,10 @@ def many_methods(frame: pd.DataFrame, published: dict | None = None) -> plt.Figu
             if np.isfinite(r["low"]) and np.isfinite(r["high"]):
                 ax.plot([r["low"] / observed, r["high"] / observed], [y, y], color=color, lw=2.2,
                         solid_capstyle="butt")
+            if str(r.get("disagree", "") or "") and str(r["interval"]).endswith("BCa"):
+                # BCa and the percentile interval of the same resamples disagree: draw both
+                ax.plot([r["percentile_low"] / observed, r["percentile_high"] / observed], [y - 0.25] * 2,
+                        color=color, lw=1.2, ls="--", label=PERCENTILE_DISAGREES)
             if np.isfinite(r["total"]):
                 hollow = r.get("converged") is False
                 ax.plot(r["total"] / observed, y, "o", ms=6, zorder=3, color=color,
@@ -275,6 +297,10 @@ def many_methods(frame: pd.DataFrame, published: dict | None = None) -> plt.Figu
         row[0].set_yticks(range(len(keys)), [textwrap.fill(lab, 34) for lab in labels], fontsize=7)
     for ax in axes[-1]:
         ax.set_xlabel("estimated total / people observed (log scale)", fontsize=8)
+    dashed = [h for ax in axes.ravel() for h in ax.get_lines() if h.get_label() == PERCENTILE_DISAGREES]
+    if dashed:
+        axes[0, 0].legend(dashed[:1], [PERCENTILE_DISAGREES], frameon=False, fontsize=7, loc="lower left",
+                          bbox_to_anchor=(0.0, 1.08))
     fig.tight_layout()
     return fig
 

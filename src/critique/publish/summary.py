@@ -76,9 +76,10 @@ def _coverage(f: Mapping[str, Any]) -> str:
 def _mse(f: Mapping[str, Any]) -> str:
     return _("The UK figure of {low} to {high} possible victims is not a count. It is worked out from "
              "several lists of known cases: from how often the same people appear on more than one list, "
-             "it estimates how many people no list recorded. Worked out again from the same lists, the "
-             "procedure used for it gives about {stepwise}, and the same authors' later software, with "
-             "its default settings, gives about {other}. Neither number should be quoted without the other.", low=number(f["uk_published_low"]), high=number(f["uk_published_high"]),
+             "it estimates how many people no list recorded. Worked out again from the same six lists, the "
+             "procedure its author says was used gives about {stepwise}; with two of those lists merged "
+             "into one (police and National Crime Agency), the same authors' later software, with its "
+             "default settings, gives about {other}. Neither number should be quoted without the other.", low=number(f["uk_published_low"]), high=number(f["uk_published_high"]),
              stepwise=number(f["uk6_stepwise_total"]), other=number(f["uk5_bic_default_total"]))
 
 

@@ -60,9 +60,10 @@ def reading(base_share_pct: float, computed_base_pct: float, alt_share_pct: floa
         alt = (f"Keeping forced labour exploitation outside commercial sex ({other_m:.1f} million) and the rest of the "
                f"estimate fixed, and raising the sexual share to {alt_share_pct:.0f}%, "
                f"gives a total of {reconstructed_alt_m:.1f} million, the re-analysis's stated {stated_alt_m:.1f} "
-               f"million. The stated total is thus reproduced by changing the composition alone: on this "
-               f"reconstruction the whole difference ({stated_alt_m - base_total_m:+.1f} million people) follows from "
-               f"which detected-victim data set the composition. ")
+               f"million. The stated total is thus consistent with a change of composition alone (the paper, not "
+               f"read here, may have got there otherwise): on this reconstruction the whole difference "
+               f"({stated_alt_m - base_total_m:+.1f} million people) would follow from which detected-victim data set "
+               f"the composition. ")
     else:
         alt = (f"Keeping forced labour exploitation outside commercial sex ({other_m:.1f} million) and the rest of the "
                f"estimate fixed, and raising the sexual share to {alt_share_pct:.0f}%, "

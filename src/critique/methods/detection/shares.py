@@ -24,8 +24,9 @@ CIRCULARITY_CAVEAT = (
     "itself built partly on detected-case data (IOM victim case data are a stated input of the 2017 "
     "edition and the CTDC/IOM case dataset of the 2022 edition; how exactly they enter is unverified), "
     "so an implied ratio compares detection-based "
-    "data with an estimate that also leans on detection. Walby & Francis (2025) show the estimate's "
-    "sexual-exploitation share moves from 27% to 56% when UNODC data replace CTDC. Read it as one "
+    "data with an estimate that also leans on detection. Walby & Francis (2025) state that the "
+    "estimate's sexual-exploitation share moves from 27% to 56% when UNODC data replace CTDC (read in "
+    "their abstract and a news release, not the paper). Read it as one "
     "point in a range, not a measured detection rate."
 )
 

@@ -48,6 +48,20 @@ class UKExercise:
                 recorder(key, value, note)
 
 
+def spans(frame: pd.DataFrame) -> list[tuple[float, float]]:
+    """Per row of the procedures ``frame`` (with :func:`interval_columns`' ``disagree``,
+    ``percentile_low``, ``percentile_high``), the range a reader may be shown: the reported interval
+    (``low``, ``high``), or, where BCa and the percentile interval disagree, from the lower to the
+    higher end of both, since neither should be quoted alone (notebook 40, section 2)."""
+    out = []
+    for _, r in frame.iterrows():
+        lo, hi = float(r["low"]), float(r["high"])
+        if str(r.get("disagree", "") or ""):
+            lo, hi = min(lo, float(r["percentile_low"])), max(hi, float(r["percentile_high"]))
+        out.append((lo, hi))
+    return out
+
+
 def procedures_answer(path: pd.DataFrame, total: float, ci: tuple[float, float],
                       frame: pd.DataFrame, published: tuple[float, float]) -> str:
     """Answers 1-4: where the unobserved come from, which procedures reproduce the range, what the
@@ -59,10 +73,10 @@ def procedures_answer(path: pd.DataFrame, total: float, ci: tuple[float, float],
     same = (round(ci[0], -3), round(ci[1], -3)) == tuple(published)
     verdict = ""
     if "uk6_stepwise" in set(inside["key"]) and "uk5_bic_default" in set(outside["key"]):
-        verdict = (" The procedure the range came from reproduces it, rounded to the thousand, with the "
+        verdict = (" The procedure its author says the range came from reproduces it, rounded to the thousand, with the "
                    "interval that treats the chosen model as known; the authors' own later default gives "
                    "a total outside it." if same else
-                   " The procedure the range came from gives a point estimate inside it; the authors' own "
+                   " The procedure its author says the range came from gives a point estimate inside it; the authors' own "
                    "later default does not.")
     match = ("rounded to the thousand, the published range" if same else
              f"against the published {reading.fmt(published[0])} to {reading.fmt(published[1])}")
@@ -140,8 +154,11 @@ def uk_exercise(*, bootstrap_size: int = 200, lcmcr_samples: int = 1000, seed: i
          "selected_high": (float(hi), None),
          "procedures": ({r["key"]: {"procedure": r["procedure"], "table": r["table"], "total": r["total"],
                                     "low": pub(r["low"]), "high": pub(r["high"]), "interval": r["interval"],
+                                    "span_low": pub(span_low), "span_high": pub(span_high),
                                     "in_published_range": bool(r["in_published_range"])}
-                         for _, r in frame.iterrows()}, None),
+                         for (_, r), (span_low, span_high) in zip(frame.iterrows(), spans(frame))},
+                        "span_low, span_high: the reported interval, or where BCa and percentile disagree "
+                        "the span of both (neither to be quoted alone)"),
          "in_range": ([k for k, v in zip(frame["key"], frame["in_published_range"]) if v], None),
          "out_of_range": ([k for k, v in zip(frame["key"], frame["in_published_range"]) if not v], None),
          "methods": ({k: {"total": r["total"], "low": r["low"], "high": r["high"]} for k, r in mm.iterrows()}, None),

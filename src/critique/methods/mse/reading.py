@@ -60,9 +60,10 @@ def procedures_text(frame: pd.DataFrame, published: tuple[float, float], meta: d
             highs = highs.where(~both, np.fmax(boot["high"], boot["percentile_high"]))
         text += (f"With the model choice repeated in {n_boot:,} resamples, the 95% intervals (both "
                  f"intervals where BCa and percentile disagree) run from {fmt(lows.min())} to "
-                 f"{fmt(highs.max())} across these procedures; the narrowest spans "
-                 f"{fmt((highs - lows).min())}, against {fmt(published[1] - published[0])} for the "
-                 "published range. ")
+                 f"{fmt(highs.max())} across these procedures; the narrowest of them (from the lower to "
+                 f"the higher end of both, where they disagree) spans {fmt((highs - lows).min())}, against "
+                 f"{fmt(published[1] - published[0])} for the published range (how that range was "
+                 "computed was not read here, so the two widths need not measure the same thing). ")
         if "disagree" in boot:
             text += "\n\n" + "\n".join(f"* {r['procedure']} on {r['table']} ({fmt(r['total'])}): "
                                          f"{interval_text(r, n_boot)}." for _, r in boot.iterrows()) + "\n\n"

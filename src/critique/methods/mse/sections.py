@@ -78,8 +78,9 @@ def procedures(A) -> Section:
         charts["procedures-bootstrap"] = dict(
             title="UK 2013: the resampled estimates behind each interval",
             description=("Histogram of the bootstrap totals of each procedure (each resample repeats its "
-                         "model choice), with the point estimate, the reported interval and, where there "
-                         "is one, the interval that treats the chosen model as known."),
+                         "model choice), with the point estimate, the reported interval, the percentile "
+                         "interval (dashed) where it and BCa disagree (neither to be quoted alone) and, "
+                         "where there is one, the interval that treats the chosen model as known."),
             datasets=UK_TABLES, caveat=[CAVEAT_BOOT, CAVEAT_MODEL],
             n=f"{s.bootstrap_size} resamples per procedure",
             data=pd.DataFrame({r.name + " | " + r.table: r.bootstrap.estimates
@@ -185,6 +186,7 @@ def methods(A) -> Section:
              for d in s.methods_datasets]
     frame = pd.concat([p[0] for p in parts], ignore_index=True)
     results = [r for p in parts for r in p[1]]
+    interval_columns(frame, results)  # percentile beside BCa, and whether they disagree (drawn in the chart)
     f = {}
     uk5 = frame[frame["table"] == "mse-uk-2013-5"].set_index("key")
     for key, r in uk5.iterrows():

@@ -32,7 +32,9 @@ COUNT_KINDS = ("arrests", "charges", "summonses", "prosecutions", "convictions",
                "recorded offences", "reported offences")
 RECORD_KINDS = ("recorded offences", "reported offences")
 NOT_PREVALENCE = "a count of police and court activity, not of buying, selling or trafficking"
-TITLE = "What client-criminalisation laws produced in enforcement: counts of police and court activity"
+#: not "what the laws produced": some rows are other offences counted beside the law (trafficking arrests,
+#: all recorded prostitution offences), and a count after a law is not caused by it alone
+TITLE = "Police and court counts around client-criminalisation laws: enforcement activity, not prevalence"
 DESCRIPTION = ("Each published count of arrests, charges, summonses, prosecutions, convictions, people stopped, and "
                "recorded or reported offences around the laws of Northern Ireland (2015), Ireland (2017) and Sweden "
                "(1999); one panel per jurisdiction, each on its own scale; periods differ by row. Hatched bars: cells "
@@ -59,7 +61,8 @@ def read_change(measure: str, before: tuple[str, float], after: tuple[str, float
     head = f"{measure[0].upper()}{measure[1:]} went from {_n(v0)} ({p0}) to {_n(v1)} ({p1})"
     if v1 > v0 and after_change:
         return (f"{head}, after {after_change}: read as a rise in enforcement activity (what police looked for "
-                f"and recorded), not as evidence that more sex was bought; it is {NOT_PREVALENCE}.")
+                f"and recorded); with policing changed at the same time, these figures cannot show whether more or "
+                f"less sex was bought; it is {NOT_PREVALENCE}.")
     if v1 > v0:
         return (f"{head}: the rise reflects recording and policing as well as any change in buying, and "
                 f"these figures cannot separate them; it is {NOT_PREVALENCE}.")
@@ -73,7 +76,8 @@ def read_percent_change(measure: str, pct: float, period: str, after_change: str
     """One sentence on a change published only as a percentage (the counts themselves not read)."""
     if pct > 0 and after_change:
         return (f"{measure[0].upper()}{measure[1:]} rose by {pct:,.0f}% ({period}), following {after_change}: "
-                f"read as a rise in enforcement activity, not as evidence that more sex was bought.")
+                f"read as a rise in enforcement activity; with policing changed at the same time, these figures "
+                f"cannot show whether more or less sex was bought.")
     word = "rose" if pct > 0 else "fell" if pct < 0 else "did not change"
     amount = f" by {abs(pct):,.0f}%" if pct else ""
     return (f"{measure[0].upper()}{measure[1:]} {word}{amount} ({period}); it is {NOT_PREVALENCE}, and the "
