@@ -100,3 +100,17 @@ def test_verdict_count_table_counts_checks_and_claims_per_word_with_zeros_kept()
     assert table.loc[table["verdict"] == VERDICTS[6], "claims"].item() == 2
     fig = verdict_counts(summary)
     assert [p.get_width() for p in fig.axes[0].patches] == list(table["checks"])
+
+
+def test_cited_caption_counts_the_figures_drawn_not_every_figure_read():
+    import pandas as pd
+
+    from critique.figures.claims import CAPTIONS, CITED_LABELS, cited_caption
+
+    class Check:
+        test_id = "gao-fosta"
+        data = pd.DataFrame({"evidence_id": list(CITED_LABELS["gao-fosta"])[:3] + ["read-not-drawn"]})
+
+    cap = cited_caption(Check())
+    assert cap["n"] == "3 cited figures" and cap["title"] == CAPTIONS["gao-fosta"]["title"]
+    assert cap["data"] is Check.data and cap["datasets"] == ["claim-evidence"]

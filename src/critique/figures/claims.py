@@ -6,6 +6,7 @@ register's summary table) and draws it; ``charts.finalise`` adds title, source, 
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -77,6 +78,23 @@ CAPTIONS = {
                             caveat="Each estimate is a model with wide uncertainty; the first has no component breakdown."),
 }
 
+
+
+def cited_caption(check: Any) -> dict[str, Any]:
+    """Keywords of ``charts.finalise`` for a check drawn with :func:`cited_bars`: its fixed caption
+    (:data:`CAPTIONS`), the evidence it read as the chart's data, and N = the cited figures drawn."""
+    drawn = int(check.data["evidence_id"].isin(CITED_LABELS[check.test_id]).sum())
+    return dict(**CAPTIONS[check.test_id], datasets=["claim-evidence"], n=f"{drawn} cited figures", data=check.data)
+
+
+def panel_caption(check: Any, *, before: int, after: int, datasets: list[str]) -> dict[str, Any]:
+    """Keywords of ``charts.finalise`` for a fixed-panel check drawn with ``panel_change(..., forms=False)``:
+    the panel's detected victims beside all reporters, ``before`` to ``after``."""
+    countries = check.numbers["panel_countries"]
+    return dict(title=f"Detected victims {before}-{after}: fixed panel and all reporters",
+                description=(f"Detected victims summed over the {countries}-country fixed panel (solid) and over all "
+                             "countries reporting each year (dashed)."),
+                datasets=datasets, n=f"{countries} countries in the panel", data=check.data)
 
 #: what each check set the claim against, in a reader's words (the row labels of the verdict chart)
 CHECK_LABELS = {

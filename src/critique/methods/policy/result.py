@@ -17,14 +17,13 @@ import pandas as pd
 
 from critique.methods.policy.analysis import SeriesAnalysis, analyse_series
 from critique.methods.policy.comparison import ComparisonResult, difference_in_differences
+from critique.methods.policy.captions import DETECTION_CAVEAT, chart_caption
 from critique.methods.policy.reading import availability_status
 from critique.methods.policy.refusals import PolicyError
 from critique.methods.policy.series import glotip_panel, glotip_series, policy_timing, ucr_fixed_panel, ucr_yearly, usable_rows
 from critique.methods.policy.specification import SpecificationRange, specification_range
 from critique.methods.policy.views import UCR_OFFENCES, PolicyViews
 
-DETECTION_CAVEAT = ("Counts reflect detection and reporting (policing, funding, recording) as well as prevalence: "
-                    "a break after a law can measure a change in enforcement as much as in trafficking.")
 US_POST = 2018
 
 
@@ -172,6 +171,10 @@ class PolicyAnalysis(PolicyViews):
 
     def its_data(self, pid: str) -> pd.DataFrame:
         return pd.concat([a.data.assign(series=cat) for cat, a in self.its_panels(pid)], ignore_index=True)
+
+    def caption(self, name: str, pid: str | None = None) -> dict[str, Any]:
+        """Keywords of ``charts.finalise`` for chart ``name`` (:func:`critique.methods.policy.captions.chart_caption`)."""
+        return chart_caption(self, name, pid)
 
     @property
     def total_fits(self) -> list[tuple[str, SeriesAnalysis]]:
