@@ -5,7 +5,6 @@ register's summary table) and draws it; ``charts.finalise`` adds title, source, 
 """
 from __future__ import annotations
 
-import textwrap
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -124,7 +123,7 @@ def row_label(label: str, test: str) -> str:
         checked = CHECK_LABELS[test]
     except KeyError:
         raise KeyError(f"figures.claims.CHECK_LABELS has no reader's label for check {test!r}") from None
-    return textwrap.fill(label, 90) + "\nchecked against: " + checked
+    return wrap(label, 90) + "\nchecked against: " + checked
 
 
 def verdict_overview(summary: pd.DataFrame) -> plt.Figure:
