@@ -100,6 +100,13 @@ def _release_line(ds: Mapping[str, Any]) -> str:
     return title + (f" (release of {release})" if release and "release" not in title.lower() else "")
 
 
+def _span(releases: Sequence[str], one: str, many: str) -> str:
+    """'3 quarterly releases 2022-q2 to 2023-q4' / 'release of 2024-03-07' (sorted ids; empty for none)."""
+    if not releases:
+        return ""
+    return f"{one} {releases[0]}" if len(releases) == 1 else f"{len(releases)} {many} {releases[0]} to {releases[-1]}"
+
+
 def releases_read(datasets: Sequence[Mapping[str, Any]]) -> list[str]:
     """The upstream releases a briefing reads, as a reader names them, and a count of the tables of
     published figures (typed in from publications, listed in full at the end).
@@ -119,8 +126,10 @@ def releases_read(datasets: Sequence[Mapping[str, Any]]) -> list[str]:
             continue
         tables = {str(d.get("id", "")).partition("@")[0] for d in rows}
         releases = sorted({str(d.get("id", "")).partition("@")[2] for d in rows} - {""})
-        span = (f"; {len(releases)} releases, {releases[0]} to {releases[-1]}" if len(releases) > 1
-                else f"; release of {releases[0]}" if releases else "")
+        quarters = [r for r in releases if re.fullmatch(r"\d{4}-q[1-4]", r)]
+        dated = [r for r in releases if r not in quarters]
+        spans = [_span(quarters, "quarterly release", "quarterly releases"), _span(dated, "release of", "releases of")]
+        span = "; " + " and ".join(s for s in spans if s) if releases else ""
         lines.append(f"{publisher}: {len(tables)} tables{span}, each listed in the full report")
     typed = len(datasets) - len(upstream)
     return lines + ([f"and {typed} table{'s' if typed != 1 else ''} of figures typed in from publications, each row cited"]
