@@ -114,3 +114,15 @@ def test_cited_caption_counts_the_figures_drawn_not_every_figure_read():
     cap = cited_caption(Check())
     assert cap["n"] == "3 cited figures" and cap["title"] == CAPTIONS["gao-fosta"]["title"]
     assert cap["data"] is Check.data and cap["datasets"] == ["claim-evidence"]
+
+
+def test_verdict_counts_caption_says_checks_not_claims_and_counts_capped_verdicts():
+    import pandas as pd
+
+    from critique.figures.claims import verdict_counts_caption
+
+    summary = pd.DataFrame({"claim_id": ["a", "a", "b"],
+                            "verdict": ["the data contradict it", "the data cannot test it (capped: unverified input)",
+                                        "the data cannot test it"]})
+    text = verdict_counts_caption(summary)["description"]
+    assert "Bars count checks, not claims: 3 checks of 2 claims" in text and "1 verdict(s) capped" in text

@@ -92,7 +92,8 @@ def panel_caption(check: Any, *, before: int, after: int, datasets: list[str]) -
     countries = check.numbers["panel_countries"]
     return dict(title=f"Detected victims {before}-{after}: fixed panel and all reporters",
                 description=(f"Detected victims summed over the {countries}-country fixed panel (solid) and over all "
-                             "countries reporting each year (dashed)."),
+                             "countries reporting each year (dashed); band: the panel's low and high bounds from cells "
+                             "published as '<5', lines: the high bound."),
                 datasets=datasets, n=f"{countries} countries in the panel", data=check.data)
 
 #: what each check set the claim against, in a reader's words (the row labels of the verdict chart)
@@ -150,6 +151,17 @@ def verdict_count_table(summary: pd.DataFrame) -> pd.DataFrame:
              "claims": int(summary.loc[summary["word"] == w, "claim_id"].nunique())} for w in VERDICTS]
     return pd.DataFrame(rows)
 
+
+
+def verdict_counts_caption(summary: pd.DataFrame) -> dict[str, str]:
+    """Title and description of :func:`verdict_counts`: bars count checks (a claim may have several), and how
+    many verdicts were capped because an input was unverified (``summary``: ``claim_id``, ``verdict``)."""
+    capped = int(summary["verdict"].astype(str).str.contains("capped").sum())
+    return dict(title="What the data can show about circulating claims: checks per verdict",
+                description=(f"Bars count checks, not claims: {len(summary)} checks of {summary['claim_id'].nunique()} claims, "
+                             "a claim may have several. A verdict says what the published data can show, not whether the "
+                             f"claim is true. {capped} verdict(s) capped because an input was unverified; which checks "
+                             "covered only part of a claim is in the per-claim chart."))
 
 def verdict_counts(summary: pd.DataFrame) -> plt.Figure:
     """A bar a verdict word, its length the number of checks ending there (:func:`verdict_count_table`):

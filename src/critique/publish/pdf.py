@@ -101,10 +101,11 @@ def _release_line(ds: Mapping[str, Any]) -> str:
 
 
 def _span(releases: Sequence[str], one: str, many: str) -> str:
-    """'3 quarterly releases 2022-q2 to 2023-q4' / 'release of 2024-03-07' (sorted ids; empty for none)."""
+    """'the quarterly files for 2022-q2 to 2023-q4' / 'the file of 2024-03-07' (sorted ids; empty for none).
+    Files are not counted as releases: a quarter's file and a dated file can be one publication."""
     if not releases:
         return ""
-    return f"{one} {releases[0]}" if len(releases) == 1 else f"{len(releases)} {many} {releases[0]} to {releases[-1]}"
+    return f"{one} {releases[0]}" if len(releases) == 1 else f"{many} {releases[0]} to {releases[-1]}"
 
 
 def releases_read(datasets: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -128,8 +129,8 @@ def releases_read(datasets: Sequence[Mapping[str, Any]]) -> list[str]:
         releases = sorted({str(d.get("id", "")).partition("@")[2] for d in rows} - {""})
         quarters = [r for r in releases if re.fullmatch(r"\d{4}-q[1-4]", r)]
         dated = [r for r in releases if r not in quarters]
-        spans = [_span(quarters, "quarterly release", "quarterly releases"), _span(dated, "release of", "releases of")]
-        span = "; " + " and ".join(s for s in spans if s) if releases else ""
+        spans = [_span(quarters, "the quarterly file for", "the quarterly files for"), _span(dated, "the file of", "the files of")]
+        span = " from " + " and ".join(s for s in spans if s) if releases else ""
         lines.append(f"{publisher}: {len(tables)} tables{span}, each listed in the full report")
     typed = len(datasets) - len(upstream)
     return lines + ([f"and {typed} table{'s' if typed != 1 else ''} of figures typed in from publications, each row cited"]

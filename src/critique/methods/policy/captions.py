@@ -66,7 +66,8 @@ def chart_caption(result: Any, name: str, pid: str | None = None) -> dict[str, A
                     description=(f"Commercial sex acts and involuntary servitude offences recorded by US agencies, "
                                  f"{s.ucr_year_start}-2020: all agencies and a fixed panel of {len(result.ucr['panel'])} "
                                  f"agencies with a record every year {s.ucr_panel_start}-2020; the number of agencies with at "
-                                 "least one record, and offences per such agency. Red line: between 2017 and 2018."),
+                                 "least one record, and offences per such agency. Red line: between 2017 and 2018 (FOSTA took "
+                                 "effect in April 2018, so 2018 is only partly after it)."),
                     datasets=["fbi-ucr-ht", "policy-changes"],
                     caveat=[DETECTION_CAVEAT, "The file lists only agencies with at least one recorded offence: the "
                                               "agency count is not reporting coverage."],
