@@ -62,3 +62,21 @@ def test_a_key_finding_is_rendered_from_its_translation_with_locale_numbers(monk
     with i18n.using("fr"):
         got = keyfindings.render("nb", [{"sentence": english, "chart": "c"}], {"n": 17004, "share": 0.4}, figures)
     assert got.findings[0].sentence == "Referrals rose to 17\u202f004 (40,0\u00a0% of them children)."
+
+
+def test_caveats_kept_beside_the_english_are_shown_in_the_readers_language(tmp_path):
+    from critique.core.errors import DataError
+    from critique.datasets import translations
+
+    entry = {"title": "Victims", "caveats": ["Counts are detections.", "Cells below 5 are suppressed."],
+             "translations": {"fr": {"caveats": ["Les chiffres sont des détections.",
+                                                 "Les cellules sous 5 sont masquées."]}}}
+    translations.register(tmp_path / "x.yml", "", entry)
+    assert translations.shown("Cells below 5 are suppressed.", "fr") == "Les cellules sous 5 sont masquées."
+    assert translations.shown("Cells below 5 are suppressed.", "es") == "Cells below 5 are suppressed."
+    assert translations.shown("Cells below 5 are suppressed.", "en") == "Cells below 5 are suppressed."
+    short = dict(entry, translations={"fr": {"caveats": ["Une seule."]}})
+    with pytest.raises(DataError, match=r"x.yml: translations.fr.caveats must be a list of 2 strings"):
+        translations.register(tmp_path / "x.yml", "", short)
+    with pytest.raises(DataError, match=r"unknown language 'de'"):
+        translations.register(tmp_path / "x.yml", "", dict(entry, translations={"de": {}}))

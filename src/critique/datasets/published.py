@@ -52,6 +52,7 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
+from critique.datasets import translations
 from critique.datasets import metadata
 from critique.datasets import paths
 from critique.datasets import DataError, register
@@ -94,6 +95,7 @@ def read_sidecar(path: Path) -> dict[str, Any]:
     """Read and check a sidecar: required keys, column specs, the three required columns."""
     data = _read_yaml(path)
     metadata.check_sidecar(path, data)  # field types, naming file and field
+    translations.register(path, "", data)  # title/caveats in other languages, kept beside
     missing = [k for k in SIDECAR_KEYS if k not in data]
     if missing:
         raise DataError(f"{path}: sidecar lacks key(s) {', '.join(missing)} "
