@@ -416,7 +416,5 @@ def caveats_for(ids: Iterable[str]) -> list[str]:
             found = get(ds_id).caveats
         except CatalogError:
             found = ()
-        for caveat in found:
-            if translations.shown(caveat) not in out:
-                out.append(translations.shown(caveat))
+        out += [c for c in map(translations.shown, found) if c not in out]
     return out
