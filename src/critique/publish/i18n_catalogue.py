@@ -61,7 +61,33 @@ def extract() -> Any:
         cat.add(message, None, [(where, lineno)])
     for message, where in key_finding_templates():
         cat.add(message, None, [(where, 1)])
+    for message, where in reader_text_cells():
+        cat.add(message, None, [(where, 1)])
     return cat
+
+
+def reader_text_cells() -> list[tuple[str, str]]:
+    """The cells of the published tables' ``reader_text`` columns (named in each sidecar), with the
+    CSV's path: the suite's own words a reader sees in a table (a claim's paraphrase, what a study
+    counted), translated where the table is loaded (:func:`critique.datasets.published.load_table`)."""
+    import csv
+
+    import yaml
+
+    from critique.datasets import paths
+
+    out: list[tuple[str, str]] = []
+    for sidecar in sorted(paths.published_dir().glob("*.yml")):
+        side = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
+        columns = side.get("reader_text") if isinstance(side, dict) else None
+        if not columns:
+            continue
+        path = sidecar.parent / str(side["file"])
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        where = str(path.relative_to(paths.root()))
+        out += [(row[c].strip(), where) for row in rows for c in columns if (row.get(c) or "").strip()]
+    return out
 
 
 def reader_notebooks() -> list[Path]:
