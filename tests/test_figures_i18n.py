@@ -177,7 +177,7 @@ CASES = {
                   "intervalle hors années partielles : 1,50 à 3,25"),
     "mse": (_mse, "observed on at least one list: 2,744", f"observées sur au moins une liste : 2{NNBSP}744"),
     "nrm": (_nrm, "17,004", f"17{NNBSP}004"),
-    "nrm-date": (_nrm, "07 Mar 2024", "07 mars 2024"),
+    "nrm-date": (_nrm, "07 Mar 2024", "07 mars\n2024"),
     "revisions": (_revisions, "release of 2024-12-11\n(100 -> 90 countries)",
                   "publication du 2024-12-11\n(100 -> 90 pays)"),
     "revisions-change": (_revisions, "+12%", "+12 %"),

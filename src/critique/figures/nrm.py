@@ -111,7 +111,8 @@ def restatements(table: pd.DataFrame, annual: pd.DataFrame, year: int) -> plt.Fi
     ax.set_xlabel(_("quarter referred"))
     _quarter_ticks(ax, order)
     lo, hi = ax.get_ylim()
-    ax.set_ylim(lo, hi + (hi - lo) * 0.9)  # head-room: the legend sits above the points, clear of them
+    wrapped = sum(label.count("\n") for label in ax.get_legend_handles_labels()[1])  # a translation on two lines
+    ax.set_ylim(lo, hi + (hi - lo) * (0.9 + 0.3 * wrapped))  # head-room: the legend sits above the points, clear of them
     ax.legend(loc="upper left", fontsize="small")
     labels = [_date(d) for d in annual["release_date"]]
     bars = ax2.bar(range(len(annual)), annual["potential_victims"], color=["#000000"] + ["#0072B2"] * (len(annual) - 1))
