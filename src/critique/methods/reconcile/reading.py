@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from critique.methods.reconcile import classify as cl
-from critique.core.i18n import _, ngettext
+from critique.core.i18n import _
 
 ESTABLISHED = ("primary", "secondary")
 
@@ -58,9 +58,11 @@ def summary_sentence(table: pd.DataFrame) -> str:
     parts = [equal, definition, revised, one, _("{n} are unexplained", n=c[cl.UNEXPLAINED])]
     if c[cl.NOT_RECOMPUTED]:
         parts.append(_("{n} could not be recomputed from the data this edition reads", n=c[cl.NOT_RECOMPUTED]))
-    tail = ngettext(" ({n} further figure not yet verified in a stored source are listed apart)",
-                    " ({n} further figures not yet verified in a stored source are listed apart)",
-                    unverified) if unverified else ""
+    # one template per English form (the catalogue's fill takes single messages; each language words both)
+    tail = ("" if not unverified else
+            _(" ({n} further figure not yet verified in a stored source are listed apart)", n=unverified)
+            if unverified == 1 else
+            _(" ({n} further figures not yet verified in a stored source are listed apart)", n=unverified))
     return _("Of {n} printed figures from {publishers} publishers, read in stored sources, {parts}{tail}.",
              n=len(est), publishers=est['publisher'].nunique(),
              parts=_("{first} and {last}", first=", ".join(parts[:-1]), last=parts[-1]), tail=tail)
@@ -134,11 +136,11 @@ def correction_note(table: pd.DataFrame, register: pd.DataFrame | None) -> str:
     if hits.empty:
         return ""
     parts = [f"{r['status']} ({r['id']})" for _, r in hits.iterrows()]
-    return ngettext("The corrections register lists {n} entry for {country} in {release}: {entries}; read this "
-                    "verdict with it (section 6).",
-                    "The corrections register lists {n} entries for {country} in {release}: {entries}; read this "
-                    "verdict with them (section 6).", len(hits), country=country, release=release,
-                    entries=", ".join(parts))
+    if len(hits) == 1:
+        return _("The corrections register lists {n} entry for {country} in {release}: {entries}; read this verdict "
+                 "with it (section 6).", n=len(hits), country=country, release=release, entries=", ".join(parts))
+    return _("The corrections register lists {n} entries for {country} in {release}: {entries}; read this verdict "
+             "with them (section 6).", n=len(hits), country=country, release=release, entries=", ".join(parts))
 
 
 def influence_chart_rows(table: pd.DataFrame) -> pd.DataFrame:

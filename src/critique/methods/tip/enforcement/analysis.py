@@ -13,7 +13,7 @@ from typing import Any, Sequence
 import pandas as pd
 
 from critique.core.errors import ParameterError
-from critique.core.i18n import N_, _, ngettext
+from critique.core.i18n import N_, _
 from critique.methods.tip import sources
 from critique.methods.tip.enforcement.totals import (
     MEASURES,
@@ -80,10 +80,11 @@ def fill_sentence(fill_from_kh: bool, n_filled: int = 0, compared: int = 0, diff
     """What the filling did, or that the typed table is read alone."""
     if not fill_from_kh:
         return _("`fill_from_kh` is false: the typed table alone, nothing filled or compared.")
-    head = ngettext("{n} figure filled from Kelley & Heiss's secondary tabulation; ",
-                    "{n} figures filled from Kelley & Heiss's secondary tabulation; ", n_filled)
-    return head + ngettext("of the {compared} figures both tabulations give, {n} differs.",
-                           "of the {compared} figures both tabulations give, {n} differ.", differ, compared=compared)
+    head = (_("{n} figure filled from Kelley & Heiss's secondary tabulation; ", n=n_filled) if n_filled == 1 else
+            _("{n} figures filled from Kelley & Heiss's secondary tabulation; ", n=n_filled))
+    return head + (_("of the {compared} figures both tabulations give, {n} differs.", compared=compared, n=differ)
+                   if differ == 1 else
+                   _("of the {compared} figures both tabulations give, {n} differ.", compared=compared, n=differ))
 
 
 @dataclass
