@@ -36,7 +36,7 @@ def growth_sentence(n0: int, n1: int, all0: float, all1: float, pan0: float, pan
     y0, y1 = years
     return _("Rated countries grew from {n0} ({y0}) to {n1} ({y1}). Tier 1 share, all rated: {all0:.1f}% -> "
              "{all1:.1f}% ({all_change:+.1f} pp); panel of {panel_n} rated since {y0}: {pan0:.1f}% -> {pan1:.1f}% "
-             "({pan_change:+.1f} pp). Largest gap between the views: {gap} pp.", n0=n0, y0=y0, n1=n1, y1=y1,
+             "({pan_change:+.1f} pp). Largest gap between the views: {gap:.1f} pp.", n0=n0, y0=y0, n1=n1, y1=y1,
              all0=100 * all0, all1=100 * all1, all_change=100 * (all1 - all0), panel_n=panel_n, pan0=100 * pan0,
              pan1=100 * pan1, pan_change=100 * (pan1 - pan0), gap=gap_pp)
 
