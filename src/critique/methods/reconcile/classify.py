@@ -45,6 +45,7 @@ import math
 from dataclasses import dataclass
 
 from critique.core.errors import DataError
+from critique.core import i18n, locale_format
 from critique.core.i18n import N_, _, format_locale
 from critique.methods.reconcile.recount import Recount
 
@@ -112,10 +113,13 @@ def fmt(value: float, unit: str) -> str:
         return _("n/a")
     if math.isinf(value):
         return _("unbounded")
+    if unit in ("percent", "percent change") and i18n.current() != i18n.DEFAULT:  # the language's own percent
+        text = locale_format.percent(value / 100, 1)
+        return ("+" + text) if unit == "percent change" and value > 0 else text
     if unit == "percent":
-        return format_locale("{v:.1f}%", {"v": value})
+        return f"{value:.1f}%"
     if unit == "percent change":
-        return format_locale("{v:+.1f}%", {"v": value})
+        return f"{value:+.1f}%"
     return format_locale("{v:,.0f}", {"v": value})
 
 
