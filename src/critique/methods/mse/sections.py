@@ -270,7 +270,7 @@ def estimate(A) -> Section:
     if b is not None:
         row.update({k: v for k, v in b.summary().items()}, disagree=b.disagreement)
     text = _("**{name}** ({k} lists, {n:,} people): {description}.\n\nEstimate **{total}** (model: {model}); "
-             "{interval}. ", name=t.name, k=t.k, n=t.n_observed, description=_(res.description),
+             "{interval}. ", name=t.name, k=t.k, n=t.n_observed, description=res.description,
              total=reading.fmt(res.total), model=res.model, interval=reading.interval_text(row, s.bootstrap_size)) \
         + " ".join(res.warnings)
     charts = {}
