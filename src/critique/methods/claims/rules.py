@@ -42,7 +42,7 @@ from typing import Iterable
 from dataclasses import dataclass
 
 from critique.core.errors import ParameterError
-from critique.core.i18n import N_, _, ngettext
+from critique.core.i18n import N_, _
 
 # The words stay English here (findings keys and tests compare them); N_ marks them for the
 # message catalogue, and the reader's pages translate them where they are shown.
@@ -200,12 +200,12 @@ def sources_sentence(read: Iterable[str], claim_verification: str) -> str:
     if set(grades) == {claim_verification}:
         how = _(GRADE_WORDS[claim_verification])
         if n < 2:
-            return ngettext("the claim and the {n} document it was checked against were {how}",
-                            "the claim and the {n} documents it was checked against were {how}", n, how=how)
-        return ngettext("the claim and all {n} document it was checked against were {how}",
-                        "the claim and all {n} documents it was checked against were {how}", n, how=how)
+            return (_("the claim and the {n} document it was checked against were {how}", n=n, how=how) if n == 1
+                    else _("the claim and the {n} documents it was checked against were {how}", n=n, how=how))
+        return _("the claim and all {n} documents it was checked against were {how}", n=n, how=how)
     counts = _(", ").join(_("{n} {how}", n=grades.count(g), how=_(GRADE_WORDS[g]))
                           for g in GRADE_WORDS if grades.count(g))
-    return ngettext("the claim was {how}; of the {n} document it was checked against, {counts}",
-                    "the claim was {how}; of the {n} documents it was checked against, {counts}", n,
-                    how=_(GRADE_WORDS[claim_verification]), counts=counts)
+    how = _(GRADE_WORDS[claim_verification])
+    if n == 1:
+        return _("the claim was {how}; of the {n} document it was checked against, {counts}", n=n, how=how, counts=counts)
+    return _("the claim was {how}; of the {n} documents it was checked against, {counts}", n=n, how=how, counts=counts)

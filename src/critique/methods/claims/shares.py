@@ -15,7 +15,7 @@ from critique.methods.claims.detected import FORMS, usable_rows
 from critique.methods.claims.verdict import (Basis, ClaimCheck, check_tolerance, distance, figure, figures, judged, named,
                                      pct_range, read_of)
 from critique.core.errors import DataError, ParameterError
-from critique.core.i18n import _, ngettext
+from critique.core.i18n import _
 
 COMPONENTS = ("forced_labour_private_excl_cse", "forced_commercial_sexual_exploitation",
               "state_imposed_forced_labour", "forced_marriage")
@@ -176,9 +176,7 @@ def check_estimates_definitions(evidence: pd.DataFrame, estimates: pd.DataFrame,
     chain = " -> ".join(_("{total:.1f}", total=p["total"] / 1e6) for p in points)
     read = read_of(evidence, [i for i in sequence if i not in est.index]) + tuple(
         f"global-estimates {i} [{status[f'global-estimates:{i}']}]" for i in sequence if i in est.index)
-    reason = ngettext("Of the {n_steps} steps in {chain} million, {n} joins estimates with different definitions or "
-                      "producers", "Of the {n_steps} steps in {chain} million, {n} join estimates with different "
-                      "definitions or producers", unlike, n_steps=len(steps), chain=chain)
+    reason = (_("Of the {n_steps} steps in {chain} million, {n} joins estimates with different definitions or producers", n=unlike, n_steps=len(steps), chain=chain) if unlike == 1 else _("Of the {n_steps} steps in {chain} million, {n} join estimates with different definitions or producers", n=unlike, n_steps=len(steps), chain=chain))
     if parts:
         reason = _("{reason}; the like-for-like step {steps}", reason=reason, steps="; ".join(parts))
     if like:

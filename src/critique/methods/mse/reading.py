@@ -20,7 +20,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from critique.core.i18n import N_, _, ngettext
+from critique.core.i18n import N_, _
 
 
 def fmt(x) -> str:
@@ -209,9 +209,7 @@ def methods_text(frame: pd.DataFrame, table: str) -> str:
     """The reading of "one table, many methods" on one table, family by family
     (:func:`families_clause`); a method without a quotable total is named, never counted."""
     n = len(families(frame[frame["table"] == table]))
-    return ngettext("On {table}, {n} family of method gives a total that can be quoted: {clause}.",
-                    "On {table}, {n} families of method give a total that can be quoted: {clause}.", n, table=table,
-                    clause=families_clause(frame, table))
+    return (_("On {table}, {n} family of method gives a total that can be quoted: {clause}.", n=n, table=table, clause=families_clause(frame, table)) if n == 1 else _("On {table}, {n} families of method give a total that can be quoted: {clause}.", n=n, table=table, clause=families_clause(frame, table)))
 
 
 def left_out_clause(frame: pd.DataFrame, table: str) -> str:

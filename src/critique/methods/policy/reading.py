@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any, Sequence
 
-from critique.core.i18n import N_, _, ngettext
+from critique.core.i18n import N_, _
 from critique.methods.policy.refusals import PolicyError
 
 #: the short status of a policy change in the data-availability table and chart
@@ -66,6 +66,10 @@ def interval_sides(ci_low: Sequence[float], ci_high: Sequence[float]) -> tuple[i
 SERIES_WORDS = (N_("Detected trafficking victims"), N_("Persons prosecuted"), N_("Persons convicted"), N_("Total"),
                 N_("Sexual exploitation"), N_("Forced labour"), N_("Other forms of exploitation"))
 
+#: the policy table's types, shown to readers in the closing table (translated there)
+POLICY_TYPES = (N_("client criminalisation"), N_("platform liability (FOSTA-SESTA)"), N_("decriminalisation"),
+                N_("legalisation or regulation"))
+
 #: what a range reading counts (``noun`` of :func:`range_reading`), translated where shown
 NOUNS = (N_("specification"), N_("fitted model"))
 
@@ -73,9 +77,9 @@ NOUNS = (N_("specification"), N_("fitted model"))
 def _n(k: int, noun: str) -> str:
     """``"1 specification"``, ``"3 specifications"`` (by the reader's language's plural rules)."""
     if noun == "specification":
-        return ngettext("{n} specification", "{n} specifications", k)
+        return (_("{n} specification", n=k) if k == 1 else _("{n} specifications", n=k))
     if noun == "fitted model":
-        return ngettext("{n} fitted model", "{n} fitted models", k)
+        return (_("{n} fitted model", n=k) if k == 1 else _("{n} fitted models", n=k))
     return f"{k} {noun}" + ("" if k == 1 else "s")
 
 
@@ -104,11 +108,11 @@ def range_reading(n_fall: int, n_rise: int, n_zero: int, *, noun: str = "specifi
     if n_fall == n_rise == 0:
         return (_("not distinguishable from no change in the 1 {noun}", noun=word) if n == 1 else
                 _("not distinguishable from no change in any of the {count}", count=_n(n, noun)))
-    includes = ngettext("{n} includes it", "{n} include it", n_zero)
+    includes = (_("{n} includes it", n=n_zero) if n_zero == 1 else _("{n} include it", n=n_zero))
     if n_fall and n_rise:
         return _("the direction depends on the {noun}: {falls} on the side of a fall in the count, {n_rise} on the side "
                  "of a rise, {includes}", noun=word, n_rise=n_rise, includes=includes,
-                 falls=ngettext("{n} excludes no change", "{n} exclude no change", n_fall))
+                 falls=(_("{n} excludes no change", n=n_fall) if n_fall == 1 else _("{n} exclude no change", n=n_fall)))
     if n_zero == 0:
         if n_fall:
             return (_("a fall in the count in the 1 {noun}", noun=word) if n == 1
@@ -116,12 +120,8 @@ def range_reading(n_fall: int, n_rise: int, n_zero: int, *, noun: str = "specifi
         return (_("a rise in the count in the 1 {noun}", noun=word) if n == 1
                 else _("a rise in the count in every one of the {count}", count=_n(n, noun)))
     if n_fall:
-        return ngettext("{n} of {count} excludes no change, all on the side of a fall in the count; {includes}",
-                        "{n} of {count} exclude no change, all on the side of a fall in the count; {includes}",
-                        n_fall, count=_n(n, noun), includes=includes)
-    return ngettext("{n} of {count} excludes no change, all on the side of a rise in the count; {includes}",
-                    "{n} of {count} exclude no change, all on the side of a rise in the count; {includes}",
-                    n_rise, count=_n(n, noun), includes=includes)
+        return (_("{n} of {count} excludes no change, all on the side of a fall in the count; {includes}", n=n_fall, count=_n(n, noun), includes=includes) if n_fall == 1 else _("{n} of {count} exclude no change, all on the side of a fall in the count; {includes}", n=n_fall, count=_n(n, noun), includes=includes))
+    return (_("{n} of {count} excludes no change, all on the side of a rise in the count; {includes}", n=n_rise, count=_n(n, noun), includes=includes) if n_rise == 1 else _("{n} of {count} exclude no change, all on the side of a rise in the count; {includes}", n=n_rise, count=_n(n, noun), includes=includes))
 
 
 def placebo_phrase(p: float | None, rank: int | None, n_placebos: int | None, *, alpha: float) -> str:
