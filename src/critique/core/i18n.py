@@ -142,14 +142,42 @@ def _lookup(lang: str, msgid: str) -> str:
     return got
 
 
+#: Babel locale identifiers of the supported languages (Chinese: Simplified, as the network uses)
+BABEL_LOCALES = {"en": "en", "fr": "fr", "es": "es", "ru": "ru", "zh": "zh_Hans"}
+
+
+def babel_locale(lang: str | None = None) -> str:
+    """The Babel locale of a language code (default: the active language)."""
+    return BABEL_LOCALES[check_language(lang or current())]
+
+
+def cldr_number(value: Any, decimals: int, lang: str | None, kind: str = "decimal", sign: bool = False) -> str:
+    """``value`` written with the language's CLDR ``decimal`` or ``percent`` pattern (its grouping,
+    decimal mark, and the place and spacing of the percent sign), with exactly ``decimals`` decimals;
+    ``sign`` puts the locale's plus sign before a positive number. (The one place numbers meet CLDR;
+    :mod:`critique.core.locale_format` is the reader-facing interface.)"""
+    import copy
+
+    from babel import Locale
+
+    loc = Locale.parse(babel_locale(lang))
+    pattern = copy.copy((loc.decimal_formats if kind == "decimal" else loc.percent_formats)[None])
+    pattern.frac_prec = (max(decimals, 0), max(decimals, 0))
+    text = pattern.apply(float(value), loc)
+    if sign and round(float(value), max(decimals, 0)) > 0:
+        from babel.numbers import get_plus_sign_symbol
+
+        text = get_plus_sign_symbol(locale=loc) + text
+    return text
+
+
 # A format spec the locale formatter writes the language's way: optional sign, grouping comma,
 # decimals, and f / d / % (``{n:,}``, ``{x:,.0f}``, ``{share:.1%}``, ``{change:+.1%}``).
 _NUMBER_SPEC = re.compile(r"(?P<sign>\+)?(?P<comma>,)?(?:\.(?P<dec>\d+))?(?P<kind>[fd%])?")
 
 
 class LocaleFormatter(string.Formatter):
-    """``str.format`` with numbers written the way ``lang`` writes them (CLDR, through
-    :mod:`critique.core.locale_format`): ``{n:,}`` is ``12 214`` in French and ``12.214`` in Spanish,
+    """``str.format`` with numbers written the way ``lang`` writes them (CLDR, :func:`cldr_number`): ``{n:,}`` is ``12 214`` in French and ``12.214`` in Spanish,
     ``{share:.1%}`` is ``38,0 %`` in French. English and every spec the pattern does not describe
     (widths, alignment, ``e``/``g``) keep Python's own formatting, so English output is unchanged."""
 
@@ -163,18 +191,16 @@ class LocaleFormatter(string.Formatter):
         match = _NUMBER_SPEC.fullmatch(format_spec)
         if not match or not (match["comma"] or match["dec"] or match["kind"]):
             return super().format_field(value, format_spec)
-        from critique.core import locale_format  # imports this module: read late
-
         kind, dec = match["kind"], match["dec"]
         if kind == "%":
-            text = locale_format.percent(value, int(dec) if dec else 6, self.lang)
+            text = cldr_number(value, int(dec) if dec else 6, self.lang, kind="percent")
             return ("+" if match["sign"] and float(value) > 0 else "") + text
         if kind is None and not dec and not float(value).is_integer():
             return super().format_field(value, format_spec)  # ``{x:,}`` of a fraction: Python's repr
         decimals = int(dec) if dec else (6 if kind == "f" else 0)
         if not match["comma"] and abs(float(value)) >= 1000 and kind == "d":
             return super().format_field(value, format_spec)  # a plain ``{year:d}`` is never grouped
-        return locale_format.number(value, decimals, self.lang, sign=bool(match["sign"]))
+        return cldr_number(value, decimals, self.lang, sign=bool(match["sign"]))
 
 
 def format_locale(template: str, values: Mapping[str, Any], lang: str | None = None) -> str:

@@ -52,7 +52,9 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
+from critique.core import i18n
 from critique.core.i18n import N_, _
+from critique.datasets import translations
 from critique.datasets import metadata
 from critique.datasets import paths
 from critique.datasets import DataError, register
@@ -95,6 +97,7 @@ def read_sidecar(path: Path) -> dict[str, Any]:
     """Read and check a sidecar: required keys, column specs, the three required columns."""
     data = _read_yaml(path)
     metadata.check_sidecar(path, data)  # field types, naming file and field
+    translations.register(path, "", data)  # title/caveats in other languages, kept beside
     missing = [k for k in SIDECAR_KEYS if k not in data]
     if missing:
         raise DataError(f"{path}: sidecar lacks key(s) {', '.join(missing)} "
@@ -119,9 +122,13 @@ def read_sidecar(path: Path) -> dict[str, Any]:
     for name in REQUIRED_COLUMNS:
         if name not in columns:
             raise DataError(f"{path}: 'columns' must declare required column '{name}'")
-    for name in data.get("unique", []) or []:
-        if name not in columns:
-            raise DataError(f"{path}: 'unique' names '{name}', which is not a declared column")
+    for key in ("unique", "reader_text"):
+        for name in data.get(key, []) or []:
+            if name not in columns:
+                raise DataError(f"{path}: '{key}' names '{name}', which is not a declared column")
+    for name in data.get("reader_text", []) or []:
+        if columns[name].get("type") != "str":
+            raise DataError(f"{path}: 'reader_text' names '{name}', which is not a text (str) column")
     return data
 
 
@@ -294,8 +301,19 @@ def ids() -> list[str]:
 
 
 def load_table(dataset_id: str) -> pd.DataFrame:
-    """The validated table ``dataset_id`` (``critique.datasets.load`` calls this)."""
-    return read_table(_table(dataset_id).sidecar)
+    """The validated table ``dataset_id`` (``critique.datasets.load`` calls this).
+
+    Cells of the columns a sidecar lists under ``reader_text`` (the suite's own words a reader sees:
+    a claim's paraphrase, what a study counted; never a quote, a name or a key code compares) come
+    in the reader's language from the message catalogue, which extracts them
+    (:mod:`critique.publish.i18n_catalogue`); an English build reads them unchanged."""
+    table = _table(dataset_id)
+    frame = read_table(table.sidecar)
+    if i18n.current() == i18n.DEFAULT:
+        return frame
+    for name in _read_yaml(table.sidecar).get("reader_text") or []:
+        frame[name] = frame[name].map(lambda v: i18n._(v) if isinstance(v, str) and v.strip() else v)
+    return frame
 
 
 def sha256_of_table(dataset_id: str) -> str:

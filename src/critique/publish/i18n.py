@@ -111,8 +111,7 @@ def log_line(lang: str | None = None) -> str:
     miss = i18n.missing(lang)
     state = "reviewed" if i18n.reviewed(lang) else "draft, not reviewed"
     return (f"language: {lang} ({state}); {len(miss)} distinct strings had no translation and were "
-            f"shown in English ({sum(miss.values())} times); not yet in the catalogue, so still English: "
-            f"notebook narrative and chart titles, key-finding sentences, dataset caveats and source lines")
+            f"shown in English ({sum(miss.values())} times) in the index, brief and summary")
 
 
 def markdown_msgid(source: Any) -> str:

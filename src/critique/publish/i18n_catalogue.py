@@ -61,7 +61,33 @@ def extract() -> Any:
         cat.add(message, None, [(where, lineno)])
     for message, where in key_finding_templates():
         cat.add(message, None, [(where, 1)])
+    for message, where in reader_text_cells():
+        cat.add(message, None, [(where, 1)])
     return cat
+
+
+def reader_text_cells() -> list[tuple[str, str]]:
+    """The cells of the published tables' ``reader_text`` columns (named in each sidecar), with the
+    CSV's path: the suite's own words a reader sees in a table (a claim's paraphrase, what a study
+    counted), translated where the table is loaded (:func:`critique.datasets.published.load_table`)."""
+    import csv
+
+    import yaml
+
+    from critique.datasets import paths
+
+    out: list[tuple[str, str]] = []
+    for sidecar in sorted(paths.published_dir().glob("*.yml")):
+        side = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
+        columns = side.get("reader_text") if isinstance(side, dict) else None
+        if not columns:
+            continue
+        path = sidecar.parent / str(side["file"])
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        where = str(path.relative_to(paths.root()))
+        out += [(row[c].strip(), where) for row in rows for c in columns if (row.get(c) or "").strip()]
+    return out
 
 
 def reader_notebooks() -> list[Path]:
@@ -98,6 +124,18 @@ def notebook_messages() -> list[tuple[str | tuple[str, str], str, int]]:
     return out
 
 
+def markdown_messages() -> set[str]:
+    """The msgids that are whole markdown cells: text, never filled with values, so a ``{...}``
+    in them (a findings table's ``{year: count}``) is prose a translator may translate."""
+    import nbformat
+
+    from critique.publish.i18n import markdown_msgid
+
+    return {markdown_msgid(c.source) for path in reader_notebooks()
+            for c in nbformat.read(str(path), as_version=4).cells
+            if c.cell_type == "markdown" and markdown_msgid(c.source)}
+
+
 def key_finding_templates() -> list[tuple[str, str]]:
     """The sentence templates of ``notebooks/key_findings/*.yml`` and the brief's ``about`` text."""
     import yaml
@@ -128,12 +166,12 @@ def fill(lang: str, translations: dict[str, str]) -> int:
     with path.open("rb") as fh:
         cat = read_po(fh, locale=lang, domain=i18n.DOMAIN)
     kept = [f"{k}: {v}" for k, v in i18n.header(lang).items() if k.startswith("X-")]
-    done = 0
+    done, prose = 0, markdown_messages()
     for msgid, text in translations.items():
         msg = cat.get(msgid)
         if msg is None or not str(text).strip() or isinstance(msg.id, (list, tuple)):
             continue
-        if set(PLACEHOLDER.findall(msgid)) != set(PLACEHOLDER.findall(text)):
+        if msgid not in prose and set(PLACEHOLDER.findall(msgid)) != set(PLACEHOLDER.findall(text)):
             print(f"{lang}: placeholders differ, not written: {msgid[:70]!r}", file=sys.stderr)
             continue
         msg.string, done = text, done + 1
@@ -183,8 +221,9 @@ def placeholder_problems(lang: str) -> list[str]:
     """Translations whose ``{name}`` placeholders differ from their English text's."""
     cat = i18n.read_catalog(lang)
     problems = []
+    prose = markdown_messages()
     for msg in cat or []:
-        if not msg.id or not msg.string or msg.fuzzy:
+        if not msg.id or not msg.string or msg.fuzzy or msg.id in prose:
             continue
         ids = msg.id if isinstance(msg.id, (list, tuple)) else [msg.id]
         strings = msg.string if isinstance(msg.string, (list, tuple)) else [msg.string]

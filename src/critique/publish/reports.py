@@ -211,6 +211,12 @@ def build_reports(params_file: Path | None = None, *, n_jobs: int = 1, force: bo
                                                         rebuild_pdf=force)
             write_text_atomic(out_root / ".index.key", json.dumps({"key": index_key, "problems": problems}))
         language_log = reader_lang.log_line(lang)
+        if lang != i18n.DEFAULT:  # an independent count: English prose still on the pages written
+            from critique.publish import residue
+
+            left = residue.scan(out_root)
+            write_text_atomic(out_root / "language-check.txt", left.report())
+            language_log += "\n" + left.line()
     for stem, messages in problems.items():  # key findings that could not be filled fail the build
         if stem not in failed:
             failed[stem] = "; ".join(messages)
