@@ -341,9 +341,9 @@ def verification_summary(frame: pd.DataFrame) -> dict[str, int]:
 def summary_phrase(frame: pd.DataFrame) -> str:
     """``verification_summary`` as caption text: '14 rows read in secondary copies, 4 unverified'."""
     counts = verification_summary(frame)
-    words = {"primary": N_("read in the publisher's own document"),
-             "secondary": N_("read in secondary copies"), "unverified": N_("unverified")}
-    parts = _(", ").join(_("{n} {how}", n=n, how=_(words[s])) for s, n in counts.items() if n)
+    words = {"primary": N_("{n} read in the publisher's own document"),
+             "secondary": N_("{n} read in secondary copies"), "unverified": N_("{n} unverified")}
+    parts = _(", ").join(_(words[s], n=n) for s, n in counts.items() if n)
     total = sum(counts.values())
     if total == 1:
         return _("{total} row: {parts}", total=total, parts=parts)

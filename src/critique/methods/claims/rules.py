@@ -174,8 +174,8 @@ def counts_sentence(counts: dict[str, int], *, n_checks: int, n_claims: int) -> 
 
 
 #: how a source of each verification grade was read, in a reader's words
-GRADE_WORDS = {"primary": N_("read in the publishers' own documents"), "secondary": N_("read in secondary copies"),
-               "unverified": N_("unverified")}
+GRADE_WORDS = {"primary": "read in the publishers' own documents", "secondary": "read in secondary copies",
+               "unverified": "unverified"}
 
 
 def sources_sentence(read: Iterable[str], claim_verification: str) -> str:
@@ -197,15 +197,30 @@ def sources_sentence(read: Iterable[str], claim_verification: str) -> str:
     if bad:
         raise ParameterError(f"sources: grade {bad[0]!r} is not primary, secondary or unverified")
     n = len(grades)
-    if set(grades) == {claim_verification}:
-        how = _(GRADE_WORDS[claim_verification])
-        if n < 2:
-            return (_("the claim and the {n} document it was checked against were {how}", n=n, how=how) if n == 1
-                    else _("the claim and the {n} documents it was checked against were {how}", n=n, how=how))
-        return _("the claim and all {n} documents it was checked against were {how}", n=n, how=how)
-    counts = _(", ").join(_("{n} {how}", n=grades.count(g), how=_(GRADE_WORDS[g]))
-                          for g in GRADE_WORDS if grades.count(g))
-    how = _(GRADE_WORDS[claim_verification])
-    if n == 1:
-        return _("the claim was {how}; of the {n} document it was checked against, {counts}", n=n, how=how, counts=counts)
-    return _("the claim was {how}; of the {n} documents it was checked against, {counts}", n=n, how=how, counts=counts)
+    g = claim_verification
+    if set(grades) == {g}:  # one sentence per grade: the words agree with "claim" and "documents" in every language
+        return _(ALL_READ[g], n=n) if n >= 2 else _(ONE_READ[g], n=n) if n == 1 else _(NONE_READ[g], n=n)
+    counts = _(", ").join(_(COUNT_READ[h], n=grades.count(h)) for h in GRADE_WORDS if grades.count(h))
+    return _((CLAIM_READ_ONE if n == 1 else CLAIM_READ_MANY)[g], n=n, counts=counts)
+
+
+# The sentences of :func:`sources_sentence`, whole, one per grade (English: the GRADE_WORDS above).
+ALL_READ = {"primary": N_("the claim and all {n} documents it was checked against were read in the publishers' own documents"),
+            "secondary": N_("the claim and all {n} documents it was checked against were read in secondary copies"),
+            "unverified": N_("the claim and all {n} documents it was checked against were unverified")}
+ONE_READ = {"primary": N_("the claim and the {n} document it was checked against were read in the publishers' own documents"),
+            "secondary": N_("the claim and the {n} document it was checked against were read in secondary copies"),
+            "unverified": N_("the claim and the {n} document it was checked against were unverified")}
+NONE_READ = {"primary": N_("the claim and the {n} documents it was checked against were read in the publishers' own documents"),
+             "secondary": N_("the claim and the {n} documents it was checked against were read in secondary copies"),
+             "unverified": N_("the claim and the {n} documents it was checked against were unverified")}
+COUNT_READ = {"primary": N_("{n} read in the publishers' own documents"), "secondary": N_("{n} read in secondary copies"),
+              "unverified": N_("{n} unverified")}
+CLAIM_READ_ONE = {
+    "primary": N_("the claim was read in the publishers' own documents; of the {n} document it was checked against, {counts}"),
+    "secondary": N_("the claim was read in secondary copies; of the {n} document it was checked against, {counts}"),
+    "unverified": N_("the claim was unverified; of the {n} document it was checked against, {counts}")}
+CLAIM_READ_MANY = {
+    "primary": N_("the claim was read in the publishers' own documents; of the {n} documents it was checked against, {counts}"),
+    "secondary": N_("the claim was read in secondary copies; of the {n} documents it was checked against, {counts}"),
+    "unverified": N_("the claim was unverified; of the {n} documents it was checked against, {counts}")}
