@@ -141,7 +141,7 @@ def verdict_overview(summary: pd.DataFrame) -> plt.Figure:
     fig, ax = plt.subplots(figsize=(11, 0.5 * len(summary) + 1.6))
     for i, rec in enumerate(summary.itertuples()):
         x = VERDICTS.index(rec.word)
-        marker = "s" if "capped" in rec.verdict else "D" if rec.word == VERDICTS[3] else "o"
+        marker = "s" if bool(getattr(rec, "capped", "capped" in rec.verdict)) else "D" if rec.word == VERDICTS[3] else "o"
         ax.scatter([x], [i], s=120, color=VERDICT_COLOURS[rec.word], zorder=3, marker=marker)
     ax.set_yticks(range(len(summary)), [row_label(r.label, r.test) for r in summary.itertuples()], fontsize=7)
     ax.set_xticks(range(len(VERDICTS)), [wrap(_(v), 16) for v in VERDICTS], fontsize=7)  # reader's language
@@ -163,7 +163,8 @@ def verdict_count_table(summary: pd.DataFrame) -> pd.DataFrame:
 def verdict_counts_caption(summary: pd.DataFrame) -> dict[str, str]:
     """Title and description of :func:`verdict_counts`: bars count checks (a claim may have several), and how
     many verdicts were capped because an input was unverified (``summary``: ``claim_id``, ``verdict``)."""
-    capped = int(summary["verdict"].astype(str).str.contains("capped").sum())
+    capped = int(summary["capped"].sum()) if "capped" in summary else \
+        int(summary["verdict"].astype(str).str.contains("capped").sum())
     return dict(title=_("What the data can show about circulating claims: checks per verdict"),
                 description=_("Bars count checks, not claims: {checks} checks of {claims} claims, a claim may have "
                               "several. A verdict says what the published data can show, not whether the claim is true. "
