@@ -106,8 +106,10 @@ def build(title: str, question: str, controls: Sequence[Any], names: Sequence[st
     callback = CustomJS(code="if (window.whatifRecompute) { window.whatifRecompute(); }")
     for c in controls:
         c.js_on_change("active" if hasattr(c, "labels") else "value", callback)
-    script, div = components(row(column(*controls, width=380), figure))
     lang = reader_lang.html_lang()
+    if lang != i18n.DEFAULT:
+        _localise(figure, controls, lang)
+    script, div = components(row(column(*controls, width=380), figure))
     setup = (f"const WHATIF_FIXED = {json.dumps(dict(fixed))};\n"
              f"const WHATIF_CONTROLS = {json.dumps(list(names))};\n"
              f"const WHATIF_LOCALE = {json.dumps(lang)};\n"
@@ -123,6 +125,25 @@ def build(title: str, question: str, controls: Sequence[Any], names: Sequence[st
         f'<div class="source">{esc(source)}</div></header>',
         f"<main>{draft}{div}", *[f'<p class="note">{esc(n)}</p>' for n in notes], "</main>",
         f"<script>\n{setup}{js}{PAGE_JS}</script>", "</body></html>"])
+
+
+def _localise(figure: Any, controls: Sequence[Any], lang: str) -> None:
+    """A page in another language: tick labels written the language's way (the browser's ``Intl``,
+    CLDR data as the rest of the page) and control labels that wrap instead of being cut off (a
+    translation is often longer than the English)."""
+    from bokeh.models import CustomJSTickFormatter, InlineStyleSheet
+
+    code = f"return new Intl.NumberFormat({json.dumps(lang)}, {{maximumFractionDigits: 6}}).format(tick);"
+    for axis in (*figure.xaxis, *figure.yaxis):
+        axis.formatter = CustomJSTickFormatter(code=code)
+    wrap = InlineStyleSheet(css="label{white-space:normal;overflow:visible;text-overflow:clip}"
+                                ".bk-btn{white-space:normal}")
+    for c in controls:
+        c.stylesheets = [*c.stylesheets, wrap]
+        if hasattr(c, "labels") and hasattr(c, "orientation"):
+            c.orientation = "vertical"
+        if getattr(c, "title", None) and hasattr(c, "width") and c.width and c.width < 360:
+            c.width = 360
 
 
 def slider_spinner(name: str, title: str, value: float, start: float, end: float, step: float,
