@@ -239,3 +239,20 @@ def test_workshop_index_in_french_and_english(tmp_path):
         french = workshop._index_html(workshop.exercises()[:1], res, now)
     assert "<p>Compilé le 2026-01-02 03:04 UTC. Donnez aux participants les versions <b>questions</b> ;" in french
     assert "<h1>Kit d&#x27;atelier critique-suite</h1>" in french
+
+
+def test_handout_claim_and_questions_come_from_the_translated_cells():
+    import nbformat
+
+    from critique.publish.i18n import markdown_msgid
+
+    nb = nbformat.read(str(workshop.workshop_dir() / "03-tier-upgrade.ipynb"), as_version=4)
+    title, claim, questions = workshop_handout.claim_and_questions(nb)
+    assert title.startswith("Exercise 3")
+    with i18n.using("fr"):
+        first = i18n._(markdown_msgid(nb.cells[0].source))
+        fr_title, fr_claim, fr_questions = workshop_handout.claim_and_questions(nb)
+    if first == markdown_msgid(nb.cells[0].source):
+        pytest.skip("the exercise's first cell has no French translation in the catalogue")
+    assert fr_title == re.search(r"^#\s+(.*)$", first, flags=re.MULTILINE).group(1).strip()
+    assert fr_title != title and len(fr_questions) == len(questions) and len(fr_claim) == len(claim)
