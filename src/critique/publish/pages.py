@@ -151,7 +151,7 @@ def _brief_html(brief: Any, pages: Sequence[dict[str, Any]], datasets: Sequence[
         out.append(f"<p>{_esc(brief.about)}</p>")
     if datasets:
         out.append(f"<p class=\"releases\"><strong>{_esc(_('Data read:'))}</strong> "
-                   + "; ".join(_esc(r) for r in releases_read(datasets)) + ".</p>")
+                   + _esc(_("{items}.", items=_("; ").join(releases_read(datasets)))) + "</p>")
     out.append('<ol class="headlines">')
     for kf in brief.headlines:
         fig = pngs.get((kf.notebook, kf.chart))

@@ -205,7 +205,7 @@ def document_data(figures: Sequence[Mapping[str, Any]], *, title: str, generated
         + ([_("{n} findings by notebook", n=n_all)] if n_all else []) \
         + ([_("{n} charts, each with its source, caveats and N", n=len(fig_rows))] if fig_rows else [])
     contents = (_("The brief; the full report is briefing.pdf.") if brief_only else
-                _first_upper(_(", then ").join(parts) + ".") if parts else "")
+                _first_upper(_("{items}.", items=_(", then ").join(parts))) if parts else "")
     subtitle = _("Generated {date} by critique-suite. {contents}", date=f"{generated:%Y-%m-%d %H:%M UTC}",
                  contents=contents)
     references = refs.listing()
@@ -215,6 +215,7 @@ def document_data(figures: Sequence[Mapping[str, Any]], *, title: str, generated
         references = [r for r in references if r["n"] in cited]
     return {"title": title, "subtitle": subtitle.strip(), "problems": list(problems), "brief": brief_data,
             "lang": _typst_lang(), "t": chrome(),
+            "releases_text": _("{items}.", items=_("; ").join(releases_read(datasets))),
             "releases": releases_read(datasets), "brief_only": brief_only,
             "sections": [{"title": notebooks.get(stem, stem), "findings": rows} for stem, rows in sections.items()],
             "figures": fig_rows, "references": references,
