@@ -256,3 +256,8 @@ def test_handout_claim_and_questions_come_from_the_translated_cells():
         pytest.skip("the exercise's first cell has no French translation in the catalogue")
     assert fr_title == re.search(r"^#\s+(.*)$", first, flags=re.MULTILINE).group(1).strip()
     assert fr_title != title and len(fr_questions) == len(questions) and len(fr_claim) == len(claim)
+
+
+def test_a_translated_kit_is_built_beside_the_english_one():
+    assert workshop.out_root().name == "workshop" and workshop.out_root("en").name == "workshop"
+    assert workshop.out_root("fr").name == "workshop-fr" and workshop.out_root("fr").parent == workshop.out_root().parent

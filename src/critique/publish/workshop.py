@@ -60,9 +60,12 @@ def exercises() -> list[Path]:
     return sorted(workshop_dir().glob("[0-9][0-9]-*.ipynb"))
 
 
-def out_root() -> Path:
-    """``reports/workshop/``."""
-    return paths.reports_dir() / "workshop"
+def out_root(lang: str | None = None) -> Path:
+    """``reports/workshop/`` (English), ``reports/workshop-<lang>/`` in another language, so a
+    translated kit never overwrites the English one."""
+    from critique.publish.i18n import out_folder
+
+    return paths.reports_dir() / out_folder("workshop", lang or i18n.DEFAULT)
 
 
 def is_answer(cell: nbformat.NotebookNode) -> bool:
@@ -169,7 +172,7 @@ def build(out: Path | None = None, *, force: bool = False, stems: Sequence[str] 
 
     A second build into the same folder while one runs is refused ("another build is writing here").
     """
-    out = Path(out) if out else out_root()
+    out = Path(out) if out else out_root(i18n.current())
     from critique.publish.outdirs import folder_lock
 
     with folder_lock(out):  # one workshop build at a time into a folder
@@ -248,10 +251,16 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("stems", nargs="*", help="exercise notebook stems (default: all)")
     parser.add_argument("--force", action="store_true", help="re-run exercises even when unchanged")
     parser.add_argument("--timeout", type=int, default=600, help="per-cell timeout in seconds")
+    parser.add_argument("--lang", help="the readers' language: en (default), fr, es, ru, zh; other languages "
+                                       "than English go to reports/workshop-<lang>/")
 
 
 def _command(args: argparse.Namespace) -> int:
-    res = build(force=args.force, stems=args.stems or None, timeout=args.timeout)
+    from critique.publish import i18n as reader_lang
+
+    lang = reader_lang.choose(getattr(args, "lang", None), None)
+    with i18n.using(lang):
+        res = build(out_root(lang), force=args.force, stems=args.stems or None, timeout=args.timeout)
     print(f"workshop: {len(res.ran)} run, {len(res.skipped)} unchanged; {len(res.handouts)} handouts; "
           f"guide {'written' if res.guide else 'missing'} -> {res.index}")
     return 0
