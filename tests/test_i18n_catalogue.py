@@ -15,7 +15,7 @@ LANGS = ("fr", "es", "ru", "zh")
 #: number"): none of those marked in the package; of the notebooks' own text (markdown cells, chart
 #: titles, key-finding templates) at most this many
 MAX_UNTRANSLATED = 0
-MAX_UNTRANSLATED_NOTEBOOK_TEXT = 200
+MAX_UNTRANSLATED_NOTEBOOK_TEXT = 0
 
 
 @pytest.fixture(scope="module")

@@ -80,3 +80,31 @@ def test_caveats_kept_beside_the_english_are_shown_in_the_readers_language(tmp_p
         translations.register(tmp_path / "x.yml", "", short)
     with pytest.raises(DataError, match=r"unknown language 'de'"):
         translations.register(tmp_path / "x.yml", "", dict(entry, translations={"de": {}}))
+
+
+def test_reader_text_cells_of_a_published_table_come_in_the_readers_language(monkeypatch):
+    from critique.datasets import published
+
+    english = published.load_table("claims")
+    first = english["claim"].iloc[0]
+    monkeypatch.setattr(i18n, "_lookup", lambda lang, msgid: "FR: " + msgid if lang == "fr" else msgid)
+    with i18n.using("fr"):
+        french = published.load_table("claims")
+    assert french["claim"].iloc[0] == "FR: " + first
+    assert french["claim_id"].equals(english["claim_id"])  # ids, names and quotes are never translated
+    assert french["claimant"].equals(english["claimant"])
+    assert published.load_table("claims")["claim"].iloc[0] == first  # English build: unchanged
+
+
+def test_reader_text_must_name_a_declared_text_column(tmp_path):
+    import shutil
+
+    from critique.core.errors import DataError
+    from critique.datasets import paths, published
+
+    side = paths.published_dir() / "raid-outcomes.yml"
+    text = side.read_text(encoding="utf-8").replace("reader_text: [what_was_counted", "reader_text: [numerator")
+    (tmp_path / "raid-outcomes.yml").write_text(text, encoding="utf-8")
+    shutil.copy(paths.published_dir() / "raid-outcomes.csv", tmp_path)
+    with pytest.raises(DataError, match="raid-outcomes.yml: 'reader_text' names 'numerator'"):
+        published.read_sidecar(tmp_path / "raid-outcomes.yml")

@@ -1,6 +1,8 @@
 """The independent count of English left on a translated page (issue 26)."""
 from __future__ import annotations
 
+import pytest
+
 from critique.publish import residue
 
 FRENCH = ("<p>Les victimes détectées ne sont pas le nombre de victimes (ONUDC, <i>Global Report on Trafficking "
@@ -44,3 +46,31 @@ def test_a_scan_counts_pages_and_lists_passages(tmp_path):
     assert (found.count, found.pages_read, list(found.pages)) == (2, 2, ["a/a.html"])
     assert found.line().startswith("English left on the pages: 2 passages on 1 of 2 pages")
     assert "## a/a.html (2)" in found.report()
+
+
+# The notebooks' narrative in each language, rendered as a page would render it, with what is left in
+# English counted by the same rule the build log uses. (The executed pages add the sentences computed
+# by the package; those go through the catalogue, whose count tests/test_i18n_catalogue.py bounds.)
+MAX_ENGLISH_PASSAGES_IN_NARRATIVE = 0
+
+
+@pytest.mark.parametrize("lang", ["fr", "es", "ru", "zh"])
+def test_the_notebooks_narrative_is_in_the_readers_language(lang):
+    import nbformat
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    from critique.core import i18n
+    from critique.publish import i18n_catalogue
+    from critique.publish.i18n import translate_notebook
+
+    left = {}
+    for path in i18n_catalogue.reader_notebooks():
+        nb = nbformat.read(str(path), as_version=4)
+        translate_notebook(nb, lang)
+        page = "".join(markdown2html_mistune(c.source) for c in nb.cells if c.cell_type == "markdown")
+        passages = residue.english_passages(f"<html lang='{lang}'><body>{page}</body></html>")
+        if passages:
+            left[path.name] = passages
+    print(f"{lang}: {sum(map(len, left.values()))} English passages in the narrative")
+    assert sum(map(len, left.values())) <= MAX_ENGLISH_PASSAGES_IN_NARRATIVE, left
+    assert i18n.current() == "en"

@@ -52,6 +52,7 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
+from critique.core import i18n
 from critique.datasets import translations
 from critique.datasets import metadata
 from critique.datasets import paths
@@ -120,9 +121,13 @@ def read_sidecar(path: Path) -> dict[str, Any]:
     for name in REQUIRED_COLUMNS:
         if name not in columns:
             raise DataError(f"{path}: 'columns' must declare required column '{name}'")
-    for name in data.get("unique", []) or []:
-        if name not in columns:
-            raise DataError(f"{path}: 'unique' names '{name}', which is not a declared column")
+    for key in ("unique", "reader_text"):
+        for name in data.get(key, []) or []:
+            if name not in columns:
+                raise DataError(f"{path}: '{key}' names '{name}', which is not a declared column")
+    for name in data.get("reader_text", []) or []:
+        if columns[name].get("type") != "str":
+            raise DataError(f"{path}: 'reader_text' names '{name}', which is not a text (str) column")
     return data
 
 
@@ -295,8 +300,19 @@ def ids() -> list[str]:
 
 
 def load_table(dataset_id: str) -> pd.DataFrame:
-    """The validated table ``dataset_id`` (``critique.datasets.load`` calls this)."""
-    return read_table(_table(dataset_id).sidecar)
+    """The validated table ``dataset_id`` (``critique.datasets.load`` calls this).
+
+    Cells of the columns a sidecar lists under ``reader_text`` (the suite's own words a reader sees:
+    a claim's paraphrase, what a study counted; never a quote, a name or a key code compares) come
+    in the reader's language from the message catalogue, which extracts them
+    (:mod:`critique.publish.i18n_catalogue`); an English build reads them unchanged."""
+    table = _table(dataset_id)
+    frame = read_table(table.sidecar)
+    if i18n.current() == i18n.DEFAULT:
+        return frame
+    for name in _read_yaml(table.sidecar).get("reader_text") or []:
+        frame[name] = frame[name].map(lambda v: i18n._(v) if isinstance(v, str) and v.strip() else v)
+    return frame
 
 
 def sha256_of_table(dataset_id: str) -> str:

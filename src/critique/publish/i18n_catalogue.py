@@ -63,6 +63,8 @@ def extract() -> Any:
         cat.add(message, None, [(where, 1)])
     for message, where in handout_strings():
         cat.add(message, None, [(where, 1)])
+    for message, where in reader_text_cells():
+        cat.add(message, None, [(where, 1)])
     return cat
 
 
@@ -87,6 +89,30 @@ def handout_strings() -> list[tuple[str, str]]:
         for word, meaning in ((entry or {}).get("words") or {}).items():
             out += [str(word), str(meaning)]
     return [(m, where) for m in dict.fromkeys(m.strip() for m in out) if m]
+
+
+def reader_text_cells() -> list[tuple[str, str]]:
+    """The cells of the published tables' ``reader_text`` columns (named in each sidecar), with the
+    CSV's path: the suite's own words a reader sees in a table (a claim's paraphrase, what a study
+    counted), translated where the table is loaded (:func:`critique.datasets.published.load_table`)."""
+    import csv
+
+    import yaml
+
+    from critique.datasets import paths
+
+    out: list[tuple[str, str]] = []
+    for sidecar in sorted(paths.published_dir().glob("*.yml")):
+        side = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
+        columns = side.get("reader_text") if isinstance(side, dict) else None
+        if not columns:
+            continue
+        path = sidecar.parent / str(side["file"])
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        where = str(path.relative_to(paths.root()))
+        out += [(row[c].strip(), where) for row in rows for c in columns if (row.get(c) or "").strip()]
+    return out
 
 
 def reader_notebooks() -> list[Path]:
