@@ -22,7 +22,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from critique.core import atomicio, parallel
 from critique.datasets import paths
-from critique.publish import outdirs, runner
+from critique.publish import outdirs, runner, schedule
 from critique.core.atomicio import write_text_atomic
 from critique.publish.pdf import chart_pack
 
@@ -55,23 +55,27 @@ def analysis_notebooks() -> list[Path]:
     return sorted(p for p in paths.notebooks_dir().glob("[0-9][0-9]-*.ipynb"))
 
 
-def _run_job(job: Job, force: bool, code: str, timeout: int, cells: bool = False) -> tuple[str, bool]:
+def _run_job(job: Job, force: bool, code: str, timeout: int, cells: bool = False) -> tuple[str, bool, float]:
     start = time.perf_counter()
     result = runner.run_notebook(job.notebook, job.params, job.out_dir, force=force, code=code,
                                  timeout=timeout, progress=cells)
+    seconds = time.perf_counter() - start
     if cells and not result.skipped:
-        spent = int(time.perf_counter() - start)
-        print(f"  {job.name} done in {spent // 60}:{spent % 60:02d}", flush=True)
-    return job.name, result.skipped
+        print(f"  {job.name} done in {int(seconds) // 60}:{int(seconds) % 60:02d}", flush=True)
+    return job.name, result.skipped, seconds
 
 
 def run_jobs(jobs: Sequence[Job], *, n_jobs: int = 1, force: bool = False,
              timeout: int = runner.DEFAULT_CELL_TIMEOUT_S, progress: bool = True,
-             label: str = "notebooks", cells: bool = False) -> tuple[list[str], list[str], dict[str, str]]:
+             label: str = "notebooks", cells: bool = False,
+             timings: Path | None = None) -> tuple[list[str], list[str], dict[str, str]]:
     """Run jobs (in parallel across ``n_jobs`` processes); return (ran, skipped, failed).
 
     ``progress`` shows a bar of notebooks; ``cells`` also writes a line as each code cell starts and
-    one as each notebook ends (from the process running it)."""
+    one as each notebook ends (from the process running it). ``timings``: a file of each notebook's
+    wall seconds (:mod:`critique.publish.schedule`); the jobs to run start longest first by it (by
+    the committed hint when it has none), and the seconds of this run are written back to it.
+    Without it, jobs start in the order given."""
     from tqdm import tqdm
 
     code = runner.code_fingerprint()
@@ -101,6 +105,10 @@ def run_jobs(jobs: Sequence[Job], *, n_jobs: int = 1, force: bool = False,
                                         else f"{job.notebook.name}: {text}") from None
     if jobs:
         runner.ensure_kernel()
+    seconds: dict[str, float] = {}
+    if timings is not None and len(jobs) > 1:
+        order = schedule.longest_first([j.name for j in jobs], schedule.previous(timings), schedule.hint())
+        jobs = sorted(jobs, key=lambda j: order.index(j.name))
 
     def done(name: str, was_skipped: bool | None, error: str | None) -> None:
         if error is not None:
@@ -117,7 +125,7 @@ def run_jobs(jobs: Sequence[Job], *, n_jobs: int = 1, force: bool = False,
     elif n_jobs <= 1 or len(jobs) <= 1:
         for job in jobs:
             try:
-                name, was_skipped = _run_job(job, force, code, timeout, cells)
+                name, was_skipped, seconds[job.name] = _run_job(job, force, code, timeout, cells)
                 done(name, was_skipped, None)
             except (runner.RunError, runner.ParameterError) as exc:
                 done(job.name, None, str(exc))
@@ -134,7 +142,7 @@ def run_jobs(jobs: Sequence[Job], *, n_jobs: int = 1, force: bool = False,
                 for fut in as_completed(futures):
                     job = futures[fut]
                     try:
-                        name, was_skipped = fut.result()
+                        name, was_skipped, seconds[job.name] = fut.result()
                         done(name, was_skipped, None)
                     except Exception as exc:  # a worker's RunError arrives here pickled
                         done(job.name, None, str(exc))
@@ -151,6 +159,8 @@ def run_jobs(jobs: Sequence[Job], *, n_jobs: int = 1, force: bool = False,
             raise runner.Interrupted(f"stopped {len(running)} running notebook(s){detail}; "
                                      "last good outputs untouched") from None
     bar.close()
+    if timings is not None and ran:
+        schedule.record(timings, {name: seconds[name] for name in ran})
     return ran, skipped, failed
 
 
@@ -200,7 +210,8 @@ def build_reports(params_file: Path | None = None, *, n_jobs: int = 1, force: bo
         i18n.reset_missing()
         atomicio.make_dir(out_root)
         ran, skipped, failed = run_jobs(jobs, n_jobs=n_jobs, force=force, progress=progress,
-                                        timeout=timeout, cells=progress)
+                                        timeout=timeout, cells=progress,
+                                        timings=out_root / schedule.SECONDS_FILE)
         index_key = _index_key(out_root, [j.name for j in jobs], f"{name}:{lang}")
         kept = None if ran or failed or force else _unchanged_index(out_root, index_key)
         if kept is not None:  # nothing ran and nothing the index reads changed: keep index and PDF
