@@ -73,7 +73,7 @@ def r_versions(packages: list[str]) -> str:
         return "R: Rscript not found"
     code = ("cat(R.version.string); for (p in commandArgs(TRUE)) if (requireNamespace(p, quietly = TRUE)) "
             "cat(';', p, format(packageVersion(p)), 'in', dirname(find.package(p))) else cat(';', p, 'not installed')")
-    done = subprocess.run(["Rscript", "-e", code, "--args", *packages], capture_output=True, text=True)
+    done = subprocess.run(["Rscript", "-e", code, *packages], capture_output=True, text=True)
     return done.stdout.strip() or done.stderr.strip()
 
 
