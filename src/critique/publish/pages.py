@@ -169,7 +169,7 @@ def _scenario(kf: Any) -> str:
 
 
 def _kf_ref(kf: Any, refs: dict[str, int]) -> str:
-    n = refs.setdefault(kf.source.strip() or "not given", len(refs) + 1)
+    n = refs.setdefault(kf.source.strip() or _("not given"), len(refs) + 1)
     chart = f'<a href="{_esc(kf.png)}">{_esc(kf.chart_title)}</a>' if kf.png else _esc(kf.chart_title)
     from critique.publish.i18n import html_fill
 

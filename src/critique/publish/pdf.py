@@ -83,7 +83,7 @@ class _References:
         self.numbers: dict[str, int] = {}
 
     def __call__(self, source: str) -> int:
-        return self.numbers.setdefault(source.strip() or "not given", len(self.numbers) + 1)
+        return self.numbers.setdefault(source.strip() or _("not given"), len(self.numbers) + 1)
 
     def listing(self) -> list[dict[str, Any]]:
         return [{"n": n, "text": text} for text, n in self.numbers.items()]
