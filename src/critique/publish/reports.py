@@ -339,8 +339,8 @@ def _notebook_title(executed: Path) -> str | None:
 
 
 def _dataset_rows(pages: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    from critique.datasets import catalog
-    from critique.datasets import fingerprints
+    from critique.core.i18n import _
+    from critique.datasets import catalog, fingerprints, translations
 
     rows: dict[str, dict[str, Any]] = {}
     cat = catalog.load_catalog()
@@ -358,8 +358,8 @@ def _dataset_rows(pages: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
                     title = fingerprints.title(item["id"])
                 except KeyError:
                     title = item["id"]
-                rows[ref] = {"id": item["id"], "title": title,
-                             "citation": "typed in from publications; every row cited in data/published",
+                rows[ref] = {"id": item["id"], "title": translations.shown(title),
+                             "citation": _("typed in from publications; every row cited in data/published"),
                              "sha256": item["sha256"]}
     return [rows[k] for k in sorted(rows)]
 
