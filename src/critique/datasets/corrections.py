@@ -88,7 +88,7 @@ def register() -> pd.DataFrame:
     need_rule = table.loc[(table["action"] == "exclude") & table["rule"].isna()]
     if len(need_rule):
         raise DataError(f"corrections.csv: line {int(need_rule.index[0]) + 2}: an 'exclude' entry needs a rule")
-    return table
+    return published.in_reader_language(table, sidecar)  # problem and what the suite does, for readers
 
 
 def entries(dataset_id: str, table: pd.DataFrame | None = None) -> pd.DataFrame:

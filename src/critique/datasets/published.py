@@ -307,11 +307,15 @@ def load_table(dataset_id: str) -> pd.DataFrame:
     a claim's paraphrase, what a study counted; never a quote, a name or a key code compares) come
     in the reader's language from the message catalogue, which extracts them
     (:mod:`critique.publish.i18n_catalogue`); an English build reads them unchanged."""
-    table = _table(dataset_id)
-    frame = read_table(table.sidecar)
+    sidecar = _table(dataset_id).sidecar
+    return in_reader_language(read_table(sidecar), sidecar)
+
+
+def in_reader_language(frame: pd.DataFrame, sidecar: Path) -> pd.DataFrame:
+    """``frame`` (read with ``sidecar``) with its ``reader_text`` columns in the active language."""
     if i18n.current() == i18n.DEFAULT:
         return frame
-    for name in _read_yaml(table.sidecar).get("reader_text") or []:
+    for name in _read_yaml(sidecar).get("reader_text") or []:
         frame[name] = frame[name].map(lambda v: i18n._(v) if isinstance(v, str) and v.strip() else v)
     return frame
 

@@ -102,7 +102,7 @@ def reader_text_cells() -> list[tuple[str, str]]:
     from critique.datasets import paths
 
     out: list[tuple[str, str]] = []
-    for sidecar in sorted(paths.published_dir().glob("*.yml")):
+    for sidecar in [*sorted(paths.published_dir().glob("*.yml")), paths.data_dir() / "corrections.yml"]:
         side = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
         columns = side.get("reader_text") if isinstance(side, dict) else None
         if not columns:
