@@ -167,7 +167,7 @@ CASES = {
     "enforcement": (_enforcement, "typed 12,214 (TIP 2011, primary); Kelley & Heiss 12,300",
                     f"saisi 12{NNBSP}214 (TIP 2011, primaire) ; Kelley & Heiss 12{NNBSP}300"),
     "tiers": (_tiers, "12,214", f"12{NNBSP}214"),
-    "tiers-tick": (_tiers, "2014\nTier 2WL\n(2015)", "2014\nCatégorie 2WL\n(2015)"),
+    "tiers-tick": (_tiers, "2014\nTier 2WL\n(2015)", "2014\nCat. 2WL\n(2015)"),
     "scorecards": (_scorecards, "0.52\n[0.31, 0.70]\nn=40", "0,52\n[0,31, 0,70]\nn=40"),
     "misid": (_misid, " 1,234 of 5,000 (m)", f" 1{NNBSP}234 sur 5{NNBSP}000 (m)"),
     "policy": (_policy, "detected victims (national total)", "victimes détectées (total national)"),

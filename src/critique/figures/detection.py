@@ -29,7 +29,10 @@ def editions_vs_estimates(editions: pd.DataFrame, estimate_share: pd.Series) -> 
     ax.set_ylabel("%")
     ax.set_xlabel(_("edition (release year)"))
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.legend(fontsize=7, loc="upper right")
+    if any("\n" in label for label in ax.get_legend_handles_labels()[1]):  # a translation on two lines: below
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(0.0, -0.2), frameon=False)
+    else:
+        ax.legend(fontsize=7, loc="upper right")
     return fig
 
 
