@@ -53,6 +53,7 @@ import pandera.pandas as pa
 import yaml
 
 from critique.core import i18n
+from critique.core.i18n import N_, _
 from critique.datasets import translations
 from critique.datasets import metadata
 from critique.datasets import paths
@@ -218,7 +219,7 @@ def _schema(meta_: dict[str, Any]) -> pa.DataFrameSchema:
 def _raise_from_pandera(exc: pa.errors.SchemaErrors, csv: Path) -> None:
     cases = exc.failure_cases
     lines = []
-    for _, case in cases.head(5).iterrows():
+    for _i, case in cases.head(5).iterrows():
         idx = case.get("index")
         where = f"line {_line(idx)}" if pd.notna(idx) else "table"
         lines.append(f"column '{case.get('column')}', {where}: value {case.get('failure_case')!r} "
@@ -340,11 +341,13 @@ def verification_summary(frame: pd.DataFrame) -> dict[str, int]:
 def summary_phrase(frame: pd.DataFrame) -> str:
     """``verification_summary`` as caption text: '14 rows read in secondary copies, 4 unverified'."""
     counts = verification_summary(frame)
-    words = {"primary": "read in the publisher's own document",
-             "secondary": "read in secondary copies", "unverified": "unverified"}
-    parts = [f"{n} {words[s]}" for s, n in counts.items() if n]
+    words = {"primary": N_("{n} read in the publisher's own document"),
+             "secondary": N_("{n} read in secondary copies"), "unverified": N_("{n} unverified")}
+    parts = _(", ").join(_(words[s], n=n) for s, n in counts.items() if n)
     total = sum(counts.values())
-    return f"{total} row{'s' if total != 1 else ''}: " + ", ".join(parts)
+    if total == 1:
+        return _("{total} row: {parts}", total=total, parts=parts)
+    return _("{total} rows: {parts}", total=total, parts=parts)
 
 
 def source_line(dataset_id: str) -> str:
