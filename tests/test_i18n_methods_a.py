@@ -98,7 +98,7 @@ CASES = {
         "in exploitation and a change in recording would each move them, and the counts cannot tell these apart.",
         f"Les orientations de victimes potentielles ont baissé de 23{NB}%, de 2{NN}871 au T1 2020 à 2{NN}209 au T2 "
         "2020. Les chiffres montrent que moins d'orientations ont été faites, pas pourquoi : un changement du nombre "
-        "de personnes que les primo-intervenants ont rencontrées et orientées, un changement de l'exploitation et un "
+        "de personnes que les premiers intervenants ont rencontrées et orientées, un changement de l'exploitation et un "
         "changement de l'enregistrement les feraient chacun varier, et les chiffres ne peuvent pas les distinguer."),
     "identification.summary": (
         "Referrals of potential victims to the UK National Referral Mechanism rose from 2,340 in 2014 to 17,004 in "
@@ -108,7 +108,7 @@ CASES = {
         f"Les orientations de victimes potentielles vers le mécanisme national d'orientation du Royaume-Uni ont "
         f"augmenté de 2{NN}340 en 2014 à 17{NN}004 en 2023 (selon le décompte de la publication citée ci-dessous ; "
         "les publications ultérieures révisent les périodes passées). Une orientation est faite quand un "
-        "primo-intervenant rencontre une personne qu'il pense avoir pu être exploitée : le chiffre mesure les "
+        "premier intervenant rencontre une personne qu'il pense avoir pu être exploitée : le chiffre mesure les "
         "orientations faites, pas le nombre de personnes exploitées."),
     "misid.reading": (
         "The band from the studies' sampling error covers 25% of that range: the assumptions, not the sampling "

@@ -187,7 +187,7 @@ def analyse(*, referral_table: pd.DataFrame, reasonable: pd.DataFrame, conclusiv
         "share_second_high": (float(by_type(compare[1]).max()), f"highest quarterly share, {compare[1]}"),
         "share_quarters": ([str(q) for q in sorted(every["quarter"].unique())], "quarters of the first-responder tables"),
         "compare_types": (list(compare), "first-responder types compared"),
-        "compare_labels": ([sentences.TYPE_LABELS.get(t, t) for t in compare], "their names in sentences"),
+        "compare_labels": ([_(sentences.TYPE_LABELS.get(t, t)) for t in compare], "their names in sentences"),
         "share_first_quarter": (str(every["quarter"].min()), "first quarter of the first-responder tables"),
         "share_last_quarter": (str(every["quarter"].max()), "last quarter of the first-responder tables"),
         "form_label": (_(sentences.WORDS.get(form_word, form_word)), "form of exploitation compared"),

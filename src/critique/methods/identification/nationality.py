@@ -13,8 +13,9 @@ import pandas as pd
 
 from critique.datasets import privacy
 from critique.core.errors import ParameterError
+from critique.core.i18n import N_
 
-OTHER = "All other nationalities"
+OTHER = N_("All other nationalities")  # the pooled row; stays English in the data (sorted on)
 
 
 def nationality_table(first_responders: pd.DataFrame, *, threshold: int = privacy.DEFAULT_THRESHOLD,

@@ -10,7 +10,9 @@ import numpy as np
 import pandas as pd
 
 from critique.methods.misid.distributions import Beta, BetaMixture, MisidError
-from critique.core.i18n import _
+from critique.core.i18n import N_, _
+
+_GRADES = (N_("primary"), N_("secondary"), N_("unverified"))  # verification words, read in the choices text
 
 #: Measures in the evidence table that can stand in for a false-positive rate among people
 #: identified as victims (with their caveats), and those that cannot.
@@ -144,5 +146,5 @@ def evidence_prior(
     choices = _("rows used: {rows}; pooling: {pooling}; prior Beta({a0:g}, {b0:g}); cap_n: {cap_n}; conviction ratios "
                 "{conviction}; minimum verification: {verification}", rows=", ".join(per_study), pooling=pooling, a0=a0,
                 b0=b0, cap_n=cap_n, conviction=_("INCLUDED (upper bound)") if include_conviction_ratio else
-                _("excluded"), verification=min_verification)
+                _("excluded"), verification=_(min_verification) if min_verification in _GRADES else min_verification)
     return EvidencePrior(dist, per_study, pd.DataFrame(out), pooling, choices)

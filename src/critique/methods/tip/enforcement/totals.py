@@ -8,6 +8,11 @@ import numpy as np
 import pandas as pd
 
 from critique.methods.tip.sources import KH_ORIGIN, TYPED_ORIGIN
+from critique.core.i18n import N_, _
+
+#: the measures as a reader reads them (gap notes)
+MEASURE_WORDS = {"prosecutions": N_("prosecutions"), "convictions": N_("convictions"),
+                 "victims_identified": N_("victims identified")}
 
 TABLE_ID = "tip-law-enforcement"
 CHANGES_TABLE_ID = "tip-law-enforcement-changes"
@@ -217,7 +222,9 @@ def yoy_flags(table: pd.DataFrame, measures: Sequence[str] = MEASURES, threshold
             if year - 1 not in sub.index:
                 if year == sub.index.min():
                     continue
-                prev, change, note = np.nan, np.nan, f"no {m} figure for {year - 1}: no comparison across a gap"
+                prev, change = np.nan, np.nan
+                note = _("no {measure} figure for {year}: no comparison across a gap",
+                         measure=_(MEASURE_WORDS.get(m, m)), year=year - 1)
             else:
                 prev = sub.at[year - 1, "value"]
                 change = sub.at[year, "value"] / prev - 1 if prev > 0 else np.nan
