@@ -17,6 +17,7 @@ import pandas as pd
 from critique import datasets
 from critique.methods.coverage import reporting
 from critique.datasets import catalog, glotip_rules
+from critique.datasets import translations
 from critique.core import i18n
 from critique.core.i18n import N_
 
@@ -153,7 +154,7 @@ def catalogue(ids: list[str], *, edition: str = datasets.NEWEST) -> Catalogue:
     table = source_coverage(ids, edition=edition)
     entries = {d: catalog.get(datasets.edition_id(d, edition)) for d in ids}
     sources = pd.DataFrame([{"source": d, "release": entries[d].release_id, "citation": entries[d].citation,
-                             "licence": entries[d].licence, "caveats": " · ".join(entries[d].caveats),
+                             "licence": entries[d].licence, "caveats": " · ".join(map(translations.shown, entries[d].caveats)),
                              "sha256": entries[d].sha256[:12] + "…"} for d in ids])
     series = {d: units_by_year(d, edition=edition) for d in ids if COVERAGE_SPECS[catalog.split_id(d)[0]].year}
     partial, minimal, suppressed, release, note = {}, pd.Series(dtype=int), 0, "", ""
