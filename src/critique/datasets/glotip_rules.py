@@ -400,16 +400,14 @@ def year_range_note(frame: pd.DataFrame, *, release: str = "") -> str:
     g = LATE_GROWTH
     values = dict(release=release, latest=latest, end=end, first=LATE_GROWTH_PAIR[0], second=LATE_GROWTH_PAIR[1],
                   g0=g[0], g1=g[1], g2=g[2])
-    if release:
-        text = _("The {release} release reaches data year {latest}; trends, changes and fixed panels end in {end}. "
+    text = _(N_("The {release} release reaches data year {latest}; trends, changes and fixed panels end in {end}. "
                  "Countries report late: in the one pair of releases measured ({first} and {second}), a release's "
                  "latest data year gained {g0:.0%} more reporting countries in the next release and its second and "
-                 "third latest years {g1:.0%} and {g2:.0%}.", **values)
-    else:
-        text = _("This release reaches data year {latest}; trends, changes and fixed panels end in {end}. Countries "
+                 "third latest years {g1:.0%} and {g2:.0%}.") if release else
+             N_("This release reaches data year {latest}; trends, changes and fixed panels end in {end}. Countries "
                  "report late: in the one pair of releases measured ({first} and {second}), a release's latest data "
                  "year gained {g0:.0%} more reporting countries in the next release and its second and third latest "
-                 "years {g1:.0%} and {g2:.0%}.", **values)
+                 "years {g1:.0%} and {g2:.0%}."), **values)
     if partial:
         text += _(" The suite therefore treats {years} as incomplete ({n} countries report a total, against {previous} "
                   "the year before): charts mark it '{label}', and trends, changes and panel ends leave it out.",
@@ -417,7 +415,6 @@ def year_range_note(frame: pd.DataFrame, *, release: str = "") -> str:
                   previous=int(st.at[partial[-1], "previous"]), label=_(PARTIAL_LABEL))
     if prov:
         years = _(" and ").join(map(str, prov))
-        text += (_(" {years} are used, but late reports may still add countries to them (provisional).", years=years)
-                 if len(prov) > 1 else
-                 _(" {years} is used, but late reports may still add countries to them (provisional).", years=years))
+        text += _(N_(" {years} are used, but late reports may still add countries to them (provisional).") if len(prov) > 1
+                  else N_(" {years} is used, but late reports may still add countries to them (provisional)."), years=years)
     return text
