@@ -15,7 +15,7 @@ WHEELHOUSE ?= wheelhouse
 # Set PIP_OFFLINE=1 (or use `make wheelhouse` first) to install from $(WHEELHOUSE) with no network.
 PIP_INSTALL_FLAGS := $(if $(wildcard $(WHEELHOUSE)/*.whl),--no-index --find-links $(WHEELHOUSE),)
 
-.PHONY: help env env-locked lock reports test lab data bench clean check-html workshop profiles wheelhouse
+.PHONY: help env env-locked lock reports test lab data bench r-packages clean check-html workshop profiles wheelhouse
 
 help: ## List every target
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
@@ -68,8 +68,23 @@ data: $(STAMP) ## Fetch and verify every dataset in data/catalog.yml
 	$(BIN)/critique data fetch
 	$(BIN)/critique data verify
 
-bench: $(STAMP) ## Print speed benchmarks (ratios measured in one run)
-	$(BIN)/python benchmarks/run.py $(BENCH)
+# R beside the suite in make bench (issue 29): RLIB=dir is a private R library (make r-packages RLIB=dir
+# installs into it; make bench RLIB=dir reads it); without RLIB, R's own library paths (R_LIBS, R_LIBS_USER).
+RLIB ?=
+R_PACKAGES := MultipleSystemsEstimation Rcapture dga LCMCR
+R_ENV := $(if $(RLIB),R_LIBS="$(abspath $(RLIB))$${R_LIBS:+:$$R_LIBS}",)
+R_INSTALL := lib <- .libPaths()[1]; \
+  if (identical(unname(getOption("repos")["CRAN"]), "@CRAN@")) chooseCRANmirror(graphics = FALSE, ind = 1); \
+  install.packages(commandArgs(TRUE), lib = lib); \
+  missing <- setdiff(commandArgs(TRUE), rownames(installed.packages(lib.loc = lib))); \
+  if (length(missing)) stop("not installed: ", paste(missing, collapse = ", "))
+
+bench: $(STAMP) ## Print speed benchmarks, R side by side when installed (BENCH="mse bayes", RLIB=dir)
+	$(R_ENV) $(BIN)/python benchmarks/run.py $(BENCH)
+
+r-packages: ## Install the R packages make bench compares with (needs CRAN access; RLIB=dir: a private library)
+	@command -v Rscript >/dev/null || { echo "error: Rscript not found; Debian: apt-get install r-base-core r-base-dev libgsl-dev" >&2; exit 1; }
+	$(if $(RLIB),mkdir -p "$(RLIB)" &&) $(R_ENV) Rscript -e '$(R_INSTALL)' $(R_PACKAGES)
 
 check-html: $(STAMP) ## Open reports/briefing/index.html in headless Chromium and check links
 	$(BIN)/python -m critique.publish.htmlcheck reports/briefing/index.html

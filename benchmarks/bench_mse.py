@@ -2,9 +2,12 @@
 when R ran in this same run.
 
 Each job runs here and, when ``Rscript`` and the R package MultipleSystemsEstimation are
-installed (``R_LIBS`` may point at a private library), in R on the same table right after it;
-both sides' CPU time (the suite's including its worker processes) and wall time are printed with
-the load average, and the ratio is suite / R (below 1: faster than R). Without R the line says
+installed (``make bench RLIB=dir`` or ``R_LIBS`` for a private library; ``make r-packages``
+installs them), in R on the same table, alternating: suite, R, suite, R, ... (``pairs`` of each,
+fewer for the jobs that take minutes in R). Both sides' CPU time (the suite's including its worker
+processes; R's from ``proc.time()`` around the call, after the package and data are loaded) and
+wall time are printed as medians over the pairs, with the load average before and after the job;
+the ratio is the median over pairs of suite / R (below 1: faster than R). Without R the line says
 "R not run" and gives the suite's own times; no ratio is ever computed against a typed-in
 constant.
 
@@ -24,6 +27,7 @@ from __future__ import annotations
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -31,6 +35,7 @@ import time
 import numpy as np
 
 R_PACKAGE = "MultipleSystemsEstimation"
+PAIRS = int(os.environ.get("BENCH_PAIRS", "3"))  # alternating pairs for jobs of seconds (one for minutes)
 
 
 def cpu() -> float:
@@ -58,7 +63,18 @@ def r_available(package: str) -> str:
         return "Rscript not found (Debian: apt-get install r-base-core)"
     code = f'quit(status = as.integer(!requireNamespace("{package}", quietly = TRUE)))'
     done = subprocess.run(["Rscript", "-e", code], capture_output=True)
-    return "" if done.returncode == 0 else f"R package {package} not installed (set R_LIBS to its library)"
+    return "" if done.returncode == 0 else (f"R package {package} not installed (make r-packages; "
+                                            "make bench RLIB=dir or R_LIBS for a private library)")
+
+
+def r_versions(packages: list[str]) -> str:
+    """R's version and each installed package's version and library, in one line."""
+    if not shutil.which("Rscript"):
+        return "R: Rscript not found"
+    code = ("cat(R.version.string); for (p in commandArgs(TRUE)) if (requireNamespace(p, quietly = TRUE)) "
+            "cat(';', p, format(packageVersion(p)), 'in', dirname(find.package(p))) else cat(';', p, 'not installed')")
+    done = subprocess.run(["Rscript", "-e", code, *packages], capture_output=True, text=True)
+    return done.stdout.strip() or done.stderr.strip()
 
 
 def r_timed(package: str, setup: str, expr: str) -> tuple[float, float, str]:
@@ -71,13 +87,37 @@ def r_timed(package: str, setup: str, expr: str) -> tuple[float, float, str]:
     return float(out[0]), float(out[1]), " ".join(out[2:])
 
 
-def side_by_side(label: str, ours, r: tuple[float, float, str] | None, why_not: str) -> str:
-    _, wall, cpu_s = ours
-    text = f"{label}: suite {wall:.2f} s wall, {cpu_s:.2f} s CPU"
-    if r is None:
-        return text + f"; R not run ({why_not})"
-    return (text + f"; R {r[0]:.2f} s wall, {r[1]:.2f} s CPU (R's value {r[2]}); suite/R CPU "
-            f"{cpu_s / r[1]:.2f}, wall {wall / r[0]:.2f}")
+def _load() -> str:
+    return f"{os.getloadavg()[0]:.2f}"
+
+
+def alternate(suite, r_job: tuple[str, str, str] | None, pairs: int):
+    """Run the suite's job and R's alternately ``pairs`` times (R skipped when ``r_job`` is None).
+
+    Returns (last suite result, suite [(wall, cpu)], R [(wall, cpu, value)], load before, load after).
+    """
+    before, ours, theirs, result = _load(), [], [], None
+    for _ in range(pairs):
+        result, wall, cpu_s = timed(suite)
+        ours.append((wall, cpu_s))
+        if r_job is not None:
+            theirs.append(r_timed(*r_job))
+    return result, ours, theirs, before, _load()
+
+
+def side_by_side(label: str, runs, why_not: str) -> str:
+    """One line: medians of each side over the alternating pairs and the median per-pair ratio."""
+    _, ours, theirs, before, after = runs
+    med = statistics.median
+    text = (f"{label}: suite {med(w for w, _ in ours):.2f} s wall, {med(c for _, c in ours):.2f} s CPU")
+    if not theirs:
+        return text + f" (load {before}->{after}); R not run ({why_not})"
+    cpu_ratio = med(c / r[1] for (_, c), r in zip(ours, theirs))
+    wall_ratio = med(w / r[0] for (w, _), r in zip(ours, theirs))
+    return (text + f"; R {med(r[0] for r in theirs):.2f} s wall, {med(r[1] for r in theirs):.2f} s CPU "
+            f"(R's value {theirs[-1][2]}); suite/R CPU {cpu_ratio:.3f}, wall {wall_ratio:.3f} "
+            f"(median of {len(theirs)} alternating pair{'s' if len(theirs) > 1 else ''}; "
+            f"load {before}->{after})")
 
 
 def run() -> list[str]:
@@ -89,28 +129,25 @@ def run() -> list[str]:
 
     uk5, uk6 = mse.CaptureTable.from_dataset("mse-uk-2013-5"), mse.CaptureTable.from_dataset("mse-uk-2013")
     why = r_available(R_PACKAGE)
-    lines = [f"load average at start {os.getloadavg()[0]:.2f} (1 min), {os.cpu_count()} cores"]
+    r = (lambda setup, expr: None if why else (R_PACKAGE, setup, expr))
+    lines = [f"load average at start {_load()} (1 min), {os.cpu_count()} cores; {r_versions([R_PACKAGE])}"]
     ours = timed(lambda: mse.bootstrap(uk5, mse.Procedure(), n=1000, seed=1, jobs=2))
     b = ours[0]
     lines.append(f"UK 5 lists, default procedure (links of up to 3 lists) + 1,000-replicate bootstrap "
                  f"(2 processes): suite {ours[1]:.2f} s wall, {ours[2]:.2f} s CPU ({b.interval_kind} "
                  f"{b.interval[0]:,.0f}-{b.interval[1]:,.0f}); R not run for this job (minutes in R)")
-    ours = timed(lambda: mse.bootstrap(uk5, mse.Procedure(max_order=2), n=1000, seed=1, jobs=2))
-    lines.append(side_by_side("UK 5 lists, pairwise BIC + 1,000-replicate bootstrap (2 processes)", ours,
-                              None if why else r_timed(R_PACKAGE, "data(UKdat_5)",
-                                                       "estimate_population_bic(UKdat_5, maxorder = 2, "
-                                                       "nboot = 1000)$popest"), why))
-    ours = timed(lambda: mse.search_all(uk5, max_order=2, jobs=2, ci=()))
-    lines.append(side_by_side(f"UK 5 lists, all 1,024 pairwise models, BIC (best {ours[0].best.total:,.1f})", ours,
-                              None if why else r_timed(R_PACKAGE, "data(UKdat_5)",
-                                                       "estimate_population_bic(UKdat_5, maxorder = 2)$popest"),
-                              why))
-    ours = timed(lambda: mse.bootstrap(uk6, mse.author_procedures()["stepwise"], n=200, seed=1, jobs=2))
+    runs = alternate(lambda: mse.search_all(uk5, max_order=2, jobs=2, ci=()),
+                     r("data(UKdat_5)", "estimate_population_bic(UKdat_5, maxorder = 2)$popest"), PAIRS)
+    lines.append(side_by_side(f"UK 5 lists, all 1,024 pairwise models, BIC (2 processes; best "
+                              f"{runs[0].best.total:,.2f})", runs, why))
+    runs = alternate(lambda: mse.bootstrap(uk5, mse.Procedure(max_order=2), n=1000, seed=1, jobs=2),
+                     r("data(UKdat_5)", "estimate_population_bic(UKdat_5, maxorder = 2, nboot = 1000)$popest"), 1)
+    lines.append(side_by_side(f"UK 5 lists, pairwise BIC + 1,000-replicate bootstrap (2 processes; estimate "
+                              f"{runs[0].estimate:,.2f})", runs, why))
+    runs = alternate(lambda: mse.bootstrap(uk6, mse.author_procedures()["stepwise"], n=200, seed=1, jobs=2),
+                     r("data(UKdat)", "estimate_population_stepwise(UKdat, nboot = 200)$popest"), 1)
     lines.append(side_by_side(f"UK 6 lists, the authors' stepwise + 200-replicate bootstrap (2 processes; "
-                              f"estimate {ours[0].estimate:,.1f})", ours,
-                              None if why else r_timed(R_PACKAGE, "data(UKdat)",
-                                                       "estimate_population_stepwise(UKdat, nboot = 200)$popest"),
-                              why))
+                              f"estimate {runs[0].estimate:,.2f})", runs, why))
     sel5 = mse.search_all(uk5, max_order=2, jobs=1, ci=())
     models = list(sel5.existing["_models"])[:200]
     y = uk5.counts.astype(float)

@@ -108,3 +108,10 @@ def test_reader_text_must_name_a_declared_text_column(tmp_path):
     shutil.copy(paths.published_dir() / "raid-outcomes.csv", tmp_path)
     with pytest.raises(DataError, match="raid-outcomes.yml: 'reader_text' names 'numerator'"):
         published.read_sidecar(tmp_path / "raid-outcomes.yml")
+
+
+def test_a_translation_spelled_like_the_english_is_not_counted_missing():
+    i18n.reset_missing()
+    assert i18n._("Sources", lang="fr") == "Sources"  # the French word is the English one
+    assert i18n._("A sentence no catalogue has", lang="fr") == "A sentence no catalogue has"
+    assert set(i18n.missing("fr")) == {"A sentence no catalogue has"}

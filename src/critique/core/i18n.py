@@ -137,7 +137,7 @@ def _lookup(lang: str, msgid: str) -> str:
         return msgid
     cat = translations(lang)
     got = cat.gettext(msgid)
-    if got == msgid:
+    if got == msgid and msgid not in getattr(cat, "_catalog", {}):  # "Sources" may be French too
         _missing.setdefault(lang, Counter())[msgid] += 1
     return got
 

@@ -17,13 +17,14 @@ import inspect
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Callable
-
-import pandas as pd
+from typing import TYPE_CHECKING, Callable
 
 from critique.core import atomicio
 from critique.datasets import catalog, paths, provenance
 from critique.core.errors import DataError  # noqa: F401  (re-exported: critique.datasets.DataError)
+
+if TYPE_CHECKING:  # pandas and the loaders are imported when a dataset is first asked for (issue 29:
+    import pandas as pd  # a no-op `critique reports` reads no dataset and should not pay a second for them)
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ def register(dataset_id: str, *, kind: str = "upstream", version: str = "1") -> 
 
 def ids() -> list[str]:
     """Every source id that :func:`load` accepts (each also as ``id@release``)."""
+    _register_loaders()
     return sorted(_REGISTRY)
 
 
@@ -67,6 +69,7 @@ def releases(dataset_id: str) -> list[str]:
 
 
 def _loader(dataset_id: str) -> Loader:
+    _register_loaders()
     source = catalog.split_id(dataset_id)[0]
     if source not in _REGISTRY:
         close = difflib.get_close_matches(source, list(_REGISTRY), n=3)
@@ -142,6 +145,8 @@ def load(dataset_id: str, *, edition: str = NEWEST, use_cache: bool = True) -> p
     the UNODC workbook takes a fraction of a second instead of several. ``frame.attrs["release"]``
     names the release read.
     """
+    import pandas as pd
+
     loader = _loader(dataset_id)
     dataset_id = edition_id(dataset_id, edition)
     if loader.kind == "published":
@@ -226,13 +231,26 @@ def source_line(dataset_id: str) -> str:
     return f"{ds.citation} [{ds.release_id}]" if ds.release else ds.citation
 
 
-# Loader modules register themselves on import.
-from critique.datasets import upstream as _upstream  # noqa: E402,F401
-from critique.datasets import ncmec as _ncmec  # noqa: E402,F401
-from critique.datasets import published as _published  # noqa: E402,F401
-from critique.datasets import gsi_full as _gsi_full  # noqa: E402,F401
-from critique.datasets import assessments as _assessments  # noqa: E402,F401
-from critique.datasets import ctdc_synthetic as _ctdc_synthetic  # noqa: E402,F401
-from critique.datasets import tip_kh as _tip_kh  # noqa: E402,F401
-from critique.datasets import nrm as _nrm  # noqa: E402,F401
-from critique.datasets import nrm_responders as _nrm_responders  # noqa: E402,F401
+# Loader modules register themselves on import; they are imported when a dataset is first asked for
+# (:func:`_loader`, :func:`ids`) or named as an attribute (``datasets.published``), not with this package.
+LOADER_MODULES = ("upstream", "ncmec", "published", "gsi_full", "assessments", "ctdc_synthetic", "tip_kh",
+                  "nrm", "nrm_responders")
+
+
+def _register_loaders() -> None:
+    """Import every loader module once (each registers its datasets with :func:`register`)."""
+    import importlib
+    import sys
+
+    for name in LOADER_MODULES:
+        if f"{__name__}.{name}" not in sys.modules:
+            importlib.import_module(f"{__name__}.{name}")
+
+
+def __getattr__(name: str) -> object:
+    """``datasets.published`` and the other loader modules as attributes, imported on first use."""
+    if name in LOADER_MODULES:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

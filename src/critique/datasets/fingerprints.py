@@ -14,6 +14,7 @@ import yaml
 
 from critique.datasets import catalog
 from critique.datasets import paths
+from critique.datasets.parsecache import SAFE_LOADER
 
 
 @lru_cache(maxsize=None)
@@ -21,7 +22,7 @@ def _published_files(folder: str) -> dict[str, Path]:
     out: dict[str, Path] = {}
     for sidecar in sorted(Path(folder).glob("*.yml")):
         try:
-            meta = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
+            meta = yaml.load(sidecar.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}  # noqa: S506 (safe)
         except yaml.YAMLError:
             continue
         if isinstance(meta, dict) and meta.get("id") and meta.get("file"):

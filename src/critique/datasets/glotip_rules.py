@@ -391,23 +391,23 @@ def last_complete_year(frame: pd.DataFrame, **rule: object) -> int:
 
 
 def year_range_note(frame: pd.DataFrame, *, release: str = "") -> str:
-    """Why a series of this release ends where it does, in one paragraph for a page (generated from
-    :func:`year_status` and :data:`LATE_GROWTH`)."""
+    """Why a series of this release ends where it does, one paragraph (from :func:`year_status`, :data:`LATE_GROWTH`)."""
     st = year_status(frame)
     latest, end = int(st.index.max()), last_complete_year(frame)
     partial = [int(y) for y in st.index[st["status"] == "partial"]]
     prov = [int(y) for y in st.index[st["status"] == "provisional"]]
-    g = LATE_GROWTH
     values = dict(release=release, latest=latest, end=end, first=LATE_GROWTH_PAIR[0], second=LATE_GROWTH_PAIR[1],
-                  g0=g[0], g1=g[1], g2=g[2])
-    text = _(N_("The {release} release reaches data year {latest}; trends, changes and fixed panels end in {end}. "
+                  **{f"g{i}": LATE_GROWTH[i] for i in range(3)})
+    if release:
+        text = _("The {release} release reaches data year {latest}; trends, changes and fixed panels end in {end}. "
                  "Countries report late: in the one pair of releases measured ({first} and {second}), a release's "
                  "latest data year gained {g0:.0%} more reporting countries in the next release and its second and "
-                 "third latest years {g1:.0%} and {g2:.0%}.") if release else
-             N_("This release reaches data year {latest}; trends, changes and fixed panels end in {end}. Countries "
+                 "third latest years {g1:.0%} and {g2:.0%}.", **values)
+    else:
+        text = _("This release reaches data year {latest}; trends, changes and fixed panels end in {end}. Countries "
                  "report late: in the one pair of releases measured ({first} and {second}), a release's latest data "
                  "year gained {g0:.0%} more reporting countries in the next release and its second and third latest "
-                 "years {g1:.0%} and {g2:.0%}."), **values)
+                 "years {g1:.0%} and {g2:.0%}.", **values)
     if partial:
         text += _(" The suite therefore treats {years} as incomplete ({n} countries report a total, against {previous} "
                   "the year before): charts mark it '{label}', and trends, changes and panel ends leave it out.",
@@ -415,6 +415,6 @@ def year_range_note(frame: pd.DataFrame, *, release: str = "") -> str:
                   previous=int(st.at[partial[-1], "previous"]), label=_(PARTIAL_LABEL))
     if prov:
         years = _(" and ").join(map(str, prov))
-        text += _(N_(" {years} are used, but late reports may still add countries to them (provisional).") if len(prov) > 1
-                  else N_(" {years} is used, but late reports may still add countries to them (provisional)."), years=years)
+        text += _(" {years} are used, but late reports may still add countries to them (provisional).", years=years) \
+            if len(prov) > 1 else _(" {years} is used, but late reports may still add countries to them (provisional).", years=years)
     return text

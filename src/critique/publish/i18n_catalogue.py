@@ -61,9 +61,34 @@ def extract() -> Any:
         cat.add(message, None, [(where, lineno)])
     for message, where in key_finding_templates():
         cat.add(message, None, [(where, 1)])
+    for message, where in handout_strings():
+        cat.add(message, None, [(where, 1)])
     for message, where in reader_text_cells():
         cat.add(message, None, [(where, 1)])
     return cat
+
+
+def handout_strings() -> list[tuple[str, str]]:
+    """The words ``notebooks/workshop/handouts.yml`` puts on a handout (translated where the handout is
+    built, :mod:`critique.publish.workshop_handout`): each table's title, column headers and value
+    words, and each word explained with its meaning. Column keys and dataset ids are not text."""
+    import yaml
+
+    from critique.datasets import paths
+
+    path = paths.notebooks_dir() / "workshop" / "handouts.yml"
+    if not path.exists():
+        return []
+    where = str(path.relative_to(paths.root()))
+    out: list[str] = []
+    for entry in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).values():
+        table = (entry or {}).get("table") or {}
+        out += [str(table["title"])] if table.get("title") else []
+        out += [str(h) for h in (table.get("columns") or {}).values()]
+        out += [str(w) for words in (table.get("values") or {}).values() for w in (words or {}).values()]
+        for word, meaning in ((entry or {}).get("words") or {}).items():
+            out += [str(word), str(meaning)]
+    return [(m, where) for m in dict.fromkeys(m.strip() for m in out) if m]
 
 
 def reader_text_cells() -> list[tuple[str, str]]:

@@ -22,7 +22,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from critique.core import atomicio, parallel
 from critique.datasets import paths
-from critique.publish import outdirs, runner
+from critique.publish import outdirs, runner, schedule
 from critique.core.atomicio import write_text_atomic
 from critique.publish.pdf import chart_pack
 
@@ -55,26 +55,31 @@ def analysis_notebooks() -> list[Path]:
     return sorted(p for p in paths.notebooks_dir().glob("[0-9][0-9]-*.ipynb"))
 
 
-def _run_job(job: Job, force: bool, code: str, timeout: int, cells: bool = False) -> tuple[str, bool]:
+def _run_job(job: Job, force: bool, code: str, timeout: int, cells: bool = False) -> tuple[str, bool, float]:
     start = time.perf_counter()
     result = runner.run_notebook(job.notebook, job.params, job.out_dir, force=force, code=code,
                                  timeout=timeout, progress=cells)
+    seconds = time.perf_counter() - start
     if cells and not result.skipped:
-        spent = int(time.perf_counter() - start)
-        print(f"  {job.name} done in {spent // 60}:{spent % 60:02d}", flush=True)
-    return job.name, result.skipped
+        print(f"  {job.name} done in {int(seconds) // 60}:{int(seconds) % 60:02d}", flush=True)
+    return job.name, result.skipped, seconds
 
 
 def run_jobs(jobs: Sequence[Job], *, n_jobs: int = 1, force: bool = False,
              timeout: int = runner.DEFAULT_CELL_TIMEOUT_S, progress: bool = True,
-             label: str = "notebooks", cells: bool = False) -> tuple[list[str], list[str], dict[str, str]]:
+             label: str = "notebooks", cells: bool = False,
+             timings: Path | None = None, code: str | None = None) -> tuple[list[str], list[str], dict[str, str]]:
     """Run jobs (in parallel across ``n_jobs`` processes); return (ran, skipped, failed).
 
     ``progress`` shows a bar of notebooks; ``cells`` also writes a line as each code cell starts and
-    one as each notebook ends (from the process running it)."""
+    one as each notebook ends (from the process running it). ``timings``: a file of each notebook's
+    wall seconds (:mod:`critique.publish.schedule`); the jobs to run start longest first by it (by
+    the committed hint when it has none), and the seconds of this run are written back to it.
+    Without it, jobs start in the order given. ``code``: :func:`runner.code_fingerprint`, when the
+    caller has it already."""
     from tqdm import tqdm
 
-    code = runner.code_fingerprint()
+    code = code or runner.code_fingerprint()
     ran: list[str] = []
     skipped: list[str] = []
     failed: dict[str, str] = {}
@@ -101,6 +106,10 @@ def run_jobs(jobs: Sequence[Job], *, n_jobs: int = 1, force: bool = False,
                                         else f"{job.notebook.name}: {text}") from None
     if jobs:
         runner.ensure_kernel()
+    seconds: dict[str, float] = {}
+    if timings is not None and len(jobs) > 1:
+        order = schedule.longest_first([j.name for j in jobs], schedule.previous(timings), schedule.hint())
+        jobs = sorted(jobs, key=lambda j: order.index(j.name))
 
     def done(name: str, was_skipped: bool | None, error: str | None) -> None:
         if error is not None:
@@ -117,7 +126,7 @@ def run_jobs(jobs: Sequence[Job], *, n_jobs: int = 1, force: bool = False,
     elif n_jobs <= 1 or len(jobs) <= 1:
         for job in jobs:
             try:
-                name, was_skipped = _run_job(job, force, code, timeout, cells)
+                name, was_skipped, seconds[job.name] = _run_job(job, force, code, timeout, cells)
                 done(name, was_skipped, None)
             except (runner.RunError, runner.ParameterError) as exc:
                 done(job.name, None, str(exc))
@@ -134,7 +143,7 @@ def run_jobs(jobs: Sequence[Job], *, n_jobs: int = 1, force: bool = False,
                 for fut in as_completed(futures):
                     job = futures[fut]
                     try:
-                        name, was_skipped = fut.result()
+                        name, was_skipped, seconds[job.name] = fut.result()
                         done(name, was_skipped, None)
                     except Exception as exc:  # a worker's RunError arrives here pickled
                         done(job.name, None, str(exc))
@@ -151,6 +160,8 @@ def run_jobs(jobs: Sequence[Job], *, n_jobs: int = 1, force: bool = False,
             raise runner.Interrupted(f"stopped {len(running)} running notebook(s){detail}; "
                                      "last good outputs untouched") from None
     bar.close()
+    if timings is not None and ran:
+        schedule.record(timings, {name: seconds[name] for name in ran})
     return ran, skipped, failed
 
 
@@ -160,10 +171,11 @@ def _recover(out_dir: Path) -> bool:
     return (out_dir.parent / f"{out_dir.name}.failed").is_dir()
 
 
-def jobs_for_set(params_file: Path, notebooks: Iterable[Path] | None = None,
-                 out_root: Path | None = None) -> tuple[str, list[Job]]:
-    """The jobs of a named parameter set; a set that names a notebook that does not exist is refused."""
-    name, per_notebook = runner.load_param_set(params_file)
+def jobs_for_set(params_file: Path, notebooks: Iterable[Path] | None = None, out_root: Path | None = None,
+                 parsed: tuple[str, dict[str, dict[str, Any]]] | None = None) -> tuple[str, list[Job]]:
+    """The jobs of a named parameter set; a set that names a notebook that does not exist is refused.
+    ``parsed``: the set as :func:`runner.load_param_set` read it, when the caller has it already."""
+    name, per_notebook = parsed or runner.load_param_set(params_file)
     notebooks = list(notebooks) if notebooks is not None else analysis_notebooks()
     stems = {nb.stem for nb in notebooks}
     unknown = sorted(set(per_notebook) - stems)
@@ -189,9 +201,11 @@ def build_reports(params_file: Path | None = None, *, n_jobs: int = 1, force: bo
 
     params_file = Path(params_file or paths.params_dir() / "briefing.yml")
     lang = reader_lang.choose(lang, params_file)
-    set_name = runner.load_param_set(params_file)[0]
+    parsed = runner.load_param_set(params_file)  # read once (pure-Python YAML: tens of ms a read)
+    set_name = parsed[0]
     out_root = out_root or paths.reports_dir() / reader_lang.out_folder(set_name, lang)
-    name, jobs = jobs_for_set(params_file, out_root=out_root)
+    name, jobs = jobs_for_set(params_file, out_root=out_root, parsed=parsed)
+    code = runner.code_fingerprint()  # hashes every package file: once per build
     runner.check_timeout(timeout)
     from critique.publish import branding
 
@@ -200,8 +214,9 @@ def build_reports(params_file: Path | None = None, *, n_jobs: int = 1, force: bo
         i18n.reset_missing()
         atomicio.make_dir(out_root)
         ran, skipped, failed = run_jobs(jobs, n_jobs=n_jobs, force=force, progress=progress,
-                                        timeout=timeout, cells=progress)
-        index_key = _index_key(out_root, [j.name for j in jobs], f"{name}:{lang}")
+                                        timeout=timeout, cells=progress,
+                                        timings=out_root / schedule.SECONDS_FILE, code=code)
+        index_key = _index_key(out_root, [j.name for j in jobs], f"{name}:{lang}", code)
         kept = None if ran or failed or force else _unchanged_index(out_root, index_key)
         if kept is not None:  # nothing ran and nothing the index reads changed: keep index and PDF
             index, pdf, problems = out_root / "index.html", out_root / "briefing.pdf", kept
@@ -223,11 +238,11 @@ def build_reports(params_file: Path | None = None, *, n_jobs: int = 1, force: bo
     return BuildResult(out_root, ran, skipped, failed, index, pdf, language_log)
 
 
-def _index_key(out_root: Path, names: Sequence[str], set_name: str) -> str:
+def _index_key(out_root: Path, names: Sequence[str], set_name: str, code: str | None = None) -> str:
     """What the index, the what-if pages and the PDF are made from: each run's key (it changes with
     every new run), the package code and versions, the key-finding files, the catalogue and the
     published tables' sidecars."""
-    digest = hashlib.sha256(json.dumps([set_name, list(names), runner.code_fingerprint()]).encode())
+    digest = hashlib.sha256(json.dumps([set_name, list(names), code or runner.code_fingerprint()]).encode())
     for stem in names:
         key = out_root / stem / ".run-key"
         digest.update(f"{stem}:{key.read_text() if key.exists() else 'missing'}".encode())

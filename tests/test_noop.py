@@ -1,0 +1,90 @@
+"""A no-op `critique reports` decides "nothing changed" without importing what a build needs (issue 29).
+
+The time itself is measured in `make bench` only; here: what the deciding path imports, and that
+it still sees a change.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from critique.publish import reports
+from test_runner import BODY, make_notebook
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ("pandas", "pandera", "numpy", "scipy", "matplotlib", "papermill", "nbformat", "nbclient",
+         "jupyter_client", "openpyxl", "typst")
+TABLE = "global-estimates"  # a published table: the run key then holds an input's checksum
+
+
+def _cli(root: Path, *args: str) -> dict:
+    """Run `critique reports` in a fresh interpreter; its output and the heavy modules it imported."""
+    code = ("import json, sys\nfrom critique.publish import cli\nrc = cli.main(sys.argv[1:])\n"
+            f"print(json.dumps({{'rc': rc, 'heavy': sorted(m for m in {HEAVY!r} if m in sys.modules)}}))")
+    env = dict(os.environ, CRITIQUE_ROOT=str(root))
+    done = subprocess.run([sys.executable, "-c", code, "reports", *args], capture_output=True, text=True,
+                          env=env, cwd=root, timeout=600)
+    assert done.returncode in (0, 1), done.stderr
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    out["summary"] = next(ln for ln in done.stdout.splitlines() if ln.startswith("reports:"))
+    return out
+
+
+@pytest.fixture
+def built(tmp_path, monkeypatch) -> Path:
+    """A project with two tiny notebooks (one reads a published table), built once."""
+    root = tmp_path / "proj"
+    (root / "notebooks" / "params").mkdir(parents=True)
+    (root / "data").symlink_to(ROOT / "data")
+    make_notebook(root / "notebooks" / "01-first.ipynb",
+                  body=f"from critique import datasets\nT = datasets.load({TABLE!r})\n" + BODY)
+    make_notebook(root / "notebooks" / "02-second.ipynb")
+    (root / "notebooks" / "params" / "brief.yml").write_text(
+        "name: brief\nnotebooks:\n  01-first:\n    n: 4\n  02-second:\n    label: b\n")
+    monkeypatch.setenv("CRITIQUE_ROOT", str(root))
+    res = reports.build_reports(root / "notebooks/params/brief.yml", progress=False)
+    assert sorted(res.ran) == ["01-first", "02-second"] and not res.failed
+    inputs = json.loads((root / "reports/brief/01-first/findings.json").read_text())["inputs"]
+    assert [i["id"] for i in inputs] == [TABLE]
+    return root
+
+
+def test_noop_build_decides_without_importing_the_build(built):
+    out = _cli(built, "-f", "notebooks/params/brief.yml")
+    assert out["rc"] == 0 and out["summary"].startswith("reports: 0 run, 2 unchanged, 0 failed")
+    assert out["heavy"] == [], f"a no-op build imported {out['heavy']}"
+
+
+def test_changed_parameter_is_still_seen_by_the_lean_path(built):
+    pfile = built / "notebooks/params/brief.yml"
+    pfile.write_text(pfile.read_text().replace("n: 4", "n: 5"))
+    out = _cli(built, "-f", "notebooks/params/brief.yml")
+    assert out["rc"] == 0 and out["summary"].startswith("reports: 1 run, 1 unchanged, 0 failed")
+    found = json.loads((built / "reports/brief/01-first/findings.json").read_text())
+    assert found["findings"]["total"] == 15.0  # 1.5 * (0+1+2+3+4), by hand
+
+
+def test_datasets_package_registers_every_loader_lazily():
+    """`import critique.datasets` imports no pandas; the first lookup registers every loader, the
+    same set as importing every module of the package by hand (a new loader module left out of
+    LOADER_MODULES fails here); loader modules stay reachable as attributes."""
+    code = """
+import json, pkgutil, importlib, sys
+import critique.datasets as d
+before = sorted(m for m in ("pandas", "pandera") if m in sys.modules)
+lazy = d.ids()
+for info in pkgutil.iter_modules(d.__path__):
+    importlib.import_module(f"critique.datasets.{info.name}")
+print(json.dumps({"before": before, "lazy": lazy, "all": d.ids(),
+                  "attr": callable(d.published.read_sidecar)}))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert out["before"] == []
+    assert out["lazy"] == out["all"] and TABLE in out["all"] and "glotip" in out["all"]
+    assert out["attr"] is True
