@@ -212,3 +212,20 @@ def test_the_other_languages_have_the_counts_sentence_with_their_numbers(lang):
     assert got == {"es": "De 2 comprobaciones de 2 afirmaciones en circulación: 2 «{w}».",
                    "ru": "Из проверок (2) распространённых утверждений (2): «{w}»: 2.",
                    "zh": "在对 2 条流传说法所做的 2 项核查中，“{w}”2 项。"}[lang].format(w=i18n._(rules.CONSISTENT, lang=lang))
+
+
+def test_a_cached_mse_run_is_described_in_the_language_of_the_build_reading_it():
+    """A run computed (and memoised or cached on disk) in French is described in English when an
+    English build reads it again, and the other way round."""
+    from critique.methods import mse
+
+    table = pd.DataFrame({"A": [1, 0, 1], "B": [0, 1, 1], "count": [30, 40, 10]})
+    proc = mse.Procedure(method="bic")
+    with i18n.using("fr"):
+        fr = mse.run(table, proc, intervals=False)
+    with i18n.using("en"):
+        en = mse.run(table, proc, intervals=False)
+    assert fr.description.startswith("valeur la plus basse du critère BIC avec les personnes observées comme "
+                                  "taille d’échantillon parmi tous les modèles hiérarchiques")
+    assert en.description.startswith("lowest BIC with the people observed as sample size among all hierarchical")
+    assert en.total == fr.total
