@@ -111,7 +111,9 @@ def run(table, procedure: Procedure = Procedure(), *, intervals: bool = True, n_
             _MEMO.pop(next(iter(_MEMO)))
     res = _MEMO[key]
     name = procedure.name or (procedure.describe(table.k) if res.method in BUILTIN else res.method)
-    return res if res.name == name else replace(res, name=name)
+    # the description is in the reader's language, and a cached run may come from a build in another one
+    desc = procedure.describe(table.k) if res.method in BUILTIN else res.description
+    return res if (res.name, res.description) == (name, desc) else replace(res, name=name, description=desc)
 
 
 def compare(runs: Iterable[tuple[object, Procedure]], *, n_boot: int = 0, seed: int = 1,

@@ -158,7 +158,7 @@ def converged_methods(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
 
 #: the interval kinds a reader sees (English in code; translated where shown)
 INTERVAL_KINDS = (N_("profile (model known)"), N_("bootstrap BCa"), N_("bootstrap percentile"),
-                  N_("posterior (equal-tailed)"))
+                  N_("posterior (equal-tailed)"), N_("BCa"), N_("percentile (BCa degenerate)"))
 
 #: family of each method key of "one table, many methods" (a key not listed is its own family)
 FAMILY = {"stepwise": "log-linear", "bic_default": "log-linear", "bic_pairwise": "log-linear",
