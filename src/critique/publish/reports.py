@@ -15,7 +15,7 @@ import json
 import multiprocessing
 import sys
 import time
-from concurrent.futures import as_completed
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -358,6 +358,9 @@ def _dataset_rows(pages: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return [rows[k] for k in sorted(rows)]
 
 
+WORKBOOK_APART_BYTES = 1_000_000  # chart CSVs above this: tables.xlsx written by a second process
+
+
 def write_index_and_pack(out_root: Path, names: Sequence[str], *, title: str,
                          failures: Mapping[str, str] | Sequence[str] = (), rebuild_pdf: bool = True,
                          pdf_name: str = "briefing.pdf") -> tuple[Path, Path | None, dict[str, list[str]]]:
@@ -385,25 +388,33 @@ def write_index_and_pack(out_root: Path, names: Sequence[str], *, title: str,
     from critique.publish import branding, summary, whatif, workbook
 
     branding.clean_logo(branding.active(), out_root)  # the logo, if any, without its metadata
-    tables = workbook.write_workbook(out_root / workbook.WORKBOOK, pages)  # every chart's CSV, one sheet each
-    write_text_atomic(index, index_html(title, pages, _dataset_rows(pages), now, brief=brief,
-                                        whatif=whatif.write_pages(out_root),
+    slim = [{"stem": p["stem"], "title": p["title"], "figures": [{k: f.get(k) for k in ("name", "title", "source",
+                                                                                    "abs_png", "csv")} for f in p["figures"]]}
+            for p in pages]  # the workbook (openpyxl: half this step for the briefing) is written meanwhile,
+    big = sum(Path(f["abs_png"]).with_suffix(".csv").stat().st_size for p in slim for f in p["figures"] if f["csv"])
+    with (parallel.process_pool(1, context=multiprocessing.get_context("spawn")) if big > WORKBOOK_APART_BYTES
+          else ThreadPoolExecutor(1)) as pool:  # in a second process when it is big enough to pay its start-up
+        tables_job = pool.submit(workbook.write_workbook, out_root / workbook.WORKBOOK, slim)  # every chart's CSV
+        whatif_pages = whatif.write_pages(out_root)
+        pdf = out_root / pdf_name
+        notes = [f"FAILED {stem}: {msg}" for stem, msg in failures.items()] + \
+                [msg for msgs in problems.values() for msg in msgs]
+        key_findings = [kf for p in pages for kf in p["key_findings"]]
+        figures = [f for p in pages for f in p["figures"]]
+        # what the PDF shows; an unchanged build (same sentences, same chart files) keeps the PDF it has
+        content = hashlib.sha256(json.dumps([title, notes, repr(brief), [repr(k) for k in key_findings],
+                                             [(str(f["abs_png"]), f["abs_png"].stat().st_mtime_ns) for f in figures]],
+                                            default=str).encode()).hexdigest()
+        key_file = out_root / f".{pdf_name}.key"
+        if rebuild_pdf or not pdf.exists() or not key_file.exists() or key_file.read_text() != content:
+            chart_pack(pdf, figures, title=title, generated=now, key_findings=key_findings, problems=notes,
+                       brief=brief, datasets=_dataset_rows(pages),
+                       notebooks={p["stem"]: p["title"] for p in pages})
+            write_text_atomic(key_file, content)
+        if summary.build(pages).points:  # the community summary, on its own page (issue 26)
+            summary.write_pdf(out_root / "summary.pdf", pages, title=title)
+        tables = tables_job.result()
+    # the index last: every file it links to is written
+    write_text_atomic(index, index_html(title, pages, _dataset_rows(pages), now, brief=brief, whatif=whatif_pages,
                                         workbook=tables.name if tables else None))
-    pdf = out_root / pdf_name
-    notes = [f"FAILED {stem}: {msg}" for stem, msg in failures.items()] + \
-            [msg for msgs in problems.values() for msg in msgs]
-    key_findings = [kf for p in pages for kf in p["key_findings"]]
-    figures = [f for p in pages for f in p["figures"]]
-    # what the PDF shows; an unchanged build (same sentences, same chart files) keeps the PDF it has
-    content = hashlib.sha256(json.dumps([title, notes, repr(brief), [repr(k) for k in key_findings],
-                                         [(str(f["abs_png"]), f["abs_png"].stat().st_mtime_ns) for f in figures]],
-                                        default=str).encode()).hexdigest()
-    key_file = out_root / f".{pdf_name}.key"
-    if rebuild_pdf or not pdf.exists() or not key_file.exists() or key_file.read_text() != content:
-        chart_pack(pdf, figures, title=title, generated=now, key_findings=key_findings, problems=notes,
-                   brief=brief, datasets=_dataset_rows(pages),
-                   notebooks={p["stem"]: p["title"] for p in pages})
-        write_text_atomic(key_file, content)
-    if summary.build(pages).points:  # the community summary, on its own page (issue 26)
-        summary.write_pdf(out_root / "summary.pdf", pages, title=title)
     return index, pdf, problems
