@@ -31,10 +31,13 @@ import contextlib
 import functools
 import gettext
 import io
+import numbers
 import os
+import re
+import string
 from collections import Counter
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
 #: the supported languages: code -> the language's own name
 LANGUAGES = {"en": "English", "fr": "Français", "es": "Español", "ru": "Русский", "zh": "中文"}
@@ -134,25 +137,92 @@ def _lookup(lang: str, msgid: str) -> str:
         return msgid
     cat = translations(lang)
     got = cat.gettext(msgid)
-    if got == msgid:
+    if got == msgid and msgid not in getattr(cat, "_catalog", {}):  # "Sources" may be French too
         _missing.setdefault(lang, Counter())[msgid] += 1
     return got
 
 
-def _fill(template: str, fallback: str, values: dict[str, Any]) -> str:
+#: Babel locale identifiers of the supported languages (Chinese: Simplified, as the network uses)
+BABEL_LOCALES = {"en": "en", "fr": "fr", "es": "es", "ru": "ru", "zh": "zh_Hans"}
+
+
+def babel_locale(lang: str | None = None) -> str:
+    """The Babel locale of a language code (default: the active language)."""
+    return BABEL_LOCALES[check_language(lang or current())]
+
+
+def cldr_number(value: Any, decimals: int, lang: str | None, kind: str = "decimal", sign: bool = False) -> str:
+    """``value`` written with the language's CLDR ``decimal`` or ``percent`` pattern (its grouping,
+    decimal mark, and the place and spacing of the percent sign), with exactly ``decimals`` decimals;
+    ``sign`` puts the locale's plus sign before a positive number. (The one place numbers meet CLDR;
+    :mod:`critique.core.locale_format` is the reader-facing interface.)"""
+    import copy
+
+    from babel import Locale
+
+    loc = Locale.parse(babel_locale(lang))
+    pattern = copy.copy((loc.decimal_formats if kind == "decimal" else loc.percent_formats)[None])
+    pattern.frac_prec = (max(decimals, 0), max(decimals, 0))
+    text = pattern.apply(float(value), loc)
+    if sign and round(float(value), max(decimals, 0)) > 0:
+        from babel.numbers import get_plus_sign_symbol
+
+        text = get_plus_sign_symbol(locale=loc) + text
+    return text
+
+
+# A format spec the locale formatter writes the language's way: optional sign, grouping comma,
+# decimals, and f / d / % (``{n:,}``, ``{x:,.0f}``, ``{share:.1%}``, ``{change:+.1%}``).
+_NUMBER_SPEC = re.compile(r"(?P<sign>\+)?(?P<comma>,)?(?:\.(?P<dec>\d+))?(?P<kind>[fd%])?")
+
+
+class LocaleFormatter(string.Formatter):
+    """``str.format`` with numbers written the way ``lang`` writes them (CLDR, :func:`cldr_number`): ``{n:,}`` is ``12 214`` in French and ``12.214`` in Spanish,
+    ``{share:.1%}`` is ``38,0 %`` in French. English and every spec the pattern does not describe
+    (widths, alignment, ``e``/``g``) keep Python's own formatting, so English output is unchanged."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if self.lang == DEFAULT or not format_spec or isinstance(value, bool) \
+                or not isinstance(value, numbers.Real):
+            return super().format_field(value, format_spec)
+        match = _NUMBER_SPEC.fullmatch(format_spec)
+        if not match or not (match["comma"] or match["dec"] or match["kind"]):
+            return super().format_field(value, format_spec)
+        kind, dec = match["kind"], match["dec"]
+        if kind == "%":
+            text = cldr_number(value, int(dec) if dec else 6, self.lang, kind="percent")
+            return ("+" if match["sign"] and float(value) > 0 else "") + text
+        if kind is None and not dec and not float(value).is_integer():
+            return super().format_field(value, format_spec)  # ``{x:,}`` of a fraction: Python's repr
+        decimals = int(dec) if dec else (6 if kind == "f" else 0)
+        if not match["comma"] and abs(float(value)) >= 1000 and kind == "d":
+            return super().format_field(value, format_spec)  # a plain ``{year:d}`` is never grouped
+        return cldr_number(value, decimals, self.lang, sign=bool(match["sign"]))
+
+
+def format_locale(template: str, values: Mapping[str, Any], lang: str | None = None) -> str:
+    """``template.format_map(values)`` with numbers in ``lang``'s way (default: the active language).
+    Raises what ``str.format_map`` raises (``KeyError``, ``IndexError``, ``ValueError``)."""
+    return LocaleFormatter(lang or current()).vformat(template, (), values)
+
+
+def _fill(template: str, fallback: str, values: dict[str, Any], lang: str | None = None) -> str:
     if not values:
         return template
     try:
-        return template.format(**values)
+        return format_locale(template, values, lang)
     except (KeyError, IndexError, ValueError):  # a broken translation never breaks a page: English
-        return fallback.format(**values)
+        return format_locale(fallback, values, lang)
 
 
 def _(msgid: str, lang: str | None = None, **values: Any) -> str:
     """``msgid`` in the active language (or ``lang``), with ``{name}`` placeholders filled from
     ``values``. A missing translation falls back to English and is counted (:func:`missing`)."""
-    text = _lookup(lang or current(), msgid)
-    return _fill(text, msgid, values)
+    lang = lang or current()
+    return _fill(_lookup(lang, msgid), msgid, values, lang)
 
 
 def ngettext(singular: str, plural: str, n: int, lang: str | None = None, **values: Any) -> str:
@@ -162,11 +232,11 @@ def ngettext(singular: str, plural: str, n: int, lang: str | None = None, **valu
     values = {"n": n, **values}
     english = singular if n == 1 else plural
     if lang == DEFAULT:
-        return _fill(english, english, values)
+        return _fill(english, english, values, lang)
     got = translations(lang).ngettext(singular, plural, n)
     if got in (singular, plural):
         _missing.setdefault(lang, Counter())[singular] += 1
-    return _fill(got, english, values)
+    return _fill(got, english, values, lang)
 
 
 def N_(msgid: str) -> str:

@@ -18,25 +18,8 @@ from typing import Any
 
 from critique.core import i18n
 
-#: Babel locale identifiers of the supported languages (Chinese: Simplified, as the network uses)
-BABEL_LOCALES = {"en": "en", "fr": "fr", "es": "es", "ru": "ru", "zh": "zh_Hans"}
-
-
-def babel_locale(lang: str | None = None) -> str:
-    """The Babel locale of a language code (default: the active language)."""
-    return BABEL_LOCALES[i18n.check_language(lang or i18n.current())]
-
-
-def _pattern(kind: str, decimals: int, lang: str | None) -> tuple[Any, Any]:
-    """The locale and its CLDR ``decimal`` or ``percent`` pattern with exactly ``decimals`` decimals."""
-    import copy
-
-    from babel import Locale
-
-    loc = Locale.parse(babel_locale(lang))
-    pattern = copy.copy((loc.decimal_formats if kind == "decimal" else loc.percent_formats)[None])
-    pattern.frac_prec = (max(decimals, 0), max(decimals, 0))
-    return loc, pattern
+BABEL_LOCALES = i18n.BABEL_LOCALES
+babel_locale = i18n.babel_locale
 
 
 def _absent(value: Any) -> bool:
@@ -51,13 +34,7 @@ def number(value: Any, decimals: int = 0, lang: str | None = None, *, sign: bool
     """
     if _absent(value):
         return i18n._("n/a", lang=lang)
-    loc, pattern = _pattern("decimal", decimals, lang)
-    text = pattern.apply(float(value), loc)
-    if sign and round(float(value), max(decimals, 0)) > 0:
-        from babel.numbers import get_plus_sign_symbol
-
-        text = get_plus_sign_symbol(locale=loc) + text
-    return text
+    return i18n.cldr_number(value, decimals, lang, kind="decimal", sign=sign)
 
 
 def percent(fraction: Any, decimals: int = 0, lang: str | None = None) -> str:
@@ -65,8 +42,7 @@ def percent(fraction: Any, decimals: int = 0, lang: str | None = None) -> str:
     English). ``None``/NaN gives ``"n/a"`` translated."""
     if _absent(fraction):
         return i18n._("n/a", lang=lang)
-    loc, pattern = _pattern("percent", decimals, lang)
-    return pattern.apply(float(fraction), loc)
+    return i18n.cldr_number(fraction, decimals, lang, kind="percent")
 
 
 def date(value: dt.date | dt.datetime, lang: str | None = None, style: str = "long") -> str:

@@ -208,13 +208,16 @@ def release_read(dataset_id: str) -> str:
 
 
 def caveats(dataset_id: str) -> list[str]:
-    """Plain-language caveats of a dataset (catalogue or published-table metadata)."""
+    """Plain-language caveats of a dataset (catalogue or published-table metadata), in the reader's
+    language where a translation is kept beside the English (:mod:`critique.datasets.translations`)."""
+    from critique.datasets.translations import shown
+
     loader = _loader(dataset_id)
     if loader.kind == "published":
         from critique.datasets import published
 
-        return list(published.meta(dataset_id).get("caveats", []))
-    return list(catalog.get(release_read(dataset_id)).caveats)
+        return [shown(c) for c in published.meta(dataset_id).get("caveats", [])]
+    return [shown(c) for c in catalog.get(release_read(dataset_id)).caveats]
 
 
 def source_line(dataset_id: str) -> str:

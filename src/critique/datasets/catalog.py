@@ -19,7 +19,7 @@ from typing import Iterable
 import yaml
 
 from critique.core import atomicio
-from critique.datasets import metadata, paths
+from critique.datasets import metadata, paths, translations
 from critique.datasets.parsecache import SAFE_LOADER, parsed_once
 from critique.datasets.download import DOWNLOAD_DEADLINE_S, NETWORK_TIMEOUT_S, download  # noqa: F401
 
@@ -182,8 +182,10 @@ def read_entry(ds_id: str, entry: object, path: Path) -> list[Dataset]:
             if not isinstance(rel, dict):
                 raise CatalogError(f"{path}: dataset '{ds_id}' release '{name}' must be a mapping of fields")
             merged = {**shared, **rel}
+            translations.register(path, f"dataset '{ds_id}' release '{name}': ", rel)
             merged["caveats"] = list(shared.get("caveats") or []) + list(rel.get("caveats") or [])
             specs.append((str(name), merged))
+    translations.register(path, f"dataset '{ds_id}': ", entry)  # title/caveats in other languages
     out: list[Dataset] = []
     for name, fields in specs:
         where = f"dataset '{ds_id}'" + (f" release '{name}'" if name else "")
@@ -414,7 +416,5 @@ def caveats_for(ids: Iterable[str]) -> list[str]:
             found = get(ds_id).caveats
         except CatalogError:
             found = ()
-        for caveat in found:
-            if caveat not in out:
-                out.append(caveat)
+        out += [c for c in map(translations.shown, found) if c not in out]
     return out

@@ -28,6 +28,7 @@ import pandas as pd
 
 from critique.datasets import paths
 from critique.core.errors import DataError
+from critique.core.i18n import N_, _
 
 ACTIONS = ("exclude", "flag", "show-both", "not-used")
 STATUSES = ("confirmed", "suspected")
@@ -87,7 +88,7 @@ def register() -> pd.DataFrame:
     need_rule = table.loc[(table["action"] == "exclude") & table["rule"].isna()]
     if len(need_rule):
         raise DataError(f"corrections.csv: line {int(need_rule.index[0]) + 2}: an 'exclude' entry needs a rule")
-    return table
+    return published.in_reader_language(table, sidecar)  # problem and what the suite does, for readers
 
 
 def entries(dataset_id: str, table: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -152,6 +153,6 @@ def flagged(frame: pd.DataFrame, dataset_id: str, *, table: pd.DataFrame | None 
 def reader_table(table: pd.DataFrame | None = None) -> pd.DataFrame:
     """The register as readers see it: dataset, status, action, problem, evidence, what the suite does, source."""
     table = register() if table is None else table
-    cols = {"dataset": "dataset", "status": "status", "action": "action", "problem": "problem",
-            "evidence": "evidence", "suite_does": "what the suite does", "verification": "evidence status"}
-    return table[list(cols)].rename(columns=cols)
+    cols = {"dataset": N_("dataset"), "status": N_("status"), "action": N_("action"), "problem": N_("problem"),
+            "evidence": N_("evidence"), "suite_does": N_("what the suite does"), "verification": N_("evidence status")}
+    return table[list(cols)].rename(columns={k: _(v) for k, v in cols.items()})

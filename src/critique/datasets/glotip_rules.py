@@ -72,6 +72,7 @@ import pandas as pd
 
 from critique.datasets import countries
 from critique.core.errors import DataError
+from critique.core.i18n import N_, _
 
 INDICATOR = "Detected trafficking victims"
 FORM_DIMENSION = "by form of exploitation"
@@ -83,7 +84,7 @@ REASONS = {
 }
 SUPPRESSED_HIGH = 4.0
 PARTIAL_SHARE = 0.70
-PARTIAL_LABEL = "incomplete: release lag"
+PARTIAL_LABEL = N_("incomplete: release lag")
 _KEY = ["unit", "indicator", "year"]
 
 
@@ -390,24 +391,30 @@ def last_complete_year(frame: pd.DataFrame, **rule: object) -> int:
 
 
 def year_range_note(frame: pd.DataFrame, *, release: str = "") -> str:
-    """Why a series of this release ends where it does, in one paragraph for a page (generated from
-    :func:`year_status` and :data:`LATE_GROWTH`)."""
+    """Why a series of this release ends where it does, one paragraph (from :func:`year_status`, :data:`LATE_GROWTH`)."""
     st = year_status(frame)
     latest, end = int(st.index.max()), last_complete_year(frame)
-    rel = f"The {release} release" if release else "This release"
     partial = [int(y) for y in st.index[st["status"] == "partial"]]
     prov = [int(y) for y in st.index[st["status"] == "provisional"]]
-    g = LATE_GROWTH
-    text = (f"{rel} reaches data year {latest}; trends, changes and fixed panels end in {end}. Countries report "
-            f"late: in the one pair of releases measured ({LATE_GROWTH_PAIR[0]} and {LATE_GROWTH_PAIR[1]}), a "
-            f"release's latest data year gained {g[0]:.0%} more reporting countries in the next release and its "
-            f"second and third latest years {g[1]:.0%} and {g[2]:.0%}.")
+    values = dict(release=release, latest=latest, end=end, first=LATE_GROWTH_PAIR[0], second=LATE_GROWTH_PAIR[1],
+                  **{f"g{i}": LATE_GROWTH[i] for i in range(3)})
+    if release:
+        text = _("The {release} release reaches data year {latest}; trends, changes and fixed panels end in {end}. "
+                 "Countries report late: in the one pair of releases measured ({first} and {second}), a release's "
+                 "latest data year gained {g0:.0%} more reporting countries in the next release and its second and "
+                 "third latest years {g1:.0%} and {g2:.0%}.", **values)
+    else:
+        text = _("This release reaches data year {latest}; trends, changes and fixed panels end in {end}. Countries "
+                 "report late: in the one pair of releases measured ({first} and {second}), a release's latest data "
+                 "year gained {g0:.0%} more reporting countries in the next release and its second and third latest "
+                 "years {g1:.0%} and {g2:.0%}.", **values)
     if partial:
-        text += (f" The suite therefore treats {', '.join(map(str, partial))} as incomplete "
-                 f"({int(st.at[partial[-1], 'countries'])} countries report a total, against "
-                 f"{int(st.at[partial[-1], 'previous'])} the year before): charts mark it '{PARTIAL_LABEL}', and "
-                 "trends, changes and panel ends leave it out.")
+        text += _(" The suite therefore treats {years} as incomplete ({n} countries report a total, against {previous} "
+                  "the year before): charts mark it '{label}', and trends, changes and panel ends leave it out.",
+                  years=", ".join(map(str, partial)), n=int(st.at[partial[-1], "countries"]),
+                  previous=int(st.at[partial[-1], "previous"]), label=_(PARTIAL_LABEL))
     if prov:
-        text += (f" {' and '.join(map(str, prov))} {'are' if len(prov) > 1 else 'is'} used, but late reports may "
-                 "still add countries to them (provisional).")
+        years = _(" and ").join(map(str, prov))
+        text += _(" {years} are used, but late reports may still add countries to them (provisional).", years=years) \
+            if len(prov) > 1 else _(" {years} is used, but late reports may still add countries to them (provisional).", years=years)
     return text

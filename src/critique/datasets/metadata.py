@@ -70,6 +70,8 @@ SIDECAR_FIELDS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "list_labels": (_mapping, "a mapping of list name to label"),
     "observed_total": (_int, "a whole number"),
     "published_estimate": (_mapping, "a mapping"),
+    "reader_text": (_texts, "a list of column names"),
+    "translations": (_mapping, "a mapping of language code to {title: ..., caveats: [...]}"),
 }
 
 

@@ -52,6 +52,9 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
+from critique.core import i18n
+from critique.core.i18n import N_, _
+from critique.datasets import translations
 from critique.datasets import metadata
 from critique.datasets import paths
 from critique.datasets import DataError, register
@@ -94,6 +97,7 @@ def read_sidecar(path: Path) -> dict[str, Any]:
     """Read and check a sidecar: required keys, column specs, the three required columns."""
     data = _read_yaml(path)
     metadata.check_sidecar(path, data)  # field types, naming file and field
+    translations.register(path, "", data)  # title/caveats in other languages, kept beside
     missing = [k for k in SIDECAR_KEYS if k not in data]
     if missing:
         raise DataError(f"{path}: sidecar lacks key(s) {', '.join(missing)} "
@@ -118,9 +122,13 @@ def read_sidecar(path: Path) -> dict[str, Any]:
     for name in REQUIRED_COLUMNS:
         if name not in columns:
             raise DataError(f"{path}: 'columns' must declare required column '{name}'")
-    for name in data.get("unique", []) or []:
-        if name not in columns:
-            raise DataError(f"{path}: 'unique' names '{name}', which is not a declared column")
+    for key in ("unique", "reader_text"):
+        for name in data.get(key, []) or []:
+            if name not in columns:
+                raise DataError(f"{path}: '{key}' names '{name}', which is not a declared column")
+    for name in data.get("reader_text", []) or []:
+        if columns[name].get("type") != "str":
+            raise DataError(f"{path}: 'reader_text' names '{name}', which is not a text (str) column")
     return data
 
 
@@ -211,7 +219,7 @@ def _schema(meta_: dict[str, Any]) -> pa.DataFrameSchema:
 def _raise_from_pandera(exc: pa.errors.SchemaErrors, csv: Path) -> None:
     cases = exc.failure_cases
     lines = []
-    for _, case in cases.head(5).iterrows():
+    for _i, case in cases.head(5).iterrows():
         idx = case.get("index")
         where = f"line {_line(idx)}" if pd.notna(idx) else "table"
         lines.append(f"column '{case.get('column')}', {where}: value {case.get('failure_case')!r} "
@@ -293,8 +301,23 @@ def ids() -> list[str]:
 
 
 def load_table(dataset_id: str) -> pd.DataFrame:
-    """The validated table ``dataset_id`` (``critique.datasets.load`` calls this)."""
-    return read_table(_table(dataset_id).sidecar)
+    """The validated table ``dataset_id`` (``critique.datasets.load`` calls this).
+
+    Cells of the columns a sidecar lists under ``reader_text`` (the suite's own words a reader sees:
+    a claim's paraphrase, what a study counted; never a quote, a name or a key code compares) come
+    in the reader's language from the message catalogue, which extracts them
+    (:mod:`critique.publish.i18n_catalogue`); an English build reads them unchanged."""
+    sidecar = _table(dataset_id).sidecar
+    return in_reader_language(read_table(sidecar), sidecar)
+
+
+def in_reader_language(frame: pd.DataFrame, sidecar: Path) -> pd.DataFrame:
+    """``frame`` (read with ``sidecar``) with its ``reader_text`` columns in the active language."""
+    if i18n.current() == i18n.DEFAULT:
+        return frame
+    for name in _read_yaml(sidecar).get("reader_text") or []:
+        frame[name] = frame[name].map(lambda v: i18n._(v) if isinstance(v, str) and v.strip() else v)
+    return frame
 
 
 def sha256_of_table(dataset_id: str) -> str:
@@ -322,11 +345,13 @@ def verification_summary(frame: pd.DataFrame) -> dict[str, int]:
 def summary_phrase(frame: pd.DataFrame) -> str:
     """``verification_summary`` as caption text: '14 rows read in secondary copies, 4 unverified'."""
     counts = verification_summary(frame)
-    words = {"primary": "read in the publisher's own document",
-             "secondary": "read in secondary copies", "unverified": "unverified"}
-    parts = [f"{n} {words[s]}" for s, n in counts.items() if n]
+    words = {"primary": N_("{n} read in the publisher's own document"),
+             "secondary": N_("{n} read in secondary copies"), "unverified": N_("{n} unverified")}
+    parts = _(", ").join(_(words[s], n=n) for s, n in counts.items() if n)
     total = sum(counts.values())
-    return f"{total} row{'s' if total != 1 else ''}: " + ", ".join(parts)
+    if total == 1:
+        return _("{total} row: {parts}", total=total, parts=parts)
+    return _("{total} rows: {parts}", total=total, parts=parts)
 
 
 def source_line(dataset_id: str) -> str:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import pandas as pd
 
 from critique.core.errors import DataError
+from critique.core.i18n import N_, _
 
 TABLE = "publisher-caveats"
-GRADE_WORDS = {"primary": "read on its own site", "secondary": "read in a secondary copy"}
+GRADE_WORDS = {"primary": N_("read on its own site"), "secondary": N_("read in a secondary copy")}
 
 
 def caveat_row(caveats: pd.DataFrame, caveat_id: str) -> pd.Series:
@@ -34,7 +35,7 @@ def caveat_row(caveats: pd.DataFrame, caveat_id: str) -> pd.Series:
     return row
 
 
-def publisher_says(caveats: pd.DataFrame, caveat_id: str, *, lead: str = "What the publisher itself says") -> str:
+def publisher_says(caveats: pd.DataFrame, caveat_id: str, *, lead: str = N_("What the publisher itself says")) -> str:
     """One caption sentence: ``What the publisher itself says: "<quote>" (<publisher>; <grade words>).``
 
     The citation is not repeated in full (the table and the page's data list carry it); the grade
@@ -44,4 +45,5 @@ def publisher_says(caveats: pd.DataFrame, caveat_id: str, *, lead: str = "What t
     """
     row = caveat_row(caveats, caveat_id)
     quote = str(row["quote"]).strip()
-    return f'{lead}: "{quote}" ({row["publisher"]}; {GRADE_WORDS[str(row["verification"])]}).'
+    return _('{lead}: "{quote}" ({publisher}; {how}).', lead=_(lead), quote=quote, publisher=row["publisher"],
+             how=_(GRADE_WORDS[str(row["verification"])]))

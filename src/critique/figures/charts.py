@@ -27,6 +27,35 @@ from critique.core.i18n import N_, _, ngettext
 
 STYLE_FILE = paths.package_dir() / "figures" / "critique.mplstyle"
 SCENARIO_LABEL = N_("SCENARIO (illustrative assumptions, not a measurement)")
+#: words from the data shown on charts, translated where drawn (``word``)
+WORDS = {w: w for w in (
+    N_("primary"), N_("secondary"), N_("unverified"), N_("prosecutions"), N_("convictions"),
+    N_("victims identified"), N_("sexual exploitation"), N_("forced labour"), N_("other forms"), N_("other"),
+    N_("total"), N_("all"), N_("adults"), N_("children"), N_("adult"), N_("child"), N_("unknown"))}
+
+
+def word(text: object) -> str:
+    """A category word from the data (a verification status, a measure or form with ``_`` for
+    spaces) in the reader's language when the catalogue has it; other values are shown as they are
+    (names, ids)."""
+    plain = str(text).replace("_", " ")
+    return _(plain) if plain in WORDS else plain
+
+
+def num(value: float, spec: str = ",.0f") -> str:
+    """One number written the reader's way (``num(12214)`` is ``12,214`` in English, ``12 214`` in
+    French): ``format(value, spec)`` through :class:`critique.core.i18n.LocaleFormatter`."""
+    from critique.core import i18n
+
+    return i18n.format_locale("{v:" + spec + "}", {"v": value})
+
+
+def number_formatter(spec: str = ",.0f") -> "matplotlib.ticker.FuncFormatter":
+    """A tick formatter writing numbers the reader's way, read when the chart is drawn (English:
+    as ``StrMethodFormatter("{x:" + spec + "}")``)."""
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda x, pos=None: num(x, spec))
 
 
 class ChartError(Exception):

@@ -11,109 +11,116 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from critique.figures.charts import integer_years
-from critique.core.i18n import _
+from critique.figures.charts import integer_years, num
+from critique.core.i18n import N_, _
 from critique.figures.fonts import wrap
 from critique.methods.claims.rules import VERDICTS
 
 #: one colour a verdict word, in vocabulary order (against the claim -> no reading at all)
 VERDICT_COLOURS = dict(zip(VERDICTS, ("#b22222", "#e08a1e", "#d4a017", "#6a5acd", "#1f4e79", "#2e7d32", "#7f7f7f")))
-FORM_COLOURS = {"Sexual exploitation": "#b22222", "Forced labour": "#1f4e79", "Other forms of exploitation": "#7f7f7f"}
+FORM_COLOURS = {N_("Sexual exploitation"): "#b22222", N_("Forced labour"): "#1f4e79",
+                N_("Other forms of exploitation"): "#7f7f7f"}
 #: labels of the cited figures each cited-figure chart shows, by check id
 CITED_LABELS = {
-    "worldcup-2006-followup": {"wc2006-claimed": "forecast: women trafficked for the event",
-                               "wc2006-known-victims-per-year": "known victims of sexual exploitation, Germany, a year",
-                               "wc2006-cases-found": "cases linked to the event (news report)"},
-    "superbowl-2011-outcome": {"sb2011-predicted-high": "predicted by a police sergeant (high), Dallas 2011",
-                               "sb2011-predicted-low": "predicted by a police sergeant (low)",
-                               "sb2011-task-force-arrests": "task-force arrests, any charge",
-                               "sb2011-prostitution-arrests": "prostitution-related arrests",
-                               "sb2011-trafficking-charges": "human-trafficking charges"},
-    "gao-fosta": {"gao-platform-cases": "federal criminal cases against platform controllers, 2014-2020 (at least)",
-                  "gao-backpage-cases": "of which against backpage.com (before FOSTA)",
-                  "gao-fosta-cases": "cases under FOSTA's new provision",
-                  "gao-restitution": "restitution sought under it",
-                  "gao-civil-damages": "civil damages awarded under it"},
-    "spotlight-vs-federal": {"thorn-cloudera-investigations": "investigations using Spotlight (Sep 2015-Sep 2016)",
-                             "thorn-cloudera-adults": "adults identified with Spotlight",
-                             "thorn-cloudera-minors": "minors identified with Spotlight",
-                             "ice-investigations-fy2015": "ICE trafficking investigations opened, FY2015",
-                             "fbi-investigations-fy2015": "FBI trafficking investigations opened, FY2015",
-                             "fbi-victims-fy2015": "victims identified by the FBI, FY2015",
-                             "fbi-minors-per-year": "minors identified by FBI-led task forces, a year"},
+    "worldcup-2006-followup": {"wc2006-claimed": N_("forecast: women trafficked for the event"),
+                               "wc2006-known-victims-per-year": N_("known victims of sexual exploitation, Germany, a year"),
+                               "wc2006-cases-found": N_("cases linked to the event (news report)")},
+    "superbowl-2011-outcome": {"sb2011-predicted-high": N_("predicted by a police sergeant (high), Dallas 2011"),
+                               "sb2011-predicted-low": N_("predicted by a police sergeant (low)"),
+                               "sb2011-task-force-arrests": N_("task-force arrests, any charge"),
+                               "sb2011-prostitution-arrests": N_("prostitution-related arrests"),
+                               "sb2011-trafficking-charges": N_("human-trafficking charges")},
+    "gao-fosta": {"gao-platform-cases": N_("federal criminal cases against platform controllers, 2014-2020 (at least)"),
+                  "gao-backpage-cases": N_("of which against backpage.com (before FOSTA)"),
+                  "gao-fosta-cases": N_("cases under FOSTA's new provision"),
+                  "gao-restitution": N_("restitution sought under it"),
+                  "gao-civil-damages": N_("civil damages awarded under it")},
+    "spotlight-vs-federal": {"thorn-cloudera-investigations": N_("investigations using Spotlight (Sep 2015-Sep 2016)"),
+                             "thorn-cloudera-adults": N_("adults identified with Spotlight"),
+                             "thorn-cloudera-minors": N_("minors identified with Spotlight"),
+                             "ice-investigations-fy2015": N_("ICE trafficking investigations opened, FY2015"),
+                             "fbi-investigations-fy2015": N_("FBI trafficking investigations opened, FY2015"),
+                             "fbi-victims-fy2015": N_("victims identified by the FBI, FY2015"),
+                             "fbi-minors-per-year": N_("minors identified by FBI-led task forces, a year")},
 }
 
 #: fixed captions (title, description, caveat) of the charts whose text needs no number from the run
 CAPTIONS = {
-    "ncmec-reports": dict(title="CyberTipline reports per year and 'child sex trafficking' reports",
-                          description=("Left: all reports to NCMEC's CyberTipline per year, log scale (dotted line: start of the "
+    "ncmec-reports": dict(title=N_("CyberTipline reports per year and 'child sex trafficking' reports"),
+                          description=N_("Left: all reports to NCMEC's CyberTipline per year, log scale (dotted line: start of the "
                                        "pandemic year). Right: reports NCMEC classed as child sex trafficking, published only from 2020."),
-                          caveat="Reports follow platforms' detection; they are not victims."),
-    "worldcup-2006-followup": dict(title="2006 World Cup: the forecast and the follow-up",
-                                   description=("Each bar is a cited figure (log scale); a forecast and counts of known victims "
+                          caveat=N_("Reports follow platforms' detection; they are not victims.")),
+    "worldcup-2006-followup": dict(title=N_("2006 World Cup: the forecast and the follow-up"),
+                                   description=N_("Each bar is a cited figure (log scale); a forecast and counts of known victims "
                                                 "count different things."),
-                                   caveat="Known victims measure detection, not trafficking."),
-    "superbowl-2011-outcome": dict(title="Super Bowl 2011: a police sergeant's prediction and counts afterwards",
-                                   description="Each bar is a cited figure (log scale); predictions and arrests count different things.",
-                                   caveat="Arrests measure policing, not trafficking."),
-    "gao-fosta": dict(title="Federal criminal cases against online commercial-sex platforms (GAO-21-385)",
-                      description="Counts reported by the US Government Accountability Office in June 2021.",
-                      caveat="Civil suits and state prosecutions opened by the law are outside these counts."),
-    "spotlight-vs-federal": dict(title="Spotlight's reported identifications beside federal counts",
-                                 description=("Cited figures on a log scale: Spotlight's (via Cloudera) and federal agencies' "
+                                   caveat=N_("Known victims measure detection, not trafficking.")),
+    "superbowl-2011-outcome": dict(title=N_("Super Bowl 2011: a police sergeant's prediction and counts afterwards"),
+                                   description=N_("Each bar is a cited figure (log scale); predictions and arrests count different things."),
+                                   caveat=N_("Arrests measure policing, not trafficking.")),
+    "gao-fosta": dict(title=N_("Federal criminal cases against online commercial-sex platforms (GAO-21-385)"),
+                      description=N_("Counts reported by the US Government Accountability Office in June 2021."),
+                      caveat=N_("Civil suits and state prosecutions opened by the law are outside these counts.")),
+    "spotlight-vs-federal": dict(title=N_("Spotlight's reported identifications beside federal counts"),
+                                 description=N_("Cited figures on a log scale: Spotlight's (via Cloudera) and federal agencies' "
                                               "(Attorney General's 2015 report)."),
-                                 caveat="No official count measures the same thing; the comparison shows scale, not error."),
-    "sweden-street-counts": dict(title="Stockholm street counts before and after the Sex Purchase Act",
-                                 description=("People counted in street prostitution in Stockholm, 1998 and 2008, and the level a "
+                                 caveat=N_("No official count measures the same thing; the comparison shows scale, not error.")),
+    "sweden-street-counts": dict(title=N_("Stockholm street counts before and after the Sex Purchase Act"),
+                                 description=N_("People counted in street prostitution in Stockholm, 1998 and 2008, and the level a "
                                               "fall by half would mean."),
-                                 caveat=["Stockholm only: the claim is national.", "A street count misses indoor and online selling."]),
-    "share-applied-to-stock": dict(title="A share applied to a stock estimate, beside the estimate's own split",
-                                   description=("The claimed share, ILO's 2005 split of trafficked forced labourers (as quoted by "
+                                 caveat=[N_("Stockholm only: the claim is national."), N_("A street count misses indoor and online selling.")]),
+    "share-applied-to-stock": dict(title=N_("A share applied to a stock estimate, beside the estimate's own split"),
+                                   description=N_("The claimed share, ILO's 2005 split of trafficked forced labourers (as quoted by "
                                                 "the OSCE), and UNODC edition shares of detected victims."),
-                                   caveat="Shares of detected victims are not shares of an estimated stock."),
-    "estimates-chain": dict(title="Global stock figures strung together as a trend",
-                            description=("Each figure in the sequence; orange: forced marriage, counted in the 2017 and 2022 "
+                                   caveat=N_("Shares of detected victims are not shares of an estimated stock.")),
+    "estimates-chain": dict(title=N_("Global stock figures strung together as a trend"),
+                            description=N_("Each figure in the sequence; orange: forced marriage, counted in the 2017 and 2022 "
                                          "global estimates."),
-                            caveat="Each estimate is a model with wide uncertainty; the first has no component breakdown."),
+                            caveat=N_("Each estimate is a model with wide uncertainty; the first has no component breakdown.")),
 }
 
+
+
+def caption(key: str) -> dict[str, Any]:
+    """The fixed caption :data:`CAPTIONS` ``[key]`` (title, description, caveat) in the reader's language."""
+    return {k: [_(c) for c in v] if isinstance(v, list) else _(v) for k, v in CAPTIONS[key].items()}
 
 
 def cited_caption(check: Any) -> dict[str, Any]:
     """Keywords of ``charts.finalise`` for a check drawn with :func:`cited_bars`: its fixed caption
     (:data:`CAPTIONS`), the evidence it read as the chart's data, and N = the cited figures drawn."""
     drawn = int(check.data["evidence_id"].isin(CITED_LABELS[check.test_id]).sum())
-    return dict(**CAPTIONS[check.test_id], datasets=["claim-evidence"], n=f"{drawn} cited figures", data=check.data)
+    return dict(**caption(check.test_id), datasets=["claim-evidence"], n=_("{n} cited figures", n=drawn),
+                data=check.data)
 
 
 def panel_caption(check: Any, *, before: int, after: int, datasets: list[str]) -> dict[str, Any]:
     """Keywords of ``charts.finalise`` for a fixed-panel check drawn with ``panel_change(..., forms=False)``:
     the panel's detected victims beside all reporters, ``before`` to ``after``."""
     countries = check.numbers["panel_countries"]
-    return dict(title=f"Detected victims {before}-{after}: fixed panel and all reporters",
-                description=(f"Detected victims summed over the {countries}-country fixed panel (solid) and over all "
-                             "countries reporting each year (dashed); band: the panel's low and high bounds from cells "
-                             "published as '<5', lines: the high bound."),
-                datasets=datasets, n=f"{countries} countries in the panel", data=check.data)
+    return dict(title=_("Detected victims {before}-{after}: fixed panel and all reporters", before=before, after=after),
+                description=_("Detected victims summed over the {countries}-country fixed panel (solid) and over all "
+                              "countries reporting each year (dashed); band: the panel's low and high bounds from cells "
+                              "published as '<5', lines: the high bound.", countries=countries),
+                datasets=datasets, n=_("{n} countries in the panel", n=countries), data=check.data)
 
 #: what each check set the claim against, in a reader's words (the row labels of the verdict chart)
 CHECK_LABELS = {
-    "unodc-covid-fixed-panel": "UNODC detected victims, same countries each year",
-    "ncmec-covid-reports": "CyberTipline reports to NCMEC",
-    "worldcup-2006-followup": "counts found after the event (IOM follow-up)",
-    "superbowl-2011-outcome": "arrests and charges after the 2011 game",
-    "host-country-detections": "host country's detected victims (UNODC)",
-    "sweden-street-counts": "Stockholm street counts, 1998 and 2008",
-    "sweden-unodc-series": "Sweden's detected victims (UNODC)",
-    "gao-fosta": "federal cases counted by the GAO (2021)",
-    "spotlight-vs-federal": "federal counts of investigations and victims",
-    "share-2006-recount": "recount from UNODC country data",
-    "share-applied-to-stock": "ILO's 2005 estimate and its split by form",
-    "estimates-definitions": "what each estimate counts",
-    "unodc-2019-2020-fixed-panel": "UNODC detected victims, same countries each year",
-    "unodc-2019-2022-fixed-panel": "UNODC detected victims, same countries each year",
-    "detections-as-prevalence": "what a count of detected victims measures",
-    "untestable": "no count of the same definition exists",
+    "unodc-covid-fixed-panel": N_("UNODC detected victims, same countries each year"),
+    "ncmec-covid-reports": N_("CyberTipline reports to NCMEC"),
+    "worldcup-2006-followup": N_("counts found after the event (IOM follow-up)"),
+    "superbowl-2011-outcome": N_("arrests and charges after the 2011 game"),
+    "host-country-detections": N_("host country's detected victims (UNODC)"),
+    "sweden-street-counts": N_("Stockholm street counts, 1998 and 2008"),
+    "sweden-unodc-series": N_("Sweden's detected victims (UNODC)"),
+    "gao-fosta": N_("federal cases counted by the GAO (2021)"),
+    "spotlight-vs-federal": N_("federal counts of investigations and victims"),
+    "share-2006-recount": N_("recount from UNODC country data"),
+    "share-applied-to-stock": N_("ILO's 2005 estimate and its split by form"),
+    "estimates-definitions": N_("what each estimate counts"),
+    "unodc-2019-2020-fixed-panel": N_("UNODC detected victims, same countries each year"),
+    "unodc-2019-2022-fixed-panel": N_("UNODC detected victims, same countries each year"),
+    "detections-as-prevalence": N_("what a count of detected victims measures"),
+    "untestable": N_("no count of the same definition exists"),
 }
 
 
@@ -124,7 +131,7 @@ def row_label(label: str, test: str) -> str:
         checked = CHECK_LABELS[test]
     except KeyError:
         raise KeyError(f"figures.claims.CHECK_LABELS has no reader's label for check {test!r}") from None
-    return wrap(label, 90) + "\nchecked against: " + checked
+    return wrap(label, 90) + "\n" + _("checked against: {what}", what=_(checked))
 
 
 def verdict_overview(summary: pd.DataFrame) -> plt.Figure:
@@ -134,7 +141,7 @@ def verdict_overview(summary: pd.DataFrame) -> plt.Figure:
     fig, ax = plt.subplots(figsize=(11, 0.5 * len(summary) + 1.6))
     for i, rec in enumerate(summary.itertuples()):
         x = VERDICTS.index(rec.word)
-        marker = "s" if "capped" in rec.verdict else "D" if rec.word == VERDICTS[3] else "o"
+        marker = "s" if bool(getattr(rec, "capped", "capped" in rec.verdict)) else "D" if rec.word == VERDICTS[3] else "o"
         ax.scatter([x], [i], s=120, color=VERDICT_COLOURS[rec.word], zorder=3, marker=marker)
     ax.set_yticks(range(len(summary)), [row_label(r.label, r.test) for r in summary.itertuples()], fontsize=7)
     ax.set_xticks(range(len(VERDICTS)), [wrap(_(v), 16) for v in VERDICTS], fontsize=7)  # reader's language
@@ -156,12 +163,14 @@ def verdict_count_table(summary: pd.DataFrame) -> pd.DataFrame:
 def verdict_counts_caption(summary: pd.DataFrame) -> dict[str, str]:
     """Title and description of :func:`verdict_counts`: bars count checks (a claim may have several), and how
     many verdicts were capped because an input was unverified (``summary``: ``claim_id``, ``verdict``)."""
-    capped = int(summary["verdict"].astype(str).str.contains("capped").sum())
-    return dict(title="What the data can show about circulating claims: checks per verdict",
-                description=(f"Bars count checks, not claims: {len(summary)} checks of {summary['claim_id'].nunique()} claims, "
-                             "a claim may have several. A verdict says what the published data can show, not whether the "
-                             f"claim is true. {capped} verdict(s) capped because an input was unverified; which checks "
-                             "covered only part of a claim is in the per-claim chart."))
+    capped = int(summary["capped"].sum()) if "capped" in summary else \
+        int(summary["verdict"].astype(str).str.contains("capped").sum())
+    return dict(title=_("What the data can show about circulating claims: checks per verdict"),
+                description=_("Bars count checks, not claims: {checks} checks of {claims} claims, a claim may have "
+                              "several. A verdict says what the published data can show, not whether the claim is true. "
+                              "{capped} verdict(s) capped because an input was unverified; which checks covered only part "
+                              "of a claim is in the per-claim chart.", checks=len(summary),
+                              claims=summary["claim_id"].nunique(), capped=capped))
 
 def verdict_counts(summary: pd.DataFrame) -> plt.Figure:
     """A bar a verdict word, its length the number of checks ending there (:func:`verdict_count_table`):
@@ -176,7 +185,7 @@ def verdict_counts(summary: pd.DataFrame) -> plt.Figure:
     ax.grid(axis="y", visible=False)
     ax.invert_yaxis()
     ax.set_xlim(0, max(table["checks"].max(), 1) * 1.15 + 0.5)
-    ax.set_xlabel("checks")
+    ax.set_xlabel(_("checks"))
     ax.xaxis.get_major_locator().set_params(integer=True)
     return fig
 
@@ -191,12 +200,12 @@ def panel_change(data: pd.DataFrame, *, before: int, after: int, forms: bool = T
     ax = axes[0][0]
     years = data.index.astype(int)
     ax.fill_between(years, data["panel_low"], data["panel_high"], color="#1f4e79", alpha=0.3)
-    ax.plot(years, data["panel_high"], color="#1f4e79", marker="o", label="fixed panel")
+    ax.plot(years, data["panel_high"], color="#1f4e79", marker="o", label=_("fixed panel"))
     if "all_high" in data:
-        ax.plot(years, data["all_high"], color="#999999", marker="o", ls="--", label="all reporting countries")
+        ax.plot(years, data["all_high"], color="#999999", marker="o", ls="--", label=_("all reporting countries"))
     for y in (before, after):
         ax.axvline(y, color="#b22222", lw=0.8, ls=":")
-    ax.set_ylabel("detected victims (sum)")
+    ax.set_ylabel(_("detected victims (sum)"))
     ax.set_ylim(bottom=0)
     ax.legend(fontsize=7, loc="lower left")
     integer_years(ax)
@@ -205,9 +214,9 @@ def panel_change(data: pd.DataFrame, *, before: int, after: int, forms: bool = T
         for form, colour in FORM_COLOURS.items():
             col = f"{form}_high"
             if col in data and data[col].notna().any() and before in data.index and data.at[before, col] > 0:
-                ax2.plot(years, 100 * data[col] / data.at[before, col], marker="o", color=colour, label=form)
+                ax2.plot(years, 100 * data[col] / data.at[before, col], marker="o", color=colour, label=_(form))
         ax2.axhline(100, color="#444444", lw=0.6)
-        ax2.set_ylabel(f"index, {before} = 100 (form panel)")
+        ax2.set_ylabel(_("index, {year} = 100 (form panel)", year=before))
         ax2.legend(fontsize=7)
         integer_years(ax2)
     return fig
@@ -219,7 +228,7 @@ def ncmec_reports(data: pd.DataFrame, *, event_year: int) -> plt.Figure:
     ax.plot(data.index, data["reports"], marker="o", color="#1f4e79")
     ax.set_yscale("log")
     ax.axvline(event_year - 0.5, color="#b22222", lw=0.8, ls=":")
-    ax.set_ylabel("reports to the CyberTipline (log scale)")
+    ax.set_ylabel(_("reports to the CyberTipline (log scale)"))
     integer_years(ax)
     cst = data["child_sex_trafficking_reports"].dropna()
     ax2.bar(cst.index, cst.values, color="#e08a1e")
@@ -227,8 +236,8 @@ def ncmec_reports(data: pd.DataFrame, *, event_year: int) -> plt.Figure:
         first = int(cst.index.min())
         ax2.set_xlim(first - 3, int(data.index.max()) + 0.6)
         ax2.set_xticks(list(range(first - 2, int(data.index.max()) + 1, 2)))
-        ax2.text(0.02, 0.95, f"not published\nbefore {first}", transform=ax2.transAxes, va="top", fontsize=7)
-    ax2.set_ylabel("'child sex trafficking' reports")
+        ax2.text(0.02, 0.95, _("not published\nbefore {year}", year=first), transform=ax2.transAxes, va="top", fontsize=7)
+    ax2.set_ylabel(_("'child sex trafficking' reports"))
     return fig
 
 
@@ -244,12 +253,12 @@ def host_countries(data: pd.DataFrame, events: list[dict]) -> plt.Figure:
     first_with_data = None
     for ax, ev in zip(axes[0], events.itertuples()):
         d = data[(data["iso3"] == ev.iso3) & (data["event_year"] == ev.event_year)]
-        ax.set_title(f"{ev.iso3}, event {ev.event_year}", fontsize=8)
+        ax.set_title(_("{country}, event {year}", country=ev.iso3, year=ev.event_year), fontsize=8)
         if d.empty or not d["high"].notna().any():
             ax.set_xticks([])
             ax.set_yticks([])
             ax.axis("off")
-            ax.text(0.5, 0.5, f"No UNODC figure\npublished for the\nyears around {ev.event_year}",
+            ax.text(0.5, 0.5, _("No UNODC figure\npublished for the\nyears around {year}", year=ev.event_year),
                     ha="center", va="center", transform=ax.transAxes, fontsize=8, color="#555555")
             continue
         ax.bar(d["year"], d["high"], color=np.where(d["year"] == ev.event_year, "#b22222", "#1f4e79"))
@@ -257,7 +266,7 @@ def host_countries(data: pd.DataFrame, events: list[dict]) -> plt.Figure:
         ax.set_xticks([ev.event_year - 2, ev.event_year, ev.event_year + 2])
         first_with_data = ax if first_with_data is None else first_with_data
     if first_with_data is not None:
-        first_with_data.set_ylabel("detected victims")
+        first_with_data.set_ylabel(_("detected victims"))
     return fig
 
 
@@ -275,9 +284,9 @@ def cited_bars(data: pd.DataFrame, labels: dict[str, str] | str, *, log: bool = 
     for bar, ver, v in zip(bars, d["verification"], d["value"]):
         if ver == "unverified":
             bar.set_hatch("//")
-        ax.text(bar.get_width() * (1.1 if log else 1.01), bar.get_y() + bar.get_height() / 2, f"{v:,.0f}",
+        ax.text(bar.get_width() * (1.1 if log else 1.01), bar.get_y() + bar.get_height() / 2, num(v),
                 va="center", fontsize=7)
-    ax.set_yticks(range(len(d)), [labels[i] for i in d.index], fontsize=8)
+    ax.set_yticks(range(len(d)), [_(labels[i]) for i in d.index], fontsize=8)
     if log:
         ax.set_xscale("log")
         ax.set_xlim(right=vals.max() * 8)
@@ -289,10 +298,10 @@ def street_counts(before: float, after: float, claimed_fall: float) -> plt.Figur
     """Stockholm street counts 1998 and 2008 beside the level 'halved' would mean."""
     fig, ax = plt.subplots(figsize=(5.5, 3.8))
     ax.bar(["1998", "2008"], [before, after], color=["#7f7f7f", "#1f4e79"])
-    ax.axhline(before * (1 - claimed_fall / 100), color="#b22222", ls="--", label=f"a fall of {claimed_fall:.0f}%")
+    ax.axhline(before * (1 - claimed_fall / 100), color="#b22222", ls="--", label=_("a fall of {fall:.0f}%", fall=claimed_fall))
     for x, v in enumerate((before, after)):
-        ax.text(x, v, f"{v:.0f}", ha="center", va="bottom", fontsize=8)
-    ax.set_ylabel("people counted in street prostitution, Stockholm")
+        ax.text(x, v, num(v, ".0f"), ha="center", va="bottom", fontsize=8)
+    ax.set_ylabel(_("people counted in street prostitution, Stockholm"))
     ax.legend(fontsize=7)
     return fig
 
@@ -303,10 +312,10 @@ def share_comparison(data: pd.DataFrame) -> plt.Figure:
     fig, ax = plt.subplots(figsize=(8, 0.55 * len(data) + 1.4))
     ax.barh(range(len(data)), data["percent"], color=[colours[k] for k in data["kind"]])
     for i, v in enumerate(data["percent"]):
-        ax.text(v + 1, i, f"{v:.0f}%", va="center", fontsize=7)
-    ax.set_yticks(range(len(data)), data["measure"], fontsize=8)
+        ax.text(v + 1, i, _("{value:.0f}%", value=v), va="center", fontsize=7)
+    ax.set_yticks(range(len(data)), [_(str(m)) for m in data["measure"]], fontsize=8)
     ax.set_xlim(0, 100)
-    ax.set_xlabel("percent")
+    ax.set_xlabel(_("percent"))
     ax.invert_yaxis()
     return fig
 
@@ -315,15 +324,16 @@ def share_series(shares: pd.DataFrame, *, claimed: float, year: int) -> plt.Figu
     """Sexual-exploitation share of detected victims by year (bounds) with the claimed share at ``year``."""
     fig, ax = plt.subplots(figsize=(8, 3.8))
     ax.fill_between(shares.index, shares["share_low"], shares["share_high"], color="#b22222", alpha=0.3)
-    ax.plot(shares.index, shares["share_high"], color="#b22222", marker="o", ms=3, label="recount, all reporting countries")
-    ax.scatter([year], [claimed], marker="*", s=160, color="#222222", zorder=4, label=f"claimed ({claimed:.0f}%)")
+    ax.plot(shares.index, shares["share_high"], color="#b22222", marker="o", ms=3, label=_("recount, all reporting countries"))
+    ax.scatter([year], [claimed], marker="*", s=160, color="#222222", zorder=4,
+               label=_("claimed ({share:.0f}%)", share=claimed))
     ax2 = ax.twinx()
     ax2.bar(shares.index, shares["units"], color="#cccccc", alpha=0.5, zorder=0)
-    ax2.set_ylabel("countries reporting forms", fontsize=8)
+    ax2.set_ylabel(_("countries reporting forms"), fontsize=8)
     ax.set_zorder(ax2.get_zorder() + 1)
     ax.patch.set_visible(False)
     ax.set_ylim(0, 100)
-    ax.set_ylabel("sexual exploitation, % of detected victims")
+    ax.set_ylabel(_("sexual exploitation, % of detected victims"))
     ax.legend(fontsize=7, loc="lower left")
     integer_years(ax)
     return fig
@@ -334,12 +344,13 @@ def estimates_chain(data: pd.DataFrame) -> plt.Figure:
     fig, ax = plt.subplots(figsize=(7, 4))
     ax.bar(range(len(data)), data["total"] / 1e6, color=["#7f7f7f" if not c else "#1f4e79" for c in data["components"]])
     for i, rec in enumerate(data.itertuples()):
-        ax.text(i, rec.total / 1e6, f"{rec.total / 1e6:.1f}", ha="center", va="bottom", fontsize=8)
+        ax.text(i, rec.total / 1e6, num(rec.total / 1e6, ".1f"), ha="center", va="bottom", fontsize=8)
         if rec.forced_marriage is not None and not pd.isna(rec.forced_marriage):
-            ax.bar(i, rec.forced_marriage / 1e6, color="#e08a1e", label="of which forced marriage" if i == len(data) - 1 else None)
-    ax.set_xticks(range(len(data)), [f"{r.label}\n({'no breakdown' if not r.components else 'forced labour + marriage'})"
+            ax.bar(i, rec.forced_marriage / 1e6, color="#e08a1e", label=_("of which forced marriage") if i == len(data) - 1 else None)
+    ax.set_xticks(range(len(data)), [f"{r.label}\n" + (_("(no breakdown)") if not r.components else
+                                                         _("(forced labour + marriage)"))
                                      for r in data.itertuples()], fontsize=7)
-    ax.set_ylabel("people (millions)")
+    ax.set_ylabel(_("people (millions)"))
     ax.legend(fontsize=7)
     return fig
 
@@ -351,6 +362,6 @@ def country_series(data: pd.DataFrame, *, law_year: int, label: str) -> plt.Figu
     ax.axvline(law_year, color="#b22222", lw=1.5)
     ax.text(law_year + 0.3, ax.get_ylim()[1] * 0.9, label, color="#b22222", fontsize=8)
     ax.set_xlim(law_year - 2, int(data["year"].max()) + 1)
-    ax.set_ylabel("detected victims")
+    ax.set_ylabel(_("detected victims"))
     integer_years(ax)
     return fig

@@ -5,7 +5,11 @@ import matplotlib.pyplot as plt
 from matplotlib.patches import Patch
 import pandas as pd
 
+from critique.core.i18n import N_, _
+from critique.figures.charts import num
+
 GRADE_COLOUR = {"primary": "#1f4e79", "secondary": "#7fa7cf"}
+GRADE_LABELS = {"primary": N_("primary source"), "secondary": N_("secondary source")}
 SUPPRESSED = {"facecolor": "white", "edgecolor": "#555555", "hatch": "///"}
 
 
@@ -32,14 +36,14 @@ def enforcement_outputs(data: pd.DataFrame) -> plt.Figure:
                 ax.text(float(r["suppressed_below"]) + 0.01 * top, i, f"<{int(r['suppressed_below'])}", va="center", fontsize=8)
             else:
                 ax.barh(i, float(r["value"]), color=GRADE_COLOUR[r["verification"]])
-                ax.text(float(r["value"]) + 0.01 * top, i, f"{float(r['value']):,.0f}", va="center", fontsize=8)
+                ax.text(float(r["value"]) + 0.01 * top, i, num(float(r["value"])), va="center", fontsize=8)
         ax.set_yticks(range(len(d)), labels, fontsize=8)
         ax.invert_yaxis()
         ax.set_xlim(0, 1.15 * top)
         ax.set_title(g, loc="left", fontsize=10)
         ax.grid(axis="y", visible=False)
-    handles = [Patch(color=c, label=f"{k} source") for k, c in GRADE_COLOUR.items()]
-    handles.append(Patch(label='published as "<N" (bound)', **SUPPRESSED))
+    handles = [Patch(color=c, label=_(GRADE_LABELS[k])) for k, c in GRADE_COLOUR.items()]
+    handles.append(Patch(label=_('published as "<N" (bound)'), **SUPPRESSED))
     # in the tallest panel's lower right, clear of short bars (the footer finalise adds goes below the figure)
     axes[sizes.index(max(sizes)), 0].legend(handles=handles, loc="lower right", fontsize=8, frameon=True)
     fig.tight_layout()

@@ -15,14 +15,17 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import FixedLocator, NullFormatter
 
+from critique.core.i18n import N_, _
+from critique.figures.charts import num, number_formatter
+
 GREY, RED, BLUE, GOLD = "#7a7a7a", "#b2182b", "#4575b4", "#f2c14e"
 
 
-def _published_band(ax, published, vertical: bool = True, label: str = "published range"):
+def _published_band(ax, published, vertical: bool = True, label: str = N_("published range")):
     if published is None:
         return
     low, high = published
-    (ax.axvspan if vertical else ax.axhspan)(low, high, color=GOLD, alpha=0.3, label=label, lw=0)
+    (ax.axvspan if vertical else ax.axhspan)(low, high, color=GOLD, alpha=0.3, label=_(label), lw=0)
 
 
 def procedures(frame: pd.DataFrame, published: tuple[float, float] | None = None) -> plt.Figure:
@@ -45,16 +48,16 @@ def procedures(frame: pd.DataFrame, published: tuple[float, float] | None = None
         if np.isfinite(r["total"]):
             ax.plot(r["total"], yi, "o", color=RED, ms=7, zorder=3)
     ax.set_yticks(y, [textwrap.fill(str(r["procedure"]), 28) + f"\n{r['table']}\n{r['interval']}"
-                      + (" (dashed: percentile)" if both[i] else "")
+                      + (" " + _("(dashed: percentile)") if both[i] else "")
                       for i, r in frame.iterrows()], fontsize=7)
-    ax.set_xlabel("estimated total (people on a list + modelled dark figure)")
-    ax.plot([], [], "o", color=RED, label="point estimate")
-    ax.plot([], [], color=BLUE, lw=2.5, label="95% interval (kind named on the left)")
+    ax.set_xlabel(_("estimated total (people on a list + modelled dark figure)"))
+    ax.plot([], [], "o", color=RED, label=_("point estimate"))
+    ax.plot([], [], color=BLUE, lw=2.5, label=_("95% interval (kind named on the left)"))
     if both.any():
-        ax.plot([], [], color=BLUE, lw=1.5, ls="--", label="percentile interval, where it disagrees")
+        ax.plot([], [], color=BLUE, lw=1.5, ls="--", label=_("percentile interval, where it disagrees"))
     # above the axes, from their left edge: clear of the data and of the row labels at the left
     ax.legend(frameon=False, fontsize=8, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2)
-    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.xaxis.set_major_formatter(number_formatter())
     fig.tight_layout()
     return fig
 
@@ -68,19 +71,19 @@ def bootstrap_histogram(ax, estimates: np.ndarray, estimate: float,
     good = np.asarray(estimates, dtype=float)
     good = good[np.isfinite(good)]
     _published_band(ax, published)
-    ax.hist(good, bins=bins, color=GREY, label=f"{good.size:,} bootstrap totals")
+    ax.hist(good, bins=bins, color=GREY, label=_("{n:,} bootstrap totals", n=good.size))
     top = ax.get_ylim()[1]
     if model_known is not None and all(np.isfinite(model_known)):
         ax.plot(model_known, [top * 1.04] * 2, color=GREY, lw=2, ls=":",
-                label="interval if the model were known")
+                label=_("interval if the model were known"))
     if interval is not None and all(np.isfinite(interval)):
         ax.plot(interval, [top * 1.1] * 2, color=BLUE, lw=3, label=interval_label)
-    ax.axvline(estimate, color=RED, lw=2, label=f"estimate {estimate:,.0f}")
+    ax.axvline(estimate, color=RED, lw=2, label=_("estimate {value:,.0f}", value=estimate))
     ax.set_ylim(0, top * 1.3)
-    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.xaxis.set_major_formatter(number_formatter())
 
 
-PERCENTILE_DISAGREES = "percentile interval, where it disagrees with BCa (neither to be quoted alone)"
+PERCENTILE_DISAGREES = N_("percentile interval, where it disagrees with BCa (neither to be quoted alone)")
 
 
 def _percentile_where_disagrees(ax, boot) -> bool:
@@ -89,7 +92,7 @@ def _percentile_where_disagrees(ax, boot) -> bool:
     if boot.interval_kind != "BCa" or not boot.disagreement or not all(np.isfinite(boot.percentile)):
         return False
     top = ax.get_ylim()[1] / 1.3  # bootstrap_histogram set the limit to 1.3 x the bars' top
-    ax.plot(boot.percentile, [top * 1.17] * 2, color=BLUE, lw=1.5, ls="--", label=PERCENTILE_DISAGREES)
+    ax.plot(boot.percentile, [top * 1.17] * 2, color=BLUE, lw=1.5, ls="--", label=_(PERCENTILE_DISAGREES))
     return True
 
 
@@ -108,22 +111,24 @@ def bootstrap_distributions(results: Sequence, published: tuple[float, float] | 
     hi = max(np.nanmax(r.bootstrap.estimates) for r in with_boot)
     bins = np.linspace(lo, hi, 60)
     for ax, r in zip(axes, with_boot):
-        bootstrap_histogram(ax, r.bootstrap.estimates, r.total, r.interval, "reported 95% interval",
+        bootstrap_histogram(ax, r.bootstrap.estimates, r.total, r.interval, _("reported 95% interval"),
                             published, r.intervals.get("profile (model known)"), bins=bins)
         both = _percentile_where_disagrees(ax, r.bootstrap)
-        kind = f"{r.interval_kind} and percentile disagree (both drawn)" if both else r.interval_kind
-        ax.set_title(f"{r.name} ({r.table}): estimate {r.total:,.0f}; {kind}", fontsize=8.5, loc="left")
-        ax.set_ylabel("resamples", fontsize=8)
+        kind = _("{kind} and percentile disagree (both drawn)", kind=r.interval_kind) if both else r.interval_kind
+        ax.set_title(_("{name} ({table}): estimate {total:,.0f}; {kind}", name=r.name, table=r.table, total=r.total,
+                       kind=kind), fontsize=8.5, loc="left")
+        ax.set_ylabel(_("resamples"), fontsize=8)
         ax.set_xlim(min(lo, published[0]) if published else lo, hi)
     entries: dict = {}
-    for ax in axes:
+    for ax, r in zip(axes, with_boot):  # one legend entry for every panel's estimate and histogram
+        own = {_("estimate {value:,.0f}", value=r.total): _("point estimate"),
+               _("{n:,} bootstrap totals", n=int(np.isfinite(np.asarray(r.bootstrap.estimates, float)).sum())):
+               _("bootstrap totals")}
         for h, lab in zip(*ax.get_legend_handles_labels()):
-            lab = "point estimate" if lab.startswith("estimate") else (
-                "bootstrap totals" if lab.endswith("bootstrap totals") else lab)
-            entries.setdefault(lab, h)
+            entries.setdefault(own.get(lab, lab), h)
     key.legend(list(entries.values()), list(entries), frameon=False, fontsize=8, loc="center",
                ncol=3)
-    axes[-1].set_xlabel("estimated total in bootstrap resample")
+    axes[-1].set_xlabel(_("estimated total in bootstrap resample"))
     fig.tight_layout()
     return fig
 
@@ -134,14 +139,14 @@ def single_bootstrap(boot, model_known: tuple[float, float] | None = None,
     interval (BCa or the percentile fallback) and, if given, the model-known interval."""
     fig, ax = plt.subplots(figsize=(9, 4))
     bootstrap_histogram(ax, boot.estimates, boot.estimate, boot.interval,
-                        f"reported: {boot.interval_kind}", published, model_known)
+                        _("reported: {kind}", kind=boot.interval_kind), published, model_known)
     if boot.interval_kind == "BCa" and all(np.isfinite(boot.percentile)):
         top = ax.get_ylim()[1] / 1.3
         ax.plot(boot.percentile, [top * 1.17] * 2, color=BLUE, lw=1.5, ls="--",
-                label="percentile interval, same resamples"
-                      + (" (disagrees with BCa)" if boot.disagreement else ""))
-    ax.set_xlabel("estimated total in bootstrap resample")
-    ax.set_ylabel("resamples")
+                label=_("percentile interval, same resamples (disagrees with BCa)") if boot.disagreement
+                else _("percentile interval, same resamples"))
+    ax.set_xlabel(_("estimated total in bootstrap resample"))
+    ax.set_ylabel(_("resamples"))
     # outside the axes, to the right: the histogram fills the panel, so no corner is free of data
     ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     fig.tight_layout()
@@ -154,16 +159,16 @@ def all_models(existing: pd.DataFrame, near: pd.DataFrame, best: float,
     as ticks, the chosen model as a line."""
     fig, ax = plt.subplots(figsize=(8, 4.2))
     _published_band(ax, published)
-    ax.hist(existing["total"], bins=40, color=GREY, label="all models with a finite estimate")
+    ax.hist(existing["total"], bins=40, color=GREY, label=_("all models with a finite estimate"))
     top = ax.get_ylim()[1]
     ax.plot(near["total"], np.full(len(near), top * 1.05), "|", ms=14, mew=2, color=BLUE,
-            label=f"near-best set ({len(near)} models)")
-    ax.axvline(best, color=RED, lw=2, label=f"lowest BIC: {best:,.0f}")
+            label=_("near-best set ({n} models)", n=len(near)))
+    ax.axvline(best, color=RED, lw=2, label=_("lowest BIC: {value:,.0f}", value=best))
     ax.set_ylim(0, top * 1.2)
-    ax.set_xlabel("estimated total (people on a list + modelled dark figure)")
-    ax.set_ylabel("number of models")
+    ax.set_xlabel(_("estimated total (people on a list + modelled dark figure)"))
+    ax.set_ylabel(_("number of models"))
     ax.legend(frameon=False, fontsize=8)
-    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.xaxis.set_major_formatter(number_formatter())
     fig.tight_layout()
     return fig
 
@@ -177,9 +182,9 @@ def spread_across_models(rows: dict) -> plt.Figure:
         jitter = np.random.default_rng(i).uniform(-0.2, 0.2, len(ratio))
         ax.scatter(ratio, np.full(len(ratio), i) + jitter, s=4, alpha=0.25, color=GREY)
         ax.scatter([r["total"] / r["observed"]], [i], marker="|", s=300, color=RED)
-    ax.set_yticks(range(len(rows)), [f"{d} ({r['lists']} lists)" for d, r in rows.items()])
+    ax.set_yticks(range(len(rows)), [_("{table} ({n} lists)", table=d, n=r["lists"]) for d, r in rows.items()])
     ax.set_xscale("log")
-    ax.set_xlabel("estimated total / people on at least one list (log scale)")
+    ax.set_xlabel(_("estimated total / people on at least one list (log scale)"))
     fig.tight_layout()
     return fig
 
@@ -192,15 +197,15 @@ def false_positives(sweep: pd.DataFrame, fixed: pd.DataFrame, cell: str,
     fig, ax = plt.subplots(figsize=(8, 4.2))
     ordered = sweep.sort_values("f")
     run = (ordered["model"] != ordered["model"].shift()).cumsum()
-    for i, (_, part) in enumerate(ordered.groupby(run)):
+    for i, (_key, part) in enumerate(ordered.groupby(run)):
         ax.plot(part["f"], part["total"], marker="o", color=RED,
-                label="model re-selected (a new line where the model changes)" if i == 0 else None)
-    ax.plot(fixed["f"], fixed["total"], ls="--", color=BLUE, label="model kept fixed")
+                label=_("model re-selected (a new line where the model changes)") if i == 0 else None)
+    ax.plot(fixed["f"], fixed["total"], ls="--", color=BLUE, label=_("model kept fixed"))
     ax.axvline(0, color="#444444", lw=0.8)
-    ax.set_xlabel(f"people added to (negative: removed from) the '{cell} only' cell "
-                  f"({cell_count:,} published)")
-    ax.set_ylabel("estimated total")
-    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.set_xlabel(_("people added to (negative: removed from) the '{cell} only' cell ({count:,} published)",
+                    cell=cell, count=cell_count))
+    ax.set_ylabel(_("estimated total"))
+    ax.yaxis.set_major_formatter(number_formatter())
     ax.legend(frameon=False)
     fig.tight_layout()
     return fig
@@ -211,10 +216,10 @@ def list_choices(frame: pd.DataFrame) -> plt.Figure:
     fig, ax = plt.subplots(figsize=(8, 0.3 * len(frame) + 1.5))
     finite = np.isfinite(frame["total"].to_numpy(float))
     ax.barh(np.arange(len(frame))[finite], frame["total"][finite], color=GREY)
-    ax.set_yticks(range(len(frame)), [c + ("" if f else " (no finite estimate)")
+    ax.set_yticks(range(len(frame)), [c + ("" if f else " " + _("(no finite estimate)"))
                                       for c, f in zip(frame["change"], finite)])
     ax.invert_yaxis()
-    ax.set_xlabel("estimated total")
+    ax.set_xlabel(_("estimated total"))
     fig.tight_layout()
     return fig
 
@@ -224,16 +229,16 @@ def stepwise_path(path: pd.DataFrame, observed: int,
     """Total of each model on a forward stepwise path against the people observed."""
     fig, ax = plt.subplots(figsize=(9, 4))
     ax.plot(path["step"], path["total"], marker="o", color="#333333",
-            label="estimated total (model at each step)")
-    ax.axhline(observed, color=BLUE, ls="--", label=f"observed on at least one list: {observed:,}")
+            label=_("estimated total (model at each step)"))
+    ax.axhline(observed, color=BLUE, ls="--", label=_("observed on at least one list: {n:,}", n=observed))
     if published is not None:
         ax.axhspan(*published, color=GOLD, alpha=0.4,
-                   label=f"published range: {published[0]:,.0f}-{published[1]:,.0f}")
+                   label=_("published range: {low:,.0f}-{high:,.0f}", low=published[0], high=published[1]))
     ax.set_xticks(path["step"], [m if len(m) < 14 else m[:12] + "…" for m in path["added"]
-                                 .where(path["added"] != "", "main effects")],
+                                 .where(path["added"] != "", _("main effects"))],
                   rotation=30, ha="right", fontsize=7)
     ax.set_ylim(0, path["total"].max() * 1.15)
-    ax.set_ylabel("people")
+    ax.set_ylabel(_("people"))
     ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
     return fig
@@ -277,18 +282,18 @@ def many_methods(frame: pd.DataFrame, published: dict | None = None) -> plt.Figu
             if str(r.get("disagree", "") or "") and str(r["interval"]).endswith("BCa"):
                 # BCa and the percentile interval of the same resamples disagree: draw both
                 ax.plot([r["percentile_low"] / observed, r["percentile_high"] / observed], [y - 0.25] * 2,
-                        color=color, lw=1.2, ls="--", label=PERCENTILE_DISAGREES)
+                        color=color, lw=1.2, ls="--", label=_(PERCENTILE_DISAGREES))
             if np.isfinite(r["total"]):
                 hollow = r.get("converged") is False
                 ax.plot(r["total"] / observed, y, "o", ms=6, zorder=3, color=color,
                         mfc="white" if hollow else color)
             else:
-                ax.text(1.0, y, " no estimate", va="center", fontsize=7, color="#555555")
-        ax.set_title(f"{table} ({observed:,.0f} observed)", fontsize=9, loc="left")
+                ax.text(1.0, y, " " + _("no estimate"), va="center", fontsize=7, color="#555555")
+        ax.set_title(_("{table} ({n:,.0f} observed)", table=table, n=observed), fontsize=9, loc="left")
         ax.set_xscale("log")
         ax.xaxis.set_major_locator(FixedLocator([1, 2, 3, 5, 10, 20, 50, 100]))
         ax.xaxis.set_minor_formatter(NullFormatter())
-        ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:g}x"))
+        ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, pos: _("{multiple}x", multiple=num(v, "g"))))
         ax.axvline(1, color="#999999", lw=0.8)
     for ax in axes.ravel()[len(tables):]:
         ax.set_visible(False)
@@ -296,10 +301,10 @@ def many_methods(frame: pd.DataFrame, published: dict | None = None) -> plt.Figu
     for row in axes:
         row[0].set_yticks(range(len(keys)), [textwrap.fill(lab, 34) for lab in labels], fontsize=7)
     for ax in axes[-1]:
-        ax.set_xlabel("estimated total / people observed (log scale)", fontsize=8)
-    dashed = [h for ax in axes.ravel() for h in ax.get_lines() if h.get_label() == PERCENTILE_DISAGREES]
+        ax.set_xlabel(_("estimated total / people observed (log scale)"), fontsize=8)
+    dashed = [h for ax in axes.ravel() for h in ax.get_lines() if h.get_label() == _(PERCENTILE_DISAGREES)]
     if dashed:
-        axes[0, 0].legend(dashed[:1], [PERCENTILE_DISAGREES], frameon=False, fontsize=7, loc="lower left",
+        axes[0, 0].legend(dashed[:1], [_(PERCENTILE_DISAGREES)], frameon=False, fontsize=7, loc="lower left",
                           bbox_to_anchor=(0.0, 1.08))
     fig.tight_layout()
     return fig

@@ -5,9 +5,8 @@ from typing import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from matplotlib.ticker import StrMethodFormatter
-
-from critique.figures.charts import integer_years
+from critique.core.i18n import _
+from critique.figures.charts import integer_years, number_formatter
 from critique.methods.coverage.overview import coverage_table  # noqa: F401  (the data behind the chart; re-exported)
 from critique.figures.coverage import mark_partial
 
@@ -31,16 +30,16 @@ def coverage_by_year(series: Mapping[str, pd.Series], labels: Mapping[str, str],
         if len(s):  # no data is a gap: reindex to every year so a missing year breaks the line
             s = s.reindex(range(int(s.index.min()), int(s.index.max()) + 1))
         part = s.index.isin(partial.get(ds_id, []))
-        line, = ax.plot(s.index, s.where(~part).values, marker="o", ms=3, label=f"{ds_id} ({labels[ds_id]})")
+        line, = ax.plot(s.index, s.where(~part).values, marker="o", ms=3, label=f"{ds_id} ({_(labels[ds_id])})")
         if part.any():
             ax.plot(s.index[part], s[part].values, linestyle="none", marker="o", ms=5,
                     markerfacecolor="white", markeredgecolor=line.get_color(), color=line.get_color())
             marked.update(int(y) for y in s.index[part])
     if marked:
         mark_partial(ax, sorted(marked))
-    ax.set_xlabel("year (report year for TIP tiers)")
-    ax.set_ylabel("units covered")
-    ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+    ax.set_xlabel(_("year (report year for TIP tiers)"))
+    ax.set_ylabel(_("units covered"))
+    ax.yaxis.set_major_formatter(number_formatter())
     ax.set_ylim(bottom=0)
     ax.legend(loc="upper left", fontsize=8)
     integer_years(ax)

@@ -6,15 +6,15 @@ from typing import Any, Mapping, Sequence
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.patches import Patch
-from matplotlib.ticker import StrMethodFormatter
+from critique.core.i18n import N_, _
+from critique.figures.charts import integer_years, num, number_formatter
 
-from critique.figures.charts import integer_years
-
-FORM_COLORS = {"Total": "#222222", "Sexual exploitation": "#b2182b", "Forced labour": "#2166ac",
-               "Other forms of exploitation": "#1b7837"}
-STATUS_COLORS = {"total and forms": "#4d4d4d", "total and forms (forms all <5)": "#7a7a7a",
-                 "total only": "#999999", "forms only": "#c7c7c7", "forms only (forms all <5)": "#dedede",
-                 "not reported": "#ffffff", "not yet reported (release lag)": "#f3e2c7"}
+# the keys are words of the data (forms, reporting statuses), marked here and translated where drawn
+FORM_COLORS = {N_("Total"): "#222222", N_("Sexual exploitation"): "#b2182b", N_("Forced labour"): "#2166ac",
+               N_("Other forms of exploitation"): "#1b7837"}
+STATUS_COLORS = {N_("total and forms"): "#4d4d4d", N_("total and forms (forms all <5)"): "#7a7a7a",
+                 N_("total only"): "#999999", N_("forms only"): "#c7c7c7", N_("forms only (forms all <5)"): "#dedede",
+                 N_("not reported"): "#ffffff", N_("not yet reported (release lag)"): "#f3e2c7"}
 TIER_RANK = {"1": 1, "2": 2, "2WL": 3, "3": 4}
 
 
@@ -33,22 +33,22 @@ def unodc_series(S: pd.DataFrame, cov: pd.DataFrame, years: Sequence[int]) -> pl
             continue
         line = d.set_index("year")["value"].reindex(years)  # unreported years break the line
         ax.plot(line.index, line.values, marker="o", ms=4, color=color,
-                lw=2 if form == "Total" else 1.2, label=form)
+                lw=2 if form == "Total" else 1.2, label=_(form))
         sup = d.loc[d["suppressed"] & d["value"].isna()]
         if len(sup):
             ax.vlines(sup["year"], sup["low"], sup["high"], color=color, lw=4, alpha=0.5)
-    ax.plot([], [], color="#888888", lw=4, alpha=0.5, label='suppressed "<5" cell (0 to 4)')
-    ax.set_ylabel("detected victims")
-    ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+    ax.plot([], [], color="#888888", lw=4, alpha=0.5, label=_('suppressed "<5" cell (0 to 4)'))
+    ax.set_ylabel(_("detected victims"))
+    ax.yaxis.set_major_formatter(number_formatter())
     ax.set_ylim(bottom=0)
     ax.legend(fontsize=7, ncol=2, loc="upper left")
-    for _, row in cov.iterrows():
+    for _i, row in cov.iterrows():
         strip.bar(row["year"], 1, width=1, color=STATUS_COLORS[row["status"]], edgecolor="#dddddd")
     strip.set_yticks([])
     strip.grid(False)
-    strip.set_xlabel("data year; strip: what was reported")
+    strip.set_xlabel(_("data year; strip: what was reported"))
     integer_years(strip)
-    strip.legend(handles=[Patch(facecolor=c, edgecolor="#999999", label=s) for s, c in STATUS_COLORS.items()],
+    strip.legend(handles=[Patch(facecolor=c, edgecolor="#999999", label=_(s)) for s, c in STATUS_COLORS.items()],
                  fontsize=7, ncol=1, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     return fig
 
@@ -71,9 +71,9 @@ def tier_history(history: pd.DataFrame) -> plt.Figure:
         ax.axvspan(y - 0.5, y + 0.5, color="#dddddd", lw=0)
     for y in history.loc[history["status"] == "not rated", "report_year"]:
         ax.plot(y, 0.6, marker="x", color="#999999")
-    ax.set_yticks([1, 2, 3, 4], ["Tier 1", "Tier 2", "Tier 2 WL", "Tier 3"])
+    ax.set_yticks([1, 2, 3, 4], [_("Tier 1"), _("Tier 2"), _("Tier 2 WL"), _("Tier 3")])
     ax.set_ylim(4.5, 0.4)
-    ax.set_xlabel("TIP report year (grey: unknown, partial transcription; x: not rated)")
+    ax.set_xlabel(_("TIP report year (grey: unknown, partial transcription; x: not rated)"))
     integer_years(ax)
     return fig
 
@@ -84,14 +84,14 @@ def gsi_vs_detected(gsi: Mapping[str, Any]) -> plt.Figure:
     gsi: ``profiles.gsi_vs_detected`` (``gsi_estimate, latest_detected, latest_year, latest_suppressed``).
     """
     fig, ax = plt.subplots(figsize=(8, 2.8))
-    labels = ["GSI 2023 estimate (2021)", f"UNODC detected ({gsi['latest_year']})"]
+    labels = [_("GSI 2023 estimate (2021)"), _("UNODC detected ({year})", year=gsi["latest_year"])]
     vals = [gsi["gsi_estimate"], gsi["latest_detected"]]
     ax.barh(labels, vals, color=["#bbbbbb", "#333333"])
     ax.set_xscale("log")
-    ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))  # 1,000, not 10^3
+    ax.xaxis.set_major_formatter(number_formatter())  # 1,000, not 10^3
     ax.set_xlim(right=max(vals) * 30)  # room for the value labels
     for i, v in enumerate(vals):
-        ax.text(v, i, f" {v:,.0f}" + (" (<5: at most 4)" if i == 1 and gsi["latest_suppressed"] else ""),
+        ax.text(v, i, " " + num(v) + (" " + _("(<5: at most 4)") if i == 1 and gsi["latest_suppressed"] else ""),
                 va="center", fontsize=8)
-    ax.set_xlabel("people (log scale)")
+    ax.set_xlabel(_("people (log scale)"))
     return fig

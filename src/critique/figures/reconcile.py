@@ -9,11 +9,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from critique.core.i18n import N_, _
+from critique.figures.charts import num, number_formatter
 from critique.methods.reconcile.classify import VERDICTS
 
-VERDICT_COLOURS = {
-    "equal within rounding": "#009E73", "revised in a later release": "#56B4E9", "definition": "#F0E442",
-    "driven by one country": "#E69F00", "unexplained": "#D55E00", "not recomputed": "#BBBBBB",
+MEASURE_WORDS = (N_("offences"), N_("cleared"))
+VERDICT_COLOURS = {  # the verdict words are marked here and translated where drawn
+    N_("equal within rounding"): "#009E73", N_("revised in a later release"): "#56B4E9", N_("definition"): "#F0E442",
+    N_("driven by one country"): "#E69F00", N_("unexplained"): "#D55E00", N_("not recomputed"): "#BBBBBB",
 }
 
 
@@ -30,12 +33,12 @@ def verdicts_by_publisher(by_publisher: pd.DataFrame) -> plt.Figure:
         values = data[verdict].to_numpy(dtype=float)
         if values.sum() == 0:
             continue
-        ax.barh(data.index, values, left=left, color=VERDICT_COLOURS[verdict], label=verdict, edgecolor="white")
+        ax.barh(data.index, values, left=left, color=VERDICT_COLOURS[verdict], label=_(verdict), edgecolor="white")
         for y, (x0, v) in enumerate(zip(left, values)):
             if v >= 3:
                 ax.text(x0 + v / 2, y, f"{int(v)}", ha="center", va="center", fontsize=8)
         left += values
-    ax.set_xlabel("printed figures compared")
+    ax.set_xlabel(_("printed figures compared"))
     ax.legend(loc="center right", fontsize=8, frameon=False)  # room kept right of the longest bar
     ax.set_xlim(0, left.max() * 1.7)
     return fig
@@ -51,13 +54,13 @@ def with_and_without(rows: pd.DataFrame) -> plt.Figure:
     mover = str(rows["mover"].iloc[0]) if len(rows) else ""
     fig, ax = plt.subplots(figsize=(8, 0.5 * len(rows) + 1.8))
     y = np.arange(len(rows))[::-1]
-    ax.hlines(y, rows["printed_low"], rows["printed_high"], color="black", lw=6, label="printed (rounding interval)")
-    ax.plot((rows["recount_low"] + rows["recount_high"]) / 2, y, "o", color="#0072B2", label="recount, all countries")
+    ax.hlines(y, rows["printed_low"], rows["printed_high"], color="black", lw=6, label=_("printed (rounding interval)"))
+    ax.plot((rows["recount_low"] + rows["recount_high"]) / 2, y, "o", color="#0072B2", label=_("recount, all countries"))
     ax.plot((rows["without_low"] + rows["without_high"]) / 2, y, "s", mfc="white", color="#E69F00",
-            label=f"recount without {mover}")
+            label=_("recount without {country}", country=mover))
     ax.set_yticks(y)
     ax.set_yticklabels(rows["figure"].str.replace("share of detected victims: ", "", regex=False))
-    ax.set_xlabel("share of detected victims (%)")
+    ax.set_xlabel(_("share of detected victims (%)"))
     ax.legend(loc="lower right", fontsize=8, frameon=False)
     return fig
 
@@ -72,14 +75,14 @@ def fbi_file_vs_tables(comparison: pd.DataFrame) -> plt.Figure:
     keys = [(int(r.data_year), r.measure) for r in us.itertuples()]
     fig, ax = plt.subplots(figsize=(8, 4.2))
     x = np.arange(len(keys))
-    ax.bar(x - 0.2, us["published"].astype(float), 0.4, color="#999999", label="FBI annual table")
-    ax.bar(x + 0.2, us["file"].astype(float), 0.4, color="#0072B2", label="Crime Data Explorer file")
+    ax.bar(x - 0.2, us["published"].astype(float), 0.4, color="#999999", label=_("FBI annual table"))
+    ax.bar(x + 0.2, us["file"].astype(float), 0.4, color="#0072B2", label=_("Crime Data Explorer file"))
     for xi, r in zip(x, us.itertuples()):
-        ax.text(xi + 0.2, float(r.file), f"{int(r.difference):+,}", ha="center", va="bottom", fontsize=8)
+        ax.text(xi + 0.2, float(r.file), num(int(r.difference), "+,"), ha="center", va="bottom", fontsize=8)
     ax.set_xticks(x)
-    ax.set_xticklabels([f"{y}\n{m}" for y, m in keys])
-    ax.set_ylabel("offences (count)")
+    ax.set_xticklabels([f"{y}\n{_(m)}" for y, m in keys])
+    ax.set_ylabel(_("offences (count)"))
     ax.set_ylim(0, float(us[["published", "file"]].astype(float).max().max()) * 1.35)
-    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.yaxis.set_major_formatter(number_formatter())
     ax.legend(loc="upper center", ncol=2, fontsize=8, frameon=False)
     return fig

@@ -12,11 +12,23 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from critique.core.i18n import N_, _
 from critique.figures import charts
 
 PART_COLOURS = {"added": "#009E73", "dropped": "#D55E00", "revised": "#0072B2"}
-PART_LABELS = {"added": "countries only in the newer release", "dropped": "countries only in the older release",
-               "revised": "revised counts of countries in both"}
+PART_LABELS = {"added": N_("countries only in the newer release"), "dropped": N_("countries only in the older release"),
+               "revised": N_("revised counts of countries in both")}
+
+
+ORIGINS = (N_("typed-in TIP table"), N_("Kelley & Heiss figure 3.2"))
+
+
+def _release_label(label: str) -> str:
+    """A release label the notebook builds (``release of 2024-07-31``) in the reader's language."""
+    text = str(label)
+    if text.startswith("release of "):
+        return _("release of {date}", date=text[len("release of "):])
+    return _(text) if text in ("older release", "newer release") else text
 
 
 def totals_by_release(totals: dict[str, pd.DataFrame]) -> plt.Figure:
@@ -34,18 +46,18 @@ def totals_by_release(totals: dict[str, pd.DataFrame]) -> plt.Figure:
         last["year"] = t.index[-1]
         years = range(int(t.index.min()), int(t.index.max()) + 1)
         t = t.iloc[:-1].reindex(years[:-1])  # every year but the latest; missing years NaN (gaps)
-        line, = ax.plot(t.index, t["high"], marker="o", ms=3, label=label)
+        line, = ax.plot(t.index, t["high"], marker="o", ms=3, label=_release_label(label))
         colour = line.get_color()
         ax.fill_between(t.index, t["low"], t["high"], color=colour, alpha=0.2, lw=0)
-        ax2.plot(t.index, t["countries"], marker="o", ms=3, color=colour, label=label)
+        ax2.plot(t.index, t["countries"], marker="o", ms=3, color=colour, label=_release_label(label))
         ax.plot([last["year"]], [last["high"]], "o", ms=8, mfc="white", mec=colour,
-                label="latest data year of a release (incomplete)" if k == 0 else None)
+                label=_("latest data year of a release (incomplete)") if k == 0 else None)
         ax2.plot([last["year"]], [last["countries"]], "o", ms=7, mfc="white", mec=colour)
-    ax.set_ylabel("detected victims, summed over countries")
-    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.set_ylabel(_("detected victims, summed over countries"))
+    ax.yaxis.set_major_formatter(charts.number_formatter())
     ax.legend(loc="upper left")
-    ax2.set_ylabel("countries")
-    ax2.set_xlabel("data year")
+    ax2.set_ylabel(_("countries"))
+    ax2.set_xlabel(_("data year"))
     charts.integer_years(ax2)
     return fig
 
@@ -65,19 +77,19 @@ def decomposition_by_year(decomp: pd.DataFrame, *, bound: str = "high", partial_
     for part in ("added", "dropped", "revised"):
         v = d[f"{part}_{bound}"].to_numpy(dtype=float)
         bottom = np.where(v >= 0, pos, neg)
-        ax.bar(years, v, bottom=bottom, color=PART_COLOURS[part], label=PART_LABELS[part], width=0.75)
+        ax.bar(years, v, bottom=bottom, color=PART_COLOURS[part], label=_(PART_LABELS[part]), width=0.75)
         pos += np.where(v >= 0, v, 0)
         neg += np.where(v < 0, v, 0)
-    ax.plot(years, d[f"change_{bound}"], "o", color="black", ms=4, label="change in the summed total")
+    ax.plot(years, d[f"change_{bound}"], "o", color="black", ms=4, label=_("change in the summed total"))
     if partial_year is not None and partial_year in set(years):
         row = d[d["year"] == partial_year].iloc[0]
         ax.bar([partial_year], [row[f"change_{bound}"]], width=0.75, fill=False, hatch="///", edgecolor="white", lw=0)
-        ax.annotate("latest year of the older\nrelease: incomplete there", (partial_year, row[f"change_{bound}"]),
+        ax.annotate(_("latest year of the older\nrelease: incomplete there"), (partial_year, row[f"change_{bound}"]),
                     xytext=(-26, -4), textcoords="offset points", ha="right", va="top", fontsize=8)
     ax.axhline(0, color="#444444", lw=0.8)
-    ax.set_xlabel("data year")
-    ax.set_ylabel("newer minus older release (detected victims)")
-    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.set_xlabel(_("data year"))
+    ax.set_ylabel(_("newer minus older release (detected victims)"))
+    ax.yaxis.set_major_formatter(charts.number_formatter())
     ax.legend(loc="upper left")
     charts.integer_years(ax)
     return fig
@@ -94,21 +106,21 @@ def decomposition_by_region(decomp: pd.DataFrame, *, bound: str = "high") -> plt
     for part in ("added", "dropped", "revised"):
         v = d[f"{part}_{bound}"].to_numpy(dtype=float)
         left = np.where(v >= 0, pos, neg)
-        ax.barh(y, v, left=left, color=PART_COLOURS[part], label=PART_LABELS[part], height=0.6)
+        ax.barh(y, v, left=left, color=PART_COLOURS[part], label=_(PART_LABELS[part]), height=0.6)
         pos += np.where(v >= 0, v, 0)
         neg += np.where(v < 0, v, 0)
-    ax.plot(d[f"change_{bound}"], y, "o", color="black", ms=4, label="change in the summed total")
-    ax.set_yticks(y, [f"{r} ({a} -> {b} countries)" for r, a, b in
+    ax.plot(d[f"change_{bound}"], y, "o", color="black", ms=4, label=_("change in the summed total"))
+    ax.set_yticks(y, [_("{region} ({a} -> {b} countries)", region=r, a=a, b=b) for r, a, b in
                       zip(d["region"], d["countries_a"], d["countries_b"])])
     ax.axvline(0, color="#444444", lw=0.8)
     ax.grid(axis="x", color="#dddddd")
-    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    ax.set_xlabel("newer minus older release (detected victims)")
+    ax.xaxis.set_major_formatter(charts.number_formatter())
+    ax.set_xlabel(_("newer minus older release (detected victims)"))
     ax.legend(loc="lower right")
     return fig
 
 
-def largest_revisions(table: pd.DataFrame, labels: Sequence[str] = ("older release", "newer release")) -> plt.Figure:
+def largest_revisions(table: pd.DataFrame, labels: Sequence[str] = (N_("older release"), N_("newer release"))) -> plt.Figure:
     """Dumbbells: each country-year's count in the older (hollow) and newer (filled) release.
 
     ``table`` is ``revisions.largest_revisions``; a log scale keeps a "<5" cell (drawn at 4) and a
@@ -119,13 +131,13 @@ def largest_revisions(table: pd.DataFrame, labels: Sequence[str] = ("older relea
     fig, ax = plt.subplots(figsize=(8, 0.38 * len(t) + 2))
     for i, r in t.iterrows():
         ax.plot([r["count_a"], r["count_b"]], [i, i], color="#999999", lw=1.2, zorder=1)
-    ax.scatter(t["count_a"], y, facecolors="white", edgecolors="#0072B2", zorder=2, label=labels[0])
-    ax.scatter(t["count_b"], y, color="#0072B2", zorder=3, label=labels[1])
+    ax.scatter(t["count_a"], y, facecolors="white", edgecolors="#0072B2", zorder=2, label=_release_label(labels[0]))
+    ax.scatter(t["count_b"], y, color="#0072B2", zorder=3, label=_release_label(labels[1]))
     ax.set_xscale("log")
     ax.set_yticks(y, [f"{c} {int(yr)}" for c, yr in zip(t["country"], t["year"])])
     ax.grid(axis="x", color="#dddddd")
-    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    ax.set_xlabel("detected victims (log scale; a '<5' cell drawn at 4)")
+    ax.xaxis.set_major_formatter(charts.number_formatter())
+    ax.set_xlabel(_("detected victims (log scale; a '<5' cell drawn at 4)"))
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2)
     return fig
 
@@ -138,21 +150,21 @@ def headline_by_release(table: pd.DataFrame) -> plt.Figure:
     x = np.arange(len(t))
     width = 0.38
     fig, ax = plt.subplots(figsize=(8, 4.8))
-    for k, (col, label, colour) in enumerate((("change_pct", "all reporting countries", "#0072B2"),
-                                              ("panel_change_pct", "countries reporting both years", "#E69F00"))):
+    for k, (col, label, colour) in enumerate((("change_pct", _("all reporting countries"), "#0072B2"),
+                                              ("panel_change_pct", _("countries reporting both years"), "#E69F00"))):
         lo, hi = t[f"{col}_low"].to_numpy(float), t[f"{col}_high"].to_numpy(float)
         mid = (lo + hi) / 2
         xs = x + (k - 0.5) * width
         ax.bar(xs, mid, width=width, color=colour, label=label)
         ax.errorbar(xs, mid, yerr=[mid - lo, hi - mid], fmt="none", ecolor="black", capsize=3, lw=1)
         for xi, m in zip(xs, mid):
-            ax.annotate(f"{m:+.0f}%", (xi, m), xytext=(0, 3 if m >= 0 else -11), textcoords="offset points",
+            ax.annotate(_("{value:+.0f}%", value=m), (xi, m), xytext=(0, 3 if m >= 0 else -11), textcoords="offset points",
                         ha="center", fontsize=8)
     ax.axhline(0, color="#444444", lw=0.8)
-    ax.set_xticks(x, [f"{r}\n({a} -> {b} countries)" for r, a, b in
+    ax.set_xticks(x, [_release_label(r) + "\n" + _("({a} -> {b} countries)", a=a, b=b) for r, a, b in
                       zip(t["release"], t["countries_from"], t["countries_to"])])
     y0, y1 = int(t["year_from"].iloc[0]), int(t["year_to"].iloc[0])
-    ax.set_ylabel(f"change in detected victims, {y0} to {y1} (%)")
+    ax.set_ylabel(_("change in detected victims, {start} to {end} (%)", start=y0, end=y1))
     ax.legend(loc="upper left")
     return fig
 
@@ -169,16 +181,16 @@ def tip_sources(filled: pd.DataFrame, disagreements: pd.DataFrame, measure: str 
         part = f[f["origin"] == origin]
         if len(part):
             ax.scatter(part["data_year"], part["value"], marker=marker, color=colour, zorder=2,
-                       label=f"{origin} ({len(part)} years)")
+                       label=_("{origin} ({n} years)", origin=_(origin), n=len(part)))
     d = disagreements[disagreements["measure"] == measure]
     if len(d):
         ax.scatter(d["data_year"], d["typed"], marker="x", color="black", zorder=3,
-                   label="typed-in figure where the two differ")
+                   label=_("typed-in figure where the two differ"))
         ax.scatter(d["data_year"], d["kh"], marker="+", s=70, color="black", zorder=3,
-                   label="Kelley & Heiss figure where the two differ")
-    ax.set_xlabel("data year")
-    ax.set_ylabel(measure.replace("_", " "))
-    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+                   label=_("Kelley & Heiss figure where the two differ"))
+    ax.set_xlabel(_("data year"))
+    ax.set_ylabel(charts.word(measure))
+    ax.yaxis.set_major_formatter(charts.number_formatter())
     ax.legend(loc="upper left")
     charts.integer_years(ax)
     return fig
@@ -187,24 +199,24 @@ def tip_sources(filled: pd.DataFrame, disagreements: pd.DataFrame, measure: str 
 def ctdc_side_by_side(table: pd.DataFrame) -> plt.Figure:
     """Shares by shared year band in CTDC's 2020 case records and 2022 SYNTHETIC records
     (``ctdc_compare.side_by_side``); synthetic bars hatched and labelled SYNTHETIC."""
-    shares = (("sexual_share", "sexual\nexploitation"), ("forced_labour_share", "forced\nlabour"),
-              ("female_share", "female"))
+    shares = (("sexual_share", _("sexual\nexploitation")), ("forced_labour_share", _("forced\nlabour")),
+              ("female_share", _("female")))
     bands = list(dict.fromkeys(table["band"]))
     fig, axes = plt.subplots(1, len(bands), figsize=(9, 4.8), sharey=True)
     axes = np.atleast_1d(axes)
     x = np.arange(len(shares))
     for ax, band in zip(axes, bands):
         part = table[table["band"] == band]
-        for k, (_, r) in enumerate(part.iterrows()):
-            vals = [np.nan if pd.isna(r[c]) else float(r[c]) for c, _ in shares]
+        for k, (_i, r) in enumerate(part.iterrows()):
+            vals = [np.nan if pd.isna(r[c]) else float(r[c]) for c, _s in shares]
             syn = bool(r["synthetic"])
             ax.bar(x + (k - 0.5) * 0.4, vals, width=0.4, color="#CC79A7" if syn else "#0072B2",
                    hatch="//" if syn else None, edgecolor="white",
-                   label=("SYNTHETIC 2022" if syn else "case records 2020") if band == bands[0] else None)
+                   label=(_("SYNTHETIC 2022") if syn else _("case records 2020")) if band == bands[0] else None)
         ax.set_xticks(x, [s[1] for s in shares], fontsize=8)
-        ax.set_title(f"registered {band}", fontsize=10)
+        ax.set_title(_("registered {band}", band=band), fontsize=10)
         ax.set_ylim(0, 1)
-        ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
-    axes[0].set_ylabel("share of records with a form (female: with a gender)")
+        ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, pos: charts.num(v, ".0%")))
+    axes[0].set_ylabel(_("share of records with a form (female: with a gender)"))
     fig.legend(loc="upper right", bbox_to_anchor=(0.99, 0.93))
     return fig

@@ -12,15 +12,17 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from critique.core.i18n import N_, _
 from critique.methods.scorecards.align import MEASURES
 from critique.methods.scorecards.composite import CompositeResult
 
 
-_SHORT = {"unodc_years_reporting": "with years reporting to UNODC", "gsi_vulnerability": "with GSI vulnerability"}
+_SHORT = {"unodc_years_reporting": N_("with years reporting to UNODC"), "gsi_vulnerability": N_("with GSI vulnerability")}
 
 
 def _label(name: str) -> str:
-    return MEASURES[name].label if name in MEASURES else name
+    """An assessment's label (``align.MEASURES``), translated where the catalogue has it."""
+    return _(MEASURES[name].label) if name in MEASURES else name
 
 
 def agreement_matrix(table: pd.DataFrame, measures: Sequence[str]) -> plt.Figure:
@@ -34,7 +36,8 @@ def agreement_matrix(table: pd.DataFrame, measures: Sequence[str]) -> plt.Figure
         if r.a in pos and r.b in pos and not np.isnan(r.estimate):
             i, j = pos[r.a], pos[r.b]
             mat[i, j] = mat[j, i] = r.estimate
-            text[i][j] = text[j][i] = f"{r.estimate:.2f}\n[{r.low:.2f}, {r.high:.2f}]\nn={r.n}"
+            text[i][j] = text[j][i] = _("{estimate:.2f}\n[{low:.2f}, {high:.2f}]\nn={n}", estimate=r.estimate,
+                                        low=r.low, high=r.high, n=r.n)
     fig, ax = plt.subplots(figsize=(1.6 * k + 3, 1.3 * k + 1.5))
     im = ax.imshow(np.ma.masked_invalid(mat), cmap="RdBu", vmin=-1, vmax=1)
     for i in range(k):
@@ -47,7 +50,7 @@ def agreement_matrix(table: pd.DataFrame, measures: Sequence[str]) -> plt.Figure
     ax.set_xticks(range(k), [textwrap.fill(lab, 14) for lab in labels], fontsize=7.5)
     ax.set_yticks(range(k), labels, fontsize=8)
     ax.grid(False)
-    fig.colorbar(im, ax=ax, shrink=0.7, label="Spearman rank correlation")
+    fig.colorbar(im, ax=ax, shrink=0.7, label=_("Spearman rank correlation"))
     return fig
 
 
@@ -55,7 +58,7 @@ def tier_distribution(aligned: pd.DataFrame, measures: Sequence[str]) -> plt.Fig
     """For each assessment, its percentile rank among countries by TIP tier (one panel each):
     points are countries, bars the median. Where a tier's countries spread over the whole range,
     the tier says little about how the other assessment sees them."""
-    tiers = [(4.0, "Tier 1"), (3.0, "Tier 2"), (2.0, "Watch\nList"), (1.0, "Tier 3")]
+    tiers = [(4.0, _("Tier 1")), (3.0, _("Tier 2")), (2.0, _("Watch\nList")), (1.0, _("Tier 3"))]
     ncols = min(3, len(measures))
     nrows = -(-len(measures) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(3.6 * ncols + 0.8, 3.4 * nrows + 1.6), sharey=True, squeeze=False)
@@ -75,7 +78,7 @@ def tier_distribution(aligned: pd.DataFrame, measures: Sequence[str]) -> plt.Fig
         ax.set_ylim(-18, 104)
         ax.set_title(_label(m), fontsize=9)
     for row in axes:
-        row[0].set_ylabel("percentile rank\n(higher = better)")
+        row[0].set_ylabel(_("percentile rank\n(higher = better)"))
     return fig
 
 
@@ -86,12 +89,12 @@ def tier_against_consensus(table: pd.DataFrame) -> plt.Figure:
     fig, ax = plt.subplots(figsize=(7.5, 0.35 * len(t) + 1.6))
     y = np.arange(len(t))
     ax.hlines(y, 100 * t["others_min_pct"], 100 * t["others_max_pct"], color="#999999", lw=3,
-              label="range of the other assessments")
-    ax.scatter(100 * t["others_mean_pct"], y, marker="s", color="#555555", label="mean of the others", zorder=3)
-    ax.scatter(100 * t["tip_pct"], y, marker="o", color="#d62728", label="TIP tier", zorder=4)
+              label=_("range of the other assessments"))
+    ax.scatter(100 * t["others_mean_pct"], y, marker="s", color="#555555", label=_("mean of the others"), zorder=3)
+    ax.scatter(100 * t["tip_pct"], y, marker="o", color="#d62728", label=_("TIP tier"), zorder=4)
     ax.set_yticks(y, t.index)
     ax.set_xlim(0, 100)
-    ax.set_xlabel("percentile rank among countries with every assessment (higher = better)")
+    ax.set_xlabel(_("percentile rank among countries with every assessment (higher = better)"))
     ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False)
     return fig
 
@@ -110,8 +113,8 @@ def context_relation(table: pd.DataFrame) -> plt.Figure:
                     fmt="o", color="#1f77b4", ecolor="#777777", capsize=3)
         ax.axvline(0, color="black", lw=0.8)
         ax.set_xlim(-1, 1)
-        ax.set_title(_SHORT.get(c, _label(c)), fontsize=9)
-        ax.set_xlabel("Spearman rank correlation (95% interval)")
+        ax.set_title(_(_SHORT[c]) if c in _SHORT else _label(c), fontsize=9)
+        ax.set_xlabel(_("Spearman rank correlation (95% interval)"))
         ax.set_yticks(y, [_label(a) for a in order], fontsize=8)
     return fig
 
@@ -129,8 +132,8 @@ def composite_ranks(result: CompositeResult, *, top: int = 25, highlight: Sequen
     ax.scatter(d["rank"], y, color=colours, zorder=3, s=18)
     ax.set_yticks(y, d.index, fontsize=8)
     ax.invert_xaxis()
-    ax.set_xlabel(f"rank (1 = best) at the stated weights; line: {result.level:.0%} interval over "
-                  f"{result.n_draws:,} weight draws")
+    ax.set_xlabel(_("rank (1 = best) at the stated weights; line: {level:.0%} interval over {draws:,} weight draws",
+                    level=result.level, draws=result.n_draws))
     ax.set_xlim(max(result.n, int(d["rank_high"].max())) + 1, 0)
     return fig
 
@@ -147,6 +150,6 @@ def rights_vs_response(aligned: pd.DataFrame, *, highlight: Sequence[str] = ()) 
             ax.scatter(d.loc[iso, "gsi_response"], d.loc[iso, "gsi_rights"], color="#d62728", s=30, zorder=3)
             ax.annotate(iso, (d.loc[iso, "gsi_response"], d.loc[iso, "gsi_rights"]), xytext=(4, 4),
                         textcoords="offset points", fontsize=8, color="#d62728")
-    ax.set_xlabel("GSI government response total (% of points)")
-    ax.set_ylabel("rights-based sub-index (%)")
+    ax.set_xlabel(_("GSI government response total (% of points)"))
+    ax.set_ylabel(_("rights-based sub-index (%)"))
     return fig

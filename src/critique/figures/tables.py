@@ -13,15 +13,44 @@ from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
+from critique.core.i18n import _
+
 MAX_ROWS = 60
 
 
+def localise(text: str) -> str:
+    """A number Python wrote the English way (``12,214.5``) with the reader's language's grouping
+    and decimal marks (``12 214,5`` in French, ``12.214,5`` in Spanish); English unchanged. For the
+    shapes :func:`number` writes (``g`` and ``e`` formats included, which the locale formatter
+    leaves to Python)."""
+    from critique.core import i18n
+
+    if i18n.current() == i18n.DEFAULT:
+        return text
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    from critique.core.locale_format import babel_locale
+
+    loc = babel_locale()
+    return text.translate(str.maketrans({",": get_group_symbol(loc), ".": get_decimal_symbol(loc)}))
+
+
+def yes_no(value: Any) -> str:
+    """A true/false cell as a reader's word."""
+    return _("yes") if value else _("no")
+
+
 def number(value: Any) -> str:
-    """One number as a reader sees it: ``12,214``; ``3.46``; ``0.047``; ``7.1e-11``; missing: ``–``."""
+    """One number as a reader sees it: ``12,214``; ``3.46``; ``0.047``; ``7.1e-11``; missing: ``–``
+    (written with the reader's language's grouping and decimal marks: :func:`localise`)."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return yes_no(value)
+    return localise(_english_number(value))
+
+
+def _english_number(value: Any) -> str:
     if isinstance(value, int) or (hasattr(value, "is_integer") and float(value).is_integer()
                                   and abs(float(value)) >= 1000):
         return f"{int(value):,}"
@@ -70,11 +99,11 @@ def reader_table(df: pd.DataFrame, *, percent: Sequence[str] = (), units: Mappin
     for col in shown.columns:
         series = shown[col]
         if col in percent:
-            formats[col] = lambda v, d=decimals.get(col, 1): "–" if pd.isna(v) else f"{100 * float(v):.{d}f}%"
+            formats[col] = lambda v, d=decimals.get(col, 1): "–" if pd.isna(v) else _percent(float(v), d)
         elif col in decimals:
-            formats[col] = lambda v, d=decimals[col]: "–" if pd.isna(v) else f"{float(v):,.{d}f}"
+            formats[col] = lambda v, d=decimals[col]: "–" if pd.isna(v) else localise(f"{float(v):,.{d}f}")
         elif pd.api.types.is_bool_dtype(series):
-            formats[col] = lambda v: "–" if pd.isna(v) else ("yes" if v else "no")
+            formats[col] = lambda v: "–" if pd.isna(v) else yes_no(v)
         elif pd.api.types.is_numeric_dtype(series):
             formats[col] = (lambda v: "–" if pd.isna(v) else str(int(v))) if _is_year(col) else number
         else:
@@ -95,8 +124,17 @@ def reader_table(df: pd.DataFrame, *, percent: Sequence[str] = (), units: Mappin
     if caption:
         styler = styler.set_caption(caption)
     if len(df) > max_rows:
-        styler = styler.set_caption((caption + " " if caption else "") + f"(first {max_rows} of {len(df):,} rows)")
+        styler = styler.set_caption((caption + " " if caption else "")
+                                    + _("(first {shown} of {rows:,} rows)", shown=max_rows, rows=len(df)))
     return styler.set_table_attributes('class="dataframe reader-table"')
+
+
+def _percent(share: float, decimals: int) -> str:
+    """A share (0.25) as a percentage with ``decimals`` decimals, the reader's way (``25.0%``;
+    ``25,0 %`` in French)."""
+    from critique.core.i18n import format_locale
+
+    return format_locale("{v:." + str(decimals) + "%}", {"v": share})
 
 
 def _text(value: Any) -> str:

@@ -111,5 +111,32 @@ def log_line(lang: str | None = None) -> str:
     miss = i18n.missing(lang)
     state = "reviewed" if i18n.reviewed(lang) else "draft, not reviewed"
     return (f"language: {lang} ({state}); {len(miss)} distinct strings had no translation and were "
-            f"shown in English ({sum(miss.values())} times); not yet in the catalogue, so still English: "
-            f"notebook narrative and chart titles, key-finding sentences, dataset caveats and source lines")
+            f"shown in English ({sum(miss.values())} times) in the index, brief and summary")
+
+
+def markdown_msgid(source: Any) -> str:
+    """A markdown cell's catalogue key: its text (a list of lines joined) without outer blank space."""
+    return ("".join(source) if isinstance(source, list) else str(source)).strip()
+
+
+def translate_notebook(nb: Any, lang: str | None = None) -> int:
+    """Put each markdown cell of ``nb`` (an ``nbformat`` notebook, changed in place) in ``lang``
+    (default: the active language) from the catalogue, where the whole cell, as written in the
+    English notebook, is one message. A cell with no translation stays English and is counted
+    (:func:`critique.core.i18n.missing`). Code cells are never touched. Returns the number of cells
+    translated."""
+    lang = lang or i18n.current()
+    if lang == i18n.DEFAULT:
+        return 0
+    done = 0
+    for cell in nb.cells:
+        if cell.get("cell_type") != "markdown":
+            continue
+        msgid = markdown_msgid(cell.source)
+        if not msgid:
+            continue
+        text = _(msgid, lang=lang)
+        if text != msgid:
+            cell.source = text
+            done += 1
+    return done

@@ -26,6 +26,7 @@ from typing import Any, Mapping, Sequence
 
 import yaml
 
+from critique.core import i18n
 from critique.datasets import paths
 
 ENTRY_KEYS = {"sentence": str, "chart": str, "scenario": bool, "optional": bool}
@@ -116,6 +117,19 @@ def _has_empty(value: Any) -> bool:
     return False
 
 
+def _in_language(sentence: str, found: dict[str, Any]) -> str:
+    """A declared sentence in the reader's language (its catalogue translation, else English,
+    counted as missing), filled with numbers written the language's way. A translation that cannot
+    be filled falls back to the English template; an English template that cannot be filled raises."""
+    template = i18n._(sentence)
+    if template != sentence:
+        try:
+            return i18n.format_locale(template, found)
+        except (KeyError, IndexError, ValueError, TypeError):
+            pass
+    return i18n.format_locale(sentence, found)
+
+
 def render(stem: str, entries: Sequence[Mapping[str, Any]], found: Mapping[str, Any],
            figures: Mapping[str, Mapping[str, Any]]) -> Rendered:
     """Fill each declared sentence from ``found`` (the ``findings`` of findings.json).
@@ -145,7 +159,7 @@ def render(stem: str, entries: Sequence[Mapping[str, Any]], found: Mapping[str, 
                 out.errors.append(f"{stem}: key finding needs key '{key}', recorded empty (no value)")
             continue
         try:
-            text = sentence.format_map(dict(found))
+            text = _in_language(sentence, dict(found))
         except (KeyError, IndexError, ValueError, TypeError) as exc:
             out.errors.append(f"{stem}: key finding '{sentence[:60]}...' cannot be filled "
                               f"({type(exc).__name__}: {exc})")
@@ -246,7 +260,7 @@ def brief(pages: Sequence[Mapping[str, Any]], directory: Path | None = None) -> 
     except ValueError as exc:
         return Brief("", [], {"_brief": [str(exc)]})
     by_stem = {p["stem"]: p for p in pages}
-    out = Brief(about, [])
+    out = Brief(i18n._(about) if about else about, [])
     if reader_problems(about):
         out.errors["_brief"] = [f"brief ({BRIEF_FILE}): 'about' shows {', '.join(reader_problems(about))}"]
     for entry in entries:

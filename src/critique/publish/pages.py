@@ -73,12 +73,15 @@ def _developer_section(notes: Sequence[str], findings_file: Path | None) -> str:
         found = json.loads(findings_file.read_text(encoding="utf-8")).get("findings", {})
         rows = "".join(f"<tr><td><code>{_esc(k)}</code></td><td>{_esc(_short(v))}</td></tr>"
                        for k, v in found.items())
-        parts.append(f'<p>Recorded in <a href="findings.json">findings.json</a>:</p>'
-                     f'<table class="reader-table"><tr><th>key</th><th>value</th></tr>{rows}</table>')
+        from critique.publish.i18n import html_fill
+
+        parts.append("<p>" + html_fill("Recorded in {file}:", file='<a href="findings.json">findings.json</a>')
+                     + "</p>"
+                     f'<table class="reader-table"><tr><th>{_esc(_("key"))}</th><th>{_esc(_("value"))}</th></tr>{rows}</table>')
     if not parts:
         return ""
-    return ('<details class="developer"><summary>For developers: findings keys of this notebook'
-            "</summary>" + "".join(parts) + "</details>")
+    return ('<details class="developer"><summary>' + _esc(_("For developers: findings keys of this notebook"))
+            + "</summary>" + "".join(parts) + "</details>")
 
 
 def _short(value: Any) -> str:
@@ -95,12 +98,26 @@ def notebook_html(executed: Path, findings_file: Path | None = None) -> str:
     nb, notes = reader_notebook(nbformat.read(str(executed), as_version=4))
     exporter = HTMLExporter(template_name="reader", extra_template_basedirs=[str(TEMPLATES)],
                             exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb)
+    body, _resources = exporter.from_notebook_node(nb, resources={"sources_note": sources_note_html()})
     findings_file = findings_file or executed.parent / "findings.json"
     extra = _developer_section(notes, findings_file)
     if "</main>" in body:
         return body.replace("</main>", extra + "</main>", 1)
     return body.replace("</body>", extra + "</body>", 1)
+
+
+def sources_note_html() -> str:
+    """The note at the foot of every notebook page on the literature notes and their tags, in the
+    reader's language."""
+    from critique.publish.i18n import html_fill
+
+    return ("<p><strong>" + _esc(_("About the sources.")) + "</strong> "
+            + html_fill("\"literature.md §N\" refers to the literature notes shipped with critique-suite as "
+                        "{file}; each names the document a figure comes from. Their tags: {v} checked against a "
+                        "copy of the source (often a secondary copy, which is then said); {u} unverified, never "
+                        "shown as established; {d} derived by arithmetic shown beside it. Prefer the publisher's "
+                        "own document when quoting a figure.", file="<code>docs/literature.md</code>",
+                        v="<strong>[V]</strong>", u="<strong>[U]</strong>", d="<strong>[D]</strong>") + "</p>")
 
 
 def _esc(text: Any) -> str:
@@ -134,7 +151,7 @@ def _brief_html(brief: Any, pages: Sequence[dict[str, Any]], datasets: Sequence[
         out.append(f"<p>{_esc(brief.about)}</p>")
     if datasets:
         out.append(f"<p class=\"releases\"><strong>{_esc(_('Data read:'))}</strong> "
-                   + "; ".join(_esc(r) for r in releases_read(datasets)) + ".</p>")
+                   + _esc(_("{items}.", items=_("; ").join(releases_read(datasets)))) + "</p>")
     out.append('<ol class="headlines">')
     for kf in brief.headlines:
         fig = pngs.get((kf.notebook, kf.chart))
@@ -152,7 +169,7 @@ def _scenario(kf: Any) -> str:
 
 
 def _kf_ref(kf: Any, refs: dict[str, int]) -> str:
-    n = refs.setdefault(kf.source.strip() or "not given", len(refs) + 1)
+    n = refs.setdefault(kf.source.strip() or _("not given"), len(refs) + 1)
     chart = f'<a href="{_esc(kf.png)}">{_esc(kf.chart_title)}</a>' if kf.png else _esc(kf.chart_title)
     from critique.publish.i18n import html_fill
 

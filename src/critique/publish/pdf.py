@@ -23,13 +23,14 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from critique.core import atomicio
+from critique.core.i18n import N_, _
 
 TEXT_WIDTH_CM = 17.4   # A4 portrait less 1.8 cm margins (the brief)
 CHART_WIDTH_CM = 26.0  # A4 landscape less margins: the chart pages
 MAX_CHART_CM = 15.0    # the tallest a chart may be with its heading and caption on a landscape page
 BRIEF_CHART_CM = 6.4   # the tallest a headline's chart may be in the brief (three to a page)
 BRIEF_WIDTH_CM = TEXT_WIDTH_CM
-SCENARIO = "Scenario (assumptions, not a measurement): "
+SCENARIO = N_("Scenario (assumptions, not a measurement):")
 
 
 def under_image(fig_info: Mapping[str, Any]) -> str:
@@ -41,7 +42,7 @@ def under_image(fig_info: Mapping[str, Any]) -> str:
         return fig_info.get("caption_text", "")
     shown = int(cap.get("footer_caveats_shown", 2))
     lines = [cap.get("description", "")]
-    lines += [f"Further caveat: {c}" for c in cap.get("caveats", [])[shown:]]
+    lines += [_("Further caveat: {caveat}", caveat=c) for c in cap.get("caveats", [])[shown:]]
     return "\n".join(line for line in lines if line)
 
 
@@ -82,7 +83,7 @@ class _References:
         self.numbers: dict[str, int] = {}
 
     def __call__(self, source: str) -> int:
-        return self.numbers.setdefault(source.strip() or "not given", len(self.numbers) + 1)
+        return self.numbers.setdefault(source.strip() or _("not given"), len(self.numbers) + 1)
 
     def listing(self) -> list[dict[str, Any]]:
         return [{"n": n, "text": text} for text, n in self.numbers.items()]
@@ -97,15 +98,18 @@ def _release_line(ds: Mapping[str, Any]) -> str:
     """A dataset row as a reader reads it: its title and release date, never its catalogue id."""
     release = str(ds.get("id", "")).partition("@")[2]
     title = str(ds.get("title", ""))
-    return title + (f" (release of {release})" if release and "release" not in title.lower() else "")
+    if release and "release" not in title.lower():
+        return _("{title} (release of {release})", title=title, release=release)
+    return title
 
 
 def _span(releases: Sequence[str], one: str, many: str) -> str:
     """'the quarterly files for 2022-q2 to 2023-q4' / 'the file of 2024-03-07' (sorted ids; empty for none).
-    Files are not counted as releases: a quarter's file and a dated file can be one publication."""
+    Files are not counted as releases: a quarter's file and a dated file can be one publication.
+    ``one``/``many``: templates with ``{release}`` / ``{first}`` and ``{last}``, translated here."""
     if not releases:
         return ""
-    return f"{one} {releases[0]}" if len(releases) == 1 else f"{many} {releases[0]} to {releases[-1]}"
+    return _(one, release=releases[0]) if len(releases) == 1 else _(many, first=releases[0], last=releases[-1])
 
 
 def releases_read(datasets: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -129,12 +133,22 @@ def releases_read(datasets: Sequence[Mapping[str, Any]]) -> list[str]:
         releases = sorted({str(d.get("id", "")).partition("@")[2] for d in rows} - {""})
         quarters = [r for r in releases if re.fullmatch(r"\d{4}-q[1-4]", r)]
         dated = [r for r in releases if r not in quarters]
-        spans = [_span(quarters, "the quarterly file for", "the quarterly files for"), _span(dated, "the file of", "the files of")]
-        span = " from " + " and ".join(s for s in spans if s) if releases else ""
-        lines.append(f"{publisher}: {len(tables)} tables{span}, each listed in the full report")
+        spans = [s for s in (_span(quarters, N_("the quarterly file for {release}"),
+                                   N_("the quarterly files for {first} to {last}")),
+                             _span(dated, N_("the file of {release}"), N_("the files of {first} to {last}"))) if s]
+        if releases and len(spans) == 2:
+            lines.append(_("{publisher}: {n} tables from {span} and {span2}, each listed in the full report",
+                           publisher=publisher, n=len(tables), span=spans[0], span2=spans[1]))
+        elif releases and spans:
+            lines.append(_("{publisher}: {n} tables from {span}, each listed in the full report",
+                           publisher=publisher, n=len(tables), span=spans[0]))
+        else:
+            lines.append(_("{publisher}: {n} tables, each listed in the full report", publisher=publisher,
+                           n=len(tables)))
     typed = len(datasets) - len(upstream)
-    return lines + ([f"and {typed} table{'s' if typed != 1 else ''} of figures typed in from publications, each row cited"]
-                    if typed else [])
+    one = _("and 1 table of figures typed in from publications, each row cited")
+    many = _("and {n} tables of figures typed in from publications, each row cited", n=typed)
+    return lines + ([one if typed == 1 else many] if typed else [])
 
 
 def document_data(figures: Sequence[Mapping[str, Any]], *, title: str, generated: dt.datetime,
@@ -155,17 +169,21 @@ def document_data(figures: Sequence[Mapping[str, Any]], *, title: str, generated
     for i, fig in enumerate(figures, start=1):
         svg = _svg_path(fig)
         stem = fig.get("notebook") or Path(fig["abs_png"]).parent.parent.name
-        row = {"number": i, "label": f"Figure {i}.", "title": fig.get("title", fig.get("name", "")), "svg": str(svg.resolve()),
+        row = {"number": i, "label": _("Figure {n}.", n=i), "title": fig.get("title", fig.get("name", "")), "svg": str(svg.resolve()),
                "width": chart_width_cm(svg, MAX_CHART_CM), "text": under_image(fig),
                "ref": refs(fig.get("source", "")), "notebook": notebooks.get(stem, stem)}
+        row["source_note"] = _("({notebook}; source [{ref}])", notebook=row["notebook"], ref=row["ref"])
         fig_rows.append(row)
         numbered[(stem, fig.get("name", ""))] = row
 
     def finding(kf: Any, where: str | None = None) -> dict[str, Any]:
         fig = numbered.get((kf.notebook, kf.chart))
-        where = where or (f"figure {fig['number']}" if fig else "not in this document")
+        where = where or (_("figure {n}", n=fig["number"]) if fig else _("not in this document"))
+        ref = refs(kf.source)
         return {"sentence": kf.sentence, "scenario": bool(kf.scenario), "chart_title": kf.chart_title,
-                "where": where, "ref": refs(kf.source)}
+                "where": where, "ref": ref,
+                "ref_line": _("Chart: {chart} ({where}). Source: [{ref}].", chart=kf.chart_title, where=where,
+                              ref=ref)}
 
     brief_data = None
     if brief is not None and brief.headlines:
@@ -174,31 +192,60 @@ def document_data(figures: Sequence[Mapping[str, Any]], *, title: str, generated
             fig = numbered.get((kf.notebook, kf.chart))
             if fig is not None:
                 svg = Path(fig["svg"])
-                charts.append({**fig, "label": f"Headline {i}", "title": "", "text": "",
+                charts.append({**fig, "label": _("Headline {n}", n=i), "title": "", "text": "",
                                "width": chart_width_cm(svg, BRIEF_CHART_CM, BRIEF_WIDTH_CM)})
         brief_data = {"about": brief.about,
-                      "headlines": [finding(kf, f"headline chart {i}") for i, kf in enumerate(brief.headlines, 1)],
+                      "headlines": [finding(kf, _("headline chart {n}", n=i)) for i, kf in enumerate(brief.headlines, 1)],
                       "charts": charts}
     sections: dict[str, list[dict[str, Any]]] = {}
     for kf in key_findings:
         sections.setdefault(kf.notebook, []).append(finding(kf))
     n_all = sum(len(v) for v in sections.values())
-    parts = (["the brief"] if brief_data else []) + ([f"{n_all} findings by notebook"] if n_all else []) \
-        + ([f"{len(fig_rows)} charts, each with its source, caveats and N"] if fig_rows else [])
-    contents = ("The brief; the full report is briefing.pdf." if brief_only else
-                _first_upper(", then ".join(parts) + ".") if parts else "")
-    subtitle = f"Generated {generated:%Y-%m-%d %H:%M UTC} by critique-suite. {contents}"
+    parts = ([_("the brief")] if brief_data else []) \
+        + ([_("{n} findings by notebook", n=n_all)] if n_all else []) \
+        + ([_("{n} charts, each with its source, caveats and N", n=len(fig_rows))] if fig_rows else [])
+    contents = (_("The brief; the full report is briefing.pdf.") if brief_only else
+                _first_upper(_("{items}.", items=_(", then ").join(parts))) if parts else "")
+    subtitle = _("Generated {date} by critique-suite. {contents}", date=f"{generated:%Y-%m-%d %H:%M UTC}",
+                 contents=contents)
     references = refs.listing()
     if brief_only:  # only the sources the brief cites, with the numbers the full report gives them
         cited = {h["ref"] for h in (brief_data or {}).get("headlines", [])}
         cited |= {c["ref"] for c in (brief_data or {}).get("charts", [])}
         references = [r for r in references if r["n"] in cited]
     return {"title": title, "subtitle": subtitle.strip(), "problems": list(problems), "brief": brief_data,
+            "lang": _typst_lang(), "t": chrome(),
+            "releases_text": _("{items}.", items=_("; ").join(releases_read(datasets))),
             "releases": releases_read(datasets), "brief_only": brief_only,
             "sections": [{"title": notebooks.get(stem, stem), "findings": rows} for stem, rows in sections.items()],
             "figures": fig_rows, "references": references,
             "datasets": [] if brief_only else [{"title": _release_line(d), "citation": d.get("citation", ""),
                                                 "sha256": d.get("sha256", "")} for d in datasets]}
+
+
+def _typst_lang() -> str:
+    """The document's language for Typst (hyphenation, quotes): the reader's language code."""
+    from critique.core import i18n
+
+    return i18n.current()
+
+
+def chrome() -> dict[str, str]:
+    """The fixed words the briefing template prints (headings, labels), in the reader's language."""
+    return {
+        "scenario": _(SCENARIO) + " ", "brief": _("The brief"), "data_read": _("Data read:"),
+        "brief_note": _("Every number in these sentences is filled in by the build from the notebook that "
+                        "computes it, never typed by hand. Sources are listed at the end of this document."),
+        "brief_charts": _("The charts behind the headlines"), "findings": _("All findings, by notebook"),
+        "charts": _("Charts"),
+        "charts_note": _("Each chart carries its source, release, caveats and N on the image; the text below it "
+                         "gives what the image does not show."),
+        "sources": _("Sources"),
+        "tags": _("Verification tags in a source: [V] checked against a copy of the source (often a secondary "
+                  "copy, which is then said); [U] unverified, never shown as established; [D] derived by "
+                  "arithmetic shown beside it. \"literature.md\" is the literature notes shipped with "
+                  "critique-suite as docs/literature.md."),
+        "data_files": _("Data files read")}
 
 
 def _first_upper(text: str) -> str:

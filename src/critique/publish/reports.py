@@ -226,6 +226,12 @@ def build_reports(params_file: Path | None = None, *, n_jobs: int = 1, force: bo
                                                         rebuild_pdf=force)
             write_text_atomic(out_root / ".index.key", json.dumps({"key": index_key, "problems": problems}))
         language_log = reader_lang.log_line(lang)
+        if lang != i18n.DEFAULT:  # an independent count: English prose still on the pages written
+            from critique.publish import residue
+
+            left = residue.scan(out_root)
+            write_text_atomic(out_root / "language-check.txt", left.report())
+            language_log += "\n" + left.line()
     for stem, messages in problems.items():  # key findings that could not be filled fail the build
         if stem not in failed:
             failed[stem] = "; ".join(messages)
@@ -333,8 +339,8 @@ def _notebook_title(executed: Path) -> str | None:
 
 
 def _dataset_rows(pages: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    from critique.datasets import catalog
-    from critique.datasets import fingerprints
+    from critique.core.i18n import _
+    from critique.datasets import catalog, fingerprints, translations
 
     rows: dict[str, dict[str, Any]] = {}
     cat = catalog.load_catalog()
@@ -352,8 +358,8 @@ def _dataset_rows(pages: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
                     title = fingerprints.title(item["id"])
                 except KeyError:
                     title = item["id"]
-                rows[ref] = {"id": item["id"], "title": title,
-                             "citation": "typed in from publications; every row cited in data/published",
+                rows[ref] = {"id": item["id"], "title": translations.shown(title),
+                             "citation": _("typed in from publications; every row cited in data/published"),
                              "sha256": item["sha256"]}
     return [rows[k] for k in sorted(rows)]
 

@@ -34,6 +34,8 @@ from critique.datasets import paths
 from critique.core.errors import ParameterError, RunError  # noqa: F401  (re-exported)
 from critique.publish import findings, outdirs
 from critique.publish.failures import failure_message, failure_reason, scrub_notebook  # noqa: F401  (re-exported)
+from critique.core import i18n
+from critique.publish.i18n import translate_notebook
 from critique.publish.notebook import KERNEL_NAME, _read_notebook_bytes, cell_engine, read_notebook  # noqa: F401
 from critique.publish.outdirs import check_out_dir, folder_lock, make_staging  # noqa: F401  (re-exported)
 from critique.publish.parameters import (  # noqa: F401  (re-exported: the runner's public interface)
@@ -120,6 +122,7 @@ def run_key(notebook: Path | bytes, params: Mapping[str, Any], out_dir: Path, co
         "parameters": params,
         "inputs": _input_fingerprint(out_dir),
         "code": code or code_fingerprint(),
+        "lang": i18n.current(),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -204,7 +207,9 @@ def _run_locked(notebook: Path, checked: dict[str, Any], out_dir: Path, *, timeo
     source = staging / f".{stem}.source.ipynb"
     import nbformat
 
-    nbformat.write(_read_notebook_bytes(source_bytes, notebook), str(source))
+    readable = _read_notebook_bytes(source_bytes, notebook)
+    translate_notebook(readable)  # the reader's language: markdown cells from the catalogue
+    nbformat.write(readable, str(source))
     executed = staging / f"{stem}.ipynb"
     try:
         with paths.environment(**kernel_environment(staging)), _quiet_client_log():

@@ -17,9 +17,10 @@ from typing import Any, Mapping, Sequence
 import pandas as pd
 
 from critique.core import atomicio
+from critique.core.i18n import N_, _
 
 WORKBOOK = "tables.xlsx"
-SOURCES_SHEET = "Sources"
+SOURCES_SHEET = N_("Sources")  # the sheet's name in the reader's language (31 characters at most)
 _BAD = re.compile(r"[\[\]:*?/\\]")  # characters Excel refuses in a sheet name
 
 
@@ -28,7 +29,7 @@ def sheet_name(stem: str, chart: str, taken: set[str]) -> str:
     the notebook's number and the chart's name (``10 countries-reporting``)."""
     base = _BAD.sub("-", f"{stem.split('-', 1)[0]} {chart}")[:31]
     name, i = base, 2
-    while name.lower() in {t.lower() for t in taken} or name.lower() == SOURCES_SHEET.lower():
+    while name.lower() in {t.lower() for t in taken} or name.lower() in (SOURCES_SHEET.lower(), _(SOURCES_SHEET).lower()):
         suffix = f" ({i})"
         name, i = base[:31 - len(suffix)] + suffix, i + 1
     taken.add(name)
@@ -57,13 +58,14 @@ def write_workbook(target: Path, pages: Sequence[Mapping[str, Any]]) -> Path | N
             csv = Path(fig["abs_png"]).with_suffix(".csv")
             name = sheet_name(str(page["stem"]), str(fig["name"]), taken)
             sheets.append((name, read_table(csv)))
-            sources.append({"sheet": name, "notebook": page.get("title", page["stem"]), "chart": fig.get("title", ""),
-                            "source (release read)": fig.get("source", ""), "CSV file": fig["csv"]})
+            sources.append({_("sheet"): name, _("notebook"): page.get("title", page["stem"]),
+                            _("chart"): fig.get("title", ""), _("source (release read)"): fig.get("source", ""),
+                            _("CSV file"): fig["csv"]})
     if not sheets:
         return None
     with atomicio.atomic_file(target) as tmp:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
-            pd.DataFrame(sources).to_excel(xl, sheet_name=SOURCES_SHEET, index=False)
+            pd.DataFrame(sources).to_excel(xl, sheet_name=_BAD.sub("-", _(SOURCES_SHEET))[:31], index=False)
             for name, frame in sheets:
                 frame.to_excel(xl, sheet_name=name, index=False)
             for ws in xl.book.worksheets:

@@ -33,8 +33,9 @@ from typing import Sequence
 
 import nbformat
 
-from critique.core import atomicio
+from critique.core import atomicio, i18n
 from critique.core.atomicio import write_text_atomic
+from critique.core.i18n import N_, _
 from critique.datasets import paths
 
 ANSWER_TAG = "answer"
@@ -46,7 +47,7 @@ def answer(reveal: bool, text: str) -> None:
         return
     from IPython.display import Markdown, display
 
-    display(Markdown("**Answer.** " + text.strip()))
+    display(Markdown("**" + _("Answer.") + "** " + text.strip()))
 
 
 def workshop_dir() -> Path:
@@ -59,9 +60,12 @@ def exercises() -> list[Path]:
     return sorted(workshop_dir().glob("[0-9][0-9]-*.ipynb"))
 
 
-def out_root() -> Path:
-    """``reports/workshop/``."""
-    return paths.reports_dir() / "workshop"
+def out_root(lang: str | None = None) -> Path:
+    """``reports/workshop/`` (English), ``reports/workshop-<lang>/`` in another language, so a
+    translated kit never overwrites the English one."""
+    from critique.publish.i18n import out_folder
+
+    return paths.reports_dir() / out_folder("workshop", lang or i18n.DEFAULT)
 
 
 def is_answer(cell: nbformat.NotebookNode) -> bool:
@@ -120,12 +124,27 @@ class WorkshopResult:
     index: Path | None = None
 
 
-def guide_html(markdown_text: str, title: str = "Workshop facilitator guide") -> str:
-    """The guide's Markdown as a standalone, printable HTML page (mistune, as nbconvert uses)."""
+GUIDE_TITLE = N_("Workshop facilitator guide")
+
+
+def guide_source(lang: str | None = None) -> Path:
+    """The facilitator guide in ``lang`` (default: the active language): ``guide.<lang>.md`` beside
+    ``guide.md``, or the English ``guide.md`` when that language has none."""
+    lang = lang or i18n.current()
+    translated = workshop_dir() / f"guide.{lang}.md"
+    return translated if lang != i18n.DEFAULT and translated.exists() else workshop_dir() / "guide.md"
+
+
+def guide_html(markdown_text: str, title: str | None = None) -> str:
+    """The guide's Markdown as a standalone, printable HTML page (mistune, as nbconvert uses), in the
+    active language's ``<html lang>``."""
     import mistune
 
+    from critique.publish.i18n import html_lang
+
+    title = _(GUIDE_TITLE) if title is None else title
     body = mistune.html(markdown_text) if hasattr(mistune, "html") else mistune.markdown(markdown_text)
-    return ("<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+    return (f"<!doctype html><html lang='{html_lang()}'><head><meta charset='utf-8'>"
             f"<title>{html.escape(title)}</title><style>body{{font-family:sans-serif;max-width:50em;"
             "margin:2em auto;line-height:1.45;padding:0 1em}table{border-collapse:collapse}"
             "td,th{border:1px solid #ccc;padding:0.2em 0.5em}blockquote{border-left:4px solid #ccc;"
@@ -134,10 +153,14 @@ def guide_html(markdown_text: str, title: str = "Workshop facilitator guide") ->
 
 
 def _title(nb_path: Path) -> str:
+    """The exercise's first heading, from its cell in the reader's language when the catalogue has it."""
+    from critique.publish.i18n import markdown_msgid
+
     nb = nbformat.read(str(nb_path), as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
+            msgid = markdown_msgid(cell.source)
+            for line in (_(msgid) if msgid else "").splitlines():
                 if line.startswith("#"):
                     return line.lstrip("#").strip()
     return nb_path.stem
@@ -149,7 +172,7 @@ def build(out: Path | None = None, *, force: bool = False, stems: Sequence[str] 
 
     A second build into the same folder while one runs is refused ("another build is writing here").
     """
-    out = Path(out) if out else out_root()
+    out = Path(out) if out else out_root(i18n.current())
     from critique.publish.outdirs import folder_lock
 
     with folder_lock(out):  # one workshop build at a time into a folder
@@ -189,7 +212,7 @@ def _build(out: Path, *, force: bool, stems: Sequence[str] | None, timeout: int)
         workshop_handout.write(handout, question_src, out / "questions" / stem / "figures", generated=now,
                                config_file=workshop_dir() / workshop_handout.CONFIG)
         res.handouts.append(handout)
-    guide_src = workshop_dir() / "guide.md"
+    guide_src = guide_source()
     if guide_src.exists():
         res.guide = out / "guide.html"
         write_text_atomic(res.guide, guide_html(guide_src.read_text(encoding="utf-8")))
@@ -198,22 +221,29 @@ def _build(out: Path, *, force: bool, stems: Sequence[str] | None, timeout: int)
 
 
 def _index_html(notebooks: Sequence[Path], res: WorkshopResult, now: dt.datetime) -> str:
+    from critique.publish.i18n import html_fill, html_lang
+
+    esc = html.escape
+    page, notebook = esc(_("page")), esc(_("notebook"))
     rows = []
     for nb_path in notebooks:
         s = nb_path.stem
-        rows.append(f"<tr><td>{html.escape(_title(nb_path))}</td>"
-                    f"<td><a href='questions/{s}/{s}.html'>page</a> · <a href='questions/{s}/{s}.ipynb'>notebook</a></td>"
-                    f"<td><a href='answers/{s}/{s}.html'>page</a> · <a href='answers/{s}/{s}.ipynb'>notebook</a></td>"
+        rows.append(f"<tr><td>{esc(_title(nb_path))}</td>"
+                    f"<td><a href='questions/{s}/{s}.html'>{page}</a> · <a href='questions/{s}/{s}.ipynb'>{notebook}</a></td>"
+                    f"<td><a href='answers/{s}/{s}.html'>{page}</a> · <a href='answers/{s}/{s}.ipynb'>{notebook}</a></td>"
                     f"<td><a href='handouts/{s}.pdf'>PDF</a></td></tr>")
-    guide = "<p><a href='guide.html'>Facilitator guide</a> (print it from the browser)</p>" if res.guide else ""
-    return ("<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Workshop kit</title>"
+    guide = ("<p>" + html_fill("{guide} (print it from the browser)",
+                               guide=f"<a href='guide.html'>{esc(_('Facilitator guide'))}</a>") + "</p>"
+             if res.guide else "")
+    return (f"<!doctype html><html lang='{html_lang()}'><head><meta charset='utf-8'><title>{esc(_('Workshop kit'))}</title>"
             "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}td,th{padding:0.3em 0.8em;"
             "border-bottom:1px solid #ddd;text-align:left}</style></head><body>"
-            "<h1>critique-suite workshop kit</h1>"
-            f"<p>Built {now:%Y-%m-%d %H:%M UTC}. Give participants the <b>question</b> versions; the answer "
-            "versions are for the facilitator.</p>" + guide +
-            "<table><tr><th>Exercise</th><th>Questions</th><th>Answers</th><th>Handout</th></tr>"
-            + "".join(rows) + "</table></body></html>")
+            f"<h1>{esc(_('critique-suite workshop kit'))}</h1>"
+            "<p>" + html_fill("Built {date}. Give participants the {question} versions; the answer "
+                              "versions are for the facilitator.", date=esc(f"{now:%Y-%m-%d %H:%M UTC}"),
+                              question=f"<b>{esc(_('question'))}</b>") + "</p>" + guide +
+            f"<table><tr><th>{esc(_('Exercise'))}</th><th>{esc(_('Questions'))}</th><th>{esc(_('Answers'))}</th>"
+            f"<th>{esc(_('Handout'))}</th></tr>" + "".join(rows) + "</table></body></html>")
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -221,10 +251,16 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("stems", nargs="*", help="exercise notebook stems (default: all)")
     parser.add_argument("--force", action="store_true", help="re-run exercises even when unchanged")
     parser.add_argument("--timeout", type=int, default=600, help="per-cell timeout in seconds")
+    parser.add_argument("--lang", help="the readers' language: en (default), fr, es, ru, zh; other languages "
+                                       "than English go to reports/workshop-<lang>/")
 
 
 def _command(args: argparse.Namespace) -> int:
-    res = build(force=args.force, stems=args.stems or None, timeout=args.timeout)
+    from critique.publish import i18n as reader_lang
+
+    lang = reader_lang.choose(getattr(args, "lang", None), None)
+    with i18n.using(lang):
+        res = build(out_root(lang), force=args.force, stems=args.stems or None, timeout=args.timeout)
     print(f"workshop: {len(res.ran)} run, {len(res.skipped)} unchanged; {len(res.handouts)} handouts; "
           f"guide {'written' if res.guide else 'missing'} -> {res.index}")
     return 0

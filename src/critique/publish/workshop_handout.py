@@ -23,15 +23,17 @@ from typing import Any, Mapping, Sequence
 import nbformat
 import yaml
 
+from critique.core import i18n
 from critique.core.errors import DataError
+from critique.core.i18n import N_, _
 
 CONFIG = "handouts.yml"
 #: the tallest a chart may print (cm) on a handout holding 1, 2, 3 or more charts (A4 portrait: two pages in all)
 CHART_HEIGHT_CM = {1: 13.0, 2: 9.5, 3: 7.6}
 HANDOUT_WIDTH_CM = 17.4  # A4 portrait less 1.8 cm margins
-LITERATURE_NOTE = ("\"literature.md\" in a source line is the literature notes shipped with critique-suite "
-                   "(docs/literature.md); [V] there means checked against a copy of the source (a secondary "
-                   "copy when it says so).")
+LITERATURE_NOTE = N_("\"literature.md\" in a source line is the literature notes shipped with critique-suite "
+                     "(docs/literature.md); [V] there means checked against a copy of the source (a secondary "
+                     "copy when it says so).")
 
 
 @dataclass
@@ -48,8 +50,12 @@ class Handout:
     def data(self, generated: dt.datetime) -> dict[str, Any]:
         """The JSON the template reads."""
         return {"title": self.title, "claim": self.claim, "questions": self.questions, "charts": self.charts,
-                "words": self.words, "table": self.table, "note": LITERATURE_NOTE,
-                "footer": f"critique-suite workshop handout, built {generated:%Y-%m-%d}"}
+                "words": self.words, "table": self.table, "note": _(LITERATURE_NOTE),
+                "footer": _("critique-suite workshop handout, built {date}", date=f"{generated:%Y-%m-%d}"),
+                "lang": i18n.current(),
+                "t": {"words": _("Words used on this page"), "questions": _("Questions for your group"),
+                      "chart_n": _("Chart {n}: "), "the_chart": _("The chart: "),
+                      "page": _("page {n} of {total}")}}
 
 
 def _runs(nodes: Sequence[Mapping[str, Any]], bold: bool = False, italic: bool = False) -> list[dict[str, Any]]:
@@ -120,7 +126,47 @@ def claim_and_questions(nb: nbformat.NotebookNode) -> tuple[str, list[list[dict]
                     questions += [_runs(item["children"]) for item in block["children"]]
     if not questions:
         raise DataError(f"workshop handout: '{title}' has no numbered list under a '## Question' heading")
+    if i18n.current() != i18n.DEFAULT:
+        return _in_reader_language(md, title, claim, questions)
     return title, claim, questions
+
+
+def _translated(source: str) -> str | None:
+    """A whole Markdown cell in the reader's language from the catalogue (None when it has none)."""
+    from critique.publish.i18n import markdown_msgid
+
+    msgid = markdown_msgid(source)
+    text = _(msgid)
+    return text if text != msgid else None
+
+
+def _in_reader_language(md: Sequence[nbformat.NotebookNode], title: str, claim: list[list[dict]],
+                        questions: list[list[dict]]) -> tuple[str, list[list[dict]], list[list[dict]]]:
+    """The title, claim and questions read from the translated cells, which keep the English cell's
+    structure (a heading, the same paragraphs, a numbered list with as many questions). A cell with no
+    translation, or one whose structure differs, stays English (the catalogue counts what is missing)."""
+    first = _translated(md[0].source)
+    if first is not None:
+        english = [b for b in _blocks(md[0].source) if b["type"] == "paragraph"]
+        keep = [not _plain(_runs(b["children"])).startswith("Findings keys") for b in english]
+        blocks = _blocks(first)
+        heads = [b for b in blocks if b["type"] == "heading"]
+        paras = [b for b in blocks if b["type"] == "paragraph"]
+        if heads and len(paras) == len(english):
+            title = _plain(_runs(heads[0]["children"]))
+            claim = [_runs(b["children"]) for b, k in zip(paras, keep) if k]
+    translated: list[list[dict]] = []
+    for cell in md:
+        blocks = _blocks(cell.source)
+        if not (blocks and blocks[0]["type"] == "heading"
+                and _plain(_runs(blocks[0]["children"])).startswith("Question")):
+            continue
+        english = [_runs(item["children"]) for b in blocks[1:] if b["type"] == "list" for item in b["children"]]
+        text = _translated(cell.source)
+        mine = [] if text is None else [_runs(item["children"]) for b in _blocks(text)[1:]
+                                        if b["type"] == "list" for item in b["children"]]
+        translated += mine if len(mine) == len(english) else english
+    return title, claim, translated if len(translated) == len(questions) else questions
 
 
 def load_config(path: Path) -> dict[str, dict[str, Any]]:
@@ -182,11 +228,11 @@ def _cell(value: Any, column: str, words: Mapping[str, Mapping[Any, str]], stem:
         if value not in words[column]:
             raise DataError(f"{CONFIG}: {stem}: column {column!r} has value {value!r}, which 'values' does not "
                             "put in plain words")
-        return str(words[column][value])
+        return _(str(words[column][value]))
     if value is None or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f"{round(value, -2):,.0f}"
+        return i18n.format_locale("{value:,.0f}", {"value": round(value, -2)})
     return str(value)
 
 
@@ -219,13 +265,13 @@ def table_rows(spec: Mapping[str, Any], stem: str, findings: Mapping[str, Any] |
     cols = list(spec["columns"])
     words = spec.get("values") or {}
     rows = [[_cell(v, c, words, stem) for v, c in zip(rec, cols)] for rec in frame[cols].itertuples(index=False)]
-    header = [str(spec["columns"][c]) for c in cols]
+    header = [_(str(spec["columns"][c])) for c in cols]
     # a column's share of the width follows the length of its text (longest of header and mean cell)
     # and is never narrower than its longest word
     lengths = [max(len(h), sum(len(r[i]) for r in rows) / max(len(rows), 1)) for i, h in enumerate(header)]
     words = [max([len(w) for r in rows for w in r[i].split()] + [len(w) for w in h.split()]) for i, h in enumerate(header)]
     widths = [round(max(length ** 0.75, 1.25 * word ** 0.9), 2) for length, word in zip(lengths, words)]
-    return {"title": str(spec["title"]), "header": header, "rows": rows, "widths": widths}
+    return {"title": _(str(spec["title"])), "header": header, "rows": rows, "widths": widths}
 
 
 def handout(exercise: Path, figures_dir: Path, config: Mapping[str, Mapping[str, Any]]) -> Handout:
@@ -233,7 +279,7 @@ def handout(exercise: Path, figures_dir: Path, config: Mapping[str, Mapping[str,
     title, claim, questions = claim_and_questions(nbformat.read(str(exercise), as_version=4))
     entry = config.get(exercise.stem, {})
     charts = chart_rows(figures_dir, entry.get("charts"), exercise.stem)
-    words = [{"word": str(w), "meaning": str(m)} for w, m in (entry.get("words") or {}).items()]
+    words = [{"word": _(str(w)), "meaning": _(str(m))} for w, m in (entry.get("words") or {}).items()]
     found_file = figures_dir.parent / "findings.json"
     found = json.loads(found_file.read_text(encoding="utf-8")).get("findings", {}) if found_file.exists() else {}
     table = table_rows(entry["table"], exercise.stem, found) if entry.get("table") else None

@@ -28,6 +28,10 @@ from critique.methods.claims.rules import (CANNOT_TEST, CONSISTENT, CONTRADICT, 
                                    UNTESTABLE, VERDICTS, counts_sentence)
 from critique.methods.claims.verdict import ClaimCheck, cap_unverified
 from critique.core.errors import DataError
+from critique.core.i18n import N_, _
+
+#: the register's verification grades, as shown in the reader table (translated there)
+GRADE_NAMES = (N_("primary"), N_("secondary"), N_("unverified"))
 
 CHECK_IDS = (
     "unodc-covid-fixed-panel", "ncmec-covid-reports", "worldcup-2006-followup", "superbowl-2011-outcome",
@@ -69,8 +73,9 @@ def claim_tests(claims: pd.DataFrame) -> pd.DataFrame:
 
 def untestable_check(row: Mapping[str, Any]) -> ClaimCheck:
     """The "cannot test" result of a register row declared untestable: its reason is the row's note."""
-    read = f"claims register row {row['claim_id']} [{row['verification']}]"
-    reason = f"The register declares that no count of the same definition exists: {str(row['note']).strip().rstrip('.')} (read: {read})."
+    read = _("claims register row {claim_id} [{grade}]", claim_id=row["claim_id"], grade=row["verification"])
+    reason = _("The register declares that no count of the same definition exists: {note} (read: {read}).",
+               note=str(row["note"]).strip().rstrip("."), read=read)
     return ClaimCheck(UNTESTABLE, str(row["claim_id"]), CANNOT_TEST, reason, datasets=("claims",), read=(read,))
 
 
@@ -116,11 +121,14 @@ def summary_table(checks: Iterable[ClaimCheck], claims: pd.DataFrame) -> pd.Data
     rows = []
     for c in checks:
         row = reg.loc[c.claim_id]
-        mark = "UNVERIFIED: " if row["verification"] == "unverified" else ""
-        rows.append({"claim_id": c.claim_id, "label": mark + str(row.get("label", c.claim_id)),
-                     "claim": mark + str(row["claim"]), "claimant": row["claimant"],
-                     "date": row["date"], "claim_read_in": row["verification"], "test": c.test_id, "word": c.verdict,
-                     "verdict": c.shown + (" (capped: unverified input)" if c.capped else ""), "reason": c.reason})
+        unverified = row["verification"] == "unverified"
+        rows.append({"claim_id": c.claim_id, "label": _("UNVERIFIED: {text}", text=row.get("label", c.claim_id))
+                     if unverified else str(row.get("label", c.claim_id)),
+                     "claim": _("UNVERIFIED: {text}", text=row["claim"]) if unverified else str(row["claim"]),
+                     "claimant": row["claimant"], "date": row["date"], "claim_read_in": _(str(row["verification"])),
+                     "test": c.test_id, "word": c.verdict,
+                     "verdict": _("{verdict} (capped: unverified input)", verdict=c.shown) if c.capped else c.shown,
+                     "reason": c.reason, "capped": bool(c.capped)})
     return pd.DataFrame(rows)
 
 

@@ -18,6 +18,7 @@ from critique.methods import coverage
 from critique.methods.claims import cited, detected, reports, shares
 from critique.methods.claims.rules import VERDICTS
 from critique.methods.claims.verdict import ClaimCheck, pct_range
+from critique.core.i18n import _
 
 #: sporting events whose host countries' detections are compared (``claim-evidence`` ids)
 HOST_EVENTS = ("event-grc-2004", "event-deu-2006", "event-zaf-2010", "event-can-2010")
@@ -50,7 +51,7 @@ class ClaimSettings:
 def release_phrase(glotip: pd.DataFrame) -> str:
     """``"UNODC GLOTIP release 2025-04-14, data to 2022"`` from the frame's ``attrs["release"]``."""
     rid = str(glotip.attrs.get("release", "glotip"))
-    return f"UNODC GLOTIP release {rid.split('@')[-1]}, data to {int(glotip['year'].max())}"
+    return _("UNODC GLOTIP release {release}, data to {year}", release=rid.split("@")[-1], year=int(glotip["year"].max()))
 
 
 @dataclass

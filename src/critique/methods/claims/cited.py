@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from critique.core.i18n import _
 from critique.methods.claims.verdict import Basis, ClaimCheck, check_tolerance, figures, judged, named, pct, read_of
 
 
@@ -32,11 +33,12 @@ def check_worldcup_followup(evidence: pd.DataFrame) -> ClaimCheck:
     claimed, known, share, found = (f[i].value for i in ids)
     bound = known / share
     read = read_of(evidence, ids)
-    reason = named(f"No count of people trafficked for the event exists and the forecast of {claimed:,.0f} came with no data; "
-                   f"IOM's follow-up gives about {known:,.0f} known victims of sexual exploitation a year in Germany, or "
-                   f"{bound:,.0f} a year under its own assumption that {share:.0%} are discovered ({claimed / bound:.1f} times "
-                   f"fewer than the forecast for a four-week event), and a news report gave {found:.0f} cases linked to the event.",
-                   read)
+    reason = named(_("No count of people trafficked for the event exists and the forecast of {claimed:,.0f} came with no "
+                     "data; IOM's follow-up gives about {known:,.0f} known victims of sexual exploitation a year in Germany, "
+                     "or {bound:,.0f} a year under its own assumption that {share:.0%} are discovered ({ratio:.1f} times "
+                     "fewer than the forecast for a four-week event), and a news report gave {found:.0f} cases linked to "
+                     "the event.", claimed=claimed, known=known, bound=bound, share=share, ratio=claimed / bound,
+                     found=found), read)
     return judged("worldcup-2006-followup", "worldcup-2006", Basis(same_definition=False), reason,
                   numbers={"claimed": claimed, "known_per_year": known, "assumed_discovery": share,
                            "bound_per_year": bound, "claimed_over_bound": claimed / bound, "cases_found": found},
@@ -56,11 +58,12 @@ def check_superbowl_outcome(evidence: pd.DataFrame) -> ClaimCheck:
     f, status = figures(evidence, ids)
     low, high, arrests, charges, juveniles, task = (f[i].value for i in ids)
     read = read_of(evidence, ids)
-    reason = named(f"No count of trafficking around the event exists: the {low:,.0f}-{high:,.0f} people selling sex predicted "
-                   f"for Dallas were a police sergeant's forecast, not the claimant's figure, and the counts afterwards were "
-                   f"{arrests:.0f} prostitution-related arrests, {charges:.0f} human-trafficking charge(s), {juveniles:.0f} arrests "
-                   f"involving juveniles and {task:.0f} task-force arrests on any charge; arrests measure policing, not trafficking.",
-                   read)
+    reason = named(_("No count of trafficking around the event exists: the {low:,.0f}-{high:,.0f} people selling sex "
+                     "predicted for Dallas were a police sergeant's forecast, not the claimant's figure, and the counts "
+                     "afterwards were {arrests:.0f} prostitution-related arrests, {charges:.0f} human-trafficking charge(s), "
+                     "{juveniles:.0f} arrests involving juveniles and {task:.0f} task-force arrests on any charge; arrests "
+                     "measure policing, not trafficking.", low=low, high=high, arrests=arrests, charges=charges,
+                     juveniles=juveniles, task=task), read)
     return judged("superbowl-2011-outcome", "superbowl-2011", Basis(same_definition=False), reason,
                   numbers={"predicted_low": low, "predicted_high": high, "prostitution_arrests": arrests,
                            "trafficking_charges": charges, "juvenile_arrests": juveniles, "task_force_arrests": task},
@@ -81,10 +84,11 @@ def check_sweden_street_counts(evidence: pd.DataFrame, *, tolerance_pp: float = 
     before, after, claimed = (f[i].value for i in ids)
     change = 100 * (after / before - 1)
     read = read_of(evidence, ids)
-    reason = named(f"The claim is national; the only before/after counts read are Stockholm's, from {before:.0f} people in "
-                   f"street prostitution (1998) to {after:.0f} (2008), a change of {pct(change)}, {abs(change + claimed):.1f} "
-                   f"points from the {pct(-claimed)} that 'halved' means (tolerance {tol:g} points); a street count misses "
-                   "indoor and online selling.", read)
+    reason = named(_("The claim is national; the only before/after counts read are Stockholm's, from {before:.0f} people "
+                     "in street prostitution (1998) to {after:.0f} (2008), a change of {change}, {gap:.1f} points from the "
+                     "{halved} that 'halved' means (tolerance {tol:g} points); a street count misses indoor and online "
+                     "selling.", before=before, after=after, change=pct(change), gap=abs(change + claimed),
+                     halved=pct(-claimed), tol=tol), read)
     return judged("sweden-street-counts", "sweden-halved",
                   Basis(True, claimed=-claimed, observed=(change, change), tolerance=tol, kind="change", part="Stockholm only"),
                   reason, numbers={"before": before, "after": after, "fall_pct": -change, "change_pct": change,
@@ -106,12 +110,13 @@ def check_gao_fosta(evidence: pd.DataFrame) -> ClaimCheck:
     cases, backpage, fosta, restitution, damages = (f[i].value for i in ids)
     other = cases - fosta
     read = read_of(evidence, ids)
-    reason = named(f"GAO counted federal criminal cases only, not the civil suits and state prosecutions the law opened (which "
-                   f"'held liable' covers); on the criminal part, 'needed' read as 'platform controllers could not be "
-                   f"prosecuted under earlier laws' meets {other:.0f} of at least {cases:.0f} federal criminal cases against them "
-                   f"in 2014-2020 brought under earlier laws (including {backpage:.0f} against backpage.com's controllers) and "
-                   f"{fosta:.0f} under FOSTA's new provision; restitution was sought in {restitution:.0f} and civil damages "
-                   f"awarded in {damages:.0f}.", read)
+    reason = named(_("GAO counted federal criminal cases only, not the civil suits and state prosecutions the law opened "
+                     "(which 'held liable' covers); on the criminal part, 'needed' read as 'platform controllers could not "
+                     "be prosecuted under earlier laws' meets {other:.0f} of at least {cases:.0f} federal criminal cases "
+                     "against them in 2014-2020 brought under earlier laws (including {backpage:.0f} against backpage.com's "
+                     "controllers) and {fosta:.0f} under FOSTA's new provision; restitution was sought in "
+                     "{restitution:.0f} and civil damages awarded in {damages:.0f}.", other=other, cases=cases,
+                     backpage=backpage, fosta=fosta, restitution=restitution, damages=damages), read)
     basis = Basis(True, claimed=0.0, observed=(other, other), tolerance=0.0, kind="level",
                   part="federal criminal cases only")
     return judged("gao-fosta", "fosta-needed", basis, reason,
@@ -145,14 +150,16 @@ def check_spotlight_federal(evidence: pd.DataFrame, ucr: pd.DataFrame | None = N
         rows = ucr[(ucr["year"] == ucr_year) & (ucr["offence"] == "Commercial Sex Acts")]
         numbers["ucr_offences"] = int(rows["actual"].sum())
         numbers["ucr_agencies"] = int(rows.loc[rows["actual"] > 0, "ori"].nunique())
-        ucr_text = (f"; FBI UCR agencies recorded {numbers['ucr_offences']:,} commercial-sex-acts offences in {ucr_year} "
-                    f"({numbers['ucr_agencies']} agencies with any)")
+        ucr_text = _("; FBI UCR agencies recorded {offences:,} commercial-sex-acts offences in {year} ({agencies} agencies "
+                     "with any)", offences=numbers["ucr_offences"], year=ucr_year, agencies=numbers["ucr_agencies"])
         datasets = ("claim-evidence", "fbi-ucr-ht")
         read = read + (str(ucr.attrs.get("release", "fbi-ucr-ht")),)
-    reason = named(f"No published count of the same definition exists: Spotlight's reported {minors:,.0f} minors and "
-                   f"{adults:,.0f} adults identified in Sep 2015-Sep 2016 are, for scale, {numbers['minors_ratio']:.1f} times "
-                   f"the FBI's {fbi_minors:.0f} minor victims a year and {numbers['victims_ratio']:.1f} times the "
-                   f"{fbi_victims:.0f} victims it identified in FY2015, and its {inv:,.0f} investigations exceed the "
-                   f"{fbi_inv + ice_inv:,.0f} FBI and ICE opened{ucr_text}.", read)
+    reason = named(_("No published count of the same definition exists: Spotlight's reported {minors:,.0f} minors and "
+                     "{adults:,.0f} adults identified in Sep 2015-Sep 2016 are, for scale, {minors_ratio:.1f} times the "
+                     "FBI's {fbi_minors:.0f} minor victims a year and {victims_ratio:.1f} times the {fbi_victims:.0f} "
+                     "victims it identified in FY2015, and its {inv:,.0f} investigations exceed the {federal_inv:,.0f} FBI "
+                     "and ICE opened{ucr_text}.", minors=minors, adults=adults, minors_ratio=numbers["minors_ratio"],
+                     fbi_minors=fbi_minors, victims_ratio=numbers["victims_ratio"], fbi_victims=fbi_victims, inv=inv,
+                     federal_inv=fbi_inv + ice_inv, ucr_text=ucr_text), read)
     return judged("spotlight-vs-federal", "spotlight-victims", Basis(same_definition=False), reason, numbers=numbers,
                   evidence=status, datasets=datasets, data=_frame(f), read=read)

@@ -22,6 +22,7 @@ from critique.datasets import glotip_rules
 from critique.methods.claims.verdict import (Basis, ClaimCheck, check_tolerance, distance, figure, judged, named,
                                      pct_range, read_of)
 from critique.core.errors import DataError, ParameterError
+from critique.core.i18n import _
 
 VICTIMS = coverage.GLOTIP_VICTIMS
 FORMS = ("Sexual exploitation", "Forced labour", "Other forms of exploitation")
@@ -114,7 +115,8 @@ def _too_early(glotip: pd.DataFrame, test_id: str, claim_id: str, after: int, re
     last = int(glotip["year"].max())
     if after <= last:
         return None
-    reason = f"The UNODC data ({release}) end in {last}, before {after}, the year the claim is about."
+    reason = _("The UNODC data ({release}) end in {last}, before {after}, the year the claim is about.",
+               release=release, last=last, after=after)
     return judged(test_id, claim_id, Basis(same_definition=False), reason,
                   numbers={"last_year": last, "after": after, "claimed_pct": claimed, "panel_change_pct": None},
                   evidence=evidence, datasets=("glotip", "claim-evidence"), read=(release,))
@@ -140,12 +142,21 @@ def check_covid_fixed_panel(glotip: pd.DataFrame, *, start: int = 2017, end: int
     dims = sorted(set(usable_rows(glotip)["dimension"].dropna()))
     online = [d for d in dims if any(w in d.lower() for w in ("online", "cyber", "internet"))]
     sex = forms.get("Sexual exploitation", (float("nan"),) * 2)
-    reason = (f"The {len(dims)} breakdowns in the UNODC data ({', '.join(dims)}) include "
-              f"{'one for online settings' if online else 'none for online recruitment or exploitation'}; "
-              f"on the {len(s.panel)} countries reporting every year {start}-{end} ({release}) "
-              f"detected victims changed {pct_range(*total)} from {before} to {after} "
-              f"(sexual exploitation {pct_range(*sex)} on the {len(s.form_panel)} countries reporting forms "
-              f"every year), and a change in detections fits a change in detection as well as in trafficking.")
+    values = dict(n_dims=len(dims), dims=", ".join(dims), n_panel=len(s.panel), start=start, end=end, release=release,
+                  change=pct_range(*total), before=before, after=after, sex_change=pct_range(*sex),
+                  n_form_panel=len(s.form_panel))
+    if online:
+        reason = _("The {n_dims} breakdowns in the UNODC data ({dims}) include one for online settings; on the "
+                   "{n_panel} countries reporting every year {start}-{end} ({release}) detected victims changed "
+                   "{change} from {before} to {after} (sexual exploitation {sex_change} on the {n_form_panel} countries "
+                   "reporting forms every year), and a change in detections fits a change in detection as well as in "
+                   "trafficking.", **values)
+    else:
+        reason = _("The {n_dims} breakdowns in the UNODC data ({dims}) include none for online recruitment or "
+                   "exploitation; on the {n_panel} countries reporting every year {start}-{end} ({release}) detected "
+                   "victims changed {change} from {before} to {after} (sexual exploitation {sex_change} on the "
+                   "{n_form_panel} countries reporting forms every year), and a change in detections fits a change in "
+                   "detection as well as in trafficking.", **values)
     data = s.totals.rename(columns={"low": "panel_low", "high": "panel_high"}).join(s.forms)
     numbers = {"panel_countries": len(s.panel), "form_panel_countries": len(s.form_panel),
                "change_pct": list(total), "form_change_pct": {k: list(v) for k, v in forms.items()},
@@ -181,13 +192,16 @@ def check_fixed_panel_change(glotip: pd.DataFrame, evidence: pd.DataFrame, *, te
     n_after = int(units[after])
     part = f"the {len(s.panel)} countries reporting every year" if len(s.panel) < n_after else None
     basis = Basis(True, claimed=claimed.value, observed=panel, tolerance=tol, kind="change", part=part)
-    scope = (f"The claimed change is UNODC's global one, over every reporting country; tested on part of it: "
-             if part else "")
-    reason = (f"{scope}On the {len(s.panel)} countries reporting every year {start}-{end} ({release}) detected "
-              f"victims changed {pct_range(*panel)} from {before} to {after}, {gap:.1f} points from the claimed "
-              f"{claimed.value:+g}% (tolerance {tol:g} points; all reporters, {int(units[before])} then "
-              f"{int(units[after])} countries{f' ({after} {glotip_rules.PARTIAL_LABEL})' if partial else ''}: "
-              f"{pct_range(*everyone)}).")
+    values = dict(n_panel=len(s.panel), start=start, end=end, release=release, change=pct_range(*panel),
+                  before=before, after=after, gap=gap, claimed=claimed.value, tol=tol, n_before=int(units[before]),
+                  n_after=int(units[after]), all_change=pct_range(*everyone),
+                  partial=_(" ({year} {label})", year=after, label=_(glotip_rules.PARTIAL_LABEL)) if partial else "")
+    reason = _("On the {n_panel} countries reporting every year {start}-{end} ({release}) detected victims changed "
+               "{change} from {before} to {after}, {gap:.1f} points from the claimed {claimed:+g}% (tolerance {tol:g} "
+               "points; all reporters, {n_before} then {n_after} countries{partial}: {all_change}).", **values)
+    if part:
+        reason = _("The claimed change is UNODC's global one, over every reporting country; tested on part of it: "
+                   "{reason}", reason=reason)
     numbers = {"claimed_pct": claimed.value, "panel_change_pct": list(panel), "all_reporters_change_pct": list(everyone),
                "after_year_partial": partial, "distance_pp": gap,
                "panel_countries": len(s.panel), "reporters_before": int(units[before]),
@@ -216,10 +230,12 @@ def check_detections_as_prevalence(glotip: pd.DataFrame, evidence: pd.DataFrame,
     indicators = sorted(set(usable_rows(glotip)["indicator"].dropna()))
     s = panel_series(glotip, start, end)
     panel = s.change(before, after)
-    reason = (f"All {len(indicators)} UNODC indicators ({', '.join(indicators)}) count what authorities detected or did, "
-              f"not people trafficked; detected victims on the {len(s.panel)}-country fixed panel changed "
-              f"{pct_range(*panel)} from {before} to {after} ({release}), a change in detection as much as in "
-              f"trafficking, so neither it nor UNODC's figure can test the claimed {claimed.value:+g}% rise in trafficking.")
+    reason = _("All {n_indicators} UNODC indicators ({indicators}) count what authorities detected or did, not people "
+               "trafficked; detected victims on the {n_panel}-country fixed panel changed {change} from {before} to "
+               "{after} ({release}), a change in detection as much as in trafficking, so neither it nor UNODC's figure "
+               "can test the claimed {claimed:+g}% rise in trafficking.", n_indicators=len(indicators),
+               indicators=", ".join(indicators), n_panel=len(s.panel), change=pct_range(*panel), before=before,
+               after=after, release=release, claimed=claimed.value)
     numbers = {"claimed_pct": claimed.value, "panel_change_pct": list(panel), "indicators": indicators,
                "panel_countries": len(s.panel)}
     read = (release,) + read_of(evidence, [claimed_id])
@@ -264,12 +280,22 @@ def check_host_countries(glotip: pd.DataFrame, evidence: pd.DataFrame, *, event_
     table = pd.DataFrame(rows)
     testable = table[table["both_sides"] & table["event_count_high"].notna()]
     n_above = int(testable["event_year_highest"].sum())
-    tail = ("so no event year can be compared." if testable.empty else
-            "and a count of detections measures policing around an event as much as trafficking.")
-    reason = (f"No count of trafficking around the events exists; of {len(table)} host countries, {len(testable)} "
-              f"{'has' if len(testable) == 1 else 'have'} UNODC detected-victim totals for the event year and within {window} "
-              f"years on both sides ({release}); the event year is above every neighbouring year in {n_above} of "
-              f"{len(testable)}, " + tail)
+    values = dict(n_hosts=len(table), n=len(testable), window=window, release=release, n_above=n_above)
+    if testable.empty:
+        reason = _("No count of trafficking around the events exists; of {n_hosts} host countries, {n} have UNODC "
+                   "detected-victim totals for the event year and within {window} years on both sides ({release}); the "
+                   "event year is above every neighbouring year in {n_above} of {n}, so no event year can be compared.",
+                   **values)
+    elif len(testable) == 1:
+        reason = _("No count of trafficking around the events exists; of {n_hosts} host countries, {n} has UNODC "
+                   "detected-victim totals for the event year and within {window} years on both sides ({release}); the "
+                   "event year is above every neighbouring year in {n_above} of {n}, and a count of detections measures "
+                   "policing around an event as much as trafficking.", **values)
+    else:
+        reason = _("No count of trafficking around the events exists; of {n_hosts} host countries, {n} have UNODC "
+                   "detected-victim totals for the event year and within {window} years on both sides ({release}); the "
+                   "event year is above every neighbouring year in {n_above} of {n}, and a count of detections measures "
+                   "policing around an event as much as trafficking.", **values)
     numbers = {"events": len(table), "testable": len(testable), "event_year_highest": n_above, "window": window,
                "event_list": table[["iso3", "event_year"]].to_dict("records")}
     pieces = []
@@ -297,11 +323,13 @@ def check_sweden_series(glotip: pd.DataFrame, evidence: pd.DataFrame, *, law_id:
     first, last = int(series["year"].min()), int(series["year"].max())
     before = int((series["year"] < law.value).sum())
     if before == 0:
-        reason = (f"UNODC's {iso3} detected-victim series ({release}) runs {first}-{last}, starting "
-                  f"{first - int(law.value)} years after the {int(law.value)} law, so it has no year before the law to compare.")
+        reason = _("UNODC's {iso3} detected-victim series ({release}) runs {first}-{last}, starting {gap} years after "
+                   "the {law} law, so it has no year before the law to compare.", iso3=iso3, release=release,
+                   first=first, last=last, gap=first - int(law.value), law=int(law.value))
     else:
-        reason = (f"UNODC's {iso3} series ({release}) has {before} years before the {int(law.value)} law, but detected victims "
-                  "measure detection as well as trafficking (notebook 50 gives the minimum detectable effect).")
+        reason = _("UNODC's {iso3} series ({release}) has {before} years before the {law} law, but detected victims "
+                   "measure detection as well as trafficking (notebook 50 gives the minimum detectable effect).",
+                   iso3=iso3, release=release, before=before, law=int(law.value))
     numbers = {"law_year": int(law.value), "first_year": first, "last_year": last, "years_before_law": before,
                "years": int(len(series))}
     read = (release,) + read_of(evidence, [law_id])

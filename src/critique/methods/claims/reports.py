@@ -11,6 +11,7 @@ import pandas as pd
 from critique.methods.claims.verdict import Basis, ClaimCheck, judged, named, pct
 from critique.datasets.ncmec import CHILD_SEX_TRAFFICKING, incident_series
 from critique.core.errors import ParameterError
+from critique.core.i18n import _
 
 
 def annual_change(reports: pd.DataFrame) -> pd.Series:
@@ -41,11 +42,18 @@ def check_ncmec_covid(reports: pd.DataFrame, contents: pd.DataFrame, *, event_ye
     inside = base.min() <= at <= base.max()
     read = tuple(dict.fromkeys(str(f.attrs.get("release", name)) for f, name in
                                ((reports, "ncmec-reports"), (contents, "ncmec-report-contents"))))
-    reason = named(f"CyberTipline reports rose {pct(at)} into {event_year}, "
-              f"{'within' if inside else 'outside'} the range of the {baseline_years} years before ({pct(base.min())} to "
-              f"{pct(base.max())}, median {pct(float(np.median(base)))}); they count reports, which follow platforms' "
-              f"detection, not victims, and the 'child sex trafficking' type starts in {first_cst} "
-              f"({cst.iloc[0]:,} reports), {'with no year before the pandemic' if first_cst >= event_year else 'before the event year'}.", read)
+    values = dict(change=pct(at), year=event_year, n_years=baseline_years, low=pct(base.min()), high=pct(base.max()),
+                  median=pct(float(np.median(base))), first=first_cst, first_reports=int(cst.iloc[0]),
+                  when=_("with no year before the pandemic") if first_cst >= event_year else _("before the event year"))
+    if inside:
+        text = _("CyberTipline reports rose {change} into {year}, within the range of the {n_years} years before ({low} to "
+                 "{high}, median {median}); they count reports, which follow platforms' detection, not victims, and the "
+                 "'child sex trafficking' type starts in {first} ({first_reports:,} reports), {when}.", **values)
+    else:
+        text = _("CyberTipline reports rose {change} into {year}, outside the range of the {n_years} years before ({low} to "
+                 "{high}, median {median}); they count reports, which follow platforms' detection, not victims, and the "
+                 "'child sex trafficking' type starts in {first} ({first_reports:,} reports), {when}.", **values)
+    reason = named(text, read)
     numbers = {"event_year": event_year, "event_change_pct": at, "baseline_min_pct": float(base.min()),
                "baseline_max_pct": float(base.max()), "baseline_median_pct": float(np.median(base)),
                "child_sex_trafficking": {int(k): int(v) for k, v in cst.items()}, "child_sex_trafficking_first_year": first_cst}

@@ -42,7 +42,7 @@ from typing import Iterable
 from dataclasses import dataclass
 
 from critique.core.errors import ParameterError
-from critique.core.i18n import N_
+from critique.core.i18n import N_, _
 
 # The words stay English here (findings keys and tests compare them); N_ marks them for the
 # message catalogue, and the reader's pages translate them where they are shown.
@@ -140,9 +140,10 @@ def cap(word: str, unverified: list[str]) -> str:
 
 
 #: what a part of the scope shows, in words that do not speak for the whole claim
-ON_PART = {CONTRADICT: "figures at odds with the claim beyond its tolerance (for that part only)", NOT_SUPPORTED: "not supported by figures some of which are unverified",
-           SMALLER: "a smaller change than claimed",
-           LARGER: "a larger change than claimed", CONSISTENT: "consistent with the claim"}
+ON_PART = {CONTRADICT: N_("figures at odds with the claim beyond its tolerance (for that part only)"),
+           NOT_SUPPORTED: N_("not supported by figures some of which are unverified"),
+           SMALLER: N_("a smaller change than claimed"),
+           LARGER: N_("a larger change than claimed"), CONSISTENT: N_("consistent with the claim")}
 
 
 def phrase(v: Verdict) -> str:
@@ -151,7 +152,9 @@ def phrase(v: Verdict) -> str:
     ``Verdict(PARTIAL, SMALLER)`` reads "tested on part of the claim's scope; on that part, a
     smaller change than claimed" (:data:`ON_PART`): a part never contradicts or confirms the whole.
     """
-    return v.word if v.on_part is None else f"{v.word}; on that part, {ON_PART[v.on_part]}"
+    if v.on_part is None:
+        return _(v.word)
+    return _("{verdict}; on that part, {on_part}", verdict=_(v.word), on_part=_(ON_PART[v.on_part]))
 
 
 def counts_sentence(counts: dict[str, int], *, n_checks: int, n_claims: int) -> str:
@@ -164,8 +167,9 @@ def counts_sentence(counts: dict[str, int], *, n_checks: int, n_claims: int) -> 
         raise ParameterError(f"counts: {unknown[0]!r} is not a verdict of the vocabulary")
     if sum(counts.values()) != n_checks:
         raise ParameterError(f"counts add up to {sum(counts.values())}, not to the {n_checks} checks")
-    parts = [f"{counts[w]} '{w}'" for w in VERDICTS if counts.get(w)]
-    return f"Of {n_checks} checks of {n_claims} circulating claims, " + ", ".join(parts) + "."
+    parts = [_("{n} '{verdict}'", n=counts[w], verdict=_(w)) for w in VERDICTS if counts.get(w)]
+    return _("Of {n_checks} checks of {n_claims} circulating claims, {counts}.", n_checks=n_checks,
+             n_claims=n_claims, counts=_(", ").join(parts))
 
 
 
@@ -193,8 +197,30 @@ def sources_sentence(read: Iterable[str], claim_verification: str) -> str:
     if bad:
         raise ParameterError(f"sources: grade {bad[0]!r} is not primary, secondary or unverified")
     n = len(grades)
-    docs = f"{n} document{'s' if n != 1 else ''} it was checked against"
-    if set(grades) == {claim_verification}:
-        return f"the claim and {'all ' if n > 1 else 'the '}{docs} were {GRADE_WORDS[claim_verification]}"
-    counts = ", ".join(f"{grades.count(g)} {GRADE_WORDS[g]}" for g in GRADE_WORDS if grades.count(g))
-    return f"the claim was {GRADE_WORDS[claim_verification]}; of the {docs}, {counts}"
+    g = claim_verification
+    if set(grades) == {g}:  # one sentence per grade: the words agree with "claim" and "documents" in every language
+        return _(ALL_READ[g], n=n) if n >= 2 else _(ONE_READ[g], n=n) if n == 1 else _(NONE_READ[g], n=n)
+    counts = _(", ").join(_(COUNT_READ[h], n=grades.count(h)) for h in GRADE_WORDS if grades.count(h))
+    return _((CLAIM_READ_ONE if n == 1 else CLAIM_READ_MANY)[g], n=n, counts=counts)
+
+
+# The sentences of :func:`sources_sentence`, whole, one per grade (English: the GRADE_WORDS above).
+ALL_READ = {"primary": N_("the claim and all {n} documents it was checked against were read in the publishers' own documents"),
+            "secondary": N_("the claim and all {n} documents it was checked against were read in secondary copies"),
+            "unverified": N_("the claim and all {n} documents it was checked against were unverified")}
+ONE_READ = {"primary": N_("the claim and the {n} document it was checked against were read in the publishers' own documents"),
+            "secondary": N_("the claim and the {n} document it was checked against were read in secondary copies"),
+            "unverified": N_("the claim and the {n} document it was checked against were unverified")}
+NONE_READ = {"primary": N_("the claim and the {n} documents it was checked against were read in the publishers' own documents"),
+             "secondary": N_("the claim and the {n} documents it was checked against were read in secondary copies"),
+             "unverified": N_("the claim and the {n} documents it was checked against were unverified")}
+COUNT_READ = {"primary": N_("{n} read in the publishers' own documents"), "secondary": N_("{n} read in secondary copies"),
+              "unverified": N_("{n} unverified")}
+CLAIM_READ_ONE = {
+    "primary": N_("the claim was read in the publishers' own documents; of the {n} document it was checked against, {counts}"),
+    "secondary": N_("the claim was read in secondary copies; of the {n} document it was checked against, {counts}"),
+    "unverified": N_("the claim was unverified; of the {n} document it was checked against, {counts}")}
+CLAIM_READ_MANY = {
+    "primary": N_("the claim was read in the publishers' own documents; of the {n} documents it was checked against, {counts}"),
+    "secondary": N_("the claim was read in secondary copies; of the {n} documents it was checked against, {counts}"),
+    "unverified": N_("the claim was unverified; of the {n} documents it was checked against, {counts}")}

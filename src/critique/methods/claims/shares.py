@@ -15,6 +15,7 @@ from critique.methods.claims.detected import FORMS, usable_rows
 from critique.methods.claims.verdict import (Basis, ClaimCheck, check_tolerance, distance, figure, figures, judged, named,
                                      pct_range, read_of)
 from critique.core.errors import DataError, ParameterError
+from critique.core.i18n import _
 
 COMPONENTS = ("forced_labour_private_excl_cse", "forced_commercial_sexual_exploitation",
               "state_imposed_forced_labour", "forced_marriage")
@@ -68,16 +69,18 @@ def check_share_recount(glotip: pd.DataFrame, editions: pd.DataFrame, *, edition
         raise ParameterError(f"share_year = {year}: no by-form data that year (years {shares.index.min()}..{shares.index.max()})")
     at, last = shares.loc[year], shares.iloc[-1]
     latest = int(shares.index[-1])
-    part = (f"{int(at['units'])} of the {covered} countries the edition covered" if covered
-            else f"{int(at['units'])} countries of the newest country data")
+    part = (_("{n} of the {covered} countries the edition covered", n=int(at["units"]), covered=covered) if covered
+            else _("{n} countries of the newest country data", n=int(at["units"])))
     basis = Basis(True, claimed=claimed, observed=(float(at["share_low"]), float(at["share_high"])), tolerance=tol,
                   kind="level", part=part)
-    edition_read = f"glotip-editions, {edition} edition [{status}]"
-    reason = (f"Recounted from the UNODC country data ({release}), sexual exploitation was {pct_range(at['share_low'], at['share_high'], False)} "
-              f"of detected victims with a recorded form in {year} in {part}, "
-              f"{distance(at['share_low'], at['share_high'], claimed):.1f} points from the {edition} edition's {claimed:g}% "
-              f"(tolerance {tol:g} points); in {latest} it was {pct_range(last['share_low'], last['share_high'], False)} "
-              f"({int(last['units'])} countries) (read: {edition_read}).")
+    edition_read = _("glotip-editions, {edition} edition [{grade}]", edition=edition, grade=status)
+    reason = _("Recounted from the UNODC country data ({release}), sexual exploitation was {share} of detected victims "
+               "with a recorded form in {year} in {part}, {gap:.1f} points from the {edition} edition's {claimed:g}% "
+               "(tolerance {tol:g} points); in {latest} it was {latest_share} ({latest_n} countries) (read: "
+               "{edition_read}).", release=release, share=pct_range(at["share_low"], at["share_high"], False),
+               year=year, part=part, gap=distance(at["share_low"], at["share_high"], claimed), edition=edition,
+               claimed=claimed, tol=tol, latest=latest, latest_share=pct_range(last["share_low"], last["share_high"], False),
+               latest_n=int(last["units"]), edition_read=edition_read)
     numbers = {"claimed_pct": claimed, "recount_pct": [float(at["share_low"]), float(at["share_high"])],
                "recount_countries": int(at["units"]), "edition_countries": covered, "latest_year": latest,
                "latest_pct": [float(last["share_low"]), float(last["share_high"])], "latest_countries": int(last["units"]),
@@ -105,15 +108,19 @@ def check_share_applied_to_stock(evidence: pd.DataFrame, editions: pd.DataFrame,
     d2012, s2012 = edition_share(editions, 2012)
     status.update({"glotip-editions:2009": s2009, "glotip-editions:2012": s2012})
     basis = Basis(True, claimed=claimed, observed=(cse, upper), tolerance=tol, kind="level")
-    where = "above" if claimed - tol > upper else "below" if claimed + tol < cse else "within"
-    read = read_of(evidence, ids) + (f"glotip-editions, 2009 and 2012 editions [{s2009 if s2009 == s2012 else s2009 + ', ' + s2012}]",)
-    reason = named(f"The {stock / 1e6:.1f} million matches ILO's 2005 estimate ({ilo_stock / 1e6:.2f} million), which put {cse:.0f}% "
-                   f"in commercial sexual exploitation and {mixed:.0f}% in mixed or undetermined forms, so {cse:.0f}% to {upper:.0f}% "
-                   f"could be sexual and the claimed {claimed:.0f}% is {where} that range (tolerance {tol:g} points); the 79% and "
-                   "58% of the 2009 and 2012 UNODC editions are shares of detected victims, not of the estimate.", read)
-    data = pd.DataFrame({"measure": ["claimed (AP 2012)", "ILO 2005: commercial sexual exploitation",
-                                     "ILO 2005: upper bound incl. mixed/undetermined",
-                                     "UNODC 2009 edition: detected victims", "UNODC 2012 edition: detected victims"],
+    where = (_("above that range") if claimed - tol > upper else _("below that range") if claimed + tol < cse
+             else _("within that range"))
+    read = read_of(evidence, ids) + (_("glotip-editions, 2009 and 2012 editions [{grade}]",
+                                       grade=s2009 if s2009 == s2012 else s2009 + ", " + s2012),)
+    reason = named(_("The {stock:.1f} million matches ILO's 2005 estimate ({ilo_stock:.2f} million), which put {cse:.0f}% in "
+                     "commercial sexual exploitation and {mixed:.0f}% in mixed or undetermined forms, so {cse:.0f}% to "
+                     "{upper:.0f}% could be sexual and the claimed {claimed:.0f}% is {where} (tolerance {tol:g} points); "
+                     "the 79% and 58% of the 2009 and 2012 UNODC editions are shares of detected victims, not of the "
+                     "estimate.", stock=stock / 1e6, ilo_stock=ilo_stock / 1e6, cse=cse, mixed=mixed, upper=upper,
+                     claimed=claimed, where=where, tol=tol), read)
+    data = pd.DataFrame({"measure": [_("claimed (AP 2012)"), _("ILO 2005: commercial sexual exploitation"),
+                                     _("ILO 2005: upper bound incl. mixed/undetermined"),
+                                     _("UNODC 2009 edition: detected victims"), _("UNODC 2012 edition: detected victims")],
                          "percent": [claimed, cse, upper, d2009, d2012],
                          "kind": ["claim", "estimate", "estimate", "detections", "detections"]})
     return judged("share-applied-to-stock", "un-80-percent", basis, reason,
@@ -163,18 +170,20 @@ def check_estimates_definitions(evidence: pd.DataFrame, estimates: pd.DataFrame,
         steps.append({"from": a["label"], "to": b["label"], "rise": b["total"] - a["total"], "like_for_like": same,
                       "forced_marriage_rise": fm})
     unlike = len(steps) - like
-    parts = [f"{s['from']} to {s['to']} rose {s['rise'] / 1e6:.1f} million, {s['forced_marriage_rise'] / s['rise']:.0%} of it "
-             "forced marriage" for s in steps if s["like_for_like"] and s["forced_marriage_rise"] is not None and s["rise"]]
-    chain = " -> ".join(f"{p['total'] / 1e6:.1f}" for p in points)
+    parts = [_("{start} to {end} rose {rise:.1f} million, {share:.0%} of it forced marriage", start=s["from"], end=s["to"],
+               rise=s["rise"] / 1e6, share=s["forced_marriage_rise"] / s["rise"])
+             for s in steps if s["like_for_like"] and s["forced_marriage_rise"] is not None and s["rise"]]
+    chain = " -> ".join(_("{total:.1f}", total=p["total"] / 1e6) for p in points)
     read = read_of(evidence, [i for i in sequence if i not in est.index]) + tuple(
         f"global-estimates {i} [{status[f'global-estimates:{i}']}]" for i in sequence if i in est.index)
-    reason = named(f"Of the {len(steps)} steps in {chain} million, {unlike} "
-                   f"join{'s' if unlike == 1 else ''} estimates with different definitions or producers"
-                   + (f"; the like-for-like step {'; '.join(parts)}" if parts else "")
-                   + ("; on a like-for-like step the claim's figures are the estimates themselves, so a reading of "
-                      "'consistent' there says only that they are quoted as published: no interval of either estimate "
-                      "was read, so whether the rise exceeds their uncertainty is not tested" if like else "")
-                   + "; each estimate is a model with wide uncertainty, not a count.", read)
+    reason = (_("Of the {n_steps} steps in {chain} million, {n} joins estimates with different definitions or producers", n=unlike, n_steps=len(steps), chain=chain) if unlike == 1 else _("Of the {n_steps} steps in {chain} million, {n} join estimates with different definitions or producers", n=unlike, n_steps=len(steps), chain=chain))
+    if parts:
+        reason = _("{reason}; the like-for-like step {steps}", reason=reason, steps="; ".join(parts))
+    if like:
+        reason = _("{reason}; on a like-for-like step the claim's figures are the estimates themselves, so a reading of "
+                   "'consistent' there says only that they are quoted as published: no interval of either estimate was "
+                   "read, so whether the rise exceeds their uncertainty is not tested", reason=reason)
+    reason = named(_("{reason}; each estimate is a model with wide uncertainty, not a count.", reason=reason), read)
     like_steps = [s for s in steps if s["like_for_like"]]
     if like_steps:
         a, b = like_steps[0]["from"], like_steps[0]["to"]

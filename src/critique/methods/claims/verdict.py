@@ -19,6 +19,7 @@ import pandas as pd
 from critique.methods.claims.rules import (CANNOT_TEST, CONSISTENT, CONTRADICT, LARGER, NOT_SUPPORTED, PARTIAL, SMALLER,
                                    VERDICTS, Basis, Verdict, cap, phrase, verdict)
 from critique.core.errors import DataError, ParameterError
+from critique.core.i18n import _
 
 __all__ = ["CANNOT_TEST", "CONSISTENT", "CONTRADICT", "LARGER", "NOT_SUPPORTED", "PARTIAL", "SMALLER", "VERDICTS",
            "Basis", "ClaimCheck", "Figure", "cap_unverified", "check_tolerance", "distance", "figure", "figures",
@@ -100,7 +101,7 @@ def judged(test_id: str, claim_id: str, basis: Basis, reason: str, **kw: Any) ->
 def named(reason: str, read: Iterable[str]) -> str:
     """``reason`` ending with the releases and documents read: ``... (read: A; B).``"""
     items = list(dict.fromkeys(read))
-    return reason.rstrip(".") + f" (read: {'; '.join(items)})."
+    return _("{reason} (read: {documents}).", reason=reason.rstrip("."), documents="; ".join(items))
 
 
 def read_of(evidence: pd.DataFrame, ids: Iterable[str]) -> tuple[str, ...]:
@@ -177,21 +178,26 @@ def cap_unverified(check: ClaimCheck, claim_verification: str) -> ClaimCheck:
     """
     unverified = [k for k, v in check.evidence.items() if v == "unverified"]
     if claim_verification == "unverified":
-        unverified.insert(0, "the claim's own wording or attribution")
+        unverified.insert(0, _("the claim's own wording or attribution"))
     word, part = cap(check.verdict, unverified), check.on_part and cap(check.on_part, unverified)
     if (word, part) == (check.verdict, check.on_part):
         return check
-    reason = (check.reason.rstrip(".") + f"; shown as not supported rather than contradicted because "
-              f"{', '.join(unverified)} {'is' if len(unverified) == 1 else 'are'} unverified.")
+    if len(unverified) == 1:
+        reason = _("{reason}; shown as not supported rather than contradicted because {inputs} is unverified.",
+                   reason=check.reason.rstrip("."), inputs=unverified[0])
+    else:
+        reason = _("{reason}; shown as not supported rather than contradicted because {inputs} are unverified.",
+                   reason=check.reason.rstrip("."), inputs=_(", ").join(unverified))
     return replace(check, verdict=word, on_part=part, reason=reason, capped=True)
 
 
 def pct(x: float, signed: bool = True) -> str:
-    """A percentage for a reason sentence: ``+28%``, ``-11%`` (``36%`` unsigned)."""
-    return f"{x:+.0f}%" if signed else f"{x:.0f}%"
+    """A percentage for a reason sentence: ``+28%``, ``-11%`` (``36%`` unsigned), in the reader's
+    language (``+28 %`` in French)."""
+    return _("{value:+.0f}%", value=x) if signed else _("{value:.0f}%", value=x)
 
 
 def pct_range(low: float, high: float, signed: bool = True) -> str:
     """``-12%`` when both bounds round alike, else ``-12% to -11%``."""
     a, b = pct(low, signed), pct(high, signed)
-    return a if a == b else f"{a} to {b}"
+    return a if a == b else _("{low} to {high}", low=a, high=b)

@@ -19,6 +19,8 @@ from critique.methods.coverage import influence as inf_
 from critique.methods.coverage import pooling
 from critique.datasets import glotip_rules
 from critique.core.errors import ParameterError
+from critique.core.i18n import _
+from critique.methods.coverage.words import lower as _lower
 
 SE, FL = "Sexual exploitation", "Forced labour"
 
@@ -85,11 +87,12 @@ class CoverageAnalysis:
     def shares_table(self) -> pd.DataFrame:
         """All reporters, the fixed panel and all reporters without the driving country, by year."""
         s, p, w = self.share_all, self.share_panel, self.share_without
-        out = pd.DataFrame({"all: low": s.share_low, "all: high": s.share_high, "all: countries": s.units,
-                            "panel: low": p.share_low, "panel: high": p.share_high, "panel: countries": p.units})
+        out = pd.DataFrame({_("all: low"): s.share_low, _("all: high"): s.share_high, _("all: countries"): s.units,
+                            _("panel: low"): p.share_low, _("panel: high"): p.share_high,
+                            _("panel: countries"): p.units})
         if self.without_unit:
-            out[f"without {self.without_unit[1]}: low"] = w.share_low
-            out[f"without {self.without_unit[1]}: high"] = w.share_high
+            out[_("without {name}: low", name=self.without_unit[1])] = w.share_low
+            out[_("without {name}: high", name=self.without_unit[1])] = w.share_high
         return out
 
     # ------------------------------------------------------------------ reading
@@ -100,33 +103,38 @@ class CoverageAnalysis:
         both = self.check.loc[self.check["status"] != "no total"]
         out = [self.year_note]
         if first is not None:
-            out.append(f"Countries reporting victims by form of exploitation: {int(n_forms[first])} in {first}, "
-                       f"{int(n_forms.max())} at the most ({int(n_forms.idxmax())}); reporting a total: "
-                       f"{int(c['total'].max())} at the most ({int(c['total'].idxmax())}). Forms exceed the total by "
-                       f"more than 5% in {int((both['status'] == 'forms exceed total').sum())} of {len(both)} "
-                       "country-years with both.")
+            out.append(_("Countries reporting victims by form of exploitation: {n_first} in {first}, {n_max} at the "
+                         "most ({year_max}); reporting a total: {total_max} at the most ({total_year}). Forms exceed "
+                         "the total by more than 5% in {exceed} of {checked} country-years with both.",
+                         n_first=int(n_forms[first]), first=first, n_max=int(n_forms.max()),
+                         year_max=int(n_forms.idxmax()), total_max=int(c['total'].max()),
+                         total_year=int(c['total'].idxmax()),
+                         exceed=int((both['status'] == 'forms exceed total').sum()), checked=len(both)))
         out.append(self.influence_sentence())
         if self.rise:
             r = self.rise
-            out.append(f"{r['year'] - 1} to {r['year']}: {r['change']:+,.0f} detected victims, of which {r['entering']:+,.0f} "
-                       f"from {r['n_entering']} entering countries ({r['entering_top_share']:.0%} of that from "
-                       f"{r['entering_top_name']}).")
+            out.append(_("{before} to {year}: {change:+,.0f} detected victims, of which {entering:+,.0f} from "
+                         "{n_entering} entering countries ({top_share:.0%} of that from {top_name}).",
+                         before=r['year'] - 1, year=r['year'], change=r['change'], entering=r['entering'],
+                         n_entering=r['n_entering'], top_share=r['entering_top_share'],
+                         top_name=r['entering_top_name']))
         return out
 
     def panel_note(self) -> str:
         """Why the fixed panel spans the years it does (a rule on the parameters and the year status)."""
         s = self.settings
         if not self.panel:
-            return (f"No country reports by form in every year {s.panel_start}-{s.panel_end}: there is no fixed panel for "
-                    "this window, so only the all-reporters series is shown.")
-        text = (f"The fixed panel runs {s.panel_start}-{s.panel_end} (parameters panel_start and panel_end): "
-                f"{len(self.panel)} countries report by form in every year of it, and a longer window keeps fewer.")
+            return _("No country reports by form in every year {start}-{end}: there is no fixed panel for this "
+                     "window, so only the all-reporters series is shown.", start=s.panel_start, end=s.panel_end)
+        text = _("The fixed panel runs {start}-{end} (parameters panel_start and panel_end): {n} countries report by "
+                 "form in every year of it, and a longer window keeps fewer.", start=s.panel_start, end=s.panel_end,
+                 n=len(self.panel))
         status = self.status["status"].get(s.panel_end, "settled")
         if status == "provisional":
-            text += f" {s.panel_end} is provisional in this release: late reports may still add countries."
+            text += _(" {end} is provisional in this release: late reports may still add countries.", end=s.panel_end)
         if s.panel_end == 2020:
-            text += (" It ends in 2020, the first pandemic year, for which UNODC reported the first fall in detections "
-                     "in 20 years [V]: a change into 2020 on this panel is read with that in mind.")
+            text += _(" It ends in 2020, the first pandemic year, for which UNODC reported the first fall in detections "
+                      "in 20 years [V]: a change into 2020 on this panel is read with that in mind.")
         return text
 
     def influence_sentence(self) -> str:
@@ -136,26 +144,33 @@ class CoverageAnalysis:
         if not i.flagged:
             return i.reading()
         r = i.top
-        late = " (a year still incomplete in this release)" if y in self.status.index[self.status["status"] == "partial"] else ""
-        text = (f"In UNODC's {self.release} release, {r['name']} holds {r['holds_part']:.0%} of {y}'s detected victims "
-                f"of {i.part.lower()} summed over all reporters{late}: {i.part.lower()} {i.value:.0f}% against "
-                f"{i.versus_level.lower()} {i.versus:.0f}% of the victims with a form; without {r['name']}, "
-                f"{i.versus_level.lower()} {r['versus_without']:.0f}% and {i.part.lower()} {r['without']:.0f}%.")
+        late = _(" (a year still incomplete in this release)") \
+            if y in self.status.index[self.status["status"] == "partial"] else ""
+        part, versus = _lower(i.part), _lower(i.versus_level)
+        text = _("In UNODC's {release} release, {name} holds {holds:.0%} of {year}'s detected victims of {part} summed "
+                 "over all reporters{late}: {part} {value:.0f}% against {versus} {versus_value:.0f}% of the victims "
+                 "with a form; without {name}, {versus} {versus_without:.0f}% and {part} {without:.0f}%.",
+                 release=self.release, name=r['name'], holds=r['holds_part'], year=y, part=part, late=late,
+                 value=i.value, versus=versus, versus_value=i.versus, versus_without=r['versus_without'],
+                 without=r['without'])
         if self.revised:
             v = self.revised
-            text += (f" This release revised {r['name']}'s counts: {v['older_text']} in the {v['older']} release, "
-                     f"{v['newer_text']} in this one.")
+            text += _(" This release revised {name}'s counts: {older_text} in the {older} release, {newer_text} in "
+                      "this one.", name=r['name'], older_text=v['older_text'], older=v['older'],
+                      newer_text=v['newer_text'])
         if self.printed:
             p = self.printed
             pooled = self.splits.loc[self.splits["pooling"].str.contains("most recent") & self.splits["excluded"].eq("")]
-            text += (f" UNODC's {p['edition']} report printed {i.versus_level.lower()} {p['fl']:.0f}% and "
-                     f"{i.part.lower()} {p['se']:.0f}% [{p['verification']}]. The two need not agree: the report was "
-                     "written on UNODC's data as it stood before this release")
+            pooled_text = ""
             if len(pooled):
                 q = pooled.iloc[0]
-                text += (f", and its shares may pool each country's {y} 'or most recent' year [unverified], which "
-                         f"on this release gives {i.versus_level.lower()} {q[FL]:.0f}% and {i.part.lower()} {q[SE]:.0f}%")
-            text += "."
+                pooled_text = _(", and its shares may pool each country's {year} 'or most recent' year [unverified], "
+                                "which on this release gives {versus} {fl:.0f}% and {part} {se:.0f}%", year=y,
+                                versus=versus, fl=q[FL], part=part, se=q[SE])
+            text += _(" UNODC's {edition} report printed {versus} {fl:.0f}% and {part} {se:.0f}% [{verification}]. The "
+                      "two need not agree: the report was written on UNODC's data as it stood before this "
+                      "release{pooled}.", edition=p['edition'], versus=versus, fl=p['fl'], part=part, se=p['se'],
+                      verification=p['verification'], pooled=pooled_text)
         return text
 
     # ------------------------------------------------------------------ findings
@@ -311,7 +326,7 @@ def analyse(glotip: pd.DataFrame, settings: Settings = Settings(), *, release: s
         raise ParameterError(f"parameter influence_year={iy}: no country reports by form that year in {release}")
     kw = dict(measure="share", part=SE, versus=FL, max_share=s.max_share, max_points=s.max_points)
     infl = inf_.influence(all_forms.loc[all_forms["year"] == iy], "value_high", "unit", "category",
-                          label=f"Detected victims by form, {iy}", release=release, **kw)
+                          label=_("Detected victims by form, {year}", year=iy), release=release, **kw)
     by_year = inf_.influence_by_year(forms, "value_high", "unit", "category", **kw)
     who = str(infl.top["unit"]) if infl.flagged else None
     drawn = _chart_unit(by_year, [y for y in years if y not in partial])

@@ -41,6 +41,8 @@ import numpy as np
 import pandas as pd
 
 from critique.core.errors import ParameterError
+from critique.core.i18n import _, format_locale
+from critique.methods.coverage.words import lower as _lower, term as _term
 
 MAX_SHARE = 0.25
 MAX_POINTS = 5.0
@@ -99,24 +101,31 @@ class Influence:
 
     def reading(self) -> str:
         """One sentence for a reader: which country drives the aggregate, or that none does."""
-        rel = f" ({self.release})" if self.release else ""
+        rel = _(" ({release})", release=self.release) if self.release else ""
         if not self.flagged:
-            return (f"{self.label}{rel}: no single country holds more than {self.max_share:.0%} of it"
-                    + ("" if self.measure == "total" else
-                       f" or moves it by more than {self.max_points:g} points when left out") + ".")
+            if self.measure == "total":
+                return _("{label}{rel}: no single country holds more than {max_share:.0%} of it.",
+                         label=self.label, rel=rel, max_share=self.max_share)
+            return _("{label}{rel}: no single country holds more than {max_share:.0%} of it or moves it by "
+                     "more than {max_points:g} points when left out.", label=self.label, rel=rel,
+                     max_share=self.max_share, max_points=self.max_points)
         r = self.top
         if self.measure == "total":
-            return (f"{self.label}{rel}: {r['name']} holds {r['holds']:.0%} of it ({r['contribution']:,.0f} of "
-                    f"{self.value:,.0f}); without {r['name']} it is {r['without']:,.0f}.")
+            return _("{label}{rel}: {name} holds {holds:.0%} of it ({contribution:,.0f} of {value:,.0f}); "
+                     "without {name} it is {without:,.0f}.", label=self.label, rel=rel, name=r["name"],
+                     holds=r["holds"], contribution=r["contribution"], value=self.value, without=r["without"])
         if self.measure == "change":
-            return (f"{self.label}{rel}: {self.value:+.0f}% over all reporters, {r['without']:+.0f}% without "
-                    f"{r['name']} ({r['flag']}).")
+            return _("{label}{rel}: {value:+.0f}% over all reporters, {without:+.0f}% without {name} ({flag}).",
+                     label=self.label, rel=rel, value=self.value, without=r["without"], name=r["name"],
+                     flag=r["flag"])
         vs = ""
         if self.versus is not None:
-            vs = (f" and {self.versus_level.lower()} {self.versus:.0f}% (without {r['name']}: "
-                  f"{r['versus_without']:.0f}%)")
-        return (f"{self.label}{rel}: {self.part.lower()} {self.value:.0f}% over all reporters (without "
-                f"{r['name']}: {r['without']:.0f}%){vs}; {r['name']} is flagged: {r['flag']}.")
+            vs = _(" and {versus_level} {versus:.0f}% (without {name}: {versus_without:.0f}%)",
+                   versus_level=_lower(self.versus_level), versus=self.versus, name=r["name"],
+                   versus_without=r["versus_without"])
+        return _("{label}{rel}: {part} {value:.0f}% over all reporters (without {name}: {without:.0f}%){vs}; "
+                 "{name} is flagged: {flag}.", label=self.label, rel=rel, part=_lower(self.part), value=self.value,
+                 name=r["name"], without=r["without"], vs=vs, flag=r["flag"])
 
     def findings(self, prefix: str) -> dict[str, object]:
         """Scalar findings under ``prefix``: value, versus, top unit and name, what it holds, the
@@ -205,7 +214,7 @@ def influence(
             raise ParameterError(f"influence: the total of {value!r} is zero; nothing to attribute")
         agg, contribution, holds, without = total, x, x / total, total - x
         shift = without - agg
-        flags = [np.where(holds > max_share, f"holds {{h:.0%}} of the total", "")]
+        flags = [np.where(holds > max_share, _("holds {h:.0%} of the total"), "")]
     elif measure == "share":
         p, d = wide[part], wide.sum(axis=1)
         P, D = float(p.sum()), float(d.sum())
@@ -225,12 +234,13 @@ def influence(
             with np.errstate(divide="ignore", invalid="ignore"):
                 vs_without = 100 * (float(v.sum()) - v) / (D - d)
             order_flip = np.isfinite(without) & (np.sign(without - vs_without) != np.sign(agg - vs))
-        flags = [np.where(holds_all > max_share, "holds {a:.0%} of the whole", ""),
-                 np.where(holds_part > max_share, f"holds {{p:.0%}} of {str(part).lower()}", ""),
-                 np.where(order_flip, f"without it {str(versus).lower()} comes before {str(part).lower()}"
-                          if versus is not None else "", ""),
-                 np.where(np.isfinite(shift) & (shift.abs() > max_points), "moves the share by {s:+.1f} points", ""),
-                 np.where(~np.isfinite(without), "nothing is left without it", "")]
+        names = dict(part=_lower(part), versus=_lower(versus))
+        flags = [np.where(holds_all > max_share, _("holds {a:.0%} of the whole"), ""),
+                 np.where(holds_part > max_share, _("holds {p:.0%} of {part}").replace("{part}", names["part"]), ""),
+                 np.where(order_flip, _("without it {versus} comes before {part}").replace("{versus}", names["versus"])
+                          .replace("{part}", names["part"]) if versus is not None else "", ""),
+                 np.where(np.isfinite(shift) & (shift.abs() > max_points), _("moves the share by {s:+.1f} points"), ""),
+                 np.where(~np.isfinite(without), _("nothing is left without it"), "")]
     else:
         a, b = wide[base], wide[part]
         A, B = float(a.sum()), float(b.sum())
@@ -243,10 +253,12 @@ def influence(
         contribution = b - a
         shift = without - agg
         flip = np.isfinite(without) & (np.sign(without) != np.sign(agg))
-        flags = [np.where(holds > max_share, f"holds {{h:.0%}} of the total in {base} or {part}", ""),
-                 np.where(flip, "without it the change reverses direction", ""),
-                 np.where(np.isfinite(shift) & (shift.abs() > max_points), "moves the change by {s:+.1f} points", ""),
-                 np.where(~np.isfinite(without), f"nothing is left in {base} without it", "")]
+        flags = [np.where(holds > max_share, _("holds {h:.0%} of the total in {base} or {part}")
+                          .replace("{base}", _term(base)).replace("{part}", _term(part)), ""),
+                 np.where(flip, _("without it the change reverses direction"), ""),
+                 np.where(np.isfinite(shift) & (shift.abs() > max_points), _("moves the change by {s:+.1f} points"), ""),
+                 np.where(~np.isfinite(without), _("nothing is left in {base} without it").replace("{base}", _term(base)),
+                          "")]
     table = pd.DataFrame({
         "unit": units.astype(str), "name": _names(data, by, units).to_numpy(),
         "contribution": np.asarray(contribution, dtype=float), "holds": np.asarray(holds, dtype=float),
@@ -259,8 +271,8 @@ def influence(
     extra_p = np.asarray(holds_part if measure == "share" else holds, dtype=float)
     reasons = []
     for i in range(len(table)):
-        parts = [str(f[i]).format(h=table["holds"].iat[i], s=table["shift"].iat[i], a=extra_a[i], p=extra_p[i])
-                 for f in flags if f[i]]
+        parts = [format_locale(str(f[i]), dict(h=table["holds"].iat[i], s=table["shift"].iat[i], a=extra_a[i],
+                                                p=extra_p[i])) for f in flags if f[i]]
         reasons.append("; ".join(parts))
     table["flag"] = reasons
     table["_f"] = table["flag"].ne("")
@@ -277,10 +289,10 @@ def influence(
 
 def _default_label(measure: str, value: str, part: object, base: object) -> str:
     if measure == "total":
-        return f"Sum of {value}"
+        return _("Sum of {value}", value=value)
     if measure == "share":
-        return f"Share of {part}"
-    return f"Change from {base} to {part}"
+        return _("Share of {part}", part=_term(part))
+    return _("Change from {base} to {part}", base=_term(base), part=_term(part))
 
 
 def influence_by_year(

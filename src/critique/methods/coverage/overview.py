@@ -17,6 +17,8 @@ import pandas as pd
 from critique import datasets
 from critique.methods.coverage import reporting
 from critique.datasets import catalog, glotip_rules
+from critique.core import i18n
+from critique.core.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -30,11 +32,11 @@ class CoverageSpec:
 
 
 COVERAGE_SPECS: dict[str, CoverageSpec] = {
-    "glotip": CoverageSpec("year", "iso3", "countries"),
-    "tip-tiers": CoverageSpec("report_year", "iso3", "countries rated", keep="tier"),
-    "gsi-2023": CoverageSpec(None, "iso3", "countries with an estimate", keep="estimated_number"),
-    "ctdc-2020": CoverageSpec("year", "exploitation_iso3", "countries of exploitation"),
-    "fbi-ucr-ht": CoverageSpec("year", "ori", "agencies with at least one record"),
+    "glotip": CoverageSpec("year", "iso3", N_("countries")),
+    "tip-tiers": CoverageSpec("report_year", "iso3", N_("countries rated"), keep="tier"),
+    "gsi-2023": CoverageSpec(None, "iso3", N_("countries with an estimate"), keep="estimated_number"),
+    "ctdc-2020": CoverageSpec("year", "exploitation_iso3", N_("countries of exploitation")),
+    "fbi-ucr-ht": CoverageSpec("year", "ori", N_("agencies with at least one record")),
 }
 
 
@@ -133,12 +135,14 @@ class Catalogue:
         return out
 
     def caption(self, first_year: int) -> dict:
-        n = "; ".join(f"{d}: {self.table.set_index('id').loc[d, 'units']} {self.labels()[d]} in all" for d in self.series)
-        return dict(title="How many countries or agencies each source covers, by year",
-                    description=("Number of distinct countries (UNODC, TIP tiers, CTDC) or police agencies (FBI UCR) with "
-                                 "at least one usable record in each year (UNODC: placeholder rows, parts of countries and "
-                                 "aggregate rows left out; a '<5' cell, 0 to 4, counts); a hatched year is a release's "
-                                 "incomplete latest data year (release lag), not a fall in coverage."),
+        n = "; ".join(i18n._("{source}: {units} {label} in all", source=d, units=self.table.set_index('id').loc[d, 'units'],
+                              label=i18n._(self.labels()[d])) for d in self.series)
+        return dict(title=i18n._("How many countries or agencies each source covers, by year"),
+                    description=i18n._(
+                        "Number of distinct countries (UNODC, TIP tiers, CTDC) or police agencies (FBI UCR) with at "
+                        "least one usable record in each year (UNODC: placeholder rows, parts of countries and "
+                        "aggregate rows left out; a '<5' cell, 0 to 4, counts); a hatched year is a release's "
+                        "incomplete latest data year (release lag), not a fall in coverage."),
                     caveat=[self.year_note] if self.year_note else [],
                     datasets=[self.release if catalog.split_id(d)[0] == "glotip" else d for d in self.series], n=n,
                     data=coverage_table(self.series, first_year, self.partial))

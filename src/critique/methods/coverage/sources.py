@@ -11,8 +11,9 @@ import pandas as pd
 from critique.methods import coverage as cov
 from critique.methods.coverage import influence as inf_
 from critique.datasets import privacy
+from critique.core.i18n import N_, _
 
-FBI_CAVEAT = ("The Crime Data Explorer file differs from the FBI's annual tables (2016: 1,280 offences and 593 "
+FBI_CAVEAT = N_("The Crime Data Explorer file differs from the FBI's annual tables (2016: 1,280 offences and 593 "
               "cleared in the file; 1,196 and 654 published).")
 
 
@@ -33,9 +34,10 @@ class CtdcConcentration:
     min_cell: int
 
     def reading(self) -> str:
-        return (f"{self.records:,} CTDC records: {100 * self.top_share:.0f}% exploited in {self.top_country}; "
-                f"{100 * self.no_type:.0f}% have no exploitation type; {100 * self.no_country:.0f}% no country "
-                "of exploitation.")
+        return _("{records:,} CTDC records: {top:.0f}% exploited in {country}; {no_type:.0f}% have no exploitation "
+                 "type; {no_country:.0f}% no country of exploitation.", records=self.records,
+                 top=100 * self.top_share, country=self.top_country, no_type=100 * self.no_type,
+                 no_country=100 * self.no_country)
 
     def findings(self) -> dict[str, object]:
         return {"ctdc_records": self.records, "ctdc_top_country": self.top_country,
@@ -44,12 +46,13 @@ class CtdcConcentration:
                 "ctdc_suppressed_cells": self.suppressed_cells}
 
     def caption(self) -> dict:
-        return dict(title="CTDC case records: how much is one country, and how much has no type",
-                    description=(f"Left: share of each year's records exploited in {self.top_country}. Right: records by "
-                                 "exploitation type flags ('Not recorded': no flag set and at least one missing; "
-                                 "'Neither': both flags recorded as false, i.e. another form). Cells under "
-                                 f"{self.min_cell} records are suppressed (left blank)."),
-                    datasets=["ctdc-2020"], n=f"{self.records:,} records", data=self.shares.round(2).reset_index())
+        return dict(title=_("CTDC case records: how much is one country, and how much has no type"),
+                    description=_("Left: share of each year's records exploited in {country}. Right: records by "
+                                  "exploitation type flags ('Not recorded': no flag set and at least one missing; "
+                                  "'Neither': both flags recorded as false, i.e. another form). Cells under "
+                                  "{min_cell} records are suppressed (left blank).", country=self.top_country,
+                                  min_cell=self.min_cell),
+                    datasets=["ctdc-2020"], n=_("{n:,} records", n=self.records), data=self.shares.round(2).reset_index())
 
 
 def ctdc_concentration(ctdc: pd.DataFrame, years: range | list[int], *, min_cell: int = 10) -> CtdcConcentration:
@@ -88,16 +91,19 @@ class FbiAgencies:
     caveat: str = FBI_CAVEAT
 
     def table(self) -> pd.DataFrame:
-        return pd.DataFrame({"agencies": self.agencies, "offences": self.offences,
-                             "per agency": self.per_agency.round(2),
-                             f"panel ({len(self.panel)} agencies)": self.panel_offences.reindex(self.years)})
+        return pd.DataFrame({_("agencies"): self.agencies, _("offences"): self.offences,
+                             _("per agency"): self.per_agency.round(2),
+                             _("panel ({n} agencies)", n=len(self.panel)): self.panel_offences.reindex(self.years)})
 
     def reading(self) -> str:
         a, o, p, y = self.agencies, self.offences, self.per_agency, self.years
-        return (f"Agencies with a record: {a.iloc[0]} in {y[0]}, {a.iloc[-1]} in {y[-1]}; offences {o.iloc[0]:,} -> "
-                f"{o.iloc[-1]:,}; per agency {p.iloc[0]:.1f} -> {p.iloc[-1]:.1f}; fixed panel of {len(self.panel)} "
-                f"agencies: {self.panel_offences.get(self.window[0], 0):,} ({self.window[0]}) -> "
-                f"{self.panel_offences.get(self.window[1], 0):,} ({self.window[1]})."
+        return (_("Agencies with a record: {a_first} in {y_first}, {a_last} in {y_last}; offences {o_first:,} -> "
+                  "{o_last:,}; per agency {p_first:.1f} -> {p_last:.1f}; fixed panel of {panel} agencies: "
+                  "{panel_first:,} ({w_first}) -> {panel_last:,} ({w_last}).", a_first=a.iloc[0], y_first=y[0],
+                  a_last=a.iloc[-1], y_last=y[-1], o_first=o.iloc[0], o_last=o.iloc[-1], p_first=p.iloc[0],
+                  p_last=p.iloc[-1], panel=len(self.panel), panel_first=self.panel_offences.get(self.window[0], 0),
+                  w_first=self.window[0], panel_last=self.panel_offences.get(self.window[1], 0),
+                  w_last=self.window[1])
                 + (f" {self.influence.reading()}" if self.influence is not None and self.influence.flagged else ""))
 
     def findings(self) -> dict[str, object]:
@@ -112,14 +118,14 @@ class FbiAgencies:
 
     def caption(self) -> dict:
         drive = ([f"{self.influence.reading()}"] if self.influence is not None and self.influence.flagged else [])
-        return dict(title="FBI UCR human-trafficking offences grow with the number of agencies with a record",
-                    description=("Left: offences summed over all agencies with at least one record (line), over a fixed "
+        return dict(title=_("FBI UCR human-trafficking offences grow with the number of agencies with a record"),
+                    description=_("Left: offences summed over all agencies with at least one record (line), over a fixed "
                                  "panel of agencies (line) and the number of agencies with at least one record (bars). "
                                  "Right: offences per agency with a record."),
-                    caveat=["An agency appears only in years it recorded a human-trafficking offence; agencies "
+                    caveat=[_("An agency appears only in years it recorded a human-trafficking offence; agencies "
                             "recording zero may be missing, so per-agency rates are upper-biased. The fixed panel keeps "
-                            "agencies with a record every year: it selects on the outcome.", self.caveat] + drive,
-                    datasets=["fbi-ucr-ht"], n=f"{int(self.agencies.max())} agencies at most in one year",
+                            "agencies with a record every year: it selects on the outcome."), _(self.caveat)] + drive,
+                    datasets=["fbi-ucr-ht"], n=_("{n} agencies at most in one year", n=int(self.agencies.max())),
                     data=self.table().reset_index(names="year"))
 
 
@@ -136,7 +142,7 @@ def fbi_agencies(fbi: pd.DataFrame, years: range | list[int], *, panel_start: in
     window = [y for y in ys if panel_start <= y <= panel_end]
     panel_off = cov.on_panel(fbi, panel, unit="ori").groupby("year")["actual"].sum().reindex(window, fill_value=0)
     last = fbi.loc[fbi["year"] == ys[-1]] if ys else None
-    infl = (inf_.influence(last, "actual", "ori", label=f"FBI UCR offences in {ys[-1]}")
+    infl = (inf_.influence(last, "actual", "ori", label=_("FBI UCR offences in {year}", year=ys[-1]))
             if last is not None and last["actual"].sum() else None)
     return FbiAgencies(ys, agencies, offences, cov.per_unit(offences, agencies), panel, panel_off,
                        (panel_start, panel_end), infl, caveat)

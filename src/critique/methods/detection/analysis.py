@@ -25,6 +25,7 @@ from critique.methods.detection import implied
 from critique.methods.detection.shares import (FL, OTHER, SE, break_even_ratio, edition_shares, reweight_shares,
                                       se_share_surface)
 from critique.core.errors import ParameterError
+from critique.core.i18n import _
 
 # Reference year of each estimate (its stock is for one day in that year; global-estimates table).
 REFERENCE_YEAR = {"GEMS 2017": 2016, "GEMS 2022": 2021}
@@ -61,8 +62,10 @@ class Settings:
 
 
 def _label(r: Mapping) -> str:
-    return (f"{r['estimate']} / {r['detected']}" + (f" without {r['excluded']}" if r["excluded"] else "")
-            + f" / {r['denominator']}")
+    if r["excluded"]:
+        return _("{estimate} / {detected} without {excluded} / {denominator}", estimate=r['estimate'],
+                 detected=r['detected'], excluded=r['excluded'], denominator=r['denominator'])
+    return f"{r['estimate']} / {r['detected']} / {r['denominator']}"
 
 
 @dataclass
@@ -104,23 +107,30 @@ class DetectionAnalysis:
         ed = self.editions
         above = [int(e) for e in ed.index if be[e] < r.low]
         per_edition = " ".join(
-            f"{e}: detected {ed.loc[e, SE]:.0f}%; if sexual exploitation is detected 2x as readily, true share "
-            f"{100 * float(reweight_shares(self.shares.loc[e], 2.0)[SE]):.0f}%; it is the true "
-            f"majority only if the ratio is below {be[e]:.2f}." for e in ed.index)
-        partial = " ".join(f"{rel}, data year {y}: {why}; drawn hollow and left out of the range."
+            _("{edition}: detected {detected:.0f}%; if sexual exploitation is detected 2x as readily, true share "
+              "{true:.0f}%; it is the true majority only if the ratio is below {breakeven:.2f}.", edition=e,
+              detected=ed.loc[e, SE], true=100 * float(reweight_shares(self.shares.loc[e], 2.0)[SE]),
+              breakeven=be[e]) for e in ed.index)
+        partial = " ".join(_("{release}, data year {year}: {why}; drawn hollow and left out of the range.",
+                             release=rel, year=y, why=why)
                            for rel, flagged in self.partial.items() for y, why in flagged.items())
         return {
-            "editions": (f"No usable shares for edition(s) {self.missing}: left out." if self.missing else ""),
+            "editions": (_("No usable shares for edition(s) {missing}: left out.", missing=self.missing)
+                         if self.missing else ""),
             "true_share": per_edition,
-            "pairings": (" ".join(self.skipped) + " " + partial + f" Implied ratios over {r.n} pairings (partial years "
-                         f"out): {r.low:.2f} ({r.where_low}) to {r.high:.2f} ({r.where_high}); with partial years: "
-                         f"{r.with_partial[0]:.2f} to {r.with_partial[1]:.2f}. {implied.CIRCULARITY_CAVEAT}").strip(),
-            "verdict": (f"Taken at face value, even the smallest implied ratio ({r.low:.2f}) is above the break-even "
-                        f"ratio of {len(above)} of the {len(ed)} editions shown ({', '.join(map(str, above)) or 'none'}); "
-                        f"the largest ({r.high:.2f}) is above that of {int((be < r.high).sum())}. IF such a ratio also held "
-                        "in those editions' data years (it need not: it moves between estimates and years, and it is "
-                        "partly circular), sexual exploitation would not be the majority of the victims behind their "
-                        "detected shares."),
+            "pairings": (" ".join(self.skipped) + " " + partial + " " + _(
+                "Implied ratios over {n} pairings (partial years out): {low:.2f} ({where_low}) to {high:.2f} "
+                "({where_high}); with partial years: {partial_low:.2f} to {partial_high:.2f}. {caveat}", n=r.n,
+                low=r.low, where_low=r.where_low, high=r.high, where_high=r.where_high,
+                partial_low=r.with_partial[0], partial_high=r.with_partial[1],
+                caveat=_(implied.CIRCULARITY_CAVEAT))).strip(),
+            "verdict": _("Taken at face value, even the smallest implied ratio ({low:.2f}) is above the break-even "
+                         "ratio of {n_above} of the {n_editions} editions shown ({above}); the largest ({high:.2f}) is "
+                         "above that of {n_high}. IF such a ratio also held in those editions' data years (it need "
+                         "not: it moves between estimates and years, and it is partly circular), sexual exploitation "
+                         "would not be the majority of the victims behind their detected shares.", low=r.low,
+                         n_above=len(above), n_editions=len(ed), above=", ".join(map(str, above)) or _("none"),
+                         high=r.high, n_high=int((be < r.high).sum())),
             "like": like_reading(self.like),
         }
 
@@ -165,27 +175,31 @@ def like_reading(like: pd.DataFrame) -> str:
     """The printed shares of each edition beside the recount of its data year alone and pooled on
     each country's year "or most recent", and what the comparison can and cannot say."""
     if like.empty:
-        return ("No edition's data year is in the country data read: the printed shares are compared with the "
-                "estimates only, not with a recount.")
+        return _("No edition's data year is in the country data read: the printed shares are compared with the "
+                 "estimates only, not with a recount.")
     out = []
     for e, g in like.groupby("edition", sort=True):
         p = g.iloc[0]
         single = g.loc[g["pooling"].eq("single year") & g["excluded"].eq("")]
         pooled = g.loc[g["pooling"].str.contains("most recent") & g["excluded"].eq("")]
-        text = (f"Edition {e} printed sexual exploitation {p['printed_se']:.0f}% and forced labour "
-                f"{p['printed_fl']:.0f}% [{p['verification']}] for data year {p['year']}")
+        text = _("Edition {edition} printed sexual exploitation {se:.0f}% and forced labour {fl:.0f}% "
+                 "[{verification}] for data year {year}", edition=e, se=p['printed_se'], fl=p['printed_fl'],
+                 verification=p['verification'], year=p['year'])
         if len(single):
-            text += f"; a recount of {p['year']} alone gives {single[SE].iloc[0]:.0f}% and {single[FL].iloc[0]:.0f}%"
+            text += _("; a recount of {year} alone gives {se:.0f}% and {fl:.0f}%", year=p['year'],
+                      se=single[SE].iloc[0], fl=single[FL].iloc[0])
         if len(pooled):
-            text += (f", pooled on each country's {p['year']}-or-most-recent year {pooled[SE].iloc[0]:.0f}% and "
-                     f"{pooled[FL].iloc[0]:.0f}%")
+            text += _(", pooled on each country's {year}-or-most-recent year {se:.0f}% and {fl:.0f}%", year=p['year'],
+                      se=pooled[SE].iloc[0], fl=pooled[FL].iloc[0])
         without = g.loc[g["excluded"].ne("") & g["pooling"].str.contains("most recent")]
         if len(without):
-            text += f" (without {without['excluded'].iloc[0]}: {without[SE].iloc[0]:.0f}% and {without[FL].iloc[0]:.0f}%)"
+            text += _(" (without {name}: {se:.0f}% and {fl:.0f}%)", name=without['excluded'].iloc[0],
+                      se=without[SE].iloc[0], fl=without[FL].iloc[0])
         out.append(text + ".")
-    return (" ".join(out) + " A single-year recount and a share that pools years differ in definition; which pooling "
-            "each edition used is not verified here, and every recount reads a later release than the report did, so "
-            "a gap between a recount and a printed share is not by itself an error on either side.")
+    return " ".join(out) + _(" A single-year recount and a share that pools years differ in definition; which "
+                             "pooling each edition used is not verified here, and every recount reads a later release "
+                             "than the report did, so a gap between a recount and a printed share is not by itself an "
+                             "error on either side.")
 
 
 def _like(available: pd.DataFrame, frames: Mapping[str, pd.DataFrame], lookback: int) -> pd.DataFrame:
@@ -253,7 +267,7 @@ def pair_splits(available: pd.DataFrame, frames: Mapping[str, pd.DataFrame],
         ref = REFERENCE_YEAR[name]
         for e, y in EDITION_DATA_YEAR.items():
             if abs(y - ref) <= s.year_window and e in available.index:
-                splits.append({"estimate": name, "reference_year": ref, "detected": f"{e} report (headline, data {y})",
+                splits.append({"estimate": name, "reference_year": ref, "detected": _("{edition} report (headline, data {year})", edition=e, year=y),
                                "kind": "headline", "release": f"edition {e}", "data_year": y, "countries": None,
                                "excluded": "", "partial": False, "flag": "",
                                "split": available.loc[e, [SE, FL, OTHER]].astype(float).to_dict()})
@@ -261,8 +275,9 @@ def pair_splits(available: pd.DataFrame, frames: Mapping[str, pd.DataFrame],
         forms = coverage.select_glotip(g, dimension=coverage.FORM_DIMENSION)
         n_by_year = forms.loc[forms["value_high"].notna()].groupby("year")["unit"].nunique()
         status = glotip_rules.year_status(g)
-        flagged = {int(y): (f"partial year (release lag): {int(status.at[y, 'countries'])} countries report a total "
-                            f"against {int(status.at[y, 'previous'])} the year before (critique.datasets.glotip_rules)")
+        flagged = {int(y): _("partial year (release lag): {n} countries report a total against {previous} the year "
+                             "before (critique.datasets.glotip_rules)", n=int(status.at[y, 'countries']),
+                             previous=int(status.at[y, 'previous']))
                    for y in status.index[status["status"] == "partial"]}
         partial[release] = flagged
         for name in s.estimates:
@@ -270,7 +285,8 @@ def pair_splits(available: pd.DataFrame, frames: Mapping[str, pd.DataFrame],
             for y in range(ref - s.year_window, ref + s.year_window + 1):
                 fy = forms.loc[forms["year"] == y]
                 if fy.empty or y not in n_by_year.index:
-                    skipped.append(f"{release}: no country data by form for {y} (paired with {name}): skipped.")
+                    skipped.append(_("{release}: no country data by form for {year} (paired with {name}): skipped.",
+                                     release=release, year=y, name=name))
                     continue
                 infl = inf_.influence(fy, "value_high", "unit", "category", measure="share", part=SE, versus=FL)
                 top = str(infl.top["unit"])
@@ -278,7 +294,7 @@ def pair_splits(available: pd.DataFrame, frames: Mapping[str, pd.DataFrame],
                 for excl in ([(), (top,)] if s.with_and_without_largest else [()]):
                     b = implied.country_data_split(fy, exclude_units=excl)
                     splits.append({"estimate": name, "reference_year": ref,
-                                   "detected": f"country data {y}" if len(frames) == 1 else f"{release} {y}",
+                                   "detected": _("country data {year}", year=y) if len(frames) == 1 else f"{release} {y}",
                                    "kind": "country data", "release": release, "data_year": y,
                                    "countries": int(n_by_year[y]) - len(excl), "excluded": ", ".join(excl),
                                    "partial": y in flagged, "flag": flagged.get(y, ""), **b})

@@ -25,6 +25,7 @@ import pandas as pd
 from scipy import stats
 
 from critique.methods.detection.shares import SE, DetectionError, _as_share_frame
+from critique.core.i18n import _
 
 PRIOR_KINDS = ("lognormal", "loguniform")
 
@@ -42,9 +43,9 @@ class RatioPrior:
 
     def describe(self) -> str:
         if self.kind == "lognormal":
-            return (f"log-normal prior on r: median {math.sqrt(self.low * self.high):.2f}, "
-                    f"{self.level:.0%} of its mass between {self.low:g} and {self.high:g}")
-        return f"log-uniform prior on r between {self.low:g} and {self.high:g}"
+            return _("log-normal prior on r: median {median:.2f}, {level:.0%} of its mass between {low:g} and {high:g}",
+                     median=math.sqrt(self.low * self.high), level=self.level, low=self.low, high=self.high)
+        return _("log-uniform prior on r between {low:g} and {high:g}", low=self.low, high=self.high)
 
 
 def ratio_prior(kind: str = "lognormal", low: float = 1.0, high: float = 8.0, *,
@@ -130,8 +131,8 @@ def bias_analysis(
                             "mean": pi.mean(axis=0), "p_majority": (pi > 0.5).mean(axis=0)},
                            index=index)
     rq = np.quantile(r, [a, 0.5, 1 - a])
-    text = (f"Probabilistic bias analysis: {prior.describe()}; {int(n_draws):,} draws (seed {seed}), "
-            "one draw of r applied to every split; detected shares taken as exact. The spread is the "
-            "prior's, not the data's: a different prior gives a different answer.")
+    text = _("Probabilistic bias analysis: {prior}; {draws:,} draws (seed {seed}), one draw of r applied to every "
+             "split; detected shares taken as exact. The spread is the prior's, not the data's: a different prior "
+             "gives a different answer.", prior=prior.describe(), draws=int(n_draws), seed=seed)
     return BiasAnalysis(summary, prior, int(n_draws), seed, float(level),
                         (float(rq[0]), float(rq[1]), float(rq[2])), pi if keep_draws else None, text)

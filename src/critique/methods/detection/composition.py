@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from critique.core.errors import DataError
+from critique.core.i18n import _
 
 #: how far (millions of people) a reconstructed total may lie from the stated one and still reproduce it;
 #: the stated totals are rounded to 0.1 million
@@ -52,25 +53,25 @@ def reading(base_share_pct: float, computed_base_pct: float, alt_share_pct: floa
             reconstructed_alt_m: float, other_m: float, base_total_m: float) -> str:
     """The sentence on the sensitivity (millions of people, percent), from two tested comparisons."""
     same_base = abs(base_share_pct - computed_base_pct) <= SHARE_TOLERANCE_PP
-    base = (f"The stated base share of {base_share_pct:.0f}% is forced commercial sexual exploitation's share of "
-            f"privately imposed forced labour in the 2022 estimate ({computed_base_pct:.1f}%). " if same_base else
-            f"The stated base share of {base_share_pct:.0f}% is not CSE's share of privately imposed forced labour "
-            f"({computed_base_pct:.1f}%), so the re-analysis uses another denominator. ")
+    values = dict(base=base_share_pct, computed=computed_base_pct, other=other_m, alt=alt_share_pct,
+                  reconstructed=reconstructed_alt_m, stated=stated_alt_m, difference=stated_alt_m - base_total_m)
+    base = (_("The stated base share of {base:.0f}% is forced commercial sexual exploitation's share of privately "
+              "imposed forced labour in the 2022 estimate ({computed:.1f}%). ", **values) if same_base else
+            _("The stated base share of {base:.0f}% is not CSE's share of privately imposed forced labour "
+              "({computed:.1f}%), so the re-analysis uses another denominator. ", **values))
     if abs(reconstructed_alt_m - stated_alt_m) <= TOLERANCE_M:
-        alt = (f"Keeping forced labour exploitation outside commercial sex ({other_m:.1f} million) and the rest of the "
-               f"estimate fixed, and raising the sexual share to {alt_share_pct:.0f}%, "
-               f"gives a total of {reconstructed_alt_m:.1f} million, the re-analysis's stated {stated_alt_m:.1f} "
-               f"million. The stated total is thus consistent with a change of composition alone (the paper, not "
-               f"read here, may have got there otherwise): on this reconstruction the whole difference "
-               f"({stated_alt_m - base_total_m:+.1f} million people) would follow from which detected-victim data set "
-               f"the composition. ")
+        alt = _("Keeping forced labour exploitation outside commercial sex ({other:.1f} million) and the rest of the "
+                "estimate fixed, and raising the sexual share to {alt:.0f}%, gives a total of {reconstructed:.1f} "
+                "million, the re-analysis's stated {stated:.1f} million. The stated total is thus consistent with a "
+                "change of composition alone (the paper, not read here, may have got there otherwise): on this "
+                "reconstruction the whole difference ({difference:+.1f} million people) would follow from which "
+                "detected-victim data set the composition. ", **values)
     else:
-        alt = (f"Keeping forced labour exploitation outside commercial sex ({other_m:.1f} million) and the rest of the "
-               f"estimate fixed, and raising the sexual share to {alt_share_pct:.0f}%, "
-               f"gives {reconstructed_alt_m:.1f} million, not the stated {stated_alt_m:.1f} million: the re-analysis "
-               f"changes more than the sexual share. ")
-    return (base + alt + "Both compositions come from detected victims (CTDC or UNODC), so neither is a measured "
-            "prevalence mix; this is an arithmetic reconstruction, not the paper's stated method.")
+        alt = _("Keeping forced labour exploitation outside commercial sex ({other:.1f} million) and the rest of the "
+                "estimate fixed, and raising the sexual share to {alt:.0f}%, gives {reconstructed:.1f} million, not "
+                "the stated {stated:.1f} million: the re-analysis changes more than the sexual share. ", **values)
+    return (base + alt + _("Both compositions come from detected victims (CTDC or UNODC), so neither is a measured "
+                           "prevalence mix; this is an arithmetic reconstruction, not the paper's stated method."))
 
 
 @dataclass
@@ -104,18 +105,19 @@ def analyse(estimates: pd.DataFrame, reanalyses: pd.DataFrame, edition: str = "G
     total, cse, other = (float(e[k]) / 1e6 for k in need)
     computed_base = 100 * cse / (cse + other)
     alt_cse, alt_total = total_at_share(total, cse, other, float(r["cse_share_alt_pct"]) / 100)
-    rows = [(f"{edition} as published (surveys and CTDC detected cases)", r["cse_share_base_pct"], cse, total,
-             e["verification"]),
-            (f"{r['authors']} ({r['year']}), as stated (UNODC detected victims in place of CTDC)", r["cse_share_alt_pct"],
-             None, float(r["total_alt"]) / 1e6, r["verification"]),
-            (f"reconstruction: forced labour exploitation ({other:.1f} million) kept, sexual share {r['cse_share_alt_pct']:.0f}%",
-             r["cse_share_alt_pct"], alt_cse, alt_total, "derived here")]
+    rows = [(_("{edition} as published (surveys and CTDC detected cases)", edition=edition), r["cse_share_base_pct"],
+             cse, total, e["verification"]),
+            (_("{authors} ({year}), as stated (UNODC detected victims in place of CTDC)", authors=r['authors'],
+               year=r['year']), r["cse_share_alt_pct"], None, float(r["total_alt"]) / 1e6, r["verification"]),
+            (_("reconstruction: forced labour exploitation ({other:.1f} million) kept, sexual share {share:.0f}%",
+               other=other, share=r['cse_share_alt_pct']), r["cse_share_alt_pct"], alt_cse, alt_total,
+             _("derived here"))]
     table = pd.DataFrame(rows, columns=["row", "sexual_share_pct", "cse_million", "total_million", "grade"])
-    table["citation"] = [e["citation"], r["citation"], "total_at_share (this module): arithmetic on the two rows above"]
+    table["citation"] = [e["citation"], r["citation"], _("total_at_share (this module): arithmetic on the two rows above")]
     sentence = (reading(float(r["cse_share_base_pct"]), computed_base, float(r["cse_share_alt_pct"]),
                         float(r["total_alt"]) / 1e6, alt_total, other, total)
-                + f" Grades: the estimate's figures {e['verification']}, the re-analysis's {r['verification']} "
-                  "(where each was read is in the table).")
+                + _(" Grades: the estimate's figures {estimate}, the re-analysis's {reanalysis} (where each was read is "
+                    "in the table).", estimate=e['verification'], reanalysis=r['verification']))
     flat = {"base_total_m": total, "base_cse_m": cse, "base_share_computed_pct": round(computed_base, 2),
             "alt_share_pct": float(r["cse_share_alt_pct"]), "alt_total_stated_m": float(r["total_alt"]) / 1e6,
             "alt_total_reconstructed_m": round(alt_total, 3), "alt_cse_reconstructed_m": round(alt_cse, 3),

@@ -11,6 +11,7 @@ import pandas as pd
 
 
 from critique.core.errors import ParameterError
+from critique.core.i18n import N_
 
 SE = "Sexual exploitation"
 FL = "Forced labour"
@@ -19,7 +20,7 @@ OTHER = "Other forms of exploitation"
 Denominator = Literal["se_fl", "all"]
 DENOMINATORS: tuple[str, ...] = ("se_fl", "all")
 
-CIRCULARITY_CAVEAT = (
+CIRCULARITY_CAVEAT = N_(
     "Circular in part: the ILO/Walk Free/IOM estimate of forced commercial sexual exploitation is "
     "itself built partly on detected-case data (IOM victim case data are a stated input of the 2017 "
     "edition and the CTDC/IOM case dataset of the 2022 edition; how exactly they enter is unverified), "

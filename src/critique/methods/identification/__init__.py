@@ -30,6 +30,7 @@ import pandas as pd
 from critique.core.errors import ParameterError
 from critique.datasets import publisher_caveats
 from critique.methods.identification import composition, decisions, nationality, referrals, sentences, summary
+from critique.core.i18n import _
 from critique.methods.identification.composition import Comparison
 from critique.methods.identification.decisions import TEST_CHANGES
 from critique.methods.identification.referrals import Change
@@ -128,7 +129,7 @@ def analyse(*, referral_table: pd.DataFrame, reasonable: pd.DataFrame, conclusiv
     publisher = {} if caveats is None else {
         "nrm-referrals": [publisher_caveats.publisher_says(caveats, "ho-nrm-pre-2014"),
                           publisher_caveats.publisher_says(caveats, "osr-nrm-undercount",
-                                                           lead="What the statistics regulator says")],
+                                                           lead=_("What the statistics regulator says"))],
         "nrm-decisions": [publisher_caveats.publisher_says(caveats, "ho-nrm-rg-test")] if documented else [],
     }
     nat = nationality.nationality_table(first_responders, threshold=threshold, top=top)
@@ -153,7 +154,7 @@ def analyse(*, referral_table: pd.DataFrame, reasonable: pd.DataFrame, conclusiv
         "dip_after": (change.n_after, f"referrals of potential victims in {change.after}"),
         "dip_pct": (change.pct, f"change {change.before} -> {change.after}, %"),
         "dip_quarters": ([str(change.before), str(change.after)], "the two quarters compared"),
-        "dip_direction": ("fell" if change.pct < 0 else "rose" if change.pct > 0 else "did not change",
+        "dip_direction": (_("fell") if change.pct < 0 else _("rose") if change.pct > 0 else _("did not change"),
                           "direction of the change"),
         "dip_abs_pct": (abs(change.pct), "size of the change, %"),
         "restated_year": (restated_year, "year whose published totals are compared"),
@@ -189,7 +190,7 @@ def analyse(*, referral_table: pd.DataFrame, reasonable: pd.DataFrame, conclusiv
         "compare_labels": ([sentences.TYPE_LABELS.get(t, t) for t in compare], "their names in sentences"),
         "share_first_quarter": (str(every["quarter"].min()), "first quarter of the first-responder tables"),
         "share_last_quarter": (str(every["quarter"].max()), "last quarter of the first-responder tables"),
-        "form_label": (form_word, "form of exploitation compared"),
+        "form_label": (_(sentences.WORDS.get(form_word, form_word)), "form of exploitation compared"),
         "level_pct": (round(100 * level), "interval level, %"),
         "cmh_p_text": (sentences.p_text(comp.cmh_p_value), "the CMH p-value as printed"),
         "pooled_odds_ratio": (comp.pooled_odds_ratio, f"{compare[1]} vs {compare[0]}, Mantel-Haenszel"),

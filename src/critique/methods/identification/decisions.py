@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from critique.core.errors import ParameterError
+from critique.core.i18n import N_
 
 ALL_AGES = "all"
 
@@ -33,12 +34,12 @@ class TestChange:
 
 
 TEST_CHANGES = (
-    TestChange(pd.Period("2023Q1", freq="Q-DEC"), "Jan 2023: new legal test",
+    TestChange(pd.Period("2023Q1", freq="Q-DEC"), N_("Jan 2023: new legal test"),
                "Home Office, NRM statistics, January to March 2023 (4 May 2023): the fall in positive reasonable-"
                "grounds decisions 'is likely to be a result of the change in the test for reasonable grounds "
                "decisions'; in force 30 January 2023 (IOM UK, analysis of NRM data after the Nationality and "
                "Borders Act)", "primary"),
-    TestChange(pd.Period("2023Q3", freq="Q-DEC"), "Jul 2023: guidance revised",
+    TestChange(pd.Period("2023Q3", freq="Q-DEC"), N_("Jul 2023: guidance revised"),
                "athub.org.uk knowledge base, 'NRM decisions and challenges': the guidance's requirement of "
                "objective evidence for a positive reasonable-grounds decision was withdrawn after a judicial-review "
                "challenge; revised guidance published 24 July 2023", "secondary"),

@@ -10,55 +10,82 @@ from __future__ import annotations
 
 import pandas as pd
 
+from critique.core import i18n, locale_format
 from critique.core.errors import ParameterError
+from critique.core.i18n import N_, _
 from critique.methods.identification.composition import Comparison
 from critique.methods.identification.referrals import Change
 
 ALPHA = 0.05
 READINGS = ("process", "descriptive")
-TYPE_LABELS = {"police": "police forces", "government": "government agencies",
-               "local_authority": "local authorities", "ngo": "NGOs", "all": "all first responders"}
-AGE_LABELS = {"adult": "Adults'", "child": "Children's", "unknown": "Unknown-age", "all": "All"}
+TYPE_LABELS = {"police": N_("police forces"), "government": N_("government agencies"),
+               "local_authority": N_("local authorities"), "ngo": N_("NGOs"), "all": N_("all first responders")}
+AGE_LABELS = {"adult": N_("Adults'"), "child": N_("Children's"), "unknown": N_("Unknown-age"), "all": N_("All")}
+
+
+def _english() -> bool:
+    return i18n.current() == i18n.DEFAULT
 
 
 def pct(value: float, digits: int = 0) -> str:
-    """A share (0..1) as a percentage: 0.4139 -> '41%'."""
-    return f"{100 * value:.{digits}f}%"
+    """A share (0..1) as a percentage: 0.4139 -> '41%' (the reader's language writes it its own way)."""
+    if _english():
+        return f"{100 * value:.{digits}f}%"
+    return locale_format.percent(value, digits)
+
+
+def date_text(day: object) -> str:
+    """A date as '7 March 2024' (in the reader's language, its own long form)."""
+    if _english():
+        return f"{day:%-d %B %Y}"
+    return locale_format.date(pd.Timestamp(day).to_pydatetime())
 
 
 def p_text(p: float) -> str:
     """'p < 0.001' or 'p = 0.012'."""
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+    return "p < 0.001" if p < 0.001 else i18n.format_locale("p = {p:.3f}", {"p": p})
 
 
 def quarter_text(q: pd.Period) -> str:
     """2020Q2 -> '2020 Q2'."""
-    return f"{q.year} Q{q.quarter}"
+    return _("{year} Q{quarter}", year=q.year, quarter=q.quarter)
 
 
 def change_sentence(c: Change, event: str) -> str:
     """Referrals between two quarters, and what the counts can and cannot say about why they moved."""
-    verb = "fell" if c.pct < 0 else "rose" if c.pct > 0 else "did not change"
-    size = f" by {abs(c.pct):.0f}%" if c.pct else ""
-    text = (f"Referrals of potential victims {verb}{size} from {c.n_before:,} in {quarter_text(c.before)} to "
-            f"{c.n_after:,} in {quarter_text(c.after)}{', ' + event if event else ''}. ")
+    values = dict(size=abs(c.pct), before=c.n_before, before_q=quarter_text(c.before), after=c.n_after,
+                  after_q=quarter_text(c.after), event=_(", {event}", event=event) if event else "")
+    if c.pct < 0:
+        text = _("Referrals of potential victims fell by {size:.0f}% from {before:,} in {before_q} to {after:,} in "
+                 "{after_q}{event}. ", **values)
+    elif c.pct > 0:
+        text = _("Referrals of potential victims rose by {size:.0f}% from {before:,} in {before_q} to {after:,} in "
+                 "{after_q}{event}. ", **values)
+    else:
+        text = _("Referrals of potential victims did not change from {before:,} in {before_q} to {after:,} in "
+                 "{after_q}{event}. ", **values)
     if not c.pct:
-        return text + ("The counts show the number of referrals made; an unchanged count does not show that "
-                       "exploitation was unchanged.")
-    return text + (f"The counts show that {'fewer' if c.pct < 0 else 'more'} referrals were made, not why: a change "
-                   "in how many people first responders met and referred, a change in exploitation and a change in "
-                   "recording would each move them, and the counts cannot tell these apart.")
+        return text + _("The counts show the number of referrals made; an unchanged count does not show that "
+                        "exploitation was unchanged.")
+    if c.pct < 0:
+        return text + _("The counts show that fewer referrals were made, not why: a change in how many people first "
+                        "responders met and referred, a change in exploitation and a change in recording would each "
+                        "move them, and the counts cannot tell these apart.")
+    return text + _("The counts show that more referrals were made, not why: a change in how many people first "
+                    "responders met and referred, a change in exploitation and a change in recording would each move "
+                    "them, and the counts cannot tell these apart.")
 
 
 def restatement_sentence(annual: pd.DataFrame, year: int) -> str:
     """A year's total as first published and as last restated (rows from ``annual_restatement``)."""
     first, last = annual.iloc[0], annual.iloc[-1]
     diff = int(last["potential_victims"]) - int(first["potential_victims"])
-    moved = (f"{abs(diff):,} {'fewer' if diff < 0 else 'more'}" if diff else "unchanged")
-    return (f"The {year} total was published as {int(first['potential_victims']):,} referrals of potential victims "
-            f"({first['release_date']:%-d %B %Y}) and as {int(last['potential_victims']):,} in the release of "
-            f"{last['release_date']:%-d %B %Y} ({moved}): releases restate earlier periods, so a published total is "
-            "the count as it stood on a date.")
+    moved = (_("{n:,} fewer", n=abs(diff)) if diff < 0 else _("{n:,} more", n=abs(diff))) if diff else _("unchanged")
+    return _("The {year} total was published as {first:,} referrals of potential victims ({first_date}) and as "
+             "{last:,} in the release of {last_date} ({moved}): releases restate earlier periods, so a published "
+             "total is the count as it stood on a date.", year=year, first=int(first['potential_victims']),
+             first_date=date_text(first['release_date']), last=int(last['potential_victims']),
+             last_date=date_text(last['release_date']), moved=moved)
 
 
 def quarterly_restatement_sentence(table: pd.DataFrame) -> str:
@@ -70,14 +97,14 @@ def quarterly_restatement_sentence(table: pd.DataFrame) -> str:
     later = table[~table["first_publication"]].merge(first[["quarter", "published"]], on="quarter",
                                                       suffixes=("", "_first"))
     moves = later["published"] - later["published_first"]
-    text = (f"For {equal} of the {n} quarters {quarter_text(first['quarter'].min())}-{quarter_text(first['quarter'].max())}, "
-            "the four first-responder tables of the quarter's first release add up to the total that release "
-            "first published")
+    text = _("For {equal} of the {n} quarters {start}-{end}, the four first-responder tables of the quarter's first "
+             "release add up to the total that release first published", equal=equal, n=n,
+             start=quarter_text(first['quarter'].min()), end=quarter_text(first['quarter'].max()))
     if others:
-        text += f" (in the others they differ by {', '.join(f'{o:+d}' for o in others)})"
+        text += _(" (in the others they differ by {gaps})", gaps=", ".join(f"{o:+d}" for o in others))
     if len(later):
-        text += (f"; later releases printed {len(later)} restated figures for these quarters, "
-                 f"from {int(moves.min()):+d} to {int(moves.max()):+d} referrals against the first")
+        text += _("; later releases printed {n} restated figures for these quarters, from {low:+d} to {high:+d} "
+                  "referrals against the first", n=len(later), low=int(moves.min()), high=int(moves.max()))
     return text + "."
 
 
@@ -88,17 +115,21 @@ def decisions_reading(adult_after: float, adult_range: tuple[float, float], publ
     quarter under the new test), the clause quotes it; either way it says that decision counts cannot
     separate the test from a change in whose cases were decided. Within or above the earlier range:
     no fall to read. Every branch says the counts do not measure how many people were exploited.
+    The quoted words stay in English (a source's own words).
     """
     lo, hi = adult_range
-    limits = ("these counts cannot separate the test from changes in whose cases were decided (a year's decisions "
-              "include referrals from earlier years), and they do not measure how many people were exploited")
+    limits = _("these counts cannot separate the test from changes in whose cases were decided (a year's decisions "
+               "include referrals from earlier years), and they do not measure how many people were exploited")
     if adult_after < lo:
         if publisher_quote:
-            return f'the Home Office wrote of the quarter in which the test changed: "{publisher_quote}"; {limits}'
-        return f"the fall coincides with the new test; {limits}"
-    where = "within the range of earlier years" if adult_after <= hi else "above every earlier year"
-    return (f"the share is {where}, so there is no fall to attribute to the test; "
-            "these counts do not measure how many people were exploited")
+            return _('the Home Office wrote of the quarter in which the test changed: "{quote}"; {limits}',
+                     quote=publisher_quote, limits=limits)
+        return _("the fall coincides with the new test; {limits}", limits=limits)
+    if adult_after <= hi:
+        return _("the share is within the range of earlier years, so there is no fall to attribute to the test; "
+                 "these counts do not measure how many people were exploited")
+    return _("the share is above every earlier year, so there is no fall to attribute to the test; these counts do "
+             "not measure how many people were exploited")
 
 
 def decisions_sentence(adult_range: tuple[float, float], first: int, last: int, adult_after: float,
@@ -106,19 +137,37 @@ def decisions_sentence(adult_range: tuple[float, float], first: int, last: int, 
                        publisher_quote: str | None = None) -> str:
     """Adults' positive share before and after the test change, children's, and how far the counts go."""
     lo, hi = adult_range
-    where = ("below every earlier year" if adult_after < lo else "above every earlier year" if adult_after > hi
-             else "within the range of earlier years")
-    child_verb = "fell" if child_after < child_before else "rose" if child_after > child_before else "stayed"
+    where = (_("below every earlier year") if adult_after < lo else _("above every earlier year") if adult_after > hi
+             else _("within the range of earlier years"))
     reading = decisions_reading(adult_after, adult_range, publisher_quote)
-    return (f"Adults' positive share of {stage} decisions was between {pct(lo)} and {pct(hi)} every year "
-            f"{first}-{last} and {pct(adult_after)} in {after} ({where}), the year in which the legal test changed; "
-            f"children's {child_verb} from {pct(child_before)} in {after - 1} to {pct(child_after)}. "
-            f"{reading[0].upper() + reading[1:]}.")
+    values = dict(stage=_(STAGES.get(stage, stage)), lo=pct(lo), hi=pct(hi), first=first, last=last,
+                  after_share=pct(adult_after), after=after, where=where, before=after - 1,
+                  child_before=pct(child_before), child_after=pct(child_after),
+                  reading=reading[0].upper() + reading[1:])
+    if child_after < child_before:
+        return _("Adults' positive share of {stage} decisions was between {lo} and {hi} every year {first}-{last} and "
+                 "{after_share} in {after} ({where}), the year in which the legal test changed; children's fell from "
+                 "{child_before} in {before} to {child_after}. {reading}.", **values)
+    if child_after > child_before:
+        return _("Adults' positive share of {stage} decisions was between {lo} and {hi} every year {first}-{last} and "
+                 "{after_share} in {after} ({where}), the year in which the legal test changed; children's rose from "
+                 "{child_before} in {before} to {child_after}. {reading}.", **values)
+    return _("Adults' positive share of {stage} decisions was between {lo} and {hi} every year {first}-{last} and "
+             "{after_share} in {after} ({where}), the year in which the legal test changed; children's stayed from "
+             "{child_before} in {before} to {child_after}. {reading}.", **values)
+
+
+#: the decision stages as a reader reads them
+STAGES = {"reasonable-grounds": N_("reasonable-grounds"), "conclusive-grounds": N_("conclusive-grounds")}
 
 
 def _span(values: pd.Series) -> str:
     lo, hi = 100 * values.min(), 100 * values.max()
-    return f"{lo:.0f}%" if round(lo) == round(hi) else f"{lo:.0f}-{hi:.0f}%"
+    if round(lo) == round(hi):
+        return i18n.format_locale("{lo:.0f}%", {"lo": lo}) if _english() else locale_format.percent(lo / 100, 0)
+    if _english():
+        return f"{lo:.0f}-{hi:.0f}%"
+    return i18n.format_locale("{lo:.0f}-", {"lo": lo}) + locale_format.percent(hi / 100, 0)
 
 
 def _check_reading(reading: str) -> None:
@@ -130,8 +179,9 @@ def interval_caption(reading: str, level: float) -> str:
     """What the bars of the form-share chart are, for its description (a clause ending in '; ')."""
     _check_reading(reading)
     if reading == "descriptive":
-        return "without intervals (these are all the referrals, not a sample); "
-    return f"with {100 * level:.0f}% Wilson intervals read as chance variation of the referral process, not sampling error; "
+        return _("without intervals (these are all the referrals, not a sample); ")
+    return _("with {level:.0f}% Wilson intervals read as chance variation of the referral process, not sampling "
+             "error; ", level=100 * level)
 
 
 def odds_ratio_phrase(c: Comparison, reading: str = "process") -> str:
@@ -143,11 +193,16 @@ def odds_ratio_phrase(c: Comparison, reading: str = "process") -> str:
     """
     _check_reading(reading)
     if reading == "descriptive":
-        return (f"pooled odds ratio {c.pooled_odds_ratio:.1f}, a description of all the referrals in these quarters; "
-                "no interval is given, since they are not a sample")
-    return (f"pooled odds ratio {c.pooled_odds_ratio:.1f}, {100 * c.level:.0f}% interval {c.pooled_low:.1f}-"
-            f"{c.pooled_high:.1f}, read as chance variation of the referral process, not sampling error: these are "
-            "all the referrals, not a sample")
+        return _("pooled odds ratio {ratio:.1f}, a description of all the referrals in these quarters; no interval is "
+                 "given, since they are not a sample", ratio=c.pooled_odds_ratio)
+    return _("pooled odds ratio {ratio:.1f}, {level:.0f}% interval {low:.1f}-{high:.1f}, read as chance variation of "
+             "the referral process, not sampling error: these are all the referrals, not a sample",
+             ratio=c.pooled_odds_ratio, level=100 * c.level, low=c.pooled_low, high=c.pooled_high)
+
+
+#: the populations and forms the composition sentence names
+WORDS = {"referrals": N_("referrals"), "adult referrals": N_("adult referrals"), "sexual": N_("sexual"),
+         "labour": N_("labour"), "criminal": N_("criminal"), "domestic servitude": N_("domestic servitude")}
 
 
 def composition_sentence(c: Comparison, form: str = "sexual", population: str = "referrals",
@@ -160,34 +215,42 @@ def composition_sentence(c: Comparison, form: str = "sexual", population: str = 
     ParameterError for another ``reading``.
     """
     _check_reading(reading)
-    first, second = TYPE_LABELS.get(c.first, c.first), TYPE_LABELS.get(c.second, c.second)
+    first, second = _(TYPE_LABELS.get(c.first, c.first)), _(TYPE_LABELS.get(c.second, c.second))
+    form, population = _(WORDS.get(form, form)), _(WORDS.get(population, population))
     q = c.per_quarter
-    span = (f"{second} {_span(q[f'share_{c.second}'])} of their {population}, "
-            f"{first} {_span(q[f'share_{c.first}'])}")
+    span = _("{second} {second_span} of their {population}, {first} {first_span}", second=second,
+             second_span=_span(q[f'share_{c.second}']), population=population, first=first,
+             first_span=_span(q[f'share_{c.first}']))
     lo, hi = quarter_text(q["quarter"].min()), quarter_text(q["quarter"].max())
     period = lo if lo == hi else f"{lo}-{hi}"
-    over = f"In {period}" if c.quarters == 1 else f"Over the {c.quarters} quarters {period}"
-    caution = ("The mix of forms in a count depends on which organisations do the referring; this does not say "
-               "which mix is nearer the truth, and it mixes whom each organisation meets with how each records.")
-    process = ("read as chance variation of a referral process in which each referral from one type in one quarter "
-               "has the same probability of the label, not as sampling error: these are all the referrals, not a sample")
+    over = _("In {period}", period=period) if c.quarters == 1 else \
+        _("Over the {n} quarters {period}", n=c.quarters, period=period)
+    caution = _("The mix of forms in a count depends on which organisations do the referring; this does not say "
+                "which mix is nearer the truth, and it mixes whom each organisation meets with how each records.")
+    process = _("read as chance variation of a referral process in which each referral from one type in one quarter "
+                "has the same probability of the label, not as sampling error: these are all the referrals, not a "
+                "sample")
     if reading == "process" and c.cmh_p_value >= ALPHA:
-        return (f"{over}, the share of {population} involving any {form} "
-                f"exploitation differed between {second} and {first} by no more than chance variation of the "
-                f"referral process would give ({span}; Cochran-Mantel-Haenszel {p_text(c.cmh_p_value)}, {process}).")
+        return _("{over}, the share of {population} involving any {form} exploitation differed between {second} and "
+                 "{first} by no more than chance variation of the referral process would give ({span}; "
+                 "Cochran-Mantel-Haenszel {p}, {process}).", over=over, population=population, form=form,
+                 second=second, first=first, span=span, p=p_text(c.cmh_p_value), process=process)
     if c.pooled_odds_ratio == 1:
-        return (f"{over}, the share of {population} involving any {form} "
-                f"exploitation was the same for {second} and {first} when pooled over quarters ({span}).")
+        return _("{over}, the share of {population} involving any {form} exploitation was the same for {second} and "
+                 "{first} when pooled over quarters ({span}).", over=over, population=population, form=form,
+                 second=second, first=first, span=span)
     higher, lower = (second, first) if c.pooled_odds_ratio > 1 else (first, second)
     agree = c.same_direction if c.pooled_odds_ratio > 1 else c.quarters - c.same_direction
-    lead = ("In the one quarter" if c.quarters == 1 else f"In every one of the {c.quarters} quarters"
-            if agree == c.quarters else f"In {agree} of the {c.quarters} quarters")
-    head = (f"{lead} {period}, a larger share of {higher}' {population} than of {lower}' involved any {form} "
-            f"exploitation ({span}). ")
+    lead = (_("In the one quarter") if c.quarters == 1 else _("In every one of the {n} quarters", n=c.quarters)
+            if agree == c.quarters else _("In {agree} of the {n} quarters", agree=agree, n=c.quarters))
+    head = _("{lead} {period}, a larger share of {higher}' {population} than of {lower}' involved any {form} "
+             "exploitation ({span}). ", lead=lead, period=period, higher=higher, population=population, lower=lower,
+             form=form, span=span)
     if reading == "descriptive":
-        return head + (f"Pooled over quarters, the Mantel-Haenszel odds ratio is {c.pooled_odds_ratio:.2f}: a "
-                       "description of all the referrals in these quarters, given without an interval or a test "
-                       "because they are not a sample. " + caution)
-    return head + (f"Pooled over quarters, the Mantel-Haenszel odds ratio is {c.pooled_odds_ratio:.2f} "
-                   f"({100 * c.level:.0f}% interval {c.pooled_low:.2f}-{c.pooled_high:.2f}, Cochran-Mantel-Haenszel "
-                   f"{p_text(c.cmh_p_value)}), {process}. " + caution)
+        return head + _("Pooled over quarters, the Mantel-Haenszel odds ratio is {ratio:.2f}: a description of all "
+                        "the referrals in these quarters, given without an interval or a test because they are not a "
+                        "sample. ", ratio=c.pooled_odds_ratio) + caution
+    return head + _("Pooled over quarters, the Mantel-Haenszel odds ratio is {ratio:.2f} ({level:.0f}% interval "
+                    "{low:.2f}-{high:.2f}, Cochran-Mantel-Haenszel {p}), {process}. ", ratio=c.pooled_odds_ratio,
+                    level=100 * c.level, low=c.pooled_low, high=c.pooled_high, p=p_text(c.cmh_p_value),
+                    process=process) + caution

@@ -18,6 +18,7 @@ import pandas as pd
 from critique.core.errors import DataError
 from critique.methods.identification import decisions, referrals
 from critique.methods.identification.sentences import TYPE_LABELS, decisions_reading, pct, quarter_text
+from critique.core.i18n import _
 
 RESPONDER_ORDER = ("police", "government", "local_authority", "ngo")
 
@@ -76,7 +77,7 @@ def responder_shares(first_responders: pd.DataFrame) -> pd.DataFrame:
     if unknown:
         raise DataError(f"nrm-first-responders: unknown responder_type {unknown}; expected {', '.join(RESPONDER_ORDER)}")
     by_type = by_type.reindex(list(RESPONDER_ORDER), fill_value=0).astype("int64")
-    out = pd.DataFrame({"responder_type": by_type.index, "label": [TYPE_LABELS[t] for t in by_type.index],
+    out = pd.DataFrame({"responder_type": by_type.index, "label": [_(TYPE_LABELS[t]) for t in by_type.index],
                         "referrals": by_type.to_numpy()})
     out["share"] = out["referrals"] / out["referrals"].sum()
     return out
@@ -85,12 +86,20 @@ def responder_shares(first_responders: pd.DataFrame) -> pd.DataFrame:
 def referrals_sentence(yearly: pd.DataFrame) -> str:
     """First and last complete year's referrals, and what a referral count is."""
     a, b = yearly.iloc[0], yearly.iloc[-1]
-    verb = "rose" if b["referrals"] > a["referrals"] else "fell" if b["referrals"] < a["referrals"] else "stayed"
-    return (f"Referrals of potential victims to the UK National Referral Mechanism {verb} from {int(a['referrals']):,} "
-            f"in {int(a['year'])} to {int(b['referrals']):,} in {int(b['year'])} (as the release named below counts them; "
-            "later releases restate past periods). A referral is made when a first "
-            "responder meets someone it believes may have been exploited: the count measures referrals made, not how "
-            "many people are exploited.")
+    values = dict(first=int(a['referrals']), first_year=int(a['year']), last=int(b['referrals']),
+                  last_year=int(b['year']))
+    if b["referrals"] > a["referrals"]:
+        head = _("Referrals of potential victims to the UK National Referral Mechanism rose from {first:,} in "
+                 "{first_year} to {last:,} in {last_year}", **values)
+    elif b["referrals"] < a["referrals"]:
+        head = _("Referrals of potential victims to the UK National Referral Mechanism fell from {first:,} in "
+                 "{first_year} to {last:,} in {last_year}", **values)
+    else:
+        head = _("Referrals of potential victims to the UK National Referral Mechanism stayed from {first:,} in "
+                 "{first_year} to {last:,} in {last_year}", **values)
+    return head + _(" (as the release named below counts them; later releases restate past periods). A referral is "
+                    "made when a first responder meets someone it believes may have been exploited: the count measures "
+                    "referrals made, not how many people are exploited.")
 
 
 def decisions_summary_sentence(table: pd.DataFrame, first: int, test_year: int, publisher_quote: str | None) -> str:
@@ -99,18 +108,21 @@ def decisions_summary_sentence(table: pd.DataFrame, first: int, test_year: int, 
     adult, child = t.loc["adult"], t.loc["child"]
     reading = decisions_reading(float(adult["after"]), (float(adult["before_low"]), float(adult["before_high"])),
                                 publisher_quote)
-    return (f"Positive share of reasonable-grounds decisions, {first}-{test_year - 1} against {test_year} (the year in "
-            f"which the legal test changed): adults {pct(adult['before_low'])}-{pct(adult['before_high'])}, then "
-            f"{pct(adult['after'])}; children {pct(child['before_low'])}-{pct(child['before_high'])}, then "
-            f"{pct(child['after'])}. For adults, {reading}.")
+    return _("Positive share of reasonable-grounds decisions, {first}-{last} against {test_year} (the year in which "
+             "the legal test changed): adults {a_low}-{a_high}, then {a_after}; children {c_low}-{c_high}, then "
+             "{c_after}. For adults, {reading}.", first=first, last=test_year - 1, test_year=test_year,
+             a_low=pct(adult['before_low']), a_high=pct(adult['before_high']), a_after=pct(adult['after']),
+             c_low=pct(child['before_low']), c_high=pct(child['before_high']), c_after=pct(child['after']),
+             reading=reading)
 
 
 def responders_sentence(shares: pd.DataFrame, quarters: tuple[str, str]) -> str:
     """Who made the referrals in the quarters read, largest first."""
     parts = [f"{r.label} {pct(r.share)}" for r in shares.sort_values("share", ascending=False).itertuples()]
-    return (f"Of the {int(shares['referrals'].sum()):,} referrals in {quarters[0]}-{quarters[1]} (each quarter as first "
-            f"published), the types of first responder made these shares: {', '.join(parts)}. Types meet different "
-            "people, so a change in who refers can change the mix of what is referred (notebook 21).")
+    return _("Of the {n:,} referrals in {start}-{end} (each quarter as first published), the types of first "
+             "responder made these shares: {parts}. Types meet different people, so a change in who refers can change "
+             "the mix of what is referred (notebook 21).", n=int(shares['referrals'].sum()), start=quarters[0],
+             end=quarters[1], parts=", ".join(parts))
 
 
 def uk_summary(*, referral_table: pd.DataFrame, reasonable: pd.DataFrame, first_responders: pd.DataFrame,

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from critique.core.errors import ParameterError
+from critique.core.i18n import N_, _
 from critique.methods.misid.counts import (
     BASE_ALL,
     BASE_LABOUR_AT_FACE_VALUE,
@@ -38,6 +39,8 @@ from critique.methods.misid.reading import (  # noqa: F401  (the rules are part 
 )
 from critique.methods.misid.shares import adjusted_shares
 from critique.core.results import RecordsFindings
+
+_GRADE_WORDS = (N_("primary"), N_("secondary"), N_("unknown"))  # the sweep's source status, read in a sentence
 
 OTHER = "All other forms"
 EVIDENCE_COLUMNS = ["id", "study", "what_was_counted", "what_was_found", "measures", "numerator",
@@ -238,9 +241,9 @@ def analyse(evidence: pd.DataFrame, glotip: pd.DataFrame, tip_table: pd.DataFram
     rec("operation_remaining_low", r_op.low)
     rec("operation_remaining_high", r_op.high)
     reading["operation"] = remaining_sentence(
-        f"Pentameter 2 claimed {claimed:,} victims", r_op,
-        f"For comparison only (a conviction count is not a false-positive rate): {convictions} trafficking "
-        "convictions.")
+        _("Pentameter 2 claimed {n:,} victims", n=claimed), r_op,
+        _("For comparison only (a conviction count is not a false-positive rate): {n} trafficking convictions.",
+          n=convictions))
 
     release = str(glotip.attrs.get("release", "glotip"))
     c_value = _country_total(glotip, s.country_iso3, s.country_year)
@@ -250,7 +253,8 @@ def analyse(evidence: pd.DataFrame, glotip: pd.DataFrame, tip_table: pd.DataFram
     rec("country_remaining_low", r_cy.low)
     rec("country_remaining_high", r_cy.high)
     reading["country"] = remaining_sentence(
-        f"UNODC ({release}): {s.country_iso3} authorities detected {c_value:,.0f} victims in {s.country_year}", r_cy)
+        _("UNODC ({release}): {iso3} authorities detected {n:,.0f} victims in {year}", release=release,
+          iso3=s.country_iso3, n=c_value, year=s.country_year), r_cy)
 
     tip = enforcement.series(tip_table, measures=["victims_identified"],
                              include_unverified=s.include_unverified_tip).dropna(subset=["victims_identified"])
@@ -263,8 +267,8 @@ def analyse(evidence: pd.DataFrame, glotip: pd.DataFrame, tip_table: pd.DataFram
     rec("tip_remaining", tip_out["point"].tolist())
     rec("tip_remaining_low", tip_out["low"].tolist())
     rec("tip_remaining_high", tip_out["high"].tolist())
-    reading["tip"] = ("TIP 'victims identified' adjusted with ONE uncertain rate shared by every year "
-                      "(intervals move together). " + r_tip.assumptions)
+    reading["tip"] = (_("TIP 'victims identified' adjusted with ONE uncertain rate shared by every year "
+                        "(intervals move together). ") + r_tip.assumptions)
 
     # 3b. the sweep
     both = enforcement.series(tip_table, measures=["victims_identified", "labor_victims_identified"],
@@ -301,13 +305,16 @@ def analyse(evidence: pd.DataFrame, glotip: pd.DataFrame, tip_table: pd.DataFram
     rec("sweep_band_share_of_range", share)
     a, lab = ext.loc[BASE_ALL], ext.loc[BASE_LABOUR_AT_FACE_VALUE]
     reading["sweep"] = (
-        f"TIP data year {s.sweep_year} ({sweep_edition} report's table, read in a {sweep_status} source): "
-        f"{n_year:,.0f} identified ({n_labour:,.0f} labour). Over raid shares and "
-        f"false-positive rates 0-1 the remaining count would run from {a['min']:,.0f} to {a['max']:,.0f} (labour "
-        f"victims in the base) or {lab['min']:,.0f} to {lab['max']:,.0f} (labour victims at face value). At an "
-        f"assumed raid share of {s.raid_share:g}, the studies' sampling error would give {bands[BASE_ALL][0]:,.0f}-"
-        f"{bands[BASE_ALL][1]:,.0f} (or {bands[BASE_LABOUR_AT_FACE_VALUE][0]:,.0f}-"
-        f"{bands[BASE_LABOUR_AT_FACE_VALUE][1]:,.0f}). " + band_share_sentence(share) + " " + sweep.assumptions)
+        _("TIP data year {year} ({edition} report's table, read in a {status} source): {n:,.0f} identified "
+          "({labour:,.0f} labour). Over raid shares and false-positive rates 0-1 the remaining count would run from "
+          "{all_min:,.0f} to {all_max:,.0f} (labour victims in the base) or {lab_min:,.0f} to {lab_max:,.0f} (labour "
+          "victims at face value). At an assumed raid share of {raid_share:g}, the studies' sampling error would give "
+          "{band_low:,.0f}-{band_high:,.0f} (or {lab_band_low:,.0f}-{lab_band_high:,.0f}). ", year=s.sweep_year,
+          edition=sweep_edition, status=_(sweep_status), n=n_year, labour=n_labour, all_min=a['min'],
+          all_max=a['max'], lab_min=lab['min'], lab_max=lab['max'], raid_share=s.raid_share,
+          band_low=bands[BASE_ALL][0], band_high=bands[BASE_ALL][1],
+          lab_band_low=bands[BASE_LABOUR_AT_FACE_VALUE][0], lab_band_high=bands[BASE_LABOUR_AT_FACE_VALUE][1])
+        + band_share_sentence(share) + " " + sweep.assumptions)
 
     # 4. the sexual-exploitation share
     s_det = _se_share(glotip, s.country_iso3, s.country_year)

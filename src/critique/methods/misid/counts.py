@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from critique.methods.misid.distributions import MisidError, _check_rate, _describe, _is_distribution
+from critique.core.i18n import _
 
 @dataclass(frozen=True)
 class AdjustedCount:
@@ -139,15 +140,13 @@ def adjust_counts(
         "remaining_fraction_sd": f_sd,
         "remaining_fraction_quantiles": dict(zip(("0.025", "0.05", "0.5", "0.95", "0.975"), qs[2:])),
     }
-    assumptions = (
-        "Scenario, not a measurement. remaining = identified x (1 - raid_share x fpr - "
-        "(1 - raid_share) x other_fpr) with raid_share = " + _describe(raid_share)
-        + ", fpr = " + _describe(false_positive_rate)
-        + ", other_fpr = " + _describe(other_false_positive_rate)
-        + f"; rates drawn independently, {n_draws:,} draws, seed {seed}, {level:.0%} central interval. "
-        "Assumes misidentified people are counted once and that no genuine victim is missed by the "
-        "count (it removes false positives only; it adds no undetected victims)."
-    )
+    assumptions = _(
+        "Scenario, not a measurement. remaining = identified x (1 - raid_share x fpr - (1 - raid_share) x other_fpr) "
+        "with raid_share = {raid_share}, fpr = {fpr}, other_fpr = {other_fpr}; rates drawn independently, "
+        "{n_draws:,} draws, seed {seed}, {level:.0%} central interval. Assumes misidentified people are counted once "
+        "and that no genuine victim is missed by the count (it removes false positives only; it adds no undetected "
+        "victims).", raid_share=_describe(raid_share), fpr=_describe(false_positive_rate),
+        other_fpr=_describe(other_false_positive_rate), n_draws=n_draws, seed=seed, level=level)
     return AdjustedCount(
         identified=identified if np.ndim(identified) else float(ident),
         point=_squeeze(point), low=_squeeze(ident * q_lo), high=_squeeze(ident * q_hi), level=level,
@@ -277,8 +276,8 @@ def raid_sweep(
         parts.append(pd.DataFrame({"base": base, "raid_share": rs.ravel(),
                                    "false_positive_rate": f.ravel(), "labour_share": ls,
                                    "remaining_fraction": frac, "remaining": ident * frac}))
-    text = ("Sweep, not an estimate: remaining = identified x (l + (1 - l) x (1 - raid_share x fpr - "
-            f"(1 - raid_share) x other_fpr)) for every grid cell; other_fpr = {o:g}; l = 0 when labour "
-            "victims are in the base, l = labour share when they are taken at face value.")
+    text = _("Sweep, not an estimate: remaining = identified x (l + (1 - l) x (1 - raid_share x fpr - (1 - raid_share) "
+             "x other_fpr)) for every grid cell; other_fpr = {other:g}; l = 0 when labour victims are in the base, "
+             "l = labour share when they are taken at face value.", other=o)
     return RaidSweep(ident, None if labour_identified is None else float(labour_identified), o,
                      pd.concat(parts, ignore_index=True), text)

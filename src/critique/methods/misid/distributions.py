@@ -12,6 +12,7 @@ import pandas as pd
 from scipy import stats
 
 from critique.core.errors import ParameterError
+from critique.core.i18n import _
 
 SEX = "Sexual exploitation"
 
@@ -104,16 +105,17 @@ def _is_distribution(x: Any) -> bool:
 
 def _describe(x: Any) -> str:
     if isinstance(x, Beta):
-        return f"Beta({x.a:g}, {x.b:g}) (mean {x.mean():.3f})"
+        return _("Beta({a:g}, {b:g}) (mean {mean:.3f})", a=x.a, b=x.b, mean=x.mean())
     if isinstance(x, BetaMixture):
         parts = ", ".join(f"{w:.2f} x Beta({c.a:g}, {c.b:g})" for w, c in zip(x.weights, x.components))
-        return f"mixture of {parts} (mean {x.mean():.3f})"
+        return _("mixture of {parts} (mean {mean:.3f})", parts=parts, mean=x.mean())
     if _is_distribution(x):
         args = getattr(x, "args", ())
         name = getattr(getattr(x, "dist", None), "name", type(x).__name__)
-        return f"{name}{tuple(round(float(a), 4) for a in args)} (mean {float(x.mean()):.3f})"
+        return _("{name}{args} (mean {mean:.3f})", name=name, args=tuple(round(float(a), 4) for a in args),
+                 mean=float(x.mean()))
     arr = np.asarray(x, dtype=float)
-    return f"{float(arr):g}" if arr.ndim == 0 else f"array of {arr.size} values"
+    return f"{float(arr):g}" if arr.ndim == 0 else _("array of {n} values", n=arr.size)
 
 
 def _check_rate(name: str, x: Any) -> Any:

@@ -1,6 +1,7 @@
 """Workshop exercise 2 ("167 victims identified"): the raid follow-up studies, their findings and the
 numbers the facilitator's answer quotes, from the ``raid-outcomes`` table (tested in ``tests/test_misid.py``)."""
 from __future__ import annotations
+from critique.core import i18n
 
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -31,10 +32,10 @@ class RescueExercise:
             record(key, value, note)
 
     def caption(self) -> dict[str, Any]:
-        return dict(title="What follow-ups of raids found",
-                    description="For each raid study, a follow-up count as a share of what the raid counted; each "
-                                "bar measures a different thing.",
-                    datasets=["raid-outcomes"], n=f"{len(self.table)} study figures",
+        return dict(title=i18n._("What follow-ups of raids found"),
+                    description=i18n._("For each raid study, a follow-up count as a share of what the raid counted; "
+                                       "each bar measures a different thing."),
+                    datasets=["raid-outcomes"], n=i18n._("{n} study figures", n=len(self.table)),
                     data=self.table[["id", "measures", "numerator", "denominator", "share"]])
 
 

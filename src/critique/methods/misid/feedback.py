@@ -1,6 +1,7 @@
 """Feedback model: enforcement effort follows last year's detected shares, so that misidentified
 people can pull detected shares away from unchanged true shares (a modelled hypothesis)."""
 from __future__ import annotations
+from critique.core import i18n
 
 import math
 from dataclasses import dataclass
@@ -182,8 +183,8 @@ def simulate_feedback(
     def _fmt(s: pd.Series) -> str:  # plain "name value" pairs, not numpy reprs, in a printed caption
         return ", ".join(f"{k} {float(v):.3g}" for k, v in s.items())
 
-    text = (f"Scenario: true shares fixed at {_fmt(t)}; yields per unit effort {_fmt(c)} "
-            f"(detection rate / (1 - misidentified fraction)); responsiveness {lam:g}; "
-            f"baseline effort {_fmt(b)}; {years} years. The loop (effort follows last year's "
-            "detections) is a modelled hypothesis, not an observed process.")
+    text = i18n._("Scenario: true shares fixed at {true}; yields per unit effort {yields} (detection rate / (1 - "
+                  "misidentified fraction)); responsiveness {lam:g}; baseline effort {baseline}; {years} years. The "
+                  "loop (effort follows last year's detections) is a modelled hypothesis, not an observed process.",
+                  true=_fmt(t), yields=_fmt(c), lam=lam, baseline=_fmt(b), years=years)
     return FeedbackResult(path, fp, c, text)

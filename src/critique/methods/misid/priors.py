@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from critique.methods.misid.distributions import Beta, BetaMixture, MisidError
+from critique.core.i18n import _
 
 #: Measures in the evidence table that can stand in for a false-positive rate among people
 #: identified as victims (with their caveats), and those that cannot.
@@ -140,7 +141,8 @@ def evidence_prior(
     else:
         w = tuple([1.0 / len(betas)] * len(betas))
         dist = betas[0] if len(betas) == 1 else BetaMixture(tuple(betas), w, label=pooling)
-    choices = (f"rows used: {', '.join(per_study)}; pooling: {pooling}; prior Beta({a0:g}, {b0:g}); "
-               f"cap_n: {cap_n}; conviction ratios {'INCLUDED (upper bound)' if include_conviction_ratio else 'excluded'}; "
-               f"minimum verification: {min_verification}")
+    choices = _("rows used: {rows}; pooling: {pooling}; prior Beta({a0:g}, {b0:g}); cap_n: {cap_n}; conviction ratios "
+                "{conviction}; minimum verification: {verification}", rows=", ".join(per_study), pooling=pooling, a0=a0,
+                b0=b0, cap_n=cap_n, conviction=_("INCLUDED (upper bound)") if include_conviction_ratio else
+                _("excluded"), verification=min_verification)
     return EvidencePrior(dist, per_study, pd.DataFrame(out), pooling, choices)

@@ -18,6 +18,7 @@ import numpy as np
 
 from critique.methods.mse.dga import MAX_LISTS, dga
 from critique.methods.mse.lcmcr import lcmcr
+from critique.core.i18n import N_
 from critique.methods.mse.procedure import Procedure, register
 from critique.methods.mse.result import PopulationEstimate
 from critique.methods.mse.table import CaptureTable, CaptureTableError, as_table
@@ -95,8 +96,8 @@ def run_lcmcr(table, procedure: Procedure, *, intervals: bool = True, n_boot: in
                                        "converged": r.converged})
 
 
-register("dga", run_dga, "decomposable-graph model averaging (dga)")
-register("lcmcr", run_lcmcr, "latent-class model (LCMCR)")
+register("dga", run_dga, N_("decomposable-graph model averaging (dga)"))
+register("lcmcr", run_lcmcr, N_("latent-class model (LCMCR)"))
 
 
 def many_methods(*, chains: int = 4, samples: int = 1_000, thinning: int = LCMCR_THINNING,

@@ -21,6 +21,7 @@ import pandas as pd
 from critique.methods.mse import cache
 from critique.methods.mse.average import average
 from critique.methods.mse.bootstrap import bootstrap
+from critique.core.i18n import N_
 from critique.methods.mse.procedure import BUILTIN_METHODS as BUILTIN, Procedure, register, runner
 from critique.methods.mse.result import PopulationEstimate
 from critique.methods.mse.select import estimate
@@ -65,8 +66,8 @@ def run_selection(table: CaptureTable, procedure: Procedure, *, intervals: bool 
                               model, ints, kind, 0.95, warns, sel, boot, details)
 
 
-for _name, _text in (("bic", "lowest BIC"), ("aic", "lowest AIC"), ("stepwise", "stepwise"),
-                     ("fixed", "fixed model"), ("average", "BIC-weighted model average")):
+for _name, _text in (("bic", N_("lowest BIC")), ("aic", N_("lowest AIC")), ("stepwise", N_("stepwise")),
+                     ("fixed", N_("fixed model")), ("average", N_("BIC-weighted model average"))):
     register(_name, run_selection, _text)
 
 

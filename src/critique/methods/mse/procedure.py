@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from critique.core.errors import ParameterError
+from critique.core.i18n import _
 
 BIC_SAMPLE_SIZES = ("people", "cells")
 EMPTY_POLICIES = ("refuse", "extended")
@@ -146,24 +147,25 @@ class Procedure:
     def describe(self, k: int) -> str:
         """Plain words for a caption, naming every convention the estimate depends on."""
         m = self.resolved(k)
-        bic = ("BIC with the people observed as sample size" if self.bic_sample_size == "people"
-               else "BIC with the number of cells as sample size")
-        empty = ("non-overlapping lists at minus infinity (extended MLE)"
-                 if self.empty_overlaps == "extended" else "models linking non-overlapping lists refused")
+        bic = (_("BIC with the people observed as sample size") if self.bic_sample_size == "people"
+               else _("BIC with the number of cells as sample size"))
+        empty = (_("non-overlapping lists at minus infinity (extended MLE)")
+                 if self.empty_overlaps == "extended" else _("models linking non-overlapping lists refused"))
         top = self.top(k)
-        top_s = "all models" if top is None else f"the {top} best models"
+        top_s = _("all models") if top is None else _("the {n} best models", n=top)
         if m in SEARCH_METHODS:
             crit = "AIC" if m == "aic" else bic
-            return (f"lowest {crit} among all hierarchical models with interactions of up to "
-                    f"{self.order(k)} lists; {empty}; bootstrap selection among {top_s}")
+            return _("lowest {criterion} among all hierarchical models with interactions of up to {order} lists; "
+                     "{empty}; bootstrap selection among {top}", criterion=crit, order=self.order(k), empty=empty,
+                     top=top_s)
         if m == "average":
-            return (f"average of the models with interactions of up to {self.order(k)} lists, "
-                    f"weighted by exp(-BIC/2) ({bic}) over {top_s}; {empty}")
+            return _("average of the models with interactions of up to {order} lists, weighted by exp(-BIC/2) ({bic}) "
+                     "over {top}; {empty}", order=self.order(k), bic=bic, top=top_s, empty=empty)
         if m == "stepwise":
-            pairs = ("a pair sharing nobody admitted when its extended MLE exists"
-                     if self.empty_overlaps == "extended" else "pairs sharing nobody refused")
-            return (f"forward stepwise over pairwise interactions (Chan, Silverman & Vincent 2021), "
-                    f"p < {self.pthresh}; {pairs}")
+            pairs = (_("a pair sharing nobody admitted when its extended MLE exists")
+                     if self.empty_overlaps == "extended" else _("pairs sharing nobody refused"))
+            return _("forward stepwise over pairwise interactions (Chan, Silverman & Vincent 2021), p < {p}; {pairs}",
+                     p=self.pthresh, pairs=pairs)
         if m == "fixed":
-            return "one fixed model chosen in advance"
-        return _DESCRIPTIONS.get(m, m)
+            return _("one fixed model chosen in advance")
+        return _(_DESCRIPTIONS[m]) if m in _DESCRIPTIONS else m

@@ -20,18 +20,20 @@ import math
 import numpy as np
 import pandas as pd
 
+from critique.core.i18n import N_, _
+
 
 def fmt(x) -> str:
     """A total for a reader: thousands separators, or "no finite estimate"."""
     if x is None or not np.isfinite(x):
-        return "no finite estimate"
-    return f"{x:,.0f}"
+        return _("no finite estimate")
+    return _("{n:,.0f}", n=x)
 
 
 def listing(frame: pd.DataFrame) -> str:
     """"procedure on table (total); ..." for the rows of ``frame``, or "none"."""
-    return "; ".join(f"{r['procedure']} on {r['table']} ({fmt(r['total'])})"
-                     for _, r in frame.iterrows()) or "none"
+    return "; ".join(_("{procedure} on {table} ({total})", procedure=r["procedure"], table=r["table"],
+                       total=fmt(r["total"])) for _i, r in frame.iterrows()) or _("none")
 
 
 def mc_phrase(errors) -> str:
@@ -39,8 +41,8 @@ def mc_phrase(errors) -> str:
     vals = [float(e) for e in errors if e is not None and np.isfinite(e)]
     if not vals:
         return ""
-    return (f"Monte Carlo standard error of these interval ends (from resampling the replicates): "
-            f"at most {max(vals):,.0f}.")
+    return _("Monte Carlo standard error of these interval ends (from resampling the replicates): at most "
+             "{most:,.0f}.", most=max(vals))
 
 
 def procedures_text(frame: pd.DataFrame, published: tuple[float, float], meta: dict,
@@ -49,34 +51,36 @@ def procedures_text(frame: pd.DataFrame, published: tuple[float, float], meta: d
     inside = frame[frame["in_published_range"]]
     outside = frame[~frame["in_published_range"]]
     boot = frame[frame["interval"].str.startswith("bootstrap")]
-    text = (f"Published ({meta['verification']}): *{meta['text']}* ({meta['citation']}).\n\n"
-            f"**Point estimate inside the published range:** {listing(inside)}.\n\n"
-            f"**Outside it:** {listing(outside)}.\n\n")
+    text = _("Published ({grade}): *{text}* ({citation}).\n\n**Point estimate inside the published range:** "
+             "{inside}.\n\n**Outside it:** {outside}.\n\n", grade=_(meta["verification"]), text=meta["text"],
+             citation=meta["citation"], inside=listing(inside), outside=listing(outside))
     if len(boot):
         lows, highs = boot["low"], boot["high"]
         if "disagree" in boot:  # where BCa and percentile disagree, span both
             both = boot["disagree"].astype(bool)
             lows = lows.where(~both, np.fmin(boot["low"], boot["percentile_low"]))
             highs = highs.where(~both, np.fmax(boot["high"], boot["percentile_high"]))
-        text += (f"With the model choice repeated in {n_boot:,} resamples, the 95% intervals (both "
-                 f"intervals where BCa and percentile disagree) run from {fmt(lows.min())} to "
-                 f"{fmt(highs.max())} across these procedures; the narrowest of them (from the lower to "
-                 f"the higher end of both, where they disagree) spans {fmt((highs - lows).min())}, against "
-                 f"{fmt(published[1] - published[0])} for the published range (how that range was "
-                 "computed was not read here, so the two widths need not measure the same thing). ")
+        text += _("With the model choice repeated in {n_boot:,} resamples, the 95% intervals (both intervals where BCa "
+                  "and percentile disagree) run from {low} to {high} across these procedures; the narrowest of them "
+                  "(from the lower to the higher end of both, where they disagree) spans {narrowest}, against "
+                  "{published} for the published range (how that range was computed was not read here, so the two "
+                  "widths need not measure the same thing). ", n_boot=n_boot, low=fmt(lows.min()),
+                  high=fmt(highs.max()), narrowest=fmt((highs - lows).min()),
+                  published=fmt(published[1] - published[0]))
         if "disagree" in boot:
-            text += "\n\n" + "\n".join(f"* {r['procedure']} on {r['table']} ({fmt(r['total'])}): "
-                                         f"{interval_text(r, n_boot)}." for _, r in boot.iterrows()) + "\n\n"
-    return text + f"People actually on a list: {n_observed:,}; everyone else in these totals is modelled."
+            text += "\n\n" + "\n".join(_("* {procedure} on {table} ({total}): {interval}.", procedure=r["procedure"],
+                                            table=r["table"], total=fmt(r["total"]), interval=interval_text(r, n_boot))
+                                          for _i, r in boot.iterrows()) + "\n\n"
+    return text + _("People actually on a list: {n:,}; everyone else in these totals is modelled.", n=n_observed)
 
 
 def _pm(x) -> str:
-    return f"±{x:,.0f}" if x is not None and np.isfinite(x) else "not computed"
+    return _("±{n:,.0f}", n=x) if x is not None and np.isfinite(x) else _("not computed")
 
 
 def mc_ends(low_se, high_se) -> str:
     """"Monte Carlo standard error of the ends ±a and ±b" (nan: "not computed")."""
-    return f"Monte Carlo standard error of the ends {_pm(low_se)} and {_pm(high_se)}"
+    return _("Monte Carlo standard error of the ends {low} and {high}", low=_pm(low_se), high=_pm(high_se))
 
 
 def interval_text(row, n_boot: int) -> str:
@@ -91,21 +95,23 @@ def interval_text(row, n_boot: int) -> str:
     """
     kind = str(row["interval"])
     if not kind.startswith("bootstrap"):
-        return (f"its 95% interval, treating the chosen model as known ({kind}), runs from "
-                f"{fmt(row['low'])} to {fmt(row['high'])}")
-    head = f"with the model choice repeated in each of {n_boot:,} bootstrap resamples, "
-    pct = (f"percentile {fmt(row['percentile_low'])} to {fmt(row['percentile_high'])} "
-           f"({mc_ends(row.get('percentile_low_mc_se'), row.get('percentile_high_mc_se'))})")
+        return _("its 95% interval, treating the chosen model as known ({kind}), runs from {low} to {high}",
+                 kind=_(kind), low=fmt(row["low"]), high=fmt(row["high"]))
+    pct = _("percentile {low} to {high} ({mc})", low=fmt(row["percentile_low"]), high=fmt(row["percentile_high"]),
+            mc=mc_ends(row.get("percentile_low_mc_se"), row.get("percentile_high_mc_se")))
     if kind.endswith("BCa"):
-        bca = (f"BCa {fmt(row['bca_low'])} to {fmt(row['bca_high'])} "
-               f"({mc_ends(row.get('bca_low_mc_se'), row.get('bca_high_mc_se'))})")
+        bca = _("BCa {low} to {high} ({mc})", low=fmt(row["bca_low"]), high=fmt(row["bca_high"]),
+                mc=mc_ends(row.get("bca_low_mc_se"), row.get("bca_high_mc_se")))
         if row.get("disagree"):
-            return (head + f"the two standard 95% intervals of the same resamples disagree "
-                    f"({row['disagree']}): {bca}; {pct}; neither should be quoted alone")
-        return (head + f"its 95% interval is {bca}, beside the {pct}, which differs from it by "
-                "less than the rule's limits")
-    return (head + f"its 95% interval is the {pct}, as BCa is degenerate here (its ends would be "
-            "read beyond what the resamples resolve)")
+            return _("with the model choice repeated in each of {n_boot:,} bootstrap resamples, the two standard 95% "
+                     "intervals of the same resamples disagree ({disagree}): {bca}; {pct}; neither should be quoted "
+                     "alone", n_boot=n_boot, disagree=row["disagree"], bca=bca, pct=pct)
+        return _("with the model choice repeated in each of {n_boot:,} bootstrap resamples, its 95% interval is {bca}, "
+                 "beside the {pct}, which differs from it by less than the rule's limits", n_boot=n_boot, bca=bca,
+                 pct=pct)
+    return _("with the model choice repeated in each of {n_boot:,} bootstrap resamples, its 95% interval is the {pct}, "
+             "as BCa is degenerate here (its ends would be read beyond what the resamples resolve)", n_boot=n_boot,
+             pct=pct)
 
 
 def about(x) -> str:
@@ -119,9 +125,9 @@ def plain_range(row) -> str:
     if row.get("disagree") and str(row["interval"]).endswith("BCa"):
         lo = min(row["bca_low"], row["percentile_low"])
         hi = max(row["bca_high"], row["percentile_high"])
-        return (f"about {about(lo)} to {about(hi)} (the span of two standard ways of computing the "
-                "range, which disagree here)")
-    return f"about {about(row['low'])} to {about(row['high'])}"
+        return _("about {low} to {high} (the span of two standard ways of computing the range, which disagree here)",
+                 low=about(lo), high=about(hi))
+    return _("about {low} to {high}", low=about(row["low"]), high=about(row["high"]))
 
 
 def percentile_clause(row) -> str:
@@ -129,8 +135,8 @@ def percentile_clause(row) -> str:
     ", and the percentile interval of the same resamples from X to Y" (BCa beside its alternative)."""
     if not str(row["interval"]).endswith("BCa") or not np.isfinite(row["percentile_low"]):
         return ""
-    return (f", and the percentile interval of the same resamples from {fmt(row['percentile_low'])} "
-            f"to {fmt(row['percentile_high'])}")
+    return _(", and the percentile interval of the same resamples from {low} to {high}", low=fmt(row["percentile_low"]),
+             high=fmt(row["percentile_high"]))
 
 
 def converged_methods(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -139,28 +145,32 @@ def converged_methods(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     A row is left out when its total is not finite ("no finite estimate") or its chains did not
     converge (``converged`` is False)."""
     out, left = [], []
-    for _, r in frame.iterrows():
+    for _i, r in frame.iterrows():
         if r.get("converged") is False:
-            left.append(f"{r['procedure']} (chains did not converge: R-hat {r['rhat']:.3f}, "
-                        f"effective sample size {r['ess']:,.0f})")
+            left.append(_("{procedure} (chains did not converge: R-hat {rhat:.3f}, effective sample size {ess:,.0f})",
+                          procedure=r["procedure"], rhat=r["rhat"], ess=r["ess"]))
         elif not np.isfinite(r["total"]):
-            left.append(f"{r['procedure']} (no finite estimate)")
+            left.append(_("{procedure} (no finite estimate)", procedure=r["procedure"]))
         else:
             out.append(r)
     return pd.DataFrame(out, columns=frame.columns), left
 
 
+#: the interval kinds a reader sees (English in code; translated where shown)
+INTERVAL_KINDS = (N_("profile (model known)"), N_("bootstrap BCa"), N_("bootstrap percentile"),
+                  N_("posterior (equal-tailed)"))
+
 #: family of each method key of "one table, many methods" (a key not listed is its own family)
 FAMILY = {"stepwise": "log-linear", "bic_default": "log-linear", "bic_pairwise": "log-linear",
           "average": "log-linear", "dga": "dga", "lcmcr": "lcmcr"}
-FAMILY_NAMES = {"log-linear": "log-linear model selection and averaging",
-                "dga": "decomposable-graph averaging (dga)", "lcmcr": "latent classes (LCMCR)"}
+FAMILY_NAMES = {"log-linear": N_("log-linear model selection and averaging"),
+                "dga": N_("decomposable-graph averaging (dga)"), "lcmcr": N_("latent classes (LCMCR)")}
 
 
 def families(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The counted rows (finite total, converged chains) of ``frame`` grouped by family, in the
     order the families first appear; families with no counted row are left out."""
-    ok, _ = converged_methods(frame)
+    ok, _left = converged_methods(frame)
     fam = ok["key"].map(lambda k: FAMILY.get(k, k))
     return {f: ok[fam == f] for f in dict.fromkeys(fam)}
 
@@ -173,38 +183,39 @@ def families_clause(frame: pd.DataFrame, table: str) -> str:
     rows = frame[frame["table"] == table]
     parts = []
     for fam, part in families(rows).items():
-        name = FAMILY_NAMES.get(fam, str(part["procedure"].iloc[0]))
+        name = _(FAMILY_NAMES[fam]) if fam in FAMILY_NAMES else str(part["procedure"].iloc[0])
         if len(part) > 1:
-            parts.append(f"{name} ({len(part)} variants of one set of assumptions, not independent "
-                         f"confirmations) gives {fmt(part['total'].min())} to {fmt(part['total'].max())}")
+            parts.append(_("{name} ({n} variants of one set of assumptions, not independent confirmations) gives {low} "
+                           "to {high}", name=name, n=len(part), low=fmt(part["total"].min()),
+                           high=fmt(part["total"].max())))
         else:
             r = part.iloc[0]
             if fam == "log-linear":
-                name += f" (one variant only: {r['procedure']})"
+                name = _("{name} (one variant only: {procedure})", name=name, procedure=r["procedure"])
             mc = ""
             if is_finite(r.get("low_mc_se")) and is_finite(r.get("high_mc_se")):
-                mc = ("; computed on a grid, no Monte Carlo error" if r["low_mc_se"] == 0 == r["high_mc_se"]
+                mc = (_("; computed on a grid, no Monte Carlo error") if r["low_mc_se"] == 0 == r["high_mc_se"]
                       else "; " + mc_ends(r["low_mc_se"], r["high_mc_se"]))
-            ci = (f" (95% interval, {r['interval']}: {fmt(r['low'])} to {fmt(r['high'])}{mc})"
+            ci = (_(" (95% interval, {interval}: {low} to {high}{mc})", interval=_(str(r["interval"])),
+                    low=fmt(r["low"]), high=fmt(r["high"]), mc=mc)
                   if is_finite(r.get("low")) and is_finite(r.get("high")) else "")
-            parts.append(f"{name} gives {fmt(r['total'])}{ci}")
-    _, left = converged_methods(rows)
-    text = "; ".join(parts) if parts else "no method gives a total that can be quoted"
-    return text + (f"; listed, not counted: {'; '.join(left)}" if left else "")
+            parts.append(_("{name} gives {total}{interval}", name=name, total=fmt(r["total"]), interval=ci))
+    _ok, left = converged_methods(rows)
+    text = "; ".join(parts) if parts else _("no method gives a total that can be quoted")
+    return _("{text}; listed, not counted: {left}", text=text, left="; ".join(left)) if left else text
 
 
 def methods_text(frame: pd.DataFrame, table: str) -> str:
     """The reading of "one table, many methods" on one table, family by family
     (:func:`families_clause`); a method without a quotable total is named, never counted."""
     n = len(families(frame[frame["table"] == table]))
-    return (f"On {table}, {n} famil{'ies' if n != 1 else 'y'} of method give{'s' if n == 1 else ''} "
-            f"a total that can be quoted: {families_clause(frame, table)}.")
+    return (_("On {table}, {n} family of method gives a total that can be quoted: {clause}.", n=n, table=table, clause=families_clause(frame, table)) if n == 1 else _("On {table}, {n} families of method give a total that can be quoted: {clause}.", n=n, table=table, clause=families_clause(frame, table)))
 
 
 def left_out_clause(frame: pd.DataFrame, table: str) -> str:
     """"" or " (not counted: ...)" for a key finding about ``table``."""
-    _, left = converged_methods(frame[frame["table"] == table])
-    return f" (not counted: {'; '.join(left)})" if left else ""
+    _ok, left = converged_methods(frame[frame["table"] == table])
+    return _(" (not counted: {left})", left="; ".join(left)) if left else ""
 
 
 def lcmcr_lines(frame: pd.DataFrame, short: tuple = ()) -> list[str]:
@@ -212,20 +223,21 @@ def lcmcr_lines(frame: pd.DataFrame, short: tuple = ()) -> list[str]:
     the short length because no length tried met the rule there: the line says so instead of
     advising longer chains."""
     lc = frame[frame["key"] == "lcmcr"]
-    return [f"**{r['table']}: LCMCR has not converged** (R-hat {r['rhat']:.3f}, effective sample size "
-            f"{r['ess']:,.0f}); its number is not an estimate to quote: "
-            + ("on this table no chain length tried has met the convergence rule, so it runs at the "
-               "short length that shows the chains disagreeing."
-               if r["table"] in short else
-               "run longer chains (`lcmcr_burnin`, `lcmcr_samples`, `lcmcr_thinning`).")
-            for _, r in lc.iterrows() if r["converged"] is False]
+    return [_("**{table}: LCMCR has not converged** (R-hat {rhat:.3f}, effective sample size {ess:,.0f}); its number is "
+              "not an estimate to quote: on this table no chain length tried has met the convergence rule, so it runs "
+              "at the short length that shows the chains disagreeing.", table=r["table"], rhat=r["rhat"], ess=r["ess"])
+            if r["table"] in short else
+            _("**{table}: LCMCR has not converged** (R-hat {rhat:.3f}, effective sample size {ess:,.0f}); its number is "
+              "not an estimate to quote: run longer chains (`lcmcr_burnin`, `lcmcr_samples`, `lcmcr_thinning`).",
+              table=r["table"], rhat=r["rhat"], ess=r["ess"])
+            for _i, r in lc.iterrows() if r["converged"] is False]
 
 
 def steps(sweep: pd.DataFrame) -> list[dict]:
     """Runs of consecutive rows of a sweep (sorted by ``f``) with the same chosen model:
     model, f_from, f_to, total_from, total_to. Rows without a finite total form their own runs."""
     out: list[dict] = []
-    for _, r in sweep.sort_values("f").iterrows():
+    for _i, r in sweep.sort_values("f").iterrows():
         if out and out[-1]["model"] == r["model"]:
             out[-1].update(f_to=int(r["f"]), total_to=float(r["total"]))
         else:
@@ -235,11 +247,11 @@ def steps(sweep: pd.DataFrame) -> list[dict]:
 
 
 def _times(n: int) -> str:
-    return {1: "once", 2: "twice"}.get(n, f"{n} times")
+    return _("once") if n == 1 else _("twice") if n == 2 else _("{n} times", n=n)
 
 
 def _people(f: int) -> str:
-    return f"{f:+,d}" if f else "0"
+    return _("{n:+,d}", n=f) if f else "0"
 
 
 def reselected_clause(reselected: pd.DataFrame) -> str:
@@ -250,46 +262,50 @@ def reselected_clause(reselected: pd.DataFrame) -> str:
     runs = steps(reselected)
     if len(runs) == 1:
         r = runs[0]
-        return (f"the same model is chosen throughout ({_people(r['f_from'])} to {_people(r['f_to'])} "
-                f"people), and the total moves from {fmt(r['total_from'])} to {fmt(r['total_to'])}")
-    parts = [f"{fmt(r['total_from'])}" + (f" to {fmt(r['total_to'])}" if r['f_to'] != r['f_from'] else "")
-             + f" for {_people(r['f_from'])}" + (f" to {_people(r['f_to'])}" if r['f_to'] != r['f_from'] else "")
-             + " people added" for r in runs]
-    return (f"the total is a **step function**, not a slope: the chosen model changes "
-            f"{_times(len(runs) - 1)} over the sweep, and the total is {'; '.join(parts)}")
+        return _("the same model is chosen throughout ({f_from} to {f_to} people), and the total moves from {t_from} to "
+                 "{t_to}", f_from=_people(r["f_from"]), f_to=_people(r["f_to"]), t_from=fmt(r["total_from"]),
+                 t_to=fmt(r["total_to"]))
+    parts = [_("{t_from} to {t_to} for {f_from} to {f_to} people added", t_from=fmt(r["total_from"]),
+               t_to=fmt(r["total_to"]), f_from=_people(r["f_from"]), f_to=_people(r["f_to"]))
+             if r["f_to"] != r["f_from"] else
+             _("{total} for {f} people added", total=fmt(r["total_from"]), f=_people(r["f_from"])) for r in runs]
+    return _("the total is a **step function**, not a slope: the chosen model changes {times} over the sweep, and the "
+             "total is {parts}", times=_times(len(runs) - 1), parts="; ".join(parts))
 
 
 def false_positive_text(reselected: pd.DataFrame, slope_fixed: float, cell: str,
                         share: float, removed: int, share_total: float, total: float) -> str:
     """The reading of the false-positive sweep: the fixed-model multiplier, the re-selected step
     function, and the scenario (labelled)."""
-    text = (f"**Model held fixed** (the model chosen on the published table): each person added to "
-            f"or removed from the {cell}-only cell moves the estimated total by about "
-            f"**{slope_fixed:,.1f}** (least-squares slope over the sweep). **Model re-selected** on "
-            f"each modified table, as the procedure itself would: {reselected_clause(reselected)}. ")
+    text = _("**Model held fixed** (the model chosen on the published table): each person added to or removed from "
+             "the {cell}-only cell moves the estimated total by about **{slope:,.1f}** (least-squares slope over the "
+             "sweep). **Model re-selected** on each modified table, as the procedure itself would: {reselected}. ",
+             cell=cell, slope=slope_fixed, reselected=reselected_clause(reselected))
     if len(steps(reselected)) > 1:
-        text += ("Where the model changes, one more or one fewer person moves the total by the jump "
-                 "between models, not by a per-person amount. ")
-    return text + (f"**Scenario:** if {share:.0%} of that cell ({removed:,} people) were misidentified, "
-                   f"the estimate (model re-selected) would be {fmt(share_total)} instead of {fmt(total)}.")
+        text += _("Where the model changes, one more or one fewer person moves the total by the jump between models, "
+                  "not by a per-person amount. ")
+    return text + _("**Scenario:** if {share:.0%} of that cell ({removed:,} people) were misidentified, the estimate "
+                    "(model re-selected) would be {share_total} instead of {total}.", share=share, removed=removed,
+                    share_total=fmt(share_total), total=fmt(total))
 
 
 def false_positive_title(reselected: pd.DataFrame, name: str) -> str:
     """The chart title: the per-person claim only when the model does not change over the sweep."""
     if len(steps(reselected)) == 1:
-        return f"{name}: each misidentified person on one list counts several times"
-    return f"{name}: false positives in one list-only cell, model held fixed and re-selected"
+        return _("{name}: each misidentified person on one list counts several times", name=name)
+    return _("{name}: false positives in one list-only cell, model held fixed and re-selected", name=name)
 
 
 def near_best_text(near: pd.DataFrame, delta: float, avg, spread: dict) -> str:
     """The reading of the UK five-list model table (section 3)."""
-    return (f"Near-best set ({delta:g} BIC, Occam's window): **{len(near)} models**, totals "
-            f"**{fmt(near['total'].min())} to {fmt(near['total'].max())}**. BIC-weighted average over the "
-            f"{avg.n_models} models kept: **{fmt(avg.total)}** (between-model standard deviation "
-            f"{fmt(avg.sd_between)}; about {avg.effective_models:.0f} models carry the weight). With "
-            f"pairwise links only and non-overlapping links refused, the {spread['n_existing']} models "
-            f"run from {fmt(spread['min'])} to {fmt(spread['max'])} (median {fmt(spread['median'])}); "
-            f"{spread['n_no_finite_estimate']} more have no finite estimate.")
+    return _("Near-best set ({delta:g} BIC, Occam's window): **{n_near} models**, totals **{low} to {high}**. "
+             "BIC-weighted average over the {n_models} models kept: **{average}** (between-model standard deviation "
+             "{sd}; about {effective:.0f} models carry the weight). With pairwise links only and non-overlapping links "
+             "refused, the {n_existing} models run from {min} to {max} (median {median}); {n_none} more have no finite "
+             "estimate.", delta=delta, n_near=len(near), low=fmt(near["total"].min()), high=fmt(near["total"].max()),
+             n_models=avg.n_models, average=fmt(avg.total), sd=fmt(avg.sd_between), effective=avg.effective_models,
+             n_existing=spread["n_existing"], min=fmt(spread["min"]), max=fmt(spread["max"]),
+             median=fmt(spread["median"]), n_none=spread["n_no_finite_estimate"])
 
 
 def is_finite(x) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from critique.core.i18n import _
 from critique.methods.mse import reading
 from critique.methods.mse.section import (CAVEAT_BOOT, CAVEAT_MODEL, UK_TABLES, Section,
                                           interval_columns, pub)
@@ -29,15 +30,15 @@ def procedures(A) -> Section:
     s = A.settings
     P = mse.author_procedures()
     tables = {d: CaptureTable.from_dataset(d) for d in UK_TABLES}
-    frame, results = mse.compare([(tables[d], P[p]) for _, d, p in UK_RUNS],
+    frame, results = mse.compare([(tables[d], P[p]) for _k, d, p in UK_RUNS],
                                  n_boot=s.bootstrap_size, seed=s.seed, jobs=s.jobs)
-    frame.insert(0, "key", [k for k, _, _ in UK_RUNS])
+    frame.insert(0, "key", [k for k, _d, _p in UK_RUNS])
     frame["in_published_range"] = mse.estimators.within(frame, *A.published)
     interval_columns(frame, results)
     meta = A.published_meta
     f = {"uk_published_low": (meta["low"], meta["citation"]), "uk_published_high": (meta["high"], None),
          "uk_n_resamples": (s.bootstrap_size, "bootstrap resamples per procedure, model choice repeated")}
-    for _, r in frame.iterrows():
+    for _i, r in frame.iterrows():
         f[f"{r['key']}_total"] = (r["total"], f"{r['procedure']}; {r['table']}")
         f[f"{r['key']}_low"] = (pub(r["low"]), r["interval"])
         f[f"{r['key']}_high"] = (pub(r["high"]), None)
@@ -55,34 +56,36 @@ def procedures(A) -> Section:
                                       "total": r["total"], "low": pub(r["low"]), "high": pub(r["high"]),
                                       "interval": r["interval"], "model": r["model"],
                                       "in_published_range": bool(r["in_published_range"])}
-                           for _, r in frame.iterrows()}, None)
+                           for _i, r in frame.iterrows()}, None)
     f["uk_in_range"] = ([k for k, ok in zip(frame["key"], frame["in_published_range"]) if ok],
                         "point estimate inside the published 10,000-13,000")
     f["uk_out_of_range"] = ([k for k, ok in zip(frame["key"], frame["in_published_range"]) if not ok], None)
     n_obs = tables["mse-uk-2013"].n_observed
     text = reading.procedures_text(frame, A.published, meta, s.bootstrap_size, n_obs)
-    warn = [f"*{r.name} ({r.table}):* " + "; ".join(r.warnings) for r in results if r.warnings]
+    warn = [_("*{name} ({table}):* {warnings}", name=r.name, table=r.table, warnings="; ".join(r.warnings))
+            for r in results if r.warnings]
     charts = {"procedures": dict(
-        title="UK 2013: the estimate under each procedure of the same authors",
-        description=("Point estimate (dot) and 95% bootstrap interval with the model choice repeated (bar) "
+        title=_("UK 2013: the estimate under each procedure of the same authors"),
+        description=_("Point estimate (dot) and 95% bootstrap interval with the model choice repeated (bar) "
                      "for the UK six- and five-list tables under stepwise selection, BIC with the "
                      "package's defaults, BIC with pairwise interactions only, and BIC-weighted model "
                      "averaging (stepwise and BIC run as the authors' R packages run them, in every "
                      "resample; the average is this suite's addition); dashed: the percentile interval "
                      "of the same resamples where it and BCa disagree (neither to be quoted alone); "
                      "shaded: the published range."),
-        datasets=UK_TABLES, caveat=[CAVEAT_MODEL, CAVEAT_BOOT],
-        n=f"{n_obs:,} people; {len(frame)} procedures; {s.bootstrap_size} resamples each",
+        datasets=UK_TABLES, caveat=[_(CAVEAT_MODEL), _(CAVEAT_BOOT)],
+        n=_("{n:,} people; {procedures} procedures; {resamples} resamples each", n=n_obs, procedures=len(frame),
+            resamples=s.bootstrap_size),
         data=frame.drop(columns=["description"]), inputs=(frame, A.published))}
     if s.bootstrap_size > 0:
         charts["procedures-bootstrap"] = dict(
-            title="UK 2013: the resampled estimates behind each interval",
-            description=("Histogram of the bootstrap totals of each procedure (each resample repeats its "
+            title=_("UK 2013: the resampled estimates behind each interval"),
+            description=_("Histogram of the bootstrap totals of each procedure (each resample repeats its "
                          "model choice), with the point estimate, the reported interval, the percentile "
                          "interval (dashed) where it and BCa disagree (neither to be quoted alone) and, "
                          "where there is one, the interval that treats the chosen model as known."),
-            datasets=UK_TABLES, caveat=[CAVEAT_BOOT, CAVEAT_MODEL],
-            n=f"{s.bootstrap_size} resamples per procedure",
+            datasets=UK_TABLES, caveat=[_(CAVEAT_BOOT), _(CAVEAT_MODEL)],
+            n=_("{n} resamples per procedure", n=s.bootstrap_size),
             data=pd.DataFrame({r.name + " | " + r.table: r.bootstrap.estimates
                                for r in results if r.bootstrap}),
             inputs=(results, A.published))
@@ -112,12 +115,14 @@ def models(A) -> Section:
          "uk5_near_n": (len(near), None), "uk5_near_min": (float(near["total"].min()), None),
          "uk5_near_max": (float(near["total"].max()), None)}
     charts = {"uk5-all-models": dict(
-        title=f"UK 2013: the estimate under each of the {len(ex):,} models of the package's default set",
-        description=(f"Totals of every hierarchical model with interactions of up to 3 lists that has a "
-                     f"finite (extended) estimate on the UK five-list table, from {ex['total'].min():,.0f} "
-                     f"to {ex['total'].max():,.0f}; ticks: the {len(near)} models within {s.near_delta:g} "
-                     f"BIC of the best ({near['total'].min():,.0f} to {near['total'].max():,.0f})."),
-        datasets=["mse-uk-2013-5"], caveat=CAVEAT_MODEL, n=f"{len(ex):,} models, {uk5.n_observed:,} people",
+        title=_("UK 2013: the estimate under each of the {n:,} models of the package's default set", n=len(ex)),
+        description=_("Totals of every hierarchical model with interactions of up to 3 lists that has a finite "
+                      "(extended) estimate on the UK five-list table, from {low:,.0f} to {high:,.0f}; ticks: the "
+                      "{n_near} models within {delta:g} BIC of the best ({near_low:,.0f} to {near_high:,.0f}).",
+                      low=ex["total"].min(), high=ex["total"].max(), n_near=len(near), delta=s.near_delta,
+                      near_low=near["total"].min(), near_high=near["total"].max()),
+        datasets=["mse-uk-2013-5"], caveat=_(CAVEAT_MODEL),
+        n=_("{n:,} models, {people:,} people", n=len(ex), people=uk5.n_observed),
         data=ex[["model", "order", "total", "bic", "bic_cells", "aic", "delta", "boundary"]],
         inputs=(ex, near, default.best.total, A.published))}
     tables = {"near-best": near[["model", "total", "bic", "delta"]], "weights": avg.weights.head(10)}
@@ -146,11 +151,11 @@ def spread(A) -> Section:
     frame = pd.DataFrame({d: {k: v for k, v in r.items() if k != "_totals"} for d, r in rows.items()}).T
     f = {"spread": ({d: {k: pub(v) for k, v in r.items() if k != "_totals"} for d, r in rows.items()}, None)}
     charts = {"spread-across-models": dict(
-        title="How much the model choice moves each published estimate",
-        description=("Each grey dot is one pairwise log-linear model with a finite (extended) estimate; "
+        title=_("How much the model choice moves each published estimate"),
+        description=_("Each grey dot is one pairwise log-linear model with a finite (extended) estimate; "
                      "the red bar is the model with the lowest BIC (people observed), or the stepwise "
                      "model where marked."),
-        datasets=list(rows), caveat=CAVEAT_MODEL, n=f"{len(rows)} tables",
+        datasets=list(rows), caveat=_(CAVEAT_MODEL), n=_("{n} tables", n=len(rows)),
         data=pd.DataFrame([{"dataset": d, "total": v, "observed": r["observed"]}
                            for d, r in rows.items() for v in r["_totals"]]), inputs=(rows,))}
     return Section("spread", f, {"spread": frame}, charts)
@@ -209,18 +214,18 @@ def methods(A) -> Section:
     lc = frame[frame["key"] == "lcmcr"]
     f["methods_lcmcr"] = ({r["table"]: {"total": r["total"], "low": r["low"], "high": r["high"],
                                         "rhat": r["rhat"], "ess": r["ess"], "converged": r["converged"]}
-                           for _, r in lc.iterrows()}, None)
-    f["methods_lcmcr_not_converged"] = ([r["table"] for _, r in lc.iterrows() if r["converged"] is False], None)
+                           for _i, r in lc.iterrows()}, None)
+    f["methods_lcmcr_not_converged"] = ([r["table"] for _i, r in lc.iterrows() if r["converged"] is False], None)
     f["methods_lcmcr_settings"] = ({"chains": s.lcmcr_chains, "burnin": s.lcmcr_burnin,
                                     "samples": s.lcmcr_samples, "thinning": s.lcmcr_thinning,
                                     "short_thinning": s.lcmcr_short_thinning,
                                     "short_datasets": [d for d in s.methods_datasets
                                                        if d in s.lcmcr_short_datasets]}, None)
     f["methods"] = ({f"{r['table']}|{r['key']}": {"total": r["total"], "low": r["low"], "high": r["high"]}
-                     for _, r in frame.iterrows()}, None)
+                     for _i, r in frame.iterrows()}, None)
     charts = {"many-methods": dict(
-        title="One table, many methods: log-linear and Bayesian estimates side by side",
-        description=("For each published table, the total under the same authors' log-linear procedures "
+        title=_("One table, many methods: log-linear and Bayesian estimates side by side"),
+        description=_("For each published table, the total under the same authors' log-linear procedures "
                      "(stepwise, BIC with the package defaults, BIC pairwise, and this suite's BIC-weighted "
                      "average: four variants of one family of assumptions, not independent confirmations), "
                      "decomposable-graph averaging (dga) and the latent-class model (LCMCR), as a multiple "
@@ -228,18 +233,19 @@ def methods(A) -> Section:
                      "with the model choice repeated; Bayesian: posterior). Hollow: LCMCR chains not "
                      "converged (R-hat >= 1.01 or effective sample size < 400), not an estimate to quote. "
                      "Shaded: the published UK range."),
-        source=("list-overlap tables as published (see each dataset's citation); methods: Silverman, Chan & "
+        source=_("list-overlap tables as published (see each dataset's citation); methods: Silverman, Chan & "
                 "Vincent 2024; Madigan & York 1997 (dga); Manrique-Vallier 2016 (LCMCR)"),
-        caveat=[f"LCMCR: {s.lcmcr_chains} chains of {s.lcmcr_burnin:,} burn-in + {s.lcmcr_samples:,} draws "
-                f"thinned by {s.lcmcr_thinning}" + (
-                    f" ({', '.join(d for d in s.methods_datasets if d in s.lcmcr_short_datasets)}: thinned by "
-                    f"{s.lcmcr_short_thinning}, a length that shows the chains disagreeing; no length tried "
-                    "met the convergence rule there)"
-                    if any(d in s.lcmcr_short_datasets for d in s.methods_datasets) else "")
-                + f"; log-linear intervals from {s.methods_bootstrap} resamples.",
-                "Every method assumes the lists count the same closed population of victims with "
-                "correct matching; none can check that from the table."],
-        n=f"{frame['table'].nunique()} tables, {len(procs)} methods",
+        caveat=[_("LCMCR: {chains} chains of {burnin:,} burn-in + {samples:,} draws thinned by {thinning}{short}; "
+                  "log-linear intervals from {resamples} resamples.", chains=s.lcmcr_chains, burnin=s.lcmcr_burnin,
+                  samples=s.lcmcr_samples, thinning=s.lcmcr_thinning, resamples=s.methods_bootstrap,
+                  short=_(" ({tables}: thinned by {thinning}, a length that shows the chains disagreeing; no length "
+                          "tried met the convergence rule there)",
+                          tables=", ".join(d for d in s.methods_datasets if d in s.lcmcr_short_datasets),
+                          thinning=s.lcmcr_short_thinning)
+                  if any(d in s.lcmcr_short_datasets for d in s.methods_datasets) else ""),
+                _("Every method assumes the lists count the same closed population of victims with correct "
+                  "matching; none can check that from the table.")],
+        n=_("{tables} tables, {methods} methods", tables=frame["table"].nunique(), methods=len(procs)),
         data=frame[[c for c in METHODS_COLUMNS if c in frame.columns]],
         inputs=(frame, {"mse-uk-2013-5": A.published}))}
     show = frame.pivot(index="table", columns="key", values="total")[list(procs)]
@@ -263,20 +269,21 @@ def estimate(A) -> Section:
     row = {"interval": res.interval_kind, "low": lo, "high": hi}
     if b is not None:
         row.update({k: v for k, v in b.summary().items()}, disagree=b.disagreement)
-    text = (f"**{t.name}** ({t.k} lists, {t.n_observed:,} people): {res.description}.\n\n"
-            f"Estimate **{reading.fmt(res.total)}** (model: {res.model}); "
-            f"{reading.interval_text(row, s.bootstrap_size)}. " + " ".join(res.warnings))
+    text = _("**{name}** ({k} lists, {n:,} people): {description}.\n\nEstimate **{total}** (model: {model}); "
+             "{interval}. ", name=t.name, k=t.k, n=t.n_observed, description=res.description,
+             total=reading.fmt(res.total), model=res.model, interval=reading.interval_text(row, s.bootstrap_size)) \
+        + " ".join(res.warnings)
     charts = {}
     if b is not None:
         for key, val in b.summary().items():
             if key != "estimate":
                 f[f"bootstrap_{key}"] = (pub(val), None)
         charts["bootstrap-with-selection"] = dict(
-            title=f"{t.name}: uncertainty once the model choice is counted",
-            description=(f"{len(b.estimates) - b.n_failed} resamples of the observed people, each with its "
-                         f"own model choice; {b.share_below:.0%} fall below the estimate. Reported "
-                         f"interval: {b.interval_kind}."),
-            caveat=[CAVEAT_BOOT, CAVEAT_MODEL], n=f"{s.bootstrap_size} resamples", **A.source,
+            title=_("{name}: uncertainty once the model choice is counted", name=t.name),
+            description=_("{n} resamples of the observed people, each with its own model choice; {below:.0%} fall "
+                          "below the estimate. Reported interval: {kind}.", n=len(b.estimates) - b.n_failed,
+                          below=b.share_below, kind=_(b.interval_kind)),
+            caveat=[_(CAVEAT_BOOT), _(CAVEAT_MODEL)], n=_("{n} resamples", n=s.bootstrap_size), **A.source,
             data=pd.DataFrame({"resample_total": b.estimates, "model": b.models}),
             inputs=(b, res.intervals.get("profile (model known)")))
     return Section("estimate", f, {}, charts, text, {"result": res})
@@ -291,7 +298,7 @@ def false_positives(A) -> Section:
     fixed = mse.false_positives(t, [cell], values, A.procedure, reselect=False, jobs=s.jobs)
     slope_fixed = mse.per_false_positive(fixed)
     removed = int(round(s.fp_share * A.fp_cell_count))
-    share_total, _ = mse.select.quick_total(t.add_to_cell([cell], -removed), A.procedure, jobs=s.jobs)
+    share_total, _model = mse.select.quick_total(t.add_to_cell([cell], -removed), A.procedure, jobs=s.jobs)
     base = float(sweep.loc[sweep["f"] == 0, "total"].iloc[0])
     runs = reading.steps(sweep)
     f = {"fp_cell": (f"{cell} only", None),
@@ -304,14 +311,17 @@ def false_positives(A) -> Section:
          "fp_share": (s.fp_share, None), "fp_share_removed": (removed, None),
          "fp_share_total": (share_total, "SCENARIO")}
     text = reading.false_positive_text(sweep, slope_fixed, cell, s.fp_share, removed, share_total, base)
-    desc = (f"Estimated total as people are added to or removed from the {cell}-only cell: with the "
-            f"model held fixed, about {slope_fixed:,.1f} per person; with the model re-selected, "
-            + ("the same model throughout." if len(runs) == 1 else
-               f"a step function ({len(runs)} runs of one model, joined by jumps where the model changes)."))
+    desc = (_("Estimated total as people are added to or removed from the {cell}-only cell: with the model held "
+              "fixed, about {slope:,.1f} per person; with the model re-selected, the same model throughout.",
+              cell=cell, slope=slope_fixed) if len(runs) == 1 else
+            _("Estimated total as people are added to or removed from the {cell}-only cell: with the model held "
+              "fixed, about {slope:,.1f} per person; with the model re-selected, a step function ({runs} runs of one "
+              "model, joined by jumps where the model changes).", cell=cell, slope=slope_fixed, runs=len(runs)))
     charts = {"false-positives": dict(
         title=reading.false_positive_title(sweep, t.name), description=desc, scenario=True, **A.source,
-        caveat="Hypothetical changes to a published table; no false-positive rate has been measured for these lists.",
-        n=f"{len(sweep)} modified tables",
+        caveat=_("Hypothetical changes to a published table; no false-positive rate has been measured for these "
+                 "lists."),
+        n=_("{n} modified tables", n=len(sweep)),
         data=sweep.merge(fixed[["f", "total"]], on="f", suffixes=("", "_fixed_model")),
         inputs=(sweep, fixed, cell, A.fp_cell_count))}
     return Section("false_positives", f, {}, charts, text, {"sweep": sweep, "fixed": fixed})
@@ -324,7 +334,7 @@ def list_choices(A) -> Section:
     f = {"list_choices_min": (float(np.nanmin(choices["total"])), None),
          "list_choices_max": (float(np.nanmax(choices["total"])), None)}
     charts = {"list-choices": dict(
-        title=f"{A.table.name}: dropping or merging one list",
-        description="Estimated total under the same procedure when one list is dropped or two lists merged.",
-        caveat=CAVEAT_MODEL, n=f"{len(choices)} tables", data=choices, **A.source, inputs=(choices,))}
+        title=_("{name}: dropping or merging one list", name=A.table.name),
+        description=_("Estimated total under the same procedure when one list is dropped or two lists merged."),
+        caveat=_(CAVEAT_MODEL), n=_("{n} tables", n=len(choices)), data=choices, **A.source, inputs=(choices,))}
     return Section("list_choices", f, {"list_choices": choices}, charts)

@@ -43,6 +43,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from critique.core.i18n import _
 from critique.methods.policy.placebo import rank_among
 from critique.methods.policy.refusals import PolicyError
 
@@ -174,17 +175,17 @@ def difference_in_differences(treated: pd.DataFrame, controls: Mapping[str, pd.D
             rows.append({"label": u, "estimate": float("nan"), "status": f"not fitted: {err}"})
     placebos = pd.DataFrame(rows, columns=["label", "estimate", "status"])
     est = placebos["estimate"].dropna().to_numpy()
-    rank, p, _ = rank_among(estimate, est)
+    rank, p, _placebos = rank_among(estimate, est)
     need = math.ceil(2 / alpha) - 1
     if len(est) >= need:
         q_lo, q_hi = np.quantile(est, [alpha / 2, 1 - alpha / 2])
         interval: tuple[float, float] | None = (float(estimate - q_hi), float(estimate - q_lo))
-        note = (f"placebo interval (Conley & Taber 2011) from {len(est)} comparison units treated in turn "
-                "as if they had made the change")
+        note = _("placebo interval (Conley & Taber 2011) from {n} comparison units treated in turn as if they had "
+                 "made the change", n=len(est))
     else:
         interval = None
-        note = (f"no interval: {len(est)} placebo estimates, at least {need} are needed for a "
-                f"{100 * (1 - alpha):.0f}% placebo interval")
+        note = _("no interval: {n} placebo estimates, at least {need} are needed for a {level:.0f}% placebo interval",
+                 n=len(est), need=need, level=100 * (1 - alpha))
     return ComparisonResult(series, design, int(first_post),
                             (int(panel["year"].min()), int(panel["year"].max())), estimate, interval,
                             note, units, placebos, rank, p, alpha)

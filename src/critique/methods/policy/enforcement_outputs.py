@@ -27,15 +27,16 @@ from typing import Any
 import pandas as pd
 
 from critique.core.errors import DataError
+from critique.core.i18n import N_, _
 
 COUNT_KINDS = ("arrests", "charges", "summonses", "prosecutions", "convictions", "persons stopped",
                "recorded offences", "reported offences")
 RECORD_KINDS = ("recorded offences", "reported offences")
-NOT_PREVALENCE = "a count of police and court activity, not of buying, selling or trafficking"
+NOT_PREVALENCE = N_("a count of police and court activity, not of buying, selling or trafficking")
 #: not "what the laws produced": some rows are other offences counted beside the law (trafficking arrests,
 #: all recorded prostitution offences), and a count after a law is not caused by it alone
-TITLE = "Police and court counts around client-criminalisation laws: enforcement activity, not prevalence"
-DESCRIPTION = ("Each published count of arrests, charges, summonses, prosecutions, convictions, people stopped, and "
+TITLE = N_("Police and court counts around client-criminalisation laws: enforcement activity, not prevalence")
+DESCRIPTION = N_("Each published count of arrests, charges, summonses, prosecutions, convictions, people stopped, and "
                "recorded or reported offences around the laws of Northern Ireland (2015), Ireland (2017) and Sweden "
                "(1999); one panel per jurisdiction, each on its own scale; periods differ by row. Hatched bars: cells "
                "published as '<10' (a bound). Colour: read in the publisher's own document or in a copy.")
@@ -44,7 +45,12 @@ REQUIRED = ("row_id", "jurisdiction", "measure", "short", "measure_kind", "perio
 
 
 def _n(x: float) -> str:
-    return f"{x:,.0f}"
+    """A count as a reader's language writes it (``12,214``; ``12 214`` in French)."""
+    return _("{n:,.0f}", n=x)
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def read_change(measure: str, before: tuple[str, float], after: tuple[str, float], after_change: str | None) -> str:
@@ -58,30 +64,36 @@ def read_change(measure: str, before: tuple[str, float], after: tuple[str, float
     (p0, v0), (p1, v1) = before, after
     if v0 < 0 or v1 < 0:
         raise DataError(f"client-law-enforcement: {measure}: a count cannot be negative ({v0}, {v1})")
-    head = f"{measure[0].upper()}{measure[1:]} went from {_n(v0)} ({p0}) to {_n(v1)} ({p1})"
+    head = _("{measure} went from {before:,.0f} ({p0}) to {after:,.0f} ({p1})", measure=_cap(measure), before=v0,
+             p0=p0, after=v1, p1=p1)
     if v1 > v0 and after_change:
-        return (f"{head}, after {after_change}: read as a rise in enforcement activity (what police looked for "
-                f"and recorded); with policing changed at the same time, these figures cannot show whether more or "
-                f"less sex was bought; it is {NOT_PREVALENCE}.")
+        return _("{head}, after {change}: read as a rise in enforcement activity (what police looked for and recorded); "
+                 "with policing changed at the same time, these figures cannot show whether more or less sex was bought; "
+                 "it is {not_prevalence}.", head=head, change=after_change, not_prevalence=_(NOT_PREVALENCE))
     if v1 > v0:
-        return (f"{head}: the rise reflects recording and policing as well as any change in buying, and "
-                f"these figures cannot separate them; it is {NOT_PREVALENCE}.")
+        return _("{head}: the rise reflects recording and policing as well as any change in buying, and these figures "
+                 "cannot separate them; it is {not_prevalence}.", head=head, not_prevalence=_(NOT_PREVALENCE))
     if v1 < v0:
-        return (f"{head}: a fall in what police recorded, not evidence that less sex was bought; it is "
-                f"{NOT_PREVALENCE}.")
-    return f"{head}: unchanged; it is {NOT_PREVALENCE}."
+        return _("{head}: a fall in what police recorded, not evidence that less sex was bought; it is "
+                 "{not_prevalence}.", head=head, not_prevalence=_(NOT_PREVALENCE))
+    return _("{head}: unchanged; it is {not_prevalence}.", head=head, not_prevalence=_(NOT_PREVALENCE))
 
 
 def read_percent_change(measure: str, pct: float, period: str, after_change: str | None) -> str:
     """One sentence on a change published only as a percentage (the counts themselves not read)."""
     if pct > 0 and after_change:
-        return (f"{measure[0].upper()}{measure[1:]} rose by {pct:,.0f}% ({period}), following {after_change}: "
-                f"read as a rise in enforcement activity; with policing changed at the same time, these figures "
-                f"cannot show whether more or less sex was bought.")
-    word = "rose" if pct > 0 else "fell" if pct < 0 else "did not change"
-    amount = f" by {abs(pct):,.0f}%" if pct else ""
-    return (f"{measure[0].upper()}{measure[1:]} {word}{amount} ({period}); it is {NOT_PREVALENCE}, and the "
-            f"source names no policing change that would separate the two.")
+        return _("{measure} rose by {pct:,.0f}% ({period}), following {change}: read as a rise in enforcement activity; "
+                 "with policing changed at the same time, these figures cannot show whether more or less sex was "
+                 "bought.", measure=_cap(measure), pct=pct, period=period, change=after_change)
+    values = dict(measure=_cap(measure), pct=abs(pct), period=period, not_prevalence=_(NOT_PREVALENCE))
+    if pct > 0:
+        return _("{measure} rose by {pct:,.0f}% ({period}); it is {not_prevalence}, and the source names no policing "
+                 "change that would separate the two.", **values)
+    if pct < 0:
+        return _("{measure} fell by {pct:,.0f}% ({period}); it is {not_prevalence}, and the source names no policing "
+                 "change that would separate the two.", **values)
+    return _("{measure} did not change ({period}); it is {not_prevalence}, and the source names no policing change "
+             "that would separate the two.", **values)
 
 
 def read_outputs(jurisdiction: str, period: str, arrests: float, convictions: float, offence: str) -> str:
@@ -89,8 +101,9 @@ def read_outputs(jurisdiction: str, period: str, arrests: float, convictions: fl
     if convictions > arrests:
         raise DataError(f"client-law-enforcement: {jurisdiction} {period}: more convictions ({convictions}) "
                         f"than arrests ({arrests}) for {offence}; the rows do not describe the same offence")
-    return (f"{jurisdiction}, {period}: {_n(arrests)} arrests and {_n(convictions)} convictions for {offence}. "
-            f"That is what the law produced in enforcement, not a count of buyers.")
+    return _("{jurisdiction}, {period}: {arrests:,.0f} arrests and {convictions:,.0f} convictions for {offence}. That is "
+             "what the law produced in enforcement, not a count of buyers.", jurisdiction=jurisdiction, period=period,
+             arrests=arrests, convictions=convictions, offence=offence)
 
 
 def read_extractions(measure: str, earlier: tuple[str, float], later_period: str,
@@ -101,19 +114,20 @@ def read_extractions(measure: str, earlier: tuple[str, float], later_period: str
     yearly cells inside the earlier period as ``(value, suppressed_below)``; a suppressed cell counts
     0 to the lower bound and ``suppressed_below - 1`` to the upper bound.
     """
-    lo = sum(v if v is not None else 0 for v, _ in later)
+    lo = sum(v if v is not None else 0 for v, _cut in later)
     hi = sum(v if v is not None else (s or 1) - 1 for v, s in later)
     period, n = earlier
-    why = ("the periods are not identical and the answers do not say how a proceeding is dated, so the gap is not "
-           "explained here; the police say their counts are liable to change, and neither is a fixed count")
+    why = _("the periods are not identical and the answers do not say how a proceeding is dated, so the gap is not "
+            "explained here; the police say their counts are liable to change, and neither is a fixed count")
+    values = dict(lo=lo, hi=hi, n=n, measure=measure, later=later_period, period=period, why=why)
     if lo > n:
-        return (f"The later Garda extraction counts at least {_n(lo)} {measure} for {later_period}, {_n(lo - n)} more "
-                f"than the {_n(n)} the earlier extraction counted for {period}: {why}.")
+        return _("The later Garda extraction counts at least {lo:,.0f} {measure} for {later}, {more:,.0f} more than the "
+                 "{n:,.0f} the earlier extraction counted for {period}: {why}.", more=lo - n, **values)
     if hi < n:
-        return (f"The later Garda extraction counts at most {_n(hi)} {measure} for {later_period}, {_n(n - hi)} fewer "
-                f"than the {_n(n)} the earlier extraction counted for {period}: {why}.")
-    return (f"The later extraction ({_n(lo)} to {_n(hi)} {measure} for {later_period}) is consistent with the "
-            f"earlier {_n(n)} for {period}.")
+        return _("The later Garda extraction counts at most {hi:,.0f} {measure} for {later}, {fewer:,.0f} fewer than the "
+                 "{n:,.0f} the earlier extraction counted for {period}: {why}.", fewer=n - hi, **values)
+    return _("The later extraction ({lo:,.0f} to {hi:,.0f} {measure} for {later}) is consistent with the earlier "
+             "{n:,.0f} for {period}.", **values)
 
 
 def graded(sentence: str, grades: list[str]) -> str:
@@ -125,8 +139,9 @@ def graded(sentence: str, grades: list[str]) -> str:
     if not grades or "unverified" in grades or not set(grades) <= {"primary", "secondary"}:
         raise DataError(f"client-law-enforcement: a sentence needs primary or secondary rows, got {grades}")
     if set(grades) == {"primary"}:
-        return f"{sentence} (Read on the publisher's own page.)"
-    return f"{sentence} (Read in a secondary copy: news report or parliamentary-record copy, cited in the table.)"
+        return _("{sentence} (Read on the publisher's own page.)", sentence=sentence)
+    return _("{sentence} (Read in a secondary copy: news report or parliamentary-record copy, cited in the table.)",
+             sentence=sentence)
 
 
 def _shown(row: pd.Series) -> str:
@@ -134,12 +149,12 @@ def _shown(row: pd.Series) -> str:
     if row["measure_kind"] == "statement":
         return f"\u201c{row['quote']}\u201d"
     if pd.isna(row["value"]):
-        text = f"<{int(row['suppressed_below'])}" if pd.notna(row["suppressed_below"]) else "not published"
+        text = f"<{int(row['suppressed_below'])}" if pd.notna(row["suppressed_below"]) else _("not published")
     elif row["unit"] == "percent change":
-        text = f"{row['value']:+,.0f}%"
+        text = _("{value:+,.0f}%", value=row["value"])
     else:
         text = _n(row["value"])
-    return f"{text} (unverified: not established)" if row["verification"] == "unverified" else text
+    return _("{value} (unverified: not established)", value=text) if row["verification"] == "unverified" else text
 
 
 @dataclass
@@ -156,7 +171,9 @@ class EnforcementOutputs:
         """What the chart leaves out: changes published only as percentages (from the table), and the statements."""
         pct = self.table[self.table["value"].str.endswith("%") & ~self.table["value"].str.startswith("\u201c")]
         left = "; ".join(f"{r.jurisdiction}: {r.measure} {r.value} ({r.period})" for r in pct.itertuples())
-        return (f"Not drawn (not counts): {left}. " if left else "") + "Publishers' statements are in the table, not the chart."
+        if left:
+            return _("Not drawn (not counts): {rows}. Publishers' statements are in the table, not the chart.", rows=left)
+        return _("Publishers' statements are in the table, not the chart.")
 
     @property
     def text(self) -> str:
@@ -165,9 +182,10 @@ class EnforcementOutputs:
     @property
     def n(self) -> str:
         counts = self.table["grade"].value_counts()
-        return (f"{len(self.chart_data)} counts from {self.chart_data['jurisdiction'].nunique()} jurisdictions; "
-                + ", ".join(f"{counts[g]} {g}" for g in ("primary", "secondary", "unverified") if g in counts)
-                + " rows in the table")
+        grades = _(", ").join(_("{n} {grade}", n=int(counts[g]), grade=_(g))
+                              for g in ("primary", "secondary", "unverified") if g in counts)
+        return _("{n} counts from {jurisdictions} jurisdictions; {grades} rows in the table", n=len(self.chart_data),
+                 jurisdictions=self.chart_data["jurisdiction"].nunique(), grades=grades)
 
     def findings(self) -> dict[str, Any]:
         return {f"enforcement_{k}": v for k, v in self.flat.items()}
@@ -200,12 +218,12 @@ def analyse(frame: pd.DataFrame) -> EnforcementOutputs:
                                                       for g in ("primary", "secondary", "unverified")}}
     a, c = _one(ok, "nir-arrests-purchase"), _one(ok, "nir-convictions-purchase")
     if a is not None and c is not None:
-        sentences.append(graded(read_outputs("Northern Ireland", a["period"], a["value"], c["value"],
-                                             "purchasing sexual services"), [a["verification"], c["verification"]]))
+        sentences.append(graded(read_outputs(_("Northern Ireland"), a["period"], a["value"], c["value"],
+                                             _("purchasing sexual services")), [a["verification"], c["verification"]]))
         flat |= {"sentence_nir": sentences[-1], "nir_arrests_2015_2018": int(a["value"]), "nir_convictions_2015_2018": int(c["value"])}
     r0, r1 = _one(ok, "irl-cso-prostitution-2018"), _one(ok, "irl-cso-prostitution-2019")
     if r0 is not None and r1 is not None:
-        sentences.append(graded(read_change("recorded prostitution offences in Ireland (CSO)", (r0["period"], r0["value"]),
+        sentences.append(graded(read_change(_("recorded prostitution offences in Ireland (CSO)"), (r0["period"], r0["value"]),
                                             (r1["period"], r1["value"]),
                                             r1["after_change"] if pd.notna(r1["after_change"]) else None),
                                 [r0["verification"], r1["verification"]]))
@@ -219,14 +237,14 @@ def analyse(frame: pd.DataFrame) -> EnforcementOutputs:
     if early is not None and len(inside) == 5:
         cells = [(None if pd.isna(r.value) else float(r.value), None if pd.isna(r.suppressed_below) else int(r.suppressed_below))
                  for r in inside.itertuples()]
-        sentences.append(graded(read_extractions("summonses", (early["period"], early["value"]), "2017-2021", cells),
+        sentences.append(graded(read_extractions(_("summonses"), (early["period"], early["value"]), "2017-2021", cells),
                                 [early["verification"], *inside["verification"]]))
         flat["sentence_irl_extractions"] = sentences[-1]
-        flat["irl_summonses_2017_2021_low"] = int(sum(v or 0 for v, _ in cells))
+        flat["irl_summonses_2017_2021_low"] = int(sum(v or 0 for v, _cut in cells))
         flat["irl_summonses_extract_2021"] = int(early["value"])
     s = _one(ok, "swe-reports-change-2008-2010")
     if s is not None:
-        sentences.append(graded(read_percent_change("reports and opened investigations for buying sex in Sweden",
+        sentences.append(graded(read_percent_change(_("reports and opened investigations for buying sex in Sweden"),
                                                     s["value"], s["period"],
                                                     s["after_change"] if pd.notna(s["after_change"]) else None),
                                 [s["verification"]]))

@@ -12,11 +12,13 @@ from __future__ import annotations
 import math
 from typing import Any, Sequence
 
+from critique.core.i18n import N_, _
 from critique.methods.policy.refusals import PolicyError
 
 #: the short status of a policy change in the data-availability table and chart
-STATUS_SHORT = {"skipped": "skipped: sub-national", "no data before": "no data before", "no data after": "no data after",
-                "refused": "refused: too few years", "enough": "fitted if the model has the degrees of freedom"}
+STATUS_SHORT = {"skipped": N_("skipped: sub-national"), "no data before": N_("no data before"),
+                "no data after": N_("no data after"), "refused": N_("refused: too few years"),
+                "enough": N_("fitted if the model has the degrees of freedom")}
 
 
 def availability_status(*, jurisdiction: str, country: str, indicator: str, first_post_year: int,
@@ -28,16 +30,17 @@ def availability_status(*, jurisdiction: str, country: str, indicator: str, firs
     is "no data before/after"; fewer than ``min_points`` on a side is refused; else a fit is tried.
     """
     if jurisdiction != "national":
-        return (f"skipped: the law covers {jurisdiction} only; UNODC reports one series for {country.split(' (')[0]}",
-                STATUS_SHORT["skipped"])
-    if not years_before or not years_after:
-        side = "before" if not years_before else "after"
-        return (f"no UNODC {indicator.lower()} {side} {first_post_year} in {year_start}-{year_end}",
-                STATUS_SHORT[f"no data {side}"])
+        return (_("skipped: the law covers {jurisdiction} only; UNODC reports one series for {country}",
+                  jurisdiction=jurisdiction, country=country.split(" (")[0]), _(STATUS_SHORT["skipped"]))
+    values = dict(indicator=_(indicator).lower(), year=first_post_year, start=year_start, end=year_end)
+    if not years_before:
+        return (_("no UNODC {indicator} before {year} in {start}-{end}", **values), _(STATUS_SHORT["no data before"]))
+    if not years_after:
+        return (_("no UNODC {indicator} after {year} in {start}-{end}", **values), _(STATUS_SHORT["no data after"]))
     if years_before < min_points or years_after < min_points:
-        return (f"refused: {years_before} year(s) before, {years_after} after; {min_points} needed on each side",
-                STATUS_SHORT["refused"])
-    return "enough years on each side", STATUS_SHORT["enough"]
+        return (_("refused: {before} year(s) before, {after} after; {min_points} needed on each side",
+                  before=years_before, after=years_after, min_points=min_points), _(STATUS_SHORT["refused"]))
+    return _("enough years on each side"), _(STATUS_SHORT["enough"])
 
 
 def interval_sides(ci_low: Sequence[float], ci_high: Sequence[float]) -> tuple[int, int, int]:
@@ -59,8 +62,24 @@ def interval_sides(ci_low: Sequence[float], ci_high: Sequence[float]) -> tuple[i
     return n_fall, n_rise, n_zero
 
 
+#: UNODC indicators and series names shown to readers (kept English in code; translated where shown)
+SERIES_WORDS = (N_("Detected trafficking victims"), N_("Persons prosecuted"), N_("Persons convicted"), N_("Total"),
+                N_("Sexual exploitation"), N_("Forced labour"), N_("Other forms of exploitation"))
+
+#: the policy table's types, shown to readers in the closing table (translated there)
+POLICY_TYPES = (N_("client criminalisation"), N_("platform liability (FOSTA-SESTA)"), N_("decriminalisation"),
+                N_("legalisation or regulation"))
+
+#: what a range reading counts (``noun`` of :func:`range_reading`), translated where shown
+NOUNS = (N_("specification"), N_("fitted model"))
+
+
 def _n(k: int, noun: str) -> str:
-    """``"1 specification"``, ``"3 specifications"``."""
+    """``"1 specification"``, ``"3 specifications"`` (by the reader's language's plural rules)."""
+    if noun == "specification":
+        return (_("{n} specification", n=k) if k == 1 else _("{n} specifications", n=k))
+    if noun == "fitted model":
+        return (_("{n} fitted model", n=k) if k == 1 else _("{n} fitted models", n=k))
     return f"{k} {noun}" + ("" if k == 1 else "s")
 
 
@@ -83,49 +102,60 @@ def range_reading(n_fall: int, n_rise: int, n_zero: int, *, noun: str = "specifi
     n = n_fall + n_rise + n_zero
     if min(n_fall, n_rise, n_zero) < 0:
         raise PolicyError(f"counts must not be negative: {n_fall}, {n_rise}, {n_zero}")
+    word = _(noun)
     if n == 0:
-        return f"no {noun} could be fitted"
+        return _("no {noun} could be fitted", noun=word)
     if n_fall == n_rise == 0:
-        return f"not distinguishable from no change in {'the 1 ' + noun if n == 1 else 'any of the ' + _n(n, noun)}"
-    verb = lambda k: "excludes" if k == 1 else "exclude"  # noqa: E731
-    incl = lambda k: "includes" if k == 1 else "include"  # noqa: E731
+        return (_("not distinguishable from no change in the 1 {noun}", noun=word) if n == 1 else
+                _("not distinguishable from no change in any of the {count}", count=_n(n, noun)))
+    includes = (_("{n} includes it", n=n_zero) if n_zero == 1 else _("{n} include it", n=n_zero))
     if n_fall and n_rise:
-        return (f"the direction depends on the {noun}: {n_fall} {verb(n_fall)} no change on the side of a fall in the "
-                f"count, {n_rise} on the side of a rise, {n_zero} {incl(n_zero)} it")
-    side, k = ("fall", n_fall) if n_fall else ("rise", n_rise)
+        return _("the direction depends on the {noun}: {falls} on the side of a fall in the count, {n_rise} on the side "
+                 "of a rise, {includes}", noun=word, n_rise=n_rise, includes=includes,
+                 falls=(_("{n} excludes no change", n=n_fall) if n_fall == 1 else _("{n} exclude no change", n=n_fall)))
     if n_zero == 0:
-        return (f"a {side} in the count in the 1 {noun}" if n == 1
-                else f"a {side} in the count in every one of the {_n(n, noun)}")
-    return (f"{k} of {_n(n, noun)} {verb(k)} no change, all on the side of a {side} in the count; "
-            f"{n_zero} {incl(n_zero)} it")
+        if n_fall:
+            return (_("a fall in the count in the 1 {noun}", noun=word) if n == 1
+                    else _("a fall in the count in every one of the {count}", count=_n(n, noun)))
+        return (_("a rise in the count in the 1 {noun}", noun=word) if n == 1
+                else _("a rise in the count in every one of the {count}", count=_n(n, noun)))
+    if n_fall:
+        return (_("{n} of {count} excludes no change, all on the side of a fall in the count; {includes}", n=n_fall, count=_n(n, noun), includes=includes) if n_fall == 1 else _("{n} of {count} exclude no change, all on the side of a fall in the count; {includes}", n=n_fall, count=_n(n, noun), includes=includes))
+    return (_("{n} of {count} excludes no change, all on the side of a rise in the count; {includes}", n=n_rise, count=_n(n, noun), includes=includes) if n_rise == 1 else _("{n} of {count} exclude no change, all on the side of a rise in the count; {includes}", n=n_rise, count=_n(n, noun), includes=includes))
 
 
 def placebo_phrase(p: float | None, rank: int | None, n_placebos: int | None, *, alpha: float) -> str:
     """The placebo-in-time result in words, saying when the series is too short for any placebo
     test to reach ``alpha`` (the smallest p is ``1 / (n_placebos + 1)``)."""
     if p is None or n_placebos is None or rank is None or math.isnan(p):
-        return "no placebo in time"
+        return _("no placebo in time")
     floor = 1 / (n_placebos + 1)
-    tail = (f"; with {n_placebos} placebo years no p below {floor:.2f} is possible" if floor > alpha else "")
-    return f"placebo in time p = {p:.2f} (rank {rank} of {n_placebos + 1}){tail}"
+    values = dict(p=p, rank=rank, of=n_placebos + 1, n=n_placebos, floor=floor)
+    if floor > alpha:
+        return _("placebo in time p = {p:.2f} (rank {rank} of {of}); with {n} placebo years no p below {floor:.2f} is "
+                 "possible", **values)
+    return _("placebo in time p = {p:.2f} (rank {rank} of {of})", **values)
 
 
 def comparison_phrase(design: str, summary: dict[str, Any]) -> str:
     """A comparison-unit estimate in words: estimate, placebo interval (or why none), placebo p."""
     iv = summary.get("interval_pct")
     if iv is not None:
-        side = "includes" if iv[0] <= 0 <= iv[1] else "excludes"
-        inter = f"placebo interval {iv[0]:.0f}% to {iv[1]:+.0f}%, which {side} no change"
+        inter = (_("placebo interval {low:.0f}% to {high:+.0f}%, which includes no change", low=iv[0], high=iv[1])
+                 if iv[0] <= 0 <= iv[1] else
+                 _("placebo interval {low:.0f}% to {high:+.0f}%, which excludes no change", low=iv[0], high=iv[1]))
     else:
-        inter = "no placebo interval"
-    return (f"{design} with {summary['n_units']} comparison countries {summary['estimate_pct']:+.0f}% ({inter}; "
-            f"placebo p = {summary['placebo_p']:.2f})")
+        inter = _("no placebo interval")
+    return _("{design} with {n} comparison countries {estimate:+.0f}% ({interval}; placebo p = {p:.2f})",
+             design=design, n=summary["n_units"], estimate=summary["estimate_pct"], interval=inter,
+             p=summary["placebo_p"])
 
 
 def fit_line(model: str, s: dict[str, Any]) -> str:
     """One fitted series in words: the notebook model's level change, interval, MDE and placebo."""
-    return (f"{model} from {min(s['years'])}: {s['level_change_pct']:+.0f}% ({s['level_ci_pct'][0]:.0f} to "
-            f"{s['level_ci_pct'][1]:+.0f}); MDE {s['mde_pct']:.0f}%")
+    return _("{model} from {start}: {change:+.0f}% ({low:.0f} to {high:+.0f}); MDE {mde:.0f}%", model=model,
+             start=min(s["years"]), change=s["level_change_pct"], low=s["level_ci_pct"][0], high=s["level_ci_pct"][1],
+             mde=s["mde_pct"])
 
 
 def ucr_reading(fitted: Sequence[tuple[float, float]], n_models: int) -> str:
@@ -134,6 +164,6 @@ def ucr_reading(fitted: Sequence[tuple[float, float]], n_models: int) -> str:
     counted as such."""
     refused = n_models - len(fitted)
     if not fitted:
-        return f"no model could be fitted ({refused} refused)"
+        return _("no model could be fitted ({refused} refused)", refused=refused)
     text = range_reading(*interval_sides([f[0] for f in fitted], [f[1] for f in fitted]), noun="fitted model")
-    return text + (f"; {refused} refused" if refused else "")
+    return _("{reading}; {refused} refused", reading=text, refused=refused) if refused else text

@@ -122,7 +122,8 @@ class PolicyAnalysis(PolicyViews):
     def both_sides(self) -> list[str]:
         """Policies with at least one published year on each side (sub-national laws left out)."""
         a = self.availability
-        ok = (a["years_before"] > 0) & (a["years_after"] > 0) & ~a["status"].str.startswith("skipped")
+        national = a["policy_id"].map(self.policies.set_index("policy_id")["jurisdiction"]).eq("national")
+        ok = (a["years_before"] > 0) & (a["years_after"] > 0) & national  # a sub-national law is skipped
         return a.loc[ok, "policy_id"].tolist()
 
     # ------------------------------------------------------------ 2. fits, placebos, MDE

@@ -18,19 +18,41 @@ from typing import Mapping
 
 import pandas as pd
 
+from critique.core.i18n import N_, _
+
 from critique.methods.reconcile import classify, fbi, ledger, reading
 from critique.methods.reconcile.classify import VERDICTS
 from critique.methods.reconcile.ledger import assemble, evaluate, source_ids
 
 __all__ = ["ReconcileResult", "VERDICTS", "analyse", "assemble", "evaluate", "source_ids"]
 
-CAVEATS = [
-    "Printed figures count what authorities detected, reported or registered, not victims of trafficking.",
-    "Most printed figures were read in secondary summaries; a recount may read a later release than the publisher used.",
-]
-READER_COLUMNS = {"publisher": "publisher", "document": "document", "figure": "figure", "data_year": "year",
-                  "published_text": "printed", "recount": "recount", "recount_source": "recounted from",
-                  "verdict": "verdict", "reason": "why", "verification": "status"}
+_CAVEATS = (
+    N_("Printed figures count what authorities detected, reported or registered, not victims of trafficking."),
+    N_("Most printed figures were read in secondary summaries; a recount may read a later release than the publisher "
+       "used."),
+)
+
+
+def __getattr__(name: str) -> object:
+    """``CAVEATS``: the page's caveats in the reader's language, read when used (PEP 562)."""
+    if name == "CAVEATS":
+        return [_(c) for c in _CAVEATS]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+READER_COLUMNS = {"publisher": N_("publisher"), "document": N_("document"), "figure": N_("figure"),
+                  "data_year": N_("year"), "published_text": N_("printed"), "recount": N_("recount"),
+                  "recount_source": N_("recounted from"), "verdict": N_("verdict"), "reason": N_("why"),
+                  "verification": N_("status")}
+#: the verification grades as a reader reads them in the reader table
+GRADES = (N_("primary"), N_("secondary"), N_("unverified"))
+
+
+def reader_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The ledger for readers: the columns of :data:`READER_COLUMNS` under their reader names, verdicts and
+    grades in the reader's language (the internal values stay English in ``table``)."""
+    out = table[list(READER_COLUMNS)].copy()
+    for col in ("verdict", "verification"):
+        out[col] = out[col].map(lambda v: _(v) if isinstance(v, str) and v in VERDICTS + GRADES else v)
+    return out.rename(columns={k: _(v) for k, v in READER_COLUMNS.items()})
 
 
 @dataclass
@@ -81,8 +103,8 @@ def analyse(reconciliation: pd.DataFrame, frames: Mapping[str, object], *, fbi_t
     sentences = {"summary": reading.summary_sentence(table), "one_country": f"{one} {note}" if note else one,
                  "unexplained": reading.unexplained_sentence(table)}
     if len(comparison):
-        sentences["fbi"] = ("The FBI's file differs from its annual tables in every year with a printed figure: "
-                            + " ".join(fbi.year_sentences(comparison)))
+        sentences["fbi"] = _("The FBI's file differs from its annual tables in every year with a printed figure: "
+                             "{years}", years=" ".join(fbi.year_sentences(comparison)))
     counts = reading.verdict_counts(table)
     findings: dict[str, object] = {
         "ledger_figures": int(len(est)), "ledger_publishers": int(est["publisher"].nunique()),
@@ -95,6 +117,6 @@ def analyse(reconciliation: pd.DataFrame, frames: Mapping[str, object], *, fbi_t
     if "fbi" in sentences:
         findings["fbi_sentence"] = sentences["fbi"]
         findings["fbi_states_reported_none_with_offences"] = int(len(fbi.states_reported_none(comparison)))
-    reader = table[list(READER_COLUMNS)].rename(columns=READER_COLUMNS)
+    reader = reader_table(table)
     return ReconcileResult(table, reader, by_pub, infl.reset_index(drop=True), comparison,
                            reading.influence_chart_rows(table), sentences, findings)

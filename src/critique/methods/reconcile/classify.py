@@ -45,14 +45,18 @@ import math
 from dataclasses import dataclass
 
 from critique.core.errors import DataError
+from critique.core import i18n, locale_format
+from critique.core.i18n import N_, _, format_locale
 from critique.methods.reconcile.recount import Recount
 
-EQUAL = "equal within rounding"
-REVISED = "revised in a later release"
-DEFINITION = "definition"
-ONE_COUNTRY = "driven by one country"
-UNEXPLAINED = "unexplained"
-NOT_RECOMPUTED = "not recomputed"
+# The verdict words stay English here (code and findings keys compare them); N_ marks them for the
+# message catalogue and the reader table translates them (critique.methods.reconcile.analyse).
+EQUAL = N_("equal within rounding")
+REVISED = N_("revised in a later release")
+DEFINITION = N_("definition")
+ONE_COUNTRY = N_("driven by one country")
+UNEXPLAINED = N_("unexplained")
+NOT_RECOMPUTED = N_("not recomputed")
 VERDICTS = (EQUAL, REVISED, DEFINITION, ONE_COUNTRY, UNEXPLAINED, NOT_RECOMPUTED)
 QUALIFIERS = ("exact", "about", "just under", "more than", "at least")
 UNITS = ("count", "percent", "percent change")
@@ -106,20 +110,23 @@ def gap(bounds: tuple[float, float], low: float, high: float) -> float:
 def fmt(value: float, unit: str) -> str:
     """A value in the row's unit: ``12,345``, ``42.0%``, ``+9.4%``."""
     if math.isnan(value):
-        return "n/a"
+        return _("n/a")
     if math.isinf(value):
-        return "unbounded"
+        return _("unbounded")
+    if unit in ("percent", "percent change") and i18n.current() != i18n.DEFAULT:  # the language's own percent
+        text = locale_format.percent(value / 100, 1)
+        return ("+" + text) if unit == "percent change" and value > 0 else text
     if unit == "percent":
         return f"{value:.1f}%"
     if unit == "percent change":
         return f"{value:+.1f}%"
-    return f"{value:,.0f}"
+    return format_locale("{v:,.0f}", {"v": value})
 
 
 def fmt_bounds(rec: Recount, unit: str) -> str:
     """``fmt`` of a recount; both bounds when ``"<5"`` cells leave room (``46,283-46,331``)."""
     a, b = fmt(rec.low, unit), fmt(rec.high, unit)
-    return a if a == b else f"{a} to {b}"
+    return a if a == b else _("{low} to {high}", low=a, high=b)
 
 
 def classify(*, bounds: tuple[float, float], unit: str, recount: Recount, recount_label: str,
@@ -146,39 +153,50 @@ def classify(*, bounds: tuple[float, float], unit: str, recount: Recount, recoun
     shown = fmt_bounds(recount, unit)
     g = gap(bounds, recount.low, recount.high)
     if math.isnan(g):
-        return Verdict(NOT_RECOMPUTED, f"not recomputed from {recount_label}: {recount.label or 'no data'}", g)
+        return Verdict(NOT_RECOMPUTED, _("not recomputed from {source}: {why}", source=recount_label,
+                                         why=recount.label or _("no data")), g)
     if g == 0:
         if declared and alt is None:
-            return Verdict(EQUAL, f"the recount on {recount_label} ({shown}) is within the printed rounding, but it is "
-                                  f"compared across definitions ({declared}): two collections that agree here, not a "
-                                  "reproduction of the printed figure", g, across_definitions=True)
-        return Verdict(EQUAL, f"the recount on {recount_label} ({shown}) is within the printed rounding", g)
-    differs = f"the recount on {recount_label} is {shown}"
+            return Verdict(EQUAL, _("the recount on {source} ({shown}) is within the printed rounding, but it is "
+                                    "compared across definitions ({declared}): two collections that agree here, not a "
+                                    "reproduction of the printed figure", source=recount_label, shown=shown,
+                                    declared=declared), g, across_definitions=True)
+        return Verdict(EQUAL, _("the recount on {source} ({shown}) is within the printed rounding",
+                                source=recount_label, shown=shown), g)
+    differs = _("the recount on {source} is {shown}", source=recount_label, shown=shown)
     copy = ("" if read_in == "primary" else
-            "; the printed figure was read in a copy, so a copying error there would look the same")
+            _("; the printed figure was read in a copy, so a copying error there would look the same"))
     if recount.edition is not None and edition is not None and recount.edition != edition:
-        return Verdict(REVISED, f"the {recount.edition} edition's figure is {shown}: the publisher's {edition} edition "
-                                "prints another figure for the same year" + copy, g)
+        return Verdict(REVISED, _("the {recount_edition} edition's figure is {shown}: the publisher's {edition} "
+                                  "edition prints another figure for the same year", recount_edition=recount.edition,
+                                  shown=shown, edition=edition) + copy, g)
     if other is not None and gap(bounds, other.low, other.high) == 0:
-        return Verdict(REVISED, f"it holds in {other_label} ({fmt_bounds(other, unit)}) but not in {recount_label} "
-                                f"({shown}): the data were revised between the releases", g)
+        return Verdict(REVISED, _("it holds in {other} ({other_shown}) but not in {source} ({shown}): the data were "
+                                  "revised between the releases", other=other_label,
+                                  other_shown=fmt_bounds(other, unit), source=recount_label, shown=shown), g)
     if alt is not None and gap(bounds, alt.low, alt.high) == 0:
-        return Verdict(DEFINITION, f"{differs}; recomputed under the publisher's definition ({alt_label}) it is "
-                                   f"{fmt_bounds(alt, unit)}, within the printed rounding", g)
+        return Verdict(DEFINITION, _("{differs}; recomputed under the publisher's definition ({alt}) it is "
+                                     "{alt_shown}, within the printed rounding", differs=differs, alt=alt_label,
+                                     alt_shown=fmt_bounds(alt, unit)), g)
     if mover is not None and without is not None and not math.isnan(without.low) and mover_share >= min_share:
         g_wo = gap(bounds, without.low, without.high)
         closed = 1 - abs(g_wo) / abs(g)
         if closed >= min_closed:
-            left = "" if g_wo == 0 else f"; {_size(g_wo, unit)} of the gap remain{'s' if unit == 'count' else ''} without it"
-            return Verdict(ONE_COUNTRY, f"{differs}; without {mover} ({mover_share:.0%} of the counts behind it) it is "
-                                        f"{fmt_bounds(without, unit)}, closing {min(closed, 1):.0%} of the gap{left}", g)
+            left = "" if g_wo == 0 else (
+                _("; {size} of the gap remains without it", size=_size(g_wo, unit)) if unit == "count" else
+                _("; {size} of the gap remain without it", size=_size(g_wo, unit)))
+            return Verdict(ONE_COUNTRY, _("{differs}; without {mover} ({share:.0%} of the counts behind it) it is "
+                                          "{without}, closing {closed:.0%} of the gap{left}", differs=differs,
+                                          mover=mover, share=mover_share, without=fmt_bounds(without, unit),
+                                          closed=min(closed, 1), left=left), g)
     if declared and alt is None:
-        return Verdict(DEFINITION, f"{differs}; compared across definitions ({declared}), not recomputed under the "
-                                   "publisher's definition", g, across_definitions=True)
-    return Verdict(UNEXPLAINED, f"{differs}; no rule of the suite accounts for the {_size(g, unit)} beyond the printed "
-                                "rounding", g)
+        return Verdict(DEFINITION, _("{differs}; compared across definitions ({declared}), not recomputed under the "
+                                     "publisher's definition", differs=differs, declared=declared), g,
+                       across_definitions=True)
+    return Verdict(UNEXPLAINED, _("{differs}; no rule of the suite accounts for the {size} beyond the printed "
+                                  "rounding", differs=differs, size=_size(g, unit)), g)
 
 
 def _size(g: float, unit: str) -> str:
     """The size of a gap in words: ``5,500`` for counts, ``4.7 points`` for shares and changes."""
-    return f"{abs(g):,.0f}" if unit == "count" else f"{abs(g):.1f} points"
+    return format_locale("{v:,.0f}", {"v": abs(g)}) if unit == "count" else _("{v:.1f} points", v=abs(g))

@@ -12,12 +12,15 @@ from __future__ import annotations
 import pandas as pd
 
 from critique.core.errors import DataError
+from critique.core.i18n import N_, _
 from critique.methods.reconcile.recount import Recount, _empty
 
 MEASURES = {"offences": "actual", "cleared": "cleared"}
 OFFENCES = {"commercial_sex_acts": "Commercial Sex Acts", "involuntary_servitude": "Involuntary Servitude"}
 STATE_ALIASES = {"NB": "NE"}
 US = "US"
+#: the measures as a reader reads them
+MEASURE_WORDS = {"offences": N_("offences"), "cleared": N_("cleared")}
 
 
 def file_figures(fbi: pd.DataFrame) -> pd.DataFrame:
@@ -88,7 +91,7 @@ def file_recount(fbi: pd.DataFrame, args: dict[str, str], without: tuple[str, ..
         raise DataError(f"reconciliation: FBI measure {measure!r} is not offences, cleared or an offence subcategory")
     year = int(args["year"])
     if year not in set(figures["data_year"]):
-        return _empty(f"no {year} in the file")
+        return _empty(_("no {year} in the file", year=year))
     hit = figures.loc[(figures["data_year"] == year) & (figures["area"] == area), measure]
     value = float(hit.iloc[0]) if len(hit) else 0.0
     states = figures.loc[(figures["data_year"] == year) & (figures["area"] != US)]
@@ -138,10 +141,12 @@ def year_sentences(comparison: pd.DataFrame) -> list[str]:
     for year, g in us.groupby("data_year"):
         parts = []
         for i, r in enumerate(g.sort_values("measure", key=lambda m: m.map({"offences": 0, "cleared": 1})).itertuples()):
-            where = (" in the file against ", " in the FBI's table") if i == 0 else (" against ", "")
-            parts.append(f"{r.measure} {int(r.file):,}{where[0]}{int(r.published):,}{where[1]} "
-                         f"({int(r.difference):+,}, {float(r.difference_pct):+.1f}%)")
-        out.append(f"{int(year)}: " + "; ".join(parts) + ".")
+            values = dict(measure=_(MEASURE_WORDS.get(r.measure, r.measure)), file=int(r.file),
+                          published=int(r.published), difference=int(r.difference), pct=float(r.difference_pct))
+            parts.append(_("{measure} {file:,} in the file against {published:,} in the FBI's table ({difference:+,}, "
+                           "{pct:+.1f}%)", **values) if i == 0 else
+                         _("{measure} {file:,} against {published:,} ({difference:+,}, {pct:+.1f}%)", **values))
+        out.append(_("{year}: {parts}.", year=int(year), parts="; ".join(parts)))
     return out
 
 

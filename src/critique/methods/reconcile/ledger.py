@@ -19,11 +19,12 @@ from critique.core.errors import DataError
 from critique.methods.reconcile import classify as cl
 from critique.methods.reconcile import fbi, others, recount
 from critique.methods.reconcile.recount import Recount, parse_args
+from critique.core.i18n import N_, _
 
 METHODS: dict[str, Callable[..., Recount]] = {**recount.METHODS, **others.METHODS, "fbi_file": fbi.file_recount}
 COUNTRY_METHODS = set(recount.METHODS) - {"glotip_countries"}
 TOP_K = 3  # candidate countries tried by the one-country rule (largest by weight)
-PARTS_LABEL = "the parts printed with it (typed into the ledger row)"  # recount_source 'reconciliation' in words
+PARTS_LABEL = N_("the parts printed with it (typed into the ledger row)")  # recount_source 'reconciliation' in words
 COLUMNS = ("id", "publisher", "document", "edition", "figure", "area", "data_year", "unit", "published_text",
            "published_value", "precision", "qualifier", "definition", "recount_source", "recount_method",
            "recount_args", "other_source", "definition_args", "declared_difference", "citation", "source_url",
@@ -127,7 +128,7 @@ def evaluate(ledger: pd.DataFrame, frames: Mapping[str, object], *, names: Mappi
         src = str(row.recount_source)
         frame = frames.get(src) if src != "reconciliation" else None
         if frame is None and src != "reconciliation":
-            rec = Recount(math.nan, math.nan, 0, {}, f"{src} is not read in this edition")
+            rec = Recount(math.nan, math.nan, 0, {}, _("{source} is not read in this edition", source=src))
         else:
             rec = _run(row.recount_method, frame, args)
         other = alt = without = None
@@ -139,7 +140,7 @@ def evaluate(ledger: pd.DataFrame, frames: Mapping[str, object], *, names: Mappi
         if row.recount_method in COUNTRY_METHODS and frame is not None and not math.isnan(rec.mid):
             mover, share, without = _mover(row.recount_method, frame, args, rec)
         mover_name = name(mover)
-        label = PARTS_LABEL if src == "reconciliation" else src
+        label = _(PARTS_LABEL) if src == "reconciliation" else src
         v = cl.classify(bounds=bounds, unit=unit, recount=rec, recount_label=label,
                         edition=None if _blank(row.edition) else int(row.edition), other=other,
                         other_label="" if _blank(row.other_source) else str(row.other_source),

@@ -15,8 +15,11 @@ import pandas as pd
 
 from critique.core.errors import DataError
 from critique.methods.reconcile.recount import Recount, _empty
+from critique.core.i18n import N_, _
 
 TIP_MEASURES = ("prosecutions", "convictions", "victims_identified")
+MEASURE_WORDS = {"prosecutions": N_("prosecutions"), "convictions": N_("convictions"),
+                 "victims_identified": N_("victims identified")}
 
 
 def _measure(args: dict[str, str]) -> str:
@@ -37,10 +40,12 @@ def tip_regional_sum(regional: pd.DataFrame, args: dict[str, str], without: tupl
                         & (regional["report_edition"] == int(args["edition"]))]
     rows = rows.loc[~rows["region"].isin(without)]
     if rows.empty or rows[measure].isna().any():
-        return _empty(f"no complete set of regional {measure} for {args['year']} in the {args['edition']} edition")
+        return _empty(_("no complete set of regional {measure} for {year} in the {edition} edition",
+                        measure=_(MEASURE_WORDS.get(measure, measure)), year=args['year'], edition=args['edition']))
     value = float(rows[measure].astype(float).sum())
     weights = {str(r): float(v) for r, v in zip(rows["region"], rows[measure].astype(float))}
-    return Recount(value, value, len(rows), weights, f"TIP {args['edition']} regional tables", int(args["edition"]))
+    return Recount(value, value, len(rows), weights, _("TIP {edition} regional tables", edition=args['edition']),
+                   int(args["edition"]))
 
 
 def tip_table(table: pd.DataFrame, args: dict[str, str], without: tuple[str, ...] = ()) -> Recount:
@@ -52,27 +57,30 @@ def tip_table(table: pd.DataFrame, args: dict[str, str], without: tuple[str, ...
     rows = table.loc[(table["data_year"] == int(args["year"])) & (table["verification"] != "unverified")]
     rows = rows.loc[rows[measure].notna()]
     if rows.empty:
-        return _empty(f"no verified {measure} for {args['year']} in the typed TIP table")
+        return _empty(_("no verified {measure} for {year} in the typed TIP table",
+                        measure=_(MEASURE_WORDS.get(measure, measure)), year=args['year']))
     row = rows.iloc[0]
     value = float(row[measure])
-    return Recount(value, value, 1, {}, f"TIP {int(row['report_edition'])} edition table", int(row["report_edition"]))
+    return Recount(value, value, 1, {}, _("TIP {edition} edition table", edition=int(row['report_edition'])),
+                   int(row["report_edition"]))
 
 
-def sum_of_parts(_: object, args: dict[str, str], without: tuple[str, ...] = ()) -> Recount:
+def sum_of_parts(_frame: object, args: dict[str, str], without: tuple[str, ...] = ()) -> Recount:
     """Sum of the parts printed beside the figure (``parts=a|b|c``), e.g. a report's regional rows."""
     try:
         parts = [float(p) for p in args["parts"].split("|") if p.strip()]
     except (KeyError, ValueError):
         raise DataError(f"reconciliation: parts={args.get('parts')!r} must be numbers separated by '|'") from None
     value = float(np.sum(parts))
-    return Recount(value, value, len(parts), {f"part {i + 1}": p for i, p in enumerate(parts)}, "parts printed beside it")
+    return Recount(value, value, len(parts), {f"part {i + 1}": p for i, p in enumerate(parts)},
+                   _("parts printed beside it"))
 
 
 def ncmec_reports(frame: pd.DataFrame, args: dict[str, str], without: tuple[str, ...] = ()) -> Recount:
     """CyberTipline reports in ``year`` (``ncmec-reports``)."""
     rows = frame.loc[frame["year"] == int(args["year"])]
     if rows.empty:
-        return _empty(f"no reports for {args['year']}")
+        return _empty(_("no reports for {year}", year=args['year']))
     value = float(rows["reports"].sum())
     return Recount(value, value, 1, {}, "")
 
@@ -82,7 +90,7 @@ def ncmec_contents(frame: pd.DataFrame, args: dict[str, str], without: tuple[str
     rows = frame.loc[(frame["year"] == int(args["year"])) & (frame["category"] == args["category"])
                      & (frame["label"] == args["label"])]
     if rows.empty:
-        return _empty(f"no {args['label']!r} reports for {args['year']}")
+        return _empty(_("no {label} reports for {year}", label=repr(args['label']), year=args['year']))
     value = float(rows["quantity"].sum())
     return Recount(value, value, 1, {}, "")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from critique.methods.reconcile import classify as cl
+from critique.core.i18n import _
 
 ESTABLISHED = ("primary", "secondary")
 
@@ -37,30 +38,34 @@ def summary_sentence(table: pd.DataFrame) -> str:
     across_def = est["across_definitions"].astype(bool)
     across = int((est["verdict"].eq(cl.DEFINITION) & across_def).sum())
     equal_across = int((est["verdict"].eq(cl.EQUAL) & across_def).sum())
-    equal = f"{c[cl.EQUAL]} agree within the printed rounding"
+    equal = _("{n} agree within the printed rounding", n=c[cl.EQUAL])
     if equal_across:
-        equal += f" ({equal_across} of them only when compared across definitions)"
-    definition = f"{c[cl.DEFINITION]} differ by definition"
+        equal += _(" ({n} of them only when compared across definitions)", n=equal_across)
+    definition = _("{n} differ by definition", n=c[cl.DEFINITION])
     if c[cl.DEFINITION]:
-        definition += (f" ({c[cl.DEFINITION] - across} recomputed under the publisher's definition, {across} compared "
-                       "across definitions)")
-    revised = f"{c[cl.REVISED]} match another edition or data release of the publisher, not the one printed"
+        definition += _(" ({recomputed} recomputed under the publisher's definition, {across} compared across "
+                        "definitions)", recomputed=c[cl.DEFINITION] - across, across=across)
+    revised = _("{n} match another edition or data release of the publisher, not the one printed", n=c[cl.REVISED])
     copied = int((est["verdict"].eq(cl.REVISED) & est["verification"].ne("primary")).sum())
     if copied:
-        revised += (f" ({copied} of them read in a copy, where a copying error would look the same as a revision)")
-    one = f"{c[cl.ONE_COUNTRY]} differ mostly because of one country"
+        revised += _(" ({n} of them read in a copy, where a copying error would look the same as a revision)", n=copied)
+    one = _("{n} differ mostly because of one country", n=c[cl.ONE_COUNTRY])
     if c[cl.ONE_COUNTRY]:
         rows = est.loc[est["verdict"] == cl.ONE_COUNTRY]
         who = rows.groupby(["mover", "recount_source"], sort=False).size()
-        one += (" (leaving it out closes at least half of the gap, not necessarily all: "
-                + "; ".join(f"{m} in {r}, {n}" for (m, r), n in who.items()) + ")")
-    parts = [equal, definition, revised, one, f"{c[cl.UNEXPLAINED]} are unexplained"]
+        one += _(" (leaving it out closes at least half of the gap, not necessarily all: {who})",
+                 who="; ".join(_("{country} in {release}, {n}", country=m, release=r, n=n) for (m, r), n in who.items()))
+    parts = [equal, definition, revised, one, _("{n} are unexplained", n=c[cl.UNEXPLAINED])]
     if c[cl.NOT_RECOMPUTED]:
-        parts.append(f"{c[cl.NOT_RECOMPUTED]} could not be recomputed from the data this edition reads")
-    tail = (f" ({unverified} further figure{'s' if unverified != 1 else ''} not yet verified in a stored source "
-            "are listed apart)") if unverified else ""
-    return (f"Of {len(est)} printed figures from {est['publisher'].nunique()} publishers, read in stored sources, "
-            + ", ".join(parts[:-1]) + " and " + parts[-1] + tail + ".")
+        parts.append(_("{n} could not be recomputed from the data this edition reads", n=c[cl.NOT_RECOMPUTED]))
+    # one template per English form (the catalogue's fill takes single messages; each language words both)
+    tail = ("" if not unverified else
+            _(" ({n} further figure not yet verified in a stored source are listed apart)", n=unverified)
+            if unverified == 1 else
+            _(" ({n} further figures not yet verified in a stored source are listed apart)", n=unverified))
+    return _("Of {n} printed figures from {publishers} publishers, read in stored sources, {parts}{tail}.",
+             n=len(est), publishers=est['publisher'].nunique(),
+             parts=_("{first} and {last}", first=", ".join(parts[:-1]), last=parts[-1]), tail=tail)
 
 
 def top_mover(table: pd.DataFrame) -> tuple[str, str] | None:
@@ -84,7 +89,7 @@ def one_country_sentence(table: pd.DataFrame) -> str:
     """
     top = top_mover(table)
     if top is None:
-        return "No printed figure compared here is driven by one country under the suite's rule."
+        return _("No printed figure compared here is driven by one country under the suite's rule.")
     country, release = top
     rows = established(table)
     group = rows.loc[(rows["verdict"] == cl.ONE_COUNTRY) & (rows["mover"] == country) & (rows["recount_source"] == release)]
@@ -100,12 +105,12 @@ def one_country_sentence(table: pd.DataFrame) -> str:
         g_wo = cl.gap((float(ex["printed_low"]), float(ex["printed_high"])), float(ex["without_low"]),
                       float(ex["without_high"]))
         if g_wo != 0:
-            size = f"{abs(g_wo):,.0f}" if ex["unit"] == "count" else f"{abs(g_wo):.1f} points"
-            left = f"; even without it the recount is {size} from the printed figure"
-    return (f"In the release {release}, leaving out {country} closes at least half the gap between the recount and "
-            f"the printed figure for {k} of the {n} figures recounted on that release: {ex['figure']}{when} is "
-            f"{ex['recount']} with {country} and {without} without it, against {ex['published_text']} printed "
-            f"({ex['document']}){left}.")
+            left = _("; even without it the recount is {size} from the printed figure", size=cl._size(g_wo, ex["unit"]))
+    return _("In the release {release}, leaving out {country} closes at least half the gap between the recount and "
+             "the printed figure for {k} of the {n} figures recounted on that release: {figure}{when} is {recount} "
+             "with {country} and {without} without it, against {printed} printed ({document}){left}.",
+             release=release, country=country, k=k, n=n, figure=ex['figure'], when=when, recount=ex['recount'],
+             without=without, printed=ex['published_text'], document=ex['document'], left=left)
 
 
 def correction_note(table: pd.DataFrame, register: pd.DataFrame | None) -> str:
@@ -131,8 +136,11 @@ def correction_note(table: pd.DataFrame, register: pd.DataFrame | None) -> str:
     if hits.empty:
         return ""
     parts = [f"{r['status']} ({r['id']})" for _, r in hits.iterrows()]
-    return (f"The corrections register lists {len(hits)} entr{'y' if len(hits) == 1 else 'ies'} for {country} in "
-            f"{release}: {', '.join(parts)}; read this verdict with {'it' if len(hits) == 1 else 'them'} (section 6).")
+    if len(hits) == 1:
+        return _("The corrections register lists {n} entry for {country} in {release}: {entries}; read this verdict "
+                 "with it (section 6).", n=len(hits), country=country, release=release, entries=", ".join(parts))
+    return _("The corrections register lists {n} entries for {country} in {release}: {entries}; read this verdict "
+             "with them (section 6).", n=len(hits), country=country, release=release, entries=", ".join(parts))
 
 
 def influence_chart_rows(table: pd.DataFrame) -> pd.DataFrame:
@@ -165,15 +173,16 @@ def unexplained_sentence(table: pd.DataFrame) -> str:
     rows = established(table)
     rows = rows.loc[rows["verdict"] == cl.UNEXPLAINED]
     if rows.empty:
-        return "No difference between a printed figure and its recount is left unexplained."
+        return _("No difference between a printed figure and its recount is left unexplained.")
     rows = rows.assign(score=_score(rows))
     parts = []
     for pub, g in sorted(rows.groupby("publisher"), key=lambda kv: -len(kv[1])):
         top = g.loc[g["score"].idxmax()]
         when = "" if str(top["data_year"]) in str(top["figure"]) else f", {top['data_year']}"
-        parts.append(f"{pub} {len(g)} (largest: {top['figure']}{when}: printed "
-                     f"{top['published_text']}, recount {top['recount']})")
-    return f"{len(rows)} differences are unexplained: " + "; ".join(parts) + "."
+        parts.append(_("{publisher} {n} (largest: {figure}{when}: printed {printed}, recount {recount})",
+                       publisher=pub, n=len(g), figure=top['figure'], when=when, printed=top['published_text'],
+                       recount=top['recount']))
+    return _("{n} differences are unexplained: {parts}.", n=len(rows), parts="; ".join(parts))
 
 
 def _bounds(lo: float, hi: float):

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from critique.core.errors import DataError
+from critique.core.i18n import _
 
 VICTIMS = "Detected trafficking victims"
 TOTAL = "Total"
@@ -190,7 +191,7 @@ def _share(num: pd.DataFrame, den: pd.DataFrame) -> tuple[float, float]:
 
 
 def _empty(what: str) -> Recount:
-    return Recount(np.nan, np.nan, 0, {}, f"no data: {what}")
+    return Recount(np.nan, np.nan, 0, {}, _("no data: {what}", what=what))
 
 
 # ---------------------------------------------------------------- recounts
@@ -201,7 +202,7 @@ def total(frame: pd.DataFrame, args: dict[str, str], without: tuple[str, ...] = 
     rows = area(frame, args, "totals", without)
     rows = rows.loc[rows["year"].isin(_years(args["year"]))]
     if rows.empty:
-        return _empty(f"no national total in {args['year']}")
+        return _empty(_("no national total in {year}", year=args['year']))
     return Recount(float(rows["value_low"].sum()), float(rows["value_high"].sum()), rows["unit"].nunique(),
                    _weights(rows))
 
@@ -211,7 +212,7 @@ def form_total(frame: pd.DataFrame, args: dict[str, str], without: tuple[str, ..
     rows = area(frame, args, "forms", without)
     rows = rows.loc[(rows["year"] == int(args["year"])) & (rows["category"] == args["form"])]
     if rows.empty:
-        return _empty(f"no {args['form']} rows in {args['year']}")
+        return _empty(_("no {form} rows in {year}", form=args['form'], year=args['year']))
     return Recount(float(rows["value_low"].sum()), float(rows["value_high"].sum()), rows["unit"].nunique(),
                    _weights(rows))
 
@@ -221,7 +222,7 @@ def form_share(frame: pd.DataFrame, args: dict[str, str], without: tuple[str, ..
     pool = int(args["pool_from"]) if "pool_from" in args else None
     den = _pool(area(frame, args, "forms", without), int(args["year"]), pool)
     if den.empty:
-        return _empty(f"no by-form rows in {args['year']}")
+        return _empty(_("no by-form rows in {year}", year=args['year']))
     num = den.loc[den["category"] == args["form"]]
     lo, hi = _share(num, den)
     return Recount(lo, hi, den["unit"].nunique(), _weights(den))
@@ -232,7 +233,7 @@ def group_share(frame: pd.DataFrame, args: dict[str, str], without: tuple[str, .
     pool = int(args["pool_from"]) if "pool_from" in args else None
     den = _pool(area(frame, args, "groups", without), int(args["year"]), pool)
     if den.empty:
-        return _empty(f"no sex-and-age rows in {args['year']}")
+        return _empty(_("no sex-and-age rows in {year}", year=args['year']))
     num = den.loc[_group_mask(den, _list(args["groups"]))]
     lo, hi = _share(num, den)
     return Recount(lo, hi, den["unit"].nunique(), _weights(den))
@@ -244,7 +245,7 @@ def _change(rows: pd.DataFrame, y0: int, y1: int, panel: bool) -> Recount:
         both = set(a["unit"]) & set(b["unit"])
         a, b = a.loc[a["unit"].isin(both)], b.loc[b["unit"].isin(both)]
     if a.empty or b.empty or a["value_high"].sum() == 0:
-        return _empty(f"no figure in {y0} or {y1}")
+        return _empty(_("no figure in {start} or {end}", start=y0, end=y1))
     lo = 100 * (b["value_low"].sum() / a["value_high"].sum() - 1)
     hi = 100 * (b["value_high"].sum() / a["value_low"].sum() - 1) if a["value_low"].sum() > 0 else np.inf
     units = len(set(a["unit"]) | set(b["unit"]))

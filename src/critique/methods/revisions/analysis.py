@@ -11,12 +11,22 @@ import pandas as pd
 
 from critique.methods.coverage import influence as inf_
 from critique.core.errors import ParameterError
+from critique.core.i18n import N_, _, format_locale
 from critique.methods.revisions import (PARTS, Headline, decompose, headline, headline_table, largest_revisions,
                                 pair_countries, year_totals)
 
-REV_CAVEAT = ("Sums over countries with a national total; UNODC's aggregate rows are left out, so these are not "
+REV_CAVEAT = N_("Sums over countries with a national total; UNODC's aggregate rows are left out, so these are not "
               "UNODC's published totals.")
-BOUND_NOTE = "a '<5' cell counts 0 at the low bound and 4 at the high bound"
+BOUND_NOTE = N_("a '<5' cell counts 0 at the low bound and 4 at the high bound")
+SUPPRESSED_TEXT = N_("'<5' (0 to 4)")
+BOUNDS = (N_("low"), N_("high"))  # the bound of a "<5" cell, as the captions name it
+
+
+def _count_text(row: pd.Series, col: str) -> str:
+    """A count as the reader sees it: ``'<5' (0 to 4)`` for a suppressed cell, else grouped digits."""
+    if row[f"suppressed_{col}"]:
+        return _(SUPPRESSED_TEXT)
+    return format_locale("{n:,.0f}", {"n": row[f"count_{col}"]})
 
 
 @dataclass
@@ -64,27 +74,34 @@ class RevisionAnalysis:
         f = self.focus_influence
         h = self.headline_influence
         r = f.top
-        focus = (f"Data year {self.focus_year}: {f.value:+.0f}% from {self.older} to {self.newer} over all countries"
-                 + (f"; {r['name']} holds {r['holds']:.0%} of one release's total and without it the change is "
-                    f"{r['without']:+.0f}% ({r['flag']})." if f.flagged else
-                    f"; no single country holds more than {f.max_share:.0%} of either release's total or moves the "
-                    f"change by more than {f.max_points:g} points."))
+        if f.flagged:
+            focus = _("Data year {year}: {value:+.0f}% from {older} to {newer} over all countries; {name} holds "
+                      "{holds:.0%} of one release's total and without it the change is {without:+.0f}% ({flag}).",
+                      year=self.focus_year, value=f.value, older=self.older, newer=self.newer, name=r['name'],
+                      holds=r['holds'], without=r['without'], flag=r['flag'])
+        else:
+            focus = _("Data year {year}: {value:+.0f}% from {older} to {newer} over all countries; no single country "
+                      "holds more than {max_share:.0%} of either release's total or moves the change by more than "
+                      "{max_points:g} points.", year=self.focus_year, value=f.value, older=self.older,
+                      newer=self.newer, max_share=f.max_share, max_points=f.max_points)
         a_last, b_last = int(self.A["year"].max()), int(self.B["year"].max())
         d = self.by_year.set_index("year")
-        years = (f"{self.older} reaches data year {a_last} and {self.newer} {b_last}; the comparison covers the years "
-                 f"the older release holds. {a_last}, the older release's latest year, was still being reported there: "
-                 f"{int(d.at[a_last, 'countries_a'])} countries in it against {int(d.at[a_last, 'countries_b'])} in the "
-                 "newer release.")
-        return {"compare": f"Comparing **{self.older}** with **{self.newer}**. {years}", "years": years, "focus": focus,
+        years = _("{older} reaches data year {a_last} and {newer} {b_last}; the comparison covers the years the older "
+                  "release holds. {a_last}, the older release's latest year, was still being reported there: {n_a} "
+                  "countries in it against {n_b} in the newer release.", older=self.older, a_last=a_last,
+                  newer=self.newer, b_last=b_last, n_a=int(d.at[a_last, 'countries_a']),
+                  n_b=int(d.at[a_last, 'countries_b']))
+        return {"compare": _("Comparing **{older}** with **{newer}**. {years}", older=self.older, newer=self.newer,
+                             years=years), "years": years, "focus": focus,
                 "headline": h.reading(), "largest": self.largest_sentence()}
 
     def largest_sentence(self) -> str:
         if self.largest.empty:
-            return "No country-year changed between the two releases."
+            return _("No country-year changed between the two releases.")
         t = self.largest.iloc[0]
-        text = lambda col: "'<5' (0 to 4)" if t[f"suppressed_{col}"] else f"{t[f'count_{col}']:,.0f}"
-        return (f"The largest single revision is {t['country']} {int(t['year'])}: {text('a')} detected victims in "
-                f"{self.older}, {text('b')} in {self.newer}.")
+        return _("The largest single revision is {country} {year}: {a} detected victims in {older}, {b} in {newer}.",
+                 country=t['country'], year=int(t['year']), a=_count_text(t, "a"), older=self.older,
+                 b=_count_text(t, "b"), newer=self.newer)
 
     def findings(self) -> dict[str, object]:
         """Every key the notebook records (keys of notebooks/key_findings/12-revisions.yml and more)."""
@@ -120,8 +137,7 @@ class RevisionAnalysis:
                         "largest_revision_country": str(t["country"]), "largest_revision_year": int(t["year"]),
                         "largest_revision_older": float(t["count_a"]), "largest_revision_newer": float(t["count_b"])})
             for who, col in (("older", "a"), ("newer", "b")):
-                out[f"largest_revision_{who}_text"] = ("'<5' (0 to 4)" if t[f"suppressed_{col}"]
-                                                       else f"{t[f'count_{col}']:,.0f}")
+                out[f"largest_revision_{who}_text"] = _count_text(t, col)
         for who, h in (("older", self.headlines[0]), ("newer", self.headlines[1])):
             out[f"headline_pct_{who}_low"] = round(h.change_pct[0], 1)
             out[f"headline_pct_{who}_high"] = round(h.change_pct[1], 1)
@@ -138,40 +154,51 @@ class RevisionAnalysis:
         driver = ([self.reading()["focus"]] if self.focus_influence.flagged else [])
         caps = {
             "totals-by-release": dict(
-                title="Summed detected victims per data year, as each release gives them",
-                description=("Sum of national totals of detected victims per data year in two UNODC releases, with bounds "
-                             f"from cells published as <5 ({BOUND_NOTE}), and the number of reporting countries."),
-                caveat=[REV_CAVEAT] + driver, n=f"{self.A['iso3'].nunique()} and {self.B['iso3'].nunique()} countries",
+                title=_("Summed detected victims per data year, as each release gives them"),
+                description=_("Sum of national totals of detected victims per data year in two UNODC releases, with "
+                              "bounds from cells published as <5 ({note}), and the number of reporting countries.",
+                              note=_(BOUND_NOTE)),
+                caveat=[_(REV_CAVEAT)] + driver,
+                n=_("{a} and {b} countries", a=self.A['iso3'].nunique(), b=self.B['iso3'].nunique()),
                 data=self.totals_data()),
             "decomposition-by-year": dict(
-                title="Why the same data year sums differently in two releases",
-                description=(f"Change in the summed detected victims per data year from {o} to {n}, split into countries only "
-                             "in the newer release, countries only in the older release and revised counts of countries in "
-                             f"both ({b} bound of <5 cells). Years the older release does not cover are left out."),
-                caveat=[REV_CAVEAT] + driver, n=f"{int(D['countries_b'].max())} countries at most in one year", data=D),
+                title=_("Why the same data year sums differently in two releases"),
+                description=_("Change in the summed detected victims per data year from {older} to {newer}, split into "
+                              "countries only in the newer release, countries only in the older release and revised "
+                              "counts of countries in both ({bound} bound of <5 cells). Years the older release does not "
+                              "cover are left out.", older=o, newer=n, bound=_(b)),
+                caveat=[_(REV_CAVEAT)] + driver,
+                n=_("{n} countries at most in one year", n=int(D['countries_b'].max())), data=D),
             "decomposition-by-region": dict(
-                title=f"Data year {fy}: the change between releases by region",
-                description=(f"Change in summed detected victims for data year {fy} from {o} to {n}, by UNODC region, split "
-                             f"into added, dropped and revised countries ({b} bound of <5 cells)."),
-                caveat=[REV_CAVEAT] + driver,
-                n=f"{int(D.loc[D['year'] == fy, 'countries_b'].iloc[0])} countries in the newer release",
+                title=_("Data year {year}: the change between releases by region", year=fy),
+                description=_("Change in summed detected victims for data year {year} from {older} to {newer}, by "
+                              "UNODC region, split into added, dropped and revised countries ({bound} bound of <5 "
+                              "cells).", year=fy, older=o, newer=n, bound=_(b)),
+                caveat=[_(REV_CAVEAT)] + driver,
+                n=_("{n} countries in the newer release", n=int(D.loc[D['year'] == fy, 'countries_b'].iloc[0])),
                 data=self.region_table()),
             "largest-revisions": dict(
-                title="The largest revisions of a country's count between releases",
-                description=(f"The {len(self.largest)} country-years present in both releases whose count of detected "
-                             f"victims changed most from {o} to {n}."),
-                caveat=["A '<5' cell (0 to 4) is drawn at its upper bound, 4.", REV_CAVEAT, self.largest_sentence()],
-                n=f"{len(self.largest)} country-years", data=self.largest),
+                title=_("The largest revisions of a country's count between releases"),
+                description=_("The {n} country-years present in both releases whose count of detected victims changed "
+                              "most from {older} to {newer}.", n=len(self.largest), older=o, newer=n),
+                caveat=[_("A '<5' cell (0 to 4) is drawn at its upper bound, 4."), _(REV_CAVEAT),
+                        self.largest_sentence()],
+                n=_("{n} country-years", n=len(self.largest)), data=self.largest),
             "headline-by-release": dict(
-                title=(f"'Detected victims rose ...% from {self.headlines[0].year_from} to {self.headlines[0].year_to}', "
-                       "in each release"),
-                description=(f"Percentage change in summed detected victims from {self.headlines[0].year_from} to "
-                             f"{self.headlines[0].year_to} as each release gives it, over all reporting countries and over "
-                             "the countries reporting in both years"
-                             + (f"; the third group is the newer release without {self.headline_influence.top['name']}."
-                                if len(self.headlines) > 2 else ".")),
-                caveat=[REV_CAVEAT] + ([self.headline_influence.reading()] if self.headline_influence.flagged else []),
-                n=f"{self.headlines[1].countries_to} countries in {self.headlines[1].year_to} (newer release)",
+                title=_("'Detected victims rose ...% from {start} to {end}', in each release",
+                        start=self.headlines[0].year_from, end=self.headlines[0].year_to),
+                description=(_("Percentage change in summed detected victims from {start} to {end} as each release "
+                               "gives it, over all reporting countries and over the countries reporting in both years; "
+                               "the third group is the newer release without {name}.",
+                               start=self.headlines[0].year_from, end=self.headlines[0].year_to,
+                               name=self.headline_influence.top['name'])
+                             if len(self.headlines) > 2 else
+                             _("Percentage change in summed detected victims from {start} to {end} as each release "
+                               "gives it, over all reporting countries and over the countries reporting in both years.",
+                               start=self.headlines[0].year_from, end=self.headlines[0].year_to)),
+                caveat=[_(REV_CAVEAT)] + ([self.headline_influence.reading()] if self.headline_influence.flagged else []),
+                n=_("{n} countries in {year} (newer release)", n=self.headlines[1].countries_to,
+                    year=self.headlines[1].year_to),
                 data=self.headline_table()),
         }
         if name not in caps:
@@ -197,15 +224,17 @@ def analyse(A: pd.DataFrame, B: pd.DataFrame, older: str, newer: str, labels: di
     long = pd.concat([fy.assign(release="older", value=fy[f"{bound}_a"]), fy.assign(release="newer", value=fy[f"{bound}_b"])])
     focus = inf_.influence(long, "value", "iso3", "release", measure="change", base="older", part="newer",
                            max_share=max_share, max_points=max_points, release=f"{older} to {newer}",
-                           label=f"Summed detected victims of data year {focus_year}, older to newer release")
+                           label=_("Summed detected victims of data year {year}, older to newer release",
+                                   year=focus_year))
     heads = [headline(T, headline_from, headline_to, release=r) for r, T in ((older, A), (newer, B))]
     span = B[B["year"].isin([headline_from, headline_to])]
     head_inf = inf_.influence(span, bound, "iso3", "year", measure="change", base=headline_from, part=headline_to,
                               max_share=max_share, max_points=max_points, release=newer,
-                              label=f"Detected victims {headline_from} to {headline_to}, all reporters")
+                              label=_("Detected victims {start} to {end}, all reporters", start=headline_from,
+                                      end=headline_to))
     if head_inf.flagged:  # the flagged chart draws the headline without the country that drives it
         who = str(head_inf.top["unit"])
         heads.append(headline(B[B["iso3"] != who], headline_from, headline_to,
-                              release=f"{newer} without {head_inf.top['name']}"))
+                              release=_("{release} without {name}", release=newer, name=head_inf.top['name'])))
     return RevisionAnalysis(older, newer, labels, A, B, bound, D, decompose(A, B, by=["year", "region"]),
                             focus_year, largest_revisions(A, B, n=top_n), heads, focus, head_inf)

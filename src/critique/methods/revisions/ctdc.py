@@ -17,9 +17,10 @@ import pandas as pd
 
 from critique.core.errors import ParameterError
 from critique.datasets.privacy import DEFAULT_THRESHOLD, suppress_small
+from critique.core.i18n import N_
 
-CASE_LABEL = "CTDC 2020: k-anonymised case records"
-SYNTHETIC_LABEL = "CTDC 2022: SYNTHETIC records (not people)"
+CASE_LABEL = N_("CTDC 2020: k-anonymised case records")
+SYNTHETIC_LABEL = N_("CTDC 2022: SYNTHETIC records (not people)")
 SHARED_BANDS = (("2005-2013", 2005, 2013), ("2014-2018", 2014, 2018))
 COUNTS = ("records", "with_form", "sexual", "forced_labour", "with_gender", "female")
 

@@ -10,14 +10,20 @@ import pandas as pd
 
 from critique.methods.revisions import ctdc as ctdc_compare
 from critique.methods.tip import sources as tip_sources
+from critique.core.i18n import N_, _
 
 MAIN_MEASURES = ("prosecutions", "convictions", "victims_identified")
+#: the measures as a reader reads them
+MEASURE_WORDS = {"prosecutions": N_("prosecutions"), "convictions": N_("convictions"),
+                 "victims_identified": N_("victims identified")}
 
 
 def years_text(years: list[int]) -> str:
     """``[2008, 2010, 2011]`` -> ``"2008, 2010 and 2011"``; ``[]`` -> ``"none"``."""
     y = [str(v) for v in years]
-    return ", ".join(y[:-1]) + (" and " if len(y) > 1 else "") + y[-1] if y else "none"
+    if not y:
+        return _("none")
+    return _("{first} and {last}", first=", ".join(y[:-1]), last=y[-1]) if len(y) > 1 else y[0]
 
 
 @dataclass
@@ -35,8 +41,8 @@ class TipTabulations:
         return sorted(int(y) for y in kh["data_year"].unique())
 
     def reading(self) -> str:
-        return ("Years whose prosecutions, convictions or victims come from Kelley & Heiss: "
-                f"{years_text(self.filled_years)}.")
+        return _("Years whose prosecutions, convictions or victims come from Kelley & Heiss: {years}.",
+                 years=years_text(self.filled_years))
 
     def findings(self) -> dict[str, object]:
         return {"tip_filled_from_kh": int((self.filled["origin"] == tip_sources.KH_ORIGIN).sum()),
@@ -44,12 +50,13 @@ class TipTabulations:
                 "tip_compared": self.agreement["compared"], "tip_disagreements": self.agreement["differ"]}
 
     def caption(self) -> dict:
-        m = self.measure.replace("_", " ")
-        return dict(title=f"TIP global {m}: each year's figure and where it comes from",
-                    description=(f"Global {m} by data year from the typed-in TIP table (verified rows) and, where it has "
-                                 "none, Kelley & Heiss's tabulation; crosses mark years where the two differ."),
+        m = _(MEASURE_WORDS.get(self.measure, self.measure.replace("_", " ")))
+        return dict(title=_("TIP global {measure}: each year's figure and where it comes from", measure=m),
+                    description=_("Global {measure} by data year from the typed-in TIP table (verified rows) and, where "
+                                  "it has none, Kelley & Heiss's tabulation; crosses mark years where the two differ.",
+                                  measure=m),
                     datasets=["tip-law-enforcement", "tip-law-enforcement-kh"],
-                    n=f"{int((self.filled['measure'] == self.measure).sum())} data years",
+                    n=_("{n} data years", n=int((self.filled['measure'] == self.measure).sum())),
                     data=self.filled[self.filled["measure"] == self.measure])
 
 
@@ -70,15 +77,16 @@ class CtdcReleases:
                 None if pd.isna(r.sexual_share) else round(float(r.sexual_share), 3) for r in self.table.itertuples()}
 
     def caption(self) -> dict:
-        return dict(title="CTDC: 2020 case records and 2022 SYNTHETIC records, same year bands",
-                    description=("Shares of records with the sexual-exploitation and forced-labour flags (among records with "
+        return dict(title=_("CTDC: 2020 case records and 2022 SYNTHETIC records, same year bands"),
+                    description=_("Shares of records with the sexual-exploitation and forced-labour flags (among records with "
                                  "either) and of female records, by registration band, in CTDC's 2020 case records and its "
                                  "2022 SYNTHETIC victim-perpetrator records."),
                     datasets=["ctdc-2020", "ctdc-synthetic"],
-                    caveat=[ctdc_compare.SYNTHETIC_LABEL + " (hatched bars) are generated records, not people.",
-                            "The synthetic file is generated from victim-perpetrator data; it need not describe the same "
-                            "records as the 2020 case data."],
-                    n=f"{int(self.table['records'].sum()):,} records and synthetic records in the shared bands",
+                    caveat=[_("{label} (hatched bars) are generated records, not people.",
+                              label=_(ctdc_compare.SYNTHETIC_LABEL)),
+                            _("The synthetic file is generated from victim-perpetrator data; it need not describe the "
+                              "same records as the 2020 case data.")],
+                    n=_("{n:,} records and synthetic records in the shared bands", n=int(self.table['records'].sum())),
                     data=self.table)
 
 

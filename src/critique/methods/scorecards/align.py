@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from critique.core.errors import ParameterError
+from critique.core.i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -36,18 +37,18 @@ class Measure:
 
 
 MEASURES: dict[str, Measure] = {m.name: m for m in (
-    Measure("tip_tier", "TIP tier", ("tip-tiers", "tip-tiers-2016-2025"), True,
+    Measure("tip_tier", N_("TIP tier"), ("tip-tiers", "tip-tiers-2016-2025"), True,
             "1 = Tier 3, 2 = Watch List, 3 = Tier 2, 4 = Tier 1"),
-    Measure("gsi_response", "GSI government response", ("gsi-2023-summary",), True, "% of points"),
-    Measure("gsi_rights", "Rights-based sub-index (GSI indicators)", ("gsi-2023-indicators",), True,
+    Measure("gsi_response", N_("GSI government response"), ("gsi-2023-summary",), True, "% of points"),
+    Measure("gsi_rights", N_("Rights-based sub-index (GSI indicators)"), ("gsi-2023-indicators",), True,
             "% of selected positive indicators, negatives subtracted"),
-    Measure("p3", "3P policy index", ("3p-index",), True, "3-15"),
-    Measure("oc_resilience", "GI-TOC resilience", ("oc-index",), True, "1-10"),
-    Measure("oc_victim_support", "GI-TOC victim and witness support", ("oc-index",), True, "1-10"),
-    Measure("oc_prevention", "GI-TOC prevention", ("oc-index",), True, "1-10"),
-    Measure("gsi_vulnerability", "GSI vulnerability (context)", ("gsi-2023-summary",), False, "%"),
-    Measure("oc_ht_market", "GI-TOC human-trafficking market (context)", ("oc-index",), False, "1-10"),
-    Measure("unodc_years_reporting", "Years reporting detected victims to UNODC (context)", ("glotip",), False,
+    Measure("p3", N_("3P policy index"), ("3p-index",), True, "3-15"),
+    Measure("oc_resilience", N_("GI-TOC resilience"), ("oc-index",), True, "1-10"),
+    Measure("oc_victim_support", N_("GI-TOC victim and witness support"), ("oc-index",), True, "1-10"),
+    Measure("oc_prevention", N_("GI-TOC prevention"), ("oc-index",), True, "1-10"),
+    Measure("gsi_vulnerability", N_("GSI vulnerability (context)"), ("gsi-2023-summary",), False, "%"),
+    Measure("oc_ht_market", N_("GI-TOC human-trafficking market (context)"), ("oc-index",), False, "1-10"),
+    Measure("unodc_years_reporting", N_("Years reporting detected victims to UNODC (context)"), ("glotip",), False,
             "years"),
 )}
 ASSESSMENTS = tuple(n for n, m in MEASURES.items() if m.assessment)
@@ -158,14 +159,15 @@ def align(long: pd.DataFrame, year: int, measures: Sequence[str], *, max_gap: in
     for m in measures:
         sub = long.loc[long["measure"] == m]
         if sub.empty:
-            left_out[m] = "no data loaded for this measure"
+            left_out[m] = _("no data loaded for this measure")
             continue
         avail = np.array(sorted(sub["year"].unique()))
         dist = np.abs(avail - year)
         best = int(avail[np.argmin(dist)])
         if abs(best - year) > max_gap:
-            left_out[m] = (f"nearest edition {best} is {abs(best - year)} years from {year} "
-                           f"(max_gap={max_gap}); editions: {avail.min()}-{avail.max()}")
+            left_out[m] = _("nearest edition {best} is {gap} years from {year} (max_gap={max_gap}); editions: "
+                            "{first}-{last}", best=best, gap=abs(best - year), year=year, max_gap=max_gap,
+                            first=avail.min(), last=avail.max())
             continue
         editions[m] = best
         cols[m] = sub.loc[sub["year"] == best].set_index("iso3")["score"]

@@ -18,6 +18,7 @@ import pandas as pd
 from critique.core.errors import ParameterError
 from critique.methods.scorecards import agreement, align, composite, rights
 from critique.core.results import RecordsFindings
+from critique.core.i18n import _
 
 CONTEXT = ("unodc_years_reporting", "gsi_vulnerability")
 TOP_K, STABLE = 10, 0.95  # "stays in the top 10 in at least 95% of draws"
@@ -62,10 +63,10 @@ def check_highlight(codes: Sequence[str], valid: set[str] | None = None,
 
 def editions_sentence(editions: dict[str, int], left_out: dict[str, str]) -> str:
     """The edition year used for each measure and the measures left out, in words."""
-    name = lambda m: align.MEASURES[m].label if m in align.MEASURES else m.replace("_", " ")  # noqa: E731
-    used = "; ".join(f"{name(m)}: {y}" for m, y in editions.items()) or "none"
-    out = "; ".join(f"{name(m)} ({why})" for m, why in left_out.items()) or "none"
-    return f"Editions used: {used}. Left out: {out}."
+    name = lambda m: _(align.MEASURES[m].label) if m in align.MEASURES else m.replace("_", " ")  # noqa: E731
+    used = "; ".join(f"{name(m)}: {y}" for m, y in editions.items()) or _("none")
+    out = "; ".join(f"{name(m)} ({why})" for m, why in left_out.items()) or _("none")
+    return _("Editions used: {used}. Left out: {out}.", used=used, out=out)
 
 
 def pair_findings(corr: pd.DataFrame, a: str, b: str, key: str) -> list[tuple[str, Any, None]]:
@@ -83,24 +84,26 @@ def composite_skip(indicators: Sequence[str], weights: Sequence[float], aligned_
                    left_out: dict[str, str]) -> dict[str, str]:
     """Weighted indicators that were not aligned, with why ({} when the composite can be computed).
     An indicator with weight 0 never blocks the composite."""
-    return {i: left_out.get(i, "not aligned") for i, w in zip(indicators, weights)
+    return {i: left_out.get(i, _("not aligned")) for i, w in zip(indicators, weights)
             if w > 0 and i not in aligned_columns}
 
 
 def composite_skip_sentence(year: int, skipped: dict[str, str], max_gap: int) -> str:
     """Why no composite is shown (one sentence naming the indicators and what to change)."""
-    return (f"No composite for {year}: indicator(s) {list(skipped)} have no edition within max_gap={max_gap} "
-            f"({skipped}); choose a year they cover or raise max_gap.")
+    return _("No composite for {year}: indicator(s) {indicators} have no edition within max_gap={max_gap} "
+             "({skipped}); choose a year they cover or raise max_gap.", year=year, indicators=list(skipped),
+             max_gap=max_gap, skipped=skipped)
 
 
 def three_p_sentence(year: int, rc: agreement.RankCorrelation | None, left_out: Any = None) -> str:
     """The TIP tier against the 3P index of the same report year, or why there is none."""
     if rc is None:
-        return f"No TIP tier or 3P data for {year}: {left_out}."
-    return (f"TIP tier and 3P index, {year}: Spearman {rc.estimate:.2f} (95% {rc.low:.2f} to {rc.high:.2f}), "
-            f"n={rc.n}. Both are read from the same TIP reports, so agreement is partly built in; the 3P index "
-            "scores which prosecution, protection and prevention policies a report describes, the tier grades "
-            "effort against the US minimum standards: two constructs, not one ranking checked twice.")
+        return _("No TIP tier or 3P data for {year}: {left_out}.", year=year, left_out=left_out)
+    return _("TIP tier and 3P index, {year}: Spearman {estimate:.2f} (95% {low:.2f} to {high:.2f}), n={n}. Both are "
+             "read from the same TIP reports, so agreement is partly built in; the 3P index scores which "
+             "prosecution, protection and prevention policies a report describes, the tier grades effort against the "
+             "US minimum standards: two constructs, not one ranking checked twice.", year=year, estimate=rc.estimate,
+             low=rc.low, high=rc.high, n=rc.n)
 
 
 @dataclass
@@ -145,69 +148,76 @@ class ScorecardAnalysis(RecordsFindings):
         A, corr = self.aligned, self.correlations
         if name == "agreement-matrix":
             return dict(
-                title=f"How far assessments of government action agree ({self.year})",
-                description="Spearman rank correlation between each pair of assessments over the countries both "
-                            "cover, with its approximate 95% interval and the number of countries.",
+                title=_("How far assessments of government action agree ({year})", year=self.year),
+                description=_("Spearman rank correlation between each pair of assessments over the countries both "
+                              "cover, with its approximate 95% interval and the number of countries."),
                 datasets=datasets_for(self.present),
-                caveat=["Each assessment is a judgement from documents or experts; agreement between them is not "
-                        "evidence that any is right, and assessments read from the same documents agree partly by "
-                        "construction.",
-                        "TIP tiers have four levels, so many countries share a rank; intervals are approximate (Fisher z)."],
-                n=f"{int(corr['n'].min())}-{int(corr['n'].max())} countries per pair", data=corr)
+                caveat=[_("Each assessment is a judgement from documents or experts; agreement between them is not "
+                          "evidence that any is right, and assessments read from the same documents agree partly by "
+                          "construction."),
+                        _("TIP tiers have four levels, so many countries share a rank; intervals are approximate "
+                          "(Fisher z).")],
+                n=_("{low}-{high} countries per pair", low=int(corr['n'].min()), high=int(corr['n'].max())),
+                data=corr)
         if name == "tier-against-each":
             return dict(
-                title=f"What each TIP tier holds on the other assessments ({self.year})",
-                description="Each point is a country: its percentile rank on another assessment, grouped by its TIP "
-                            "tier; black bars are medians. Wide spreads within a tier mean the tier and the other "
-                            "assessment see those countries differently.",
+                title=_("What each TIP tier holds on the other assessments ({year})", year=self.year),
+                description=_("Each point is a country: its percentile rank on another assessment, grouped by its "
+                              "TIP tier; black bars are medians. Wide spreads within a tier mean the tier and the "
+                              "other assessment see those countries differently."),
                 datasets=datasets_for(["tip_tier"] + self.others),
-                caveat="Percentile ranks are among the countries both the TIP report and that assessment cover.",
-                n=f"{int(A[['tip_tier']].notna().sum().iloc[0])} countries with a tier",
+                caveat=_("Percentile ranks are among the countries both the TIP report and that assessment cover."),
+                n=_("{n} countries with a tier", n=int(A[['tip_tier']].notna().sum().iloc[0])),
                 data=A[["tip_tier"] + self.others].reset_index())
         if name == "tier-stands-alone":
             return dict(
-                title="Countries where the TIP tier differs most from the other assessments",
-                description="Red: the country's percentile rank by TIP tier; grey square: the mean of the other "
-                            "assessments' percentile ranks; grey line: the lowest to the highest of them.",
+                title=_("Countries where the TIP tier differs most from the other assessments"),
+                description=_("Red: the country's percentile rank by TIP tier; grey square: the mean of the other "
+                              "assessments' percentile ranks; grey line: the lowest to the highest of them."),
                 datasets=datasets_for(self.present),
-                caveat=["A gap shows disagreement, not which assessment is right.",
-                        "A tier has four levels, so TIP percentile ranks come in four steps (each tier's average rank)."],
+                caveat=[_("A gap shows disagreement, not which assessment is right."),
+                        _("A tier has four levels, so TIP percentile ranks come in four steps (each tier's average "
+                          "rank).")],
                 n=self.alone.attrs["n"], data=self.alone.reset_index())
         if name == "reporting-and-vulnerability":
             rel, yrs = self.context, self.reporting_years
             return dict(
-                title="Do assessments follow reporting capacity and vulnerability?",
-                description=("Rank correlation of each assessment with the number of UNODC data years "
-                             + (f"{yrs[0]}-{yrs[-1]}" if yrs else "(none in the release)")
-                             + " in which a country reported a national total of detected victims, and with GSI "
-                               "vulnerability."),
+                title=_("Do assessments follow reporting capacity and vulnerability?"),
+                description=_("Rank correlation of each assessment with the number of UNODC data years {years} in "
+                              "which a country reported a national total of detected victims, and with GSI "
+                              "vulnerability.", years=f"{yrs[0]}-{yrs[-1]}" if yrs else _("(none in the release)")),
                 datasets=datasets_for(self.present + self.context_measures),
-                caveat=["Associations across countries, not effects: richer, more stable states can both report more "
-                        "and act more.", "A country with no UNODC row counts as not reporting, as in notebook 31."],
-                n=f"{int(rel['n'].min())}-{int(rel['n'].max())} countries per pair", data=rel)
+                caveat=[_("Associations across countries, not effects: richer, more stable states can both report "
+                          "more and act more."),
+                        _("A country with no UNODC row counts as not reporting, as in notebook 31.")],
+                n=_("{low}-{high} countries per pair", low=int(rel['n'].min()), high=int(rel['n'].max())), data=rel)
         if name == "composite-ranks":
             res = self.composite
             return dict(
-                title="A weighted composite, with how fragile each rank is",
-                description=("Rank on the composite of " + ", ".join(align.MEASURES[i].label for i in self.indicators)
-                             + f" at weights {[round(float(x), 3) for x in res.weights]}; lines: the "
-                               f"{self.interval_level:.0%} interval of ranks over {self.n_draws:,} Dirichlet weight "
-                               f"draws (concentration {self.concentration:g}). Highlighted countries in red."),
+                title=_("A weighted composite, with how fragile each rank is"),
+                description=_("Rank on the composite of {measures} at weights {weights}; lines: the {level:.0%} "
+                              "interval of ranks over {draws:,} Dirichlet weight draws (concentration "
+                              "{concentration:g}). Highlighted countries in red.",
+                              measures=", ".join(_(align.MEASURES[i].label) for i in self.indicators),
+                              weights=[round(float(x), 3) for x in res.weights], level=self.interval_level,
+                              draws=self.n_draws, concentration=self.concentration),
                 datasets=datasets_for(self.indicators),
-                caveat=["The weights are a choice: a different choice gives a different order, and the intervals "
-                        "show only part of that.",
-                        "Percentile ranks among the countries with every weighted assessment; countries missing one "
-                        "are left out."],
-                n=f"{res.n} countries ({len(res.left_out)} left out)", scenario=True, data=res.table.reset_index())
+                caveat=[_("The weights are a choice: a different choice gives a different order, and the intervals "
+                          "show only part of that."),
+                        _("Percentile ranks among the countries with every weighted assessment; countries missing "
+                          "one are left out.")],
+                n=_("{n} countries ({left} left out)", n=res.n, left=len(res.left_out)), scenario=True, data=res.table.reset_index())
         if name == "rights-vs-response":
             return dict(
-                title="A rights-based sub-index beside the GSI government response total",
-                description=f"Each point is a country: the share of the {len(self.codebook)} selected GSI indicators "
-                            "met (negative indicators subtract) against Walk Free's total; highlighted countries "
-                            "labelled; other points jittered up or down by less than one point so that ties show.",
+                title=_("A rights-based sub-index beside the GSI government response total"),
+                description=_("Each point is a country: the share of the {n} selected GSI indicators met (negative "
+                              "indicators subtract) against Walk Free's total; highlighted countries labelled; other "
+                              "points jittered up or down by less than one point so that ties show.",
+                              n=len(self.codebook)),
                 datasets=["gsi-2023-indicators", "gsi-2023-summary"],
-                caveat=["The selection of indicators is this suite's choice, listed with Walk Free's wording; change "
-                        "it with rights_indicators.", "An indicator not met can mean not done or not documented."],
+                caveat=[_("The selection of indicators is this suite's choice, listed with Walk Free's wording; "
+                          "change it with rights_indicators."),
+                        _("An indicator not met can mean not done or not documented.")],
                 n=int(A[["gsi_rights", "gsi_response"]].dropna().shape[0]),
                 data=A[["gsi_response", "gsi_rights"]].dropna().reset_index())
         raise KeyError(f"ScorecardAnalysis.caption: no chart named {name!r}")

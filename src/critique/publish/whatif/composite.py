@@ -18,6 +18,7 @@ from typing import Any, Sequence
 import pandas as pd
 
 from critique.core.errors import ParameterError
+from critique.core.i18n import _
 from critique.publish.whatif import page
 
 NOTEBOOK = "32-alternative-to-the-tiers"
@@ -34,8 +35,9 @@ function whatifCompute(v) {
   return {value: 1 + scores.filter(s => s > mine).length, score: mine, scores: scores};
 }
 function whatifHeadline(v, r) {
-  if (isNaN(r.value)) return "weights sum to zero: give at least one weight above 0";
-  return v.country + ": rank " + r.value + " of " + WHATIF_ISO3.length + " (score " + r.score.toFixed(3) + ")";
+  if (isNaN(r.value)) return WHATIF_TEXT.zero;
+  return fillText(WHATIF_TEXT.headline, {country: v.country, rank: r.value, n: WHATIF_ISO3.length,
+    score: fmtFixed(r.score, 3)});
 }
 function whatifCurve(v) {
   const r = whatifCompute(v), sorted = r.scores.slice().sort((a, b) => b - a);
@@ -70,34 +72,39 @@ def composite_page(table: pd.DataFrame, indicators: Sequence[str], weights: Sequ
     iso3 = [str(i) for i in pct.index]
     if country not in iso3:
         raise ParameterError(f"composite page: country {country!r} not among the {len(iso3)} ranked")
-    controls: list[Any] = [Select(title="Country", value=country, options=sorted(iso3), name="country",
+    controls: list[Any] = [Select(title=_("Country"), value=country, options=sorted(iso3), name="country",
                                   width=160)]
     for ind, w in zip(indicators, weights):
-        controls += page.slider_spinner(f"w_{ind}", f"Weight: {labels.get(ind, ind)} (notebook: {w:g})", float(w), 0, 5, 0.1)
+        controls += page.slider_spinner(f"w_{ind}", _("Weight: {indicator} (notebook: {weight:g})",
+                                                      indicator=labels.get(ind, ind), weight=w), float(w), 0, 5, 0.1)
     src = ColumnDataSource(data={"x": [], "y": []}, name="curve")
     pt = ColumnDataSource(data={"x": [], "y": []}, name="point")
     fig = figure(width=560, height=380, x_range=(0, len(iso3) + 1), y_range=(0, 1.02),
-                 x_axis_label="rank (1 = highest composite)", y_axis_label="composite score (0-1)",
-                 title="Every country's composite score at these weights (scenario)", tools="")
+                 x_axis_label=_("rank (1 = highest composite)"), y_axis_label=_("composite score (0-1)"),
+                 title=_("Every country's composite score at these weights (scenario)"), tools="")
     fig.scatter("x", "y", source=src, size=4, color="#1f4e79")
     fig.scatter("x", "y", source=pt, size=11, color="#c62828")
-    left = f" ({n_left_out} countries missing a weighted assessment are left out)" if n_left_out else ""
+    left = (" " + _("({n} countries missing a weighted assessment are left out)", n=n_left_out)
+            if n_left_out else "")
     notes = [
-        f"{len(iso3)} countries with every indicator in notebook 32's run{left}. Score: the weighted "
-        "mean of each country's percentile rank on each indicator (weights normalised to sum 1); rank 1 "
-        "is the highest, ties share the best rank (critique.methods.scorecards.composite).",
-        "The weights are a choice about what matters, not a measurement: there is no evidence-based "
-        "range for them. Notebook 32 shows how far ranks move under random weights near the stated ones. "
-        "Setting a weight to 0 here keeps the same countries; the notebook would then also rank countries "
-        "that lack that indicator."]
+        _("{n} countries with every indicator in notebook 32's run{left}.", n=len(iso3), left=left)
+        + " " + _("Score: the weighted "
+                  "mean of each country's percentile rank on each indicator (weights normalised to sum 1); rank 1 "
+                  "is the highest, ties share the best rank (critique.methods.scorecards.composite)."),
+        _("The weights are a choice about what matters, not a measurement: there is no evidence-based "
+          "range for them. Notebook 32 shows how far ranks move under random weights near the stated ones. "
+          "Setting a weight to 0 here keeps the same countries; the notebook would then also rank countries "
+          "that lack that indicator.")]
     fixed: dict[str, Any] = {}
     script_data = (f"const WHATIF_INDICATORS = {json.dumps(list(indicators))};\n"
                    f"const WHATIF_ISO3 = {json.dumps(iso3)};\n"
                    f"const WHATIF_PCT = {json.dumps(pct.to_numpy().tolist())};\n")
     names = ["country", *[f"w_{i}" for i in indicators]]
-    return page.build("What if the composite used other weights? (scenario)",
-                      "Where would a country rank on a composite of assessments if you chose the weights?",
-                      controls, names, fixed, fig, script_data + COMPOSITE_JS, notes, source)
+    return page.build(_("What if the composite used other weights? (scenario)"),
+                      _("Where would a country rank on a composite of assessments if you chose the weights?"),
+                      controls, names, fixed, fig, script_data + COMPOSITE_JS, notes, source,
+                      text={"headline": _("{country}: rank {rank} of {n} (score {score})"),
+                            "zero": _("weights sum to zero: give at least one weight above 0")})
 
 
 def write_page(out_root: Path) -> list[tuple[str, str]]:
@@ -120,4 +127,5 @@ def write_page(out_root: Path) -> list[tuple[str, str]]:
                               source=page.source_line(run, NOTEBOOK, ids=ids),
                               n_left_out=run["findings"].get("composite_left_out"))
 
-    return page.write(out_root, NOTEBOOK, PAGE, "What if the composite used other weights? (scenario, notebook 32)", make)
+    return page.write(out_root, NOTEBOOK, PAGE, _("What if the composite used other weights? (scenario, notebook 32)"),
+                      make)

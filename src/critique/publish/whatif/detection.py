@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from critique.core.errors import ParameterError
+from critique.core.i18n import N_, _
 from critique.publish.whatif import page
 
 NOTEBOOK = "11-detection-bias"
 PAGE = "detection-ratio.html"
-TITLE = "What if sexual exploitation is detected more readily?"
+TITLE = N_("What if sexual exploitation is detected more readily?")
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,8 @@ function whatifCompute(v) {
   return {value: 100 * w / (w + 1 - s)};
 }
 function whatifHeadline(v, r) {
-  return "implied true share " + r.value.toFixed(1) + "% (detected " + v.detected.toFixed(1) + "%, r = " + v.ratio.toFixed(2) + ")";
+  return fillText(WHATIF_TEXT.headline, {share: fmtFixed(r.value, 1), detected: fmtFixed(v.detected, 1),
+    ratio: fmtFixed(v.ratio, 2)});
 }
 function whatifCurve(v) {
   const xs = [], ys = [];
@@ -57,36 +59,40 @@ def detection_page(inp: DetectionInputs) -> str:
     shares = {str(k): page.check(f"detected share {k}", v, 0.1, 99.9) for k, v in inp.detected_shares.items()}
     lo, hi = (page.check("ratio_band", b, 0.25, 20) for b in inp.ratio_band)
     newest = max(shares)
-    ends = f"{min(shares.values()):.0f}-{max(shares.values()):.0f}%"
     controls = [
-        *page.slider_spinner("detected", f"Detected sexual-exploitation share, % (UNODC editions: {ends})",
+        *page.slider_spinner("detected", _("Detected sexual-exploitation share, % (UNODC editions: "
+                                           "{low:.0f}-{high:.0f}%)", low=min(shares.values()),
+                                           high=max(shares.values())),
                          shares[newest], 1, 99, 0.5),
-        *page.slider_spinner("ratio", f"Relative detection rate r (implied by estimates: {lo:.1f}-{hi:.1f})",
+        *page.slider_spinner("ratio", _("Relative detection rate r (implied by estimates: {low:.1f}-{high:.1f})",
+                                        low=lo, high=hi),
                          page.check("ratio", inp.ratio, 0.25, 20), 0.25, 20, 0.05)]
     src = ColumnDataSource(data={"x": [], "y": []}, name="curve")
     pt = ColumnDataSource(data={"x": [], "y": []}, name="point")
     fig = figure(width=560, height=380, x_axis_type="log", x_range=(0.25, 20), y_range=(0, 100),
-                 x_axis_label="relative detection rate r (log scale)", y_axis_label="implied true share, %",
-                 title="Sexual-exploitation share implied by a detection ratio (scenario)", tools="")
+                 x_axis_label=_("relative detection rate r (log scale)"), y_axis_label=_("implied true share, %"),
+                 title=_("Sexual-exploitation share implied by a detection ratio (scenario)"), tools="")
     fig.add_layout(BoxAnnotation(left=lo, right=hi, fill_color="#c62828", fill_alpha=0.15))
     fig.xaxis.ticker = FixedTicker(ticks=[0.25, 0.5, 1, 2, 3, 5, 10, 20])
     fig.add_layout(Span(location=50, dimension="width", line_dash="dashed", line_color="#555"))
     fig.add_layout(Span(location=1, dimension="height", line_dash="dotted", line_color="#555"))
     fig.line("x", "y", source=src, line_width=2, color="#1f4e79")
     fig.scatter("x", "y", source=pt, size=10, color="#c62828")
-    listed = ", ".join(f"{k}: {v:g}%" for k, v in sorted(shares.items()))
+    listed = ", ".join(_("{edition}: {share:g}%", edition=k, share=v) for k, v in sorted(shares.items()))
     notes = [
-        f"Detected shares by UNODC edition (notebook 11): {listed} (headline shares, read in "
-        "secondary sources; grades in notebook 11's table).",
-        f"Shaded: the range of r implied by pairing the global estimates with detected data "
-        f"({inp.ratio_n} pairings, notebook 11 section 3). It moves with the choices made and is "
-        "partly circular (the estimates lean on detected cases); it is not a measured detection rate.",
-        "r > 1: sexual exploitation detected more readily than other forms (true share below the "
-        "detected one); r = 1 (dotted): no bias. Dashed: half. Model: true share proportional to "
-        "detected share / detection rate (critique.methods.detection.reweight_shares)."]
-    return page.build("What if sexual exploitation is detected more readily? (scenario)",
-                      "Which true share of sexual exploitation is a detected share consistent with?",
-                      controls, ["detected", "ratio"], {}, fig, JS, notes, inp.source)
+        _("Detected shares by UNODC edition (notebook 11): {listed} (headline shares, read in "
+          "secondary sources; grades in notebook 11's table).", listed=listed),
+        _("Shaded: the range of r implied by pairing the global estimates with detected data "
+          "({n} pairings, notebook 11 section 3). It moves with the choices made and is "
+          "partly circular (the estimates lean on detected cases); it is not a measured detection rate.",
+          n=inp.ratio_n),
+        _("r > 1: sexual exploitation detected more readily than other forms (true share below the "
+          "detected one); r = 1 (dotted): no bias. Dashed: half. Model: true share proportional to "
+          "detected share / detection rate (critique.methods.detection.reweight_shares).")]
+    return page.build(_("What if sexual exploitation is detected more readily? (scenario)"),
+                      _("Which true share of sexual exploitation is a detected share consistent with?"),
+                      controls, ["detected", "ratio"], {}, fig, JS, notes, inp.source,
+                      text={"headline": _("implied true share {share}% (detected {detected}%, r = {ratio})")})
 
 
 def detection_inputs(run: Mapping[str, Any], params: Mapping[str, Any]) -> DetectionInputs:
@@ -101,5 +107,6 @@ def detection_inputs(run: Mapping[str, Any], params: Mapping[str, Any]) -> Detec
 
 def write_page(out_root: Path) -> list[tuple[str, str]]:
     """Write ``whatif/detection-ratio.html`` when notebook 11's run under ``out_root`` is there."""
-    return page.write(out_root, NOTEBOOK, PAGE, f"{TITLE} (scenario, notebook 11)",
+    return page.write(out_root, NOTEBOOK, PAGE, _("{title} (scenario, notebook {notebook})", title=_(TITLE),
+                                                  notebook=11),
                       lambda run, params: detection_page(detection_inputs(run, params)))

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from critique.core.errors import ParameterError
+from critique.core.i18n import _
 from critique.publish.whatif import page
 
 NOTEBOOK = "40-multiple-systems-estimation"
@@ -27,10 +28,10 @@ function whatifCompute(v) {  // a lookup in the grid the package computed, no ar
   const i = WHATIF_F.indexOf(Number(v.f));
   return {value: WHATIF_TOTAL[i], fixed: WHATIF_FIXED_TOTAL[i], f: WHATIF_F[i]};
 }
-function fmtTotal(x) { return x === null ? "no finite estimate" : fmtInt(x); }
+function fmtTotal(x) { return x === null ? WHATIF_TEXT.none : fmtInt(x); }
 function whatifHeadline(v, r) {
-  return (r.f > 0 ? "+" : "") + r.f + " people in the " + WHATIF_CELL + "-only cell: total " + fmtTotal(r.value)
-    + " (model re-selected); " + fmtTotal(r.fixed) + " (published model kept)";
+  return fillText(WHATIF_TEXT.headline, {f: (r.f > 0 ? "+" : "") + r.f,
+    cell: WHATIF_CELL, total: fmtTotal(r.value), fixed: fmtTotal(r.fixed)});
 }
 function whatifCurve(v) {
   const r = whatifCompute(v);
@@ -65,11 +66,12 @@ def mse_page(sweep: pd.DataFrame, *, table_name: str, source: str) -> str:
     fixed_total = [_num(x) for x in s["total_fixed_model"]]
     cell = str(s["cell"].iloc[0])
     base = total[f.index(0)]
-    controls = [Select(title=f"People added to the {cell}-only cell (negative: removed)", value="0", options=[str(x) for x in f], name="f", width=360)]
+    controls = [Select(title=_("People added to the {cell}-only cell (negative: removed)", cell=cell), value="0", options=[str(x) for x in f], name="f", width=360)]
     src = ColumnDataSource(data={"x": [], "y": []}, name="curve")
     pt = ColumnDataSource(data={"x": [], "y": []}, name="point")
-    fig = figure(width=560, height=380, x_axis_label=f"people added to the {cell}-only cell",
-                 y_axis_label="estimated total", title=f"{table_name}: estimated total (scenario)", tools="")
+    fig = figure(width=560, height=380, x_axis_label=_("people added to the {cell}-only cell", cell=cell),
+                 y_axis_label=_("estimated total"),
+                 title=_("{table}: estimated total (scenario)", table=table_name), tools="")
     fig.yaxis.formatter = NumeralTickFormatter(format="0,0")
     if base is not None:
         fig.add_layout(Span(location=base, dimension="width", line_dash="dashed", line_color="#555"))
@@ -77,18 +79,22 @@ def mse_page(sweep: pd.DataFrame, *, table_name: str, source: str) -> str:
     fig.scatter("x", "y", source=src, size=7, color="#1f4e79")  # points only: nothing between them
     fig.scatter("x", "y", source=pt, size=11, color="#c62828")
     notes = [
-        f"Precomputed by critique.methods.mse.sensitivity.false_positives in notebook 40's run, on {table_name}: "
-        "for each value the estimation procedure is re-run on the modified table (the points), or the "
-        "model chosen on the published table is kept (second number). Dashed: the total with no change.",
-        "No evidence-based range is marked: the suite has no measurement of how many people on one "
-        "list were wrongly counted, so the values are a sweep. A jump means the procedure chose a different model, not that the people "
-        "added are worth that many victims each."]
+        _("Precomputed by critique.methods.mse.sensitivity.false_positives in notebook 40's run, on {table}: "
+          "for each value the estimation procedure is re-run on the modified table (the points), or the "
+          "model chosen on the published table is kept (second number). Dashed: the total with no change.",
+          table=table_name),
+        _("No evidence-based range is marked: the suite has no measurement of how many people on one "
+          "list were wrongly counted, so the values are a sweep. A jump means the procedure chose a different "
+          "model, not that the people added are worth that many victims each.")]
     script = (f"const WHATIF_F = {json.dumps(f)};\nconst WHATIF_TOTAL = {json.dumps(total)};\n"
               f"const WHATIF_FIXED_TOTAL = {json.dumps(fixed_total)};\nconst WHATIF_CELL = {json.dumps(cell)};\n")
-    return page.build("What if some people on one list were wrongly counted? (MSE scenario)",
-                      f"How does the {table_name} estimate move if people in the {cell}-only cell "
-                      "were not victims, or if more were added?",
-                      controls, ["f"], {}, fig, script + MSE_JS, notes, source)
+    return page.build(_("What if some people on one list were wrongly counted? (MSE scenario)"),
+                      _("How does the {table} estimate move if people in the {cell}-only cell "
+                        "were not victims, or if more were added?", table=table_name, cell=cell),
+                      controls, ["f"], {}, fig, script + MSE_JS, notes, source,
+                      text={"headline": _("{f} people in the {cell}-only cell: total {total} (model re-selected); "
+                                          "{fixed} (published model kept)"),
+                            "none": _("no finite estimate")})
 
 
 def write_page(out_root: Path) -> list[tuple[str, str]]:
@@ -101,9 +107,9 @@ def write_page(out_root: Path) -> list[tuple[str, str]]:
             return None
         meta = csv.with_suffix(".json")
         title = json.loads(meta.read_text()).get("title", "") if meta.exists() else ""
-        table_name = title.removeprefix("Scenario: ").split(":")[0] or "the MSE table"
+        table_name = title.removeprefix("Scenario: ").split(":")[0] or _("the MSE table")
         return mse_page(pd.read_csv(csv), table_name=table_name,
                         source=page.source_line(run, NOTEBOOK, ids=[table_name]))
 
     return page.write(out_root, NOTEBOOK, PAGE,
-                      "What if some people on one list were wrongly counted? (MSE scenario, notebook 40)", make)
+                      _("What if some people on one list were wrongly counted? (MSE scenario, notebook 40)"), make)

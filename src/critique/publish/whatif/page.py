@@ -14,12 +14,22 @@ from typing import Any, Callable, Mapping, Sequence
 
 from critique.core.atomicio import write_text_atomic
 from critique.core.errors import ParameterError
+from critique.core.i18n import N_, _
 
-SCENARIO = "SCENARIO: illustrative assumptions, not a measurement"
+SCENARIO = N_("SCENARIO: illustrative assumptions, not a measurement")
 FOLDER = "whatif"
 
 PAGE_JS = """
-function fmtInt(x) { return Math.round(x).toString().replace(/\\B(?=(\\d{3})+(?!\\d))/g, ","); }
+function fmtInt(x) { return WHATIF_LOCALE === "en" ? Math.round(x).toString().replace(/\\B(?=(\\d{3})+(?!\\d))/g, ",")
+  : new Intl.NumberFormat(WHATIF_LOCALE, {maximumFractionDigits: 0}).format(Math.round(x)); }
+function fmtFixed(x, d) {  // toFixed in English; the reader's language's decimal mark otherwise
+  if (WHATIF_LOCALE === "en") return x.toFixed(d);
+  return new Intl.NumberFormat(WHATIF_LOCALE, {minimumFractionDigits: d, maximumFractionDigits: d,
+    useGrouping: false}).format(Number(x.toFixed(d)));
+}
+function fillText(template, values) {  // a translated sentence with {name} placeholders
+  return template.replace(/\\{([A-Za-z_]+)\\}/g, (m, k) => (k in values ? String(values[k]) : m));
+}
 function whatifValues(doc) {
   const v = Object.assign({}, WHATIF_FIXED);
   for (const name of WHATIF_CONTROLS) { const m = doc.get_model_by_name(name);
@@ -77,9 +87,17 @@ def check(name: str, value: float, low: float, high: float) -> float:
 
 
 def build(title: str, question: str, controls: Sequence[Any], names: Sequence[str],
-          fixed: Mapping[str, Any], figure: Any, js: str, notes: Sequence[str], source: str) -> str:
+          fixed: Mapping[str, Any], figure: Any, js: str, notes: Sequence[str], source: str,
+          text: Mapping[str, str] | None = None) -> str:
     """Assemble one page: scenario banner, headline and source in a sticky header, the controls and
-    the chart from Bokeh (inline resources), the page script that computes the headline."""
+    the chart from Bokeh (inline resources), the page script that computes the headline.
+
+    ``text``: the sentence templates the page's script fills (``WHATIF_TEXT``), already in the
+    reader's language; the page's language and a draft-translation note follow the active language
+    (:mod:`critique.core.i18n`), and the script writes numbers the language's way (``Intl``)."""
+    from critique.core import i18n
+    from critique.publish import i18n as reader_lang
+
     from bokeh.embed import components
     from bokeh.layouts import column, row
     from bokeh.models import CustomJS
@@ -88,18 +106,44 @@ def build(title: str, question: str, controls: Sequence[Any], names: Sequence[st
     callback = CustomJS(code="if (window.whatifRecompute) { window.whatifRecompute(); }")
     for c in controls:
         c.js_on_change("active" if hasattr(c, "labels") else "value", callback)
+    lang = reader_lang.html_lang()
+    if lang != i18n.DEFAULT:
+        _localise(figure, controls, lang)
     script, div = components(row(column(*controls, width=380), figure))
     setup = (f"const WHATIF_FIXED = {json.dumps(dict(fixed))};\n"
-             f"const WHATIF_CONTROLS = {json.dumps(list(names))};\n")
+             f"const WHATIF_CONTROLS = {json.dumps(list(names))};\n"
+             f"const WHATIF_LOCALE = {json.dumps(lang)};\n"
+             f"const WHATIF_TEXT = {json.dumps(dict(text or {}), ensure_ascii=False)};\n")
     esc = html.escape
+    draft = reader_lang.draft_note_html() if i18n.current() != i18n.DEFAULT else ""
     return "\n".join([
-        "<!doctype html>", '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{esc(title)}</title>", CSS, INLINE.render(), script, "</head><body>",
-        f'<header><div class="scenario">{esc(SCENARIO)}</div><div>{esc(question)}</div>',
-        '<div id="headline">(computing...)</div>',
+        "<!doctype html>", f'<html lang="{lang}"><head><meta charset="utf-8">',
+        f"<title>{esc(title)}</title>", CSS + (reader_lang.CSS if draft else ""), INLINE.render(), script,
+        "</head><body>",
+        f'<header><div class="scenario">{esc(_(SCENARIO))}</div><div>{esc(question)}</div>',
+        f'<div id="headline">{esc(_("(computing...)"))}</div>',
         f'<div class="source">{esc(source)}</div></header>',
-        f"<main>{div}", *[f'<p class="note">{esc(n)}</p>' for n in notes], "</main>",
+        f"<main>{draft}{div}", *[f'<p class="note">{esc(n)}</p>' for n in notes], "</main>",
         f"<script>\n{setup}{js}{PAGE_JS}</script>", "</body></html>"])
+
+
+def _localise(figure: Any, controls: Sequence[Any], lang: str) -> None:
+    """A page in another language: tick labels written the language's way (the browser's ``Intl``,
+    CLDR data as the rest of the page) and control labels that wrap instead of being cut off (a
+    translation is often longer than the English)."""
+    from bokeh.models import CustomJSTickFormatter, InlineStyleSheet
+
+    code = f"return new Intl.NumberFormat({json.dumps(lang)}, {{maximumFractionDigits: 6}}).format(tick);"
+    for axis in (*figure.xaxis, *figure.yaxis):
+        axis.formatter = CustomJSTickFormatter(code=code)
+    wrap = InlineStyleSheet(css="label{white-space:normal;overflow:visible;text-overflow:clip}"
+                                ".bk-btn{white-space:normal}")
+    for c in controls:
+        c.stylesheets = [*c.stylesheets, wrap]
+        if hasattr(c, "labels") and hasattr(c, "orientation"):
+            c.orientation = "vertical"
+        if getattr(c, "title", None) and hasattr(c, "width") and c.width and c.width < 360:
+            c.width = 360
 
 
 def slider_spinner(name: str, title: str, value: float, start: float, end: float, step: float,
@@ -129,9 +173,11 @@ def source_line(run: Mapping[str, Any], notebook: str, ids: Sequence[str] | None
             title = catalog.get(ref).title if item["id"] in cat else fingerprints.title(item["id"])
         except KeyError:
             title = item["id"]
-        rel = f"release {item['release']}" if item.get("release") else f"sha256 {item['sha256'][:12]}"
+        rel = (_("release {release}", release=item["release"]) if item.get("release")
+               else f"sha256 {item['sha256'][:12]}")
         parts.append(f"{title} [{item['id']}, {rel}]")
-    return f"Source: {'; '.join(parts)}. Computed by critique-suite, notebook {notebook}."
+    return _("Source: {sources}. Computed by critique-suite, notebook {notebook}.",
+             sources="; ".join(parts), notebook=notebook)
 
 
 def read_run(out_root: Path, stem: str) -> tuple[dict[str, Any], dict[str, Any]] | None:

@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from critique.core.errors import ParameterError
+from critique.core.i18n import N_, _
 from critique.publish.whatif import page
 
 NOTEBOOK = "20-raids-misidentification"
 PAGE = "raid-misidentification.html"
-TITLE = "What if raids mislabel people?"
+TITLE = N_("What if raids mislabel people?")
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,8 @@ function whatifCompute(v) {
   return {value: v.identified * frac, fraction: frac};
 }
 function whatifHeadline(v, r) {
-  return fmtInt(r.value) + " of " + fmtInt(v.identified) + " would remain (" + (100 * r.fraction).toFixed(1) + "%)";
+  return fillText(WHATIF_TEXT.headline, {remain: fmtInt(r.value), identified: fmtInt(v.identified),
+    percent: fmtFixed(100 * r.fraction, 1)});
 }
 function whatifCurve(v) {
   const xs = [], ys = [];
@@ -67,47 +69,51 @@ def raid_page(inp: RaidInputs) -> str:
     lo, hi = (page.check("fpr_band", b, 0, 1) for b in inp.fpr_band)
     for name in ("raid_share", "other_fpr", "fpr_mean"):
         page.check(name, getattr(inp, name), 0, 1)
-    band = (f"{inp.fpr_level:.0%} evidence range {lo:.2f}-{hi:.2f}" if inp.fpr_rows
-            else f"fixed rate {lo:.2f}, no evidence row")
+    band = (_("{level:.0%} evidence range {low:.2f}-{high:.2f}", level=inp.fpr_level, low=lo, high=hi)
+            if inp.fpr_rows else _("fixed rate {low:.2f}, no evidence row", low=lo))
     controls = [
-        *page.slider_spinner("raid_share", f"Share of identifications from raids (notebook value "
-                         f"{inp.raid_share:.2f}, a proxy)", inp.raid_share, 0, 1, 0.01),
-        *page.slider_spinner("fpr", f"Raid false-positive rate ({band})", round(inp.fpr_mean, 2),
+        *page.slider_spinner("raid_share", _("Share of identifications from raids (notebook value "
+                                             "{value:.2f}, a proxy)", value=inp.raid_share),
+                             inp.raid_share, 0, 1, 0.01),
+        *page.slider_spinner("fpr", _("Raid false-positive rate ({band})", band=band), round(inp.fpr_mean, 2),
                          0, 1, 0.01),
-        *page.slider_spinner("other_fpr", "False-positive rate outside raids (0: face value)",
+        *page.slider_spinner("other_fpr", _("False-positive rate outside raids (0: face value)"),
                          inp.other_fpr, 0, 1, 0.01),
-        RadioButtonGroup(labels=["labour victims in the base", "labour victims at face value"],
+        RadioButtonGroup(labels=[_("labour victims in the base"), _("labour victims at face value")],
                          active=0, name="labour_at_face_value", width=360)]
     src = ColumnDataSource(data={"x": [], "y": []}, name="curve")
     pt = ColumnDataSource(data={"x": [], "y": []}, name="point")
     fig = figure(width=560, height=380, x_range=(0, 1), y_range=(0, inp.identified * 1.05),
-                 x_axis_label="raid false-positive rate", y_axis_label="count that would remain",
-                 title=f"TIP 'victims identified', data year {inp.year} (scenario)", tools="")
+                 x_axis_label=_("raid false-positive rate"), y_axis_label=_("count that would remain"),
+                 title=_("TIP 'victims identified', data year {year} (scenario)", year=inp.year), tools="")
     fig.add_layout(BoxAnnotation(left=lo, right=hi, fill_color="#c62828", fill_alpha=0.15))
     fig.yaxis.formatter = NumeralTickFormatter(format="0,0")
     fig.add_layout(Span(location=inp.identified, dimension="width", line_dash="dashed",
                         line_color="#555"))
     fig.line("x", "y", source=src, line_width=2, color="#1f4e79")
     fig.scatter("x", "y", source=pt, size=10, color="#c62828")
-    rows = ", ".join(inp.fpr_rows) or "none"
+    rows = ", ".join(inp.fpr_rows) or _("none")
     notes = [
-        f"Shaded: the raid false-positive rate used in notebook 20, section 2 ({band}; evidence "
-        f"rows: {rows}). The rows are small local studies, none a sample of any country's "
-        f"identified victims. The control starts at the rate's mean, {inp.fpr_mean:.4f}, rounded to "
-        f"{round(inp.fpr_mean, 2):.2f}, so its count can differ slightly from notebook 20's. "
-        "Dashed: the published count.",
-        f"Raid share: {inp.raid_share_note}. Neither the raid share nor the rate outside raids has "
-        "an evidence-based range; their controls start at the notebook's values.",
-        "remaining = identified x (l + (1 - l) x (1 - raid share x fpr - (1 - raid share) x "
-        "other fpr)), l = labour share when labour victims are taken at face value, else 0 "
-        "(critique.methods.misid.remaining_fraction; literature.md 8c). It removes people only; it adds "
-        "no undetected victims, so it is not an estimate of how many victims exist."]
+        _("Shaded: the raid false-positive rate used in notebook 20, section 2 ({band}; evidence "
+          "rows: {rows}). The rows are small local studies, none a sample of any country's "
+          "identified victims. The control starts at the rate's mean, {mean:.4f}, rounded to "
+          "{rounded:.2f}, so its count can differ slightly from notebook 20's. "
+          "Dashed: the published count.", band=band, rows=rows, mean=inp.fpr_mean,
+          rounded=round(inp.fpr_mean, 2)),
+        _("Raid share: {note}. Neither the raid share nor the rate outside raids has "
+          "an evidence-based range; their controls start at the notebook's values.", note=inp.raid_share_note),
+        _("remaining = identified x (l + (1 - l) x (1 - raid share x fpr - (1 - raid share) x "
+          "other fpr)), l = labour share when labour victims are taken at face value, else 0 "
+          "(critique.methods.misid.remaining_fraction; literature.md 8c). It removes people only; it adds "
+          "no undetected victims, so it is not an estimate of how many victims exist.")]
     fixed = {"identified": inp.identified, "labour_identified": inp.labour_identified}
     names = ["raid_share", "fpr", "other_fpr", "labour_at_face_value"]
-    return page.build("What if raids mislabel people? (scenario)",
-                      f"How many of the {inp.identified:,.0f} TIP 'victims identified' in data year {inp.year} "
-                      f"({inp.labour_identified:,.0f} of them labour victims) would remain?",
-                      controls, names, fixed, fig, JS, notes, inp.source)
+    return page.build(_("What if raids mislabel people? (scenario)"),
+                      _("How many of the {identified:,.0f} TIP 'victims identified' in data year {year} "
+                        "({labour:,.0f} of them labour victims) would remain?", identified=inp.identified,
+                        year=inp.year, labour=inp.labour_identified),
+                      controls, names, fixed, fig, JS, notes, inp.source,
+                      text={"headline": _("{remain} of {identified} would remain ({percent}%)")})
 
 
 def raid_inputs(run: Mapping[str, Any], params: Mapping[str, Any]) -> RaidInputs:
@@ -127,5 +133,6 @@ def raid_inputs(run: Mapping[str, Any], params: Mapping[str, Any]) -> RaidInputs
 
 def write_page(out_root: Path) -> list[tuple[str, str]]:
     """Write ``whatif/raid-misidentification.html`` when notebook 20's run under ``out_root`` is there."""
-    return page.write(out_root, NOTEBOOK, PAGE, f"{TITLE} (scenario, notebook 20)",
+    return page.write(out_root, NOTEBOOK, PAGE, _("{title} (scenario, notebook {notebook})", title=_(TITLE),
+                                                  notebook=20),
                       lambda run, params: raid_page(raid_inputs(run, params)))

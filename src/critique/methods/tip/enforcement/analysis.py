@@ -13,6 +13,7 @@ from typing import Any, Sequence
 import pandas as pd
 
 from critique.core.errors import ParameterError
+from critique.core.i18n import N_, _
 from critique.methods.tip import sources
 from critique.methods.tip.enforcement.totals import (
     MEASURES,
@@ -33,16 +34,16 @@ FLAG_COLUMNS = ["measure", "data_year", "basis", "previous", "value", "change", 
 STATED_TABLE_COLUMNS = ["measure", "data_year", "compared_with_year", "change_pct", "verification", "note",
                         "citation", "source_url"]
 FILLED_COLUMNS = ["data_year", "measure", "value", "verification", "typed_unverified", "origin", "citation"]
-MEASURE_WORDS = {"forced_labour_total": "people in forced labour",
-                 "total_modern_slavery": "people in modern slavery (forced labour and forced marriage)"}
-MEASURE_SHORT = {"forced_labour_total": "forced labour", "total_modern_slavery": "modern slavery"}
+MEASURE_WORDS = {"forced_labour_total": N_("people in forced labour"),
+                 "total_modern_slavery": N_("people in modern slavery (forced labour and forced marriage)")}
+MEASURE_SHORT = {"forced_labour_total": N_("forced labour"), "total_modern_slavery": N_("modern slavery")}
 
 
 def estimate_label(edition: str, measure: str) -> str:
     """The estimate named in words (never a column name): 'the GEMS 2022 estimate of people in forced labour'."""
     if measure not in MEASURE_WORDS:
         raise ParameterError(f"parameter 'estimate_measure': {measure!r}; choices: {', '.join(MEASURE_WORDS)}")
-    return f"the {edition} estimate of {MEASURE_WORDS[measure]}"
+    return _("the {edition} estimate of {measure}", edition=edition, measure=_(MEASURE_WORDS[measure]))
 
 
 def flag_label(measure: str, year: int, change: float, uses_filled: bool) -> str:
@@ -69,18 +70,21 @@ def funnel_source_text(typed: pd.DataFrame, year: int, include_unverified: bool 
     ok = ("primary", "secondary", "unverified") if include_unverified else ("primary", "secondary")
     row = typed.loc[(typed["data_year"] == year) & typed["verification"].isin(ok)]
     if row.empty or "report_edition" not in row or pd.isna(row["report_edition"].iloc[0]):
-        return "Kelley & Heiss's secondary tabulation (edition not named)"
-    read = {"primary": "read in the report", "secondary": "read in a copy"}.get(str(row["verification"].iloc[0]),
-                                                                              "unverified")
-    return f"the {int(row['report_edition'].iloc[0])} report's table, {read}"
+        return _("Kelley & Heiss's secondary tabulation (edition not named)")
+    read = {"primary": N_("read in the report"), "secondary": N_("read in a copy")}.get(
+        str(row["verification"].iloc[0]), N_("unverified"))
+    return _("the {edition} report's table, {read}", edition=int(row['report_edition'].iloc[0]), read=_(read))
 
 
 def fill_sentence(fill_from_kh: bool, n_filled: int = 0, compared: int = 0, differ: int = 0) -> str:
     """What the filling did, or that the typed table is read alone."""
     if not fill_from_kh:
-        return "`fill_from_kh` is false: the typed table alone, nothing filled or compared."
-    return (f"{n_filled} figure{'s' if n_filled != 1 else ''} filled from Kelley & Heiss's secondary tabulation; "
-            f"of the {compared} figures both tabulations give, {differ} {'differs' if differ == 1 else 'differ'}.")
+        return _("`fill_from_kh` is false: the typed table alone, nothing filled or compared.")
+    head = (_("{n} figure filled from Kelley & Heiss's secondary tabulation; ", n=n_filled) if n_filled == 1 else
+            _("{n} figures filled from Kelley & Heiss's secondary tabulation; ", n=n_filled))
+    return head + (_("of the {compared} figures both tabulations give, {n} differs.", compared=compared, n=differ)
+                   if differ == 1 else
+                   _("of the {compared} figures both tabulations give, {n} differ.", compared=compared, n=differ))
 
 
 @dataclass
@@ -128,57 +132,63 @@ class EnforcementAnalysis(RecordsFindings):
         if name == "tip-source-disagreements":
             ag = self.agreement or {"differ": 0, "compared": 0}
             return dict(
-                title="Where the typed-in TIP table and Kelley & Heiss give different figures",
-                description=(f"{ag['differ']} of the {ag['compared']} figures both tabulations give for "
-                             f"{self.year_start}-{self.year_end} differ; each bar is one differing figure, Kelley & "
-                             "Heiss minus the typed figure as a share of the typed figure. The typed figure's TIP "
-                             "edition and verification status are in the label."),
+                title=_("Where the typed-in TIP table and Kelley & Heiss give different figures"),
+                description=_("{differ} of the {compared} figures both tabulations give for {start}-{end} differ; each "
+                              "bar is one differing figure, Kelley & Heiss minus the typed figure as a share of the "
+                              "typed figure. The typed figure's TIP edition and verification status are in the "
+                              "label.", differ=ag['differ'], compared=ag['compared'], start=self.year_start,
+                              end=self.year_end),
                 datasets=self.datasets,
-                caveat=("TIP editions revise earlier years and Kelley & Heiss do not name the edition of each figure: "
-                        "a difference usually means two editions, not an error in either tabulation."),
-                n=f"{ag['differ']} of {ag['compared']} shared figures", data=self.disagreements)
+                caveat=_("TIP editions revise earlier years and Kelley & Heiss do not name the edition of each "
+                         "figure: a difference usually means two editions, not an error in either tabulation."),
+                n=_("{differ} of {compared} shared figures", differ=ag['differ'], compared=ag['compared']),
+                data=self.disagreements)
         if name == "tip-series":
             return dict(
-                title="TIP global law-enforcement figures by data year",
-                description=(f"Global totals reported to the State Department. Red labels: year-on-year changes of at "
-                             f"least {self.threshold:.0%}; * = an explanation is recorded (see the table below). Brown "
-                             "triangles: changes a source states directly (percentage, comparison year and status as "
-                             "published; see the stated-changes table). Hollow circles: unverified figures."
-                             + (" Hollow squares: figures filled from Kelley & Heiss's secondary tabulation (the typed "
-                                "table has no verified figure for that year); the flags table says which changes use "
-                                "one." if kh else "")),
+                title=_("TIP global law-enforcement figures by data year"),
+                description=(_("Global totals reported to the State Department. Red labels: year-on-year changes of "
+                               "at least {threshold:.0%}; * = an explanation is recorded (see the table below). Brown "
+                               "triangles: changes a source states directly (percentage, comparison year and status "
+                               "as published; see the stated-changes table). Hollow circles: unverified figures.",
+                               threshold=self.threshold)
+                             + (_(" Hollow squares: figures filled from Kelley & Heiss's secondary tabulation (the "
+                                  "typed table has no verified figure for that year); the flags table says which "
+                                  "changes use one.") if kh else "")),
                 datasets=self.datasets + ["tip-law-enforcement-changes"],
-                n=f"{int(self.series[self.measures].notna().sum().sum())} figures",
+                n=_("{n} figures", n=int(self.series[self.measures].notna().sum().sum())),
                 data=self.series_chart_table())
         if name == "tip-ratios":
             return dict(
-                title="Convictions per prosecution and per identified victim",
-                description=("Ratios of annual global totals; a derived ratio carries the weaker status of its two "
-                             "inputs." + (" Hollow squares: a ratio using a figure filled from Kelley & Heiss (see "
-                                          "the origin columns)." if kh else "")),
+                title=_("Convictions per prosecution and per identified victim"),
+                description=(_("Ratios of annual global totals; a derived ratio carries the weaker status of its two "
+                               "inputs.") + (_(" Hollow squares: a ratio using a figure filled from Kelley & Heiss "
+                                               "(see the origin columns).") if kh else "")),
                 datasets=self.datasets,
-                caveat="Totals come from different governments and different stages of cases in a year: not "
-                       "case-level conversion rates.",
-                n=f"{int(self.ratios.filter(like='per_').select_dtypes('number').notna().sum().sum())} ratios",
+                caveat=_("Totals come from different governments and different stages of cases in a year: not "
+                         "case-level conversion rates."),
+                n=_("{n} ratios", n=int(self.ratios.filter(like='per_').select_dtypes('number').notna().sum().sum())),
                 data=self.ratios.reset_index())
         if name == "tip-labour-share":
             return dict(
-                title="Labour trafficking's share of reported prosecutions, convictions and victims",
-                description=("The figures the report prints in parentheses, as a share of each total (breakout from "
-                             "data year 2007)." + (" Hollow squares: a share using a figure filled from Kelley & "
-                                                   "Heiss." if kh else "")),
+                title=_("Labour trafficking's share of reported prosecutions, convictions and victims"),
+                description=(_("The figures the report prints in parentheses, as a share of each total (breakout "
+                               "from data year 2007).") + (_(" Hollow squares: a share using a figure filled from "
+                                                             "Kelley & Heiss.") if kh else "")),
                 datasets=self.datasets,
-                caveat=("Labour trafficking is widely reported to be less policed and less recognised than sexual "
-                        "exploitation, so a low share may measure enforcement priorities as much as prevalence; "
-                        "these figures alone cannot say which."),
-                n=f"{int(self.labour.filter(like='_share').select_dtypes('number').notna().sum().sum())} shares",
+                caveat=_("Labour trafficking is widely reported to be less policed and less recognised than sexual "
+                         "exploitation, so a low share may measure enforcement priorities as much as prevalence; "
+                         "these figures alone cannot say which."),
+                n=_("{n} shares",
+                    n=int(self.labour.filter(like='_share').select_dtypes('number').notna().sum().sum())),
                 data=self.labour.reset_index())
         if name == "tip-funnel":
             return dict(
-                title=f"Estimated prevalence against identified victims, prosecutions and convictions, {self.funnel_year}",
-                description="One global estimate beside the TIP report's annual totals for one data year, log scale.",
+                title=_("Estimated prevalence against identified victims, prosecutions and convictions, {year}",
+                        year=self.funnel_year),
+                description=_("One global estimate beside the TIP report's annual totals for one data year, log "
+                              "scale."),
                 datasets=self.datasets + ["global-estimates"],
-                caveat="A stock estimate against annual flows: orders of magnitude only.", n=4, data=self.funnel)
+                caveat=_("A stock estimate against annual flows: orders of magnitude only."), n=4, data=self.funnel)
         raise KeyError(f"EnforcementAnalysis.caption: no chart named {name!r}")
 
     def series_chart_table(self) -> pd.DataFrame:

@@ -24,6 +24,7 @@ from critique.methods.tip.tiers.reporting import (
 )
 from critique.methods.tip.tiers.shares import distribution, fixed_panel, panel_gap, transition_matrix, volatility
 from critique.core.results import RecordsFindings
+from critique.core.i18n import _
 
 DATASETS = ["tip-tiers", "tip-tiers-2016-2025"]
 GROWTH_YEARS = (2001, 2005)
@@ -33,21 +34,24 @@ def growth_sentence(n0: int, n1: int, all0: float, all1: float, pan0: float, pan
                     gap_pp: float, years: tuple[int, int] = GROWTH_YEARS) -> str:
     """The 2001-2005 comparison in numbers (shares as fractions, the gap in percentage points)."""
     y0, y1 = years
-    return (f"Rated countries grew from {n0} ({y0}) to {n1} ({y1}). Tier 1 share, all rated: {100 * all0:.1f}% -> "
-            f"{100 * all1:.1f}% ({100 * (all1 - all0):+.1f} pp); panel of {panel_n} rated since {y0}: {100 * pan0:.1f}% "
-            f"-> {100 * pan1:.1f}% ({100 * (pan1 - pan0):+.1f} pp). Largest gap between the views: {gap_pp} pp.")
+    return _("Rated countries grew from {n0} ({y0}) to {n1} ({y1}). Tier 1 share, all rated: {all0:.1f}% -> "
+             "{all1:.1f}% ({all_change:+.1f} pp); panel of {panel_n} rated since {y0}: {pan0:.1f}% -> {pan1:.1f}% "
+             "({pan_change:+.1f} pp). Largest gap between the views: {gap:.1f} pp.", n0=n0, y0=y0, n1=n1, y1=y1,
+             all0=100 * all0, all1=100 * all1, all_change=100 * (all1 - all0), panel_n=panel_n, pan0=100 * pan0,
+             pan1=100 * pan1, pan_change=100 * (pan1 - pan0), gap=gap_pp)
 
 
 def growth_clause(change_all_pp: float, change_panel_pp: float, panel_n: int) -> str:
     """The short conclusion of :func:`growth_reading` (same rule), for the key findings."""
     diff = change_panel_pp - change_all_pp
     if abs(diff) < 100 / panel_n:
-        return "the two changes differ by less than one placement in the panel, so entry is not shown to move the share"
+        return _("the two changes differ by less than one placement in the panel, so entry is not shown to move the "
+                 "share")
     if diff > 0:
-        return ("the countries outside the panel (mostly those added) were, on average, placed on Tier 1 less often, "
-                "which held the all-rated change below the panel's")
-    return ("the countries outside the panel (mostly those added) were, on average, placed on Tier 1 more often, "
-            "which lifted the all-rated change above the panel's")
+        return _("the countries outside the panel (mostly those added) were, on average, placed on Tier 1 less often, "
+                 "which held the all-rated change below the panel's")
+    return _("the countries outside the panel (mostly those added) were, on average, placed on Tier 1 more often, "
+             "which lifted the all-rated change above the panel's")
 
 
 def growth_reading(change_all_pp: float, change_panel_pp: float, panel_n: int) -> str:
@@ -61,19 +65,21 @@ def growth_reading(change_all_pp: float, change_panel_pp: float, panel_n: int) -
     one = 100 / panel_n
     diff = change_panel_pp - change_all_pp
     if abs(diff) < one:
-        what = (f"the two views' changes differ by {abs(diff):.1f} percentage points, less than one placement in "
-                "the panel, so these numbers do not show the countries outside the panel placed differently")
+        what = _("the two views' changes differ by {diff:.1f} percentage points, less than one placement in the "
+                 "panel, so these numbers do not show the countries outside the panel placed differently",
+                 diff=abs(diff))
     elif diff > 0:
-        what = ("the Tier 1 share changes by more among the countries followed throughout (rises more or falls less) "
+        what = _("the Tier 1 share changes by more among the countries followed throughout (rises more or falls less) "
                 "than on all rated countries, so the countries outside the panel (mostly those added in those years) "
                 "were, on average, placed on Tier 1 less often than the countries followed throughout")
     else:
-        what = ("the Tier 1 share changes by less among the countries followed throughout (rises less or falls more) "
+        what = _("the Tier 1 share changes by less among the countries followed throughout (rises less or falls more) "
                 "than on all rated countries, so the countries outside the panel (mostly those added in those years) "
                 "were, on average, placed on Tier 1 more often than the countries followed throughout")
-    return (f"Read: {what}. Entry of new countries can change the all-rated shares by itself: a fixed panel is "
-            f"needed before reading any trend. The panel holds {panel_n} countries (one country is "
-            f"{one:.1f} percentage points of it), so small gaps are within what one or two placements move.")
+    return _("Read: {what}. Entry of new countries can change the all-rated shares by itself: a fixed panel is needed "
+             "before reading any trend. The panel holds {panel_n} countries (one country is {one:.1f} percentage "
+             "points of it), so small gaps are within what one or two placements move.", what=what, panel_n=panel_n,
+             one=one)
 
 
 def years_text(years: Sequence[int]) -> str:
@@ -90,13 +96,15 @@ def years_text(years: Sequence[int]) -> str:
 def model_sentence(res: TierModelResult) -> str:
     """The ordered-logit fit in one line for readers, or why no model was fitted."""
     if not res.fitted:
-        return f"No model fitted: {res.reason}."
-    se = "standard errors clustered by country" if res.cov_type.startswith("cluster") else "conventional standard errors"
-    conv = "the optimiser converged" if res.converged else "the optimiser did not report convergence"
-    warn = f"; warnings: {'; '.join(res.warnings)}" if res.warnings else ""
-    return (f"Ordered logit on {res.n:,} country-years ({res.n_countries} countries, report years "
-            f"{years_text(res.years)}); {se}; {conv}; pseudo R-squared {res.pseudo_r2:.3f}; likelihood-ratio "
-            f"p = {res.lr_pvalue:.2g}{warn}. An association across country-years, not an effect.")
+        return _("No model fitted: {reason}.", reason=res.reason)
+    se = (_("standard errors clustered by country") if res.cov_type.startswith("cluster")
+          else _("conventional standard errors"))
+    conv = _("the optimiser converged") if res.converged else _("the optimiser did not report convergence")
+    warn = _("; warnings: {warnings}", warnings="; ".join(res.warnings)) if res.warnings else ""
+    return _("Ordered logit on {n:,} country-years ({countries} countries, report years {years}); {se}; {conv}; "
+             "pseudo R-squared {r2:.3f}; likelihood-ratio p = {p:.2g}{warn}. An association across country-years, "
+             "not an effect.", n=res.n, countries=res.n_countries, years=years_text(res.years), se=se, conv=conv,
+             r2=res.pseudo_r2, p=res.lr_pvalue, warn=warn)
 
 
 @dataclass
@@ -145,35 +153,37 @@ class TierAnalysis(RecordsFindings):
         """Keyword arguments of ``critique.figures.charts.finalise`` for chart ``name``."""
         if name == "tier-shares-all-vs-panels":
             return dict(
-                title="TIP tier shares: all rated countries against fixed panels",
-                description=("Share of countries in each tier by report year, for all rated countries and for two "
-                             "fixed panels. Grey bands: partial transcriptions (no share computed)."),
-                datasets=DATASETS, caveat="Kelley & Heiss's coded file leaves out the United States (rated from "
-                                          "2010) and codes special cases as not rated.",
-                n=f"{int(self.coverage['rated'].max())} countries at most; panels {len(self.panel_2001)} and "
-                  f"{len(self.panel_start)}", data=self.shares_table())
+                title=_("TIP tier shares: all rated countries against fixed panels"),
+                description=_("Share of countries in each tier by report year, for all rated countries and for two "
+                              "fixed panels. Grey bands: partial transcriptions (no share computed)."),
+                datasets=DATASETS, caveat=_("Kelley & Heiss's coded file leaves out the United States (rated from "
+                                            "2010) and codes special cases as not rated."),
+                n=_("{n} countries at most; panels {a} and {b}", n=int(self.coverage['rated'].max()),
+                    a=len(self.panel_2001), b=len(self.panel_start)), data=self.shares_table())
         if name == "tier-transitions":
             y0, y1 = self.transition_pair
-            return dict(title=f"Tier transitions, report {y0} to {y1}",
-                        description=f"Countries by tier in {y0} (rows) and {y1} (columns); only countries rated in both.",
+            return dict(title=_("Tier transitions, report {y0} to {y1}", y0=y0, y1=y1),
+                        description=_("Countries by tier in {y0} (rows) and {y1} (columns); only countries rated in "
+                                      "both.", y0=y0, y1=y1),
                         datasets=DATASETS, n=self.transitions.attrs["n"], data=self.transitions)
         if name == "tier-volatility":
             v = self.volatility
-            return dict(title="How often tiers change",
-                        description="Share of countries changing tier from the previous report, and Tier 2 Watch List "
-                                    "entries and exits; consecutive complete years only.",
-                        datasets=DATASETS, caveat="The Watch List first appears in the 2004 report in the coded data, "
-                                                  "so 2004 entries are the list's creation.",
-                        n=f"{int(v['n_both'].min())}-{int(v['n_both'].max())} countries per pair", data=v)
+            return dict(title=_("How often tiers change"),
+                        description=_("Share of countries changing tier from the previous report, and Tier 2 Watch "
+                                      "List entries and exits; consecutive complete years only."),
+                        datasets=DATASETS, caveat=_("The Watch List first appears in the 2004 report in the coded "
+                                                    "data, so 2004 entries are the list's creation."),
+                        n=_("{low}-{high} countries per pair", low=int(v['n_both'].min()), high=int(v['n_both'].max())),
+                        data=v)
         if name == "tier-vs-unodc-reporting":
-            return dict(title="Share of countries reporting to UNODC, by TIP tier",
-                        description=f"Country-years of complete report years; UNODC data year = report year - "
-                                    f"{self.unodc_lag}.",
+            return dict(title=_("Share of countries reporting to UNODC, by TIP tier"),
+                        description=_("Country-years of complete report years; UNODC data year = report year - "
+                                      "{lag}.", lag=self.unodc_lag),
                         datasets=DATASETS + ["glotip"], n=len(self.reporting), data=self.by_tier)
         if name == "highlight-tiers":
-            return dict(title="Tiers of highlighted countries",
-                        description="One line per country, Tier 1 (bottom) to Tier 3 (top) of its band; gaps are "
-                                    "partial years where the tier is unknown, or years not rated.",
+            return dict(title=_("Tiers of highlighted countries"),
+                        description=_("One line per country, Tier 1 (bottom) to Tier 3 (top) of its band; gaps are "
+                                      "partial years where the tier is unknown, or years not rated."),
                         datasets=DATASETS, n=len(self.histories), data=self.highlight_table)
         raise KeyError(f"TierAnalysis.caption: no chart named {name!r}")
 
@@ -213,10 +223,11 @@ def analyse(tiers: pd.DataFrame, full: pd.DataFrame, glotip: pd.DataFrame | None
     rec("panel_2001_size", len(panel01), "countries with a tier in every complete report year from 2001")
     rec("panel_start_size", len(panelk), f"countries with a tier in every complete report year from {panel_start}")
     views = {
-        "all rated": distribution(T, partial="drop"),
-        f"panel since 2001 (n={len(panel01)})": distribution(T.loc[T.report_year >= 2001], panel=panel01, partial="drop"),
-        f"panel since {panel_start} (n={len(panelk)})": distribution(T.loc[T.report_year >= panel_start], panel=panelk,
-                                                                    partial="drop"),
+        _("all rated"): distribution(T, partial="drop"),
+        _("panel since {year} (n={n})", year=2001, n=len(panel01)): distribution(T.loc[T.report_year >= 2001],
+                                                                                 panel=panel01, partial="drop"),
+        _("panel since {year} (n={n})", year=panel_start, n=len(panelk)): distribution(
+            T.loc[T.report_year >= panel_start], panel=panelk, partial="drop"),
     }
 
     y0, y1 = GROWTH_YEARS

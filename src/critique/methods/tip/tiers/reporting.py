@@ -1,6 +1,7 @@
 """Tier against what a country reports to UNODC: reporting by country-year, the two side by side,
 and an ordered logit of tier on reporting (descriptive, partly by construction)."""
 from __future__ import annotations
+from critique.core.i18n import _
 
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
@@ -124,15 +125,16 @@ def fit_tier_model(frame: pd.DataFrame, *, predictors: Sequence[str] = ("reporte
     res = TierModelResult(False, "", len(data), int(data["iso3"].nunique()), years, counts)
     present = {k: v for k, v in counts.items() if v > 0}
     if len(data) < min_n:
-        res.reason = f"only {len(data)} country-years (< min_n={min_n})"
+        res.reason = _("only {n} country-years (< min_n={min_n})", n=len(data), min_n=min_n)
         return res
     if len(present) < 3 or min(present.values()) < min_per_tier:
-        res.reason = f"too few countries in some tier: {counts} (min_per_tier={min_per_tier})"
+        res.reason = _("too few countries in some tier: {counts} (min_per_tier={min_per_tier})", counts=counts,
+                       min_per_tier=min_per_tier)
         return res
     X = data[list(predictors)].astype(float)
     flat = [p for p in predictors if X[p].nunique() < 2]
     if flat:
-        res.reason = f"no variation in predictor(s) {flat}"
+        res.reason = _("no variation in predictor(s) {flat}", flat=flat)
         return res
     y = data["tier"].cat.remove_unused_categories()
     model = OrderedModel(y.reset_index(drop=True), X.reset_index(drop=True), distr="logit")
@@ -152,7 +154,7 @@ def fit_tier_model(frame: pd.DataFrame, *, predictors: Sequence[str] = ("reporte
     res.fitted = True
     res.reason = "fitted"
     if not res.converged:
-        res.warnings.append("optimiser did not report convergence")
+        res.warnings.append(_("optimiser did not report convergence"))
     if len(present) < len(TIER_ORDER):
-        res.warnings.append(f"tiers absent from the sample: {sorted(set(TIER_ORDER) - set(present))}")
+        res.warnings.append(_("tiers absent from the sample: {tiers}", tiers=sorted(set(TIER_ORDER) - set(present))))
     return res
