@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from critique.publish import reports
+from critique.publish import reports, schedule
 from test_runner import BODY, make_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,19 +93,27 @@ print(json.dumps({"before": before, "lazy": lazy, "all": d.ids(),
     assert out["attr"] is True
 
 
-def test_workbook_written_apart_is_the_same_workbook(built, monkeypatch):
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_workbook_written_apart_is_the_same_workbook(built, monkeypatch, lang):
     """The index step writes tables.xlsx in a second process when the chart CSVs are big: same
-    sheets and cells as written in this process, and the index still links it."""
+    sheets and cells as written in this process, in the reader's language, and the index links it."""
     import pandas as pd
+
+    from critique.core import i18n
+    from critique.publish import workbook
 
     out = built / "reports" / "brief"
     names = ["01-first", "02-second"]
     sheets = {}
-    for limit in (10**12, 0):  # never apart (a thread of this process), always apart (a second process)
-        monkeypatch.setattr(reports, "WORKBOOK_APART_BYTES", limit)
-        reports.write_index_and_pack(out, names, title="t", rebuild_pdf=False)
-        sheets[limit] = pd.read_excel(out / "tables.xlsx", sheet_name=None, engine="openpyxl")
-        assert 'href="tables.xlsx"' in (out / "index.html").read_text()
+    with i18n.using(lang):
+        sources, sheet = i18n._(workbook.SOURCES_SHEET), i18n._("sheet")  # as this process translates them
+        for limit in (10**12, 0):  # never apart (a thread of this process), always apart (a second process)
+            monkeypatch.setattr(schedule, "WORKBOOK_APART_BYTES", limit)
+            reports.write_index_and_pack(out, names, title="t", rebuild_pdf=False)
+            sheets[limit] = pd.read_excel(out / "tables.xlsx", sheet_name=None, engine="openpyxl")
+            assert 'href="tables.xlsx"' in (out / "index.html").read_text()
     assert list(sheets[0]) == list(sheets[10**12]) and len(sheets[0]) == 2  # Sources + the one chart with data
+    assert list(sheets[0])[0] == sources and sheets[0][sources].columns[0] == sheet
+    assert (lang == "en") == (sheet == "sheet")  # Spanish really is another language here
     for name, frame in sheets[0].items():
         pd.testing.assert_frame_equal(frame, sheets[10**12][name])

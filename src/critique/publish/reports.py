@@ -15,7 +15,7 @@ import json
 import multiprocessing
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -364,9 +364,6 @@ def _dataset_rows(pages: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return [rows[k] for k in sorted(rows)]
 
 
-WORKBOOK_APART_BYTES = 1_000_000  # chart CSVs above this: tables.xlsx written by a second process
-
-
 def write_index_and_pack(out_root: Path, names: Sequence[str], *, title: str,
                          failures: Mapping[str, str] | Sequence[str] = (), rebuild_pdf: bool = True,
                          pdf_name: str = "briefing.pdf") -> tuple[Path, Path | None, dict[str, list[str]]]:
@@ -394,13 +391,8 @@ def write_index_and_pack(out_root: Path, names: Sequence[str], *, title: str,
     from critique.publish import branding, summary, whatif, workbook
 
     branding.clean_logo(branding.active(), out_root)  # the logo, if any, without its metadata
-    slim = [{"stem": p["stem"], "title": p["title"], "figures": [{k: f.get(k) for k in ("name", "title", "source",
-                                                                                    "abs_png", "csv")} for f in p["figures"]]}
-            for p in pages]  # the workbook (openpyxl: half this step for the briefing) is written meanwhile,
-    big = sum(Path(f["abs_png"]).with_suffix(".csv").stat().st_size for p in slim for f in p["figures"] if f["csv"])
-    with (parallel.process_pool(1, context=multiprocessing.get_context("spawn")) if big > WORKBOOK_APART_BYTES
-          else ThreadPoolExecutor(1)) as pool:  # in a second process when it is big enough to pay its start-up
-        tables_job = pool.submit(workbook.write_workbook, out_root / workbook.WORKBOOK, slim)  # every chart's CSV
+    with schedule.workbook_pool(pages) as pool:  # tables.xlsx is written meanwhile (openpyxl: half this step)
+        tables_job = pool.submit(workbook.write_workbook, out_root / workbook.WORKBOOK, schedule.workbook_pages(pages))
         whatif_pages = whatif.write_pages(out_root)
         pdf = out_root / pdf_name
         notes = [f"FAILED {stem}: {msg}" for stem, msg in failures.items()] + \
