@@ -4,8 +4,8 @@ workbook beside the rest of the index step.
 ``critique reports --jobs 2`` hands notebooks to a pool of workers in the order it submits them.
 Submitted in file order, the two longest briefing notebooks (40 and 50, about half the notebooks'
 wall time) were started 9th and 11th of 13 on a cold build, and the build waited for them alone
-at the end. Longest first
-(Graham's LPT rule) starts them at once and lets the short ones fill the other worker.
+at the end. Longest first (Graham's LPT rule) starts them at once and lets the short ones fill
+the other worker.
 
 What "longest" means, per notebook, the first that is known:
 
