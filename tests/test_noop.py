@@ -13,13 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from critique.publish import reports
+from critique.publish import reports, schedule
 from test_runner import BODY, make_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("pandas", "pandera", "numpy", "scipy", "matplotlib", "papermill", "nbformat", "nbclient",
          "jupyter_client", "openpyxl", "typst")
 TABLE = "global-estimates"  # a published table: the run key then holds an input's checksum
+CHART_WITH_DATA = ("fig2, ax2 = plt.subplots()\nax2.plot([0, 1])\n"
+                   "charts.finalise(fig2, 'rows', title='Rows', description='The first rows of the table.', "
+                   "source='Test source', n=20, data=T.head(20))\n")
 
 
 def _cli(root: Path, *args: str) -> dict:
@@ -42,7 +45,7 @@ def built(tmp_path, monkeypatch) -> Path:
     (root / "notebooks" / "params").mkdir(parents=True)
     (root / "data").symlink_to(ROOT / "data")
     make_notebook(root / "notebooks" / "01-first.ipynb",
-                  body=f"from critique import datasets\nT = datasets.load({TABLE!r})\n" + BODY)
+                  body=f"from critique import datasets\nT = datasets.load({TABLE!r})\n" + BODY + CHART_WITH_DATA)
     make_notebook(root / "notebooks" / "02-second.ipynb")
     (root / "notebooks" / "params" / "brief.yml").write_text(
         "name: brief\nnotebooks:\n  01-first:\n    n: 4\n  02-second:\n    label: b\n")
@@ -88,3 +91,29 @@ print(json.dumps({"before": before, "lazy": lazy, "all": d.ids(),
     assert out["before"] == []
     assert out["lazy"] == out["all"] and TABLE in out["all"] and "glotip" in out["all"]
     assert out["attr"] is True
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_workbook_written_apart_is_the_same_workbook(built, monkeypatch, lang):
+    """The index step writes tables.xlsx in a second process when the chart CSVs are big: same
+    sheets and cells as written in this process, in the reader's language, and the index links it."""
+    import pandas as pd
+
+    from critique.core import i18n
+    from critique.publish import workbook
+
+    out = built / "reports" / "brief"
+    names = ["01-first", "02-second"]
+    sheets = {}
+    with i18n.using(lang):
+        sources, sheet = i18n._(workbook.SOURCES_SHEET), i18n._("sheet")  # as this process translates them
+        for limit in (10**12, 0):  # never apart (a thread of this process), always apart (a second process)
+            monkeypatch.setattr(schedule, "WORKBOOK_APART_BYTES", limit)
+            reports.write_index_and_pack(out, names, title="t", rebuild_pdf=False)
+            sheets[limit] = pd.read_excel(out / "tables.xlsx", sheet_name=None, engine="openpyxl")
+            assert 'href="tables.xlsx"' in (out / "index.html").read_text()
+    assert list(sheets[0]) == list(sheets[10**12]) and len(sheets[0]) == 2  # Sources + the one chart with data
+    assert list(sheets[0])[0] == sources and sheets[0][sources].columns[0] == sheet
+    assert (lang == "en") == (sheet == "sheet")  # Spanish really is another language here
+    for name, frame in sheets[0].items():
+        pd.testing.assert_frame_equal(frame, sheets[10**12][name])

@@ -15,8 +15,8 @@ def briefing_names() -> list[str]:
 
 
 def test_cold_briefing_starts_notebooks_40_and_50_first():
-    """No timings in the report folder: the committed hint decides, and the two notebooks that are
-    over half of a cold build's work start at once on the two workers."""
+    """No timings in the report folder: the committed hint decides, and the two notebooks that take
+    the longest on a cold build start at once on the two workers."""
     names = briefing_names()
     assert names[:2] != ["40-multiple-systems-estimation", "50-policy-claims"]  # file order would not
     order = schedule.longest_first(names, {}, schedule.hint())

@@ -391,25 +391,28 @@ def write_index_and_pack(out_root: Path, names: Sequence[str], *, title: str,
     from critique.publish import branding, summary, whatif, workbook
 
     branding.clean_logo(branding.active(), out_root)  # the logo, if any, without its metadata
-    tables = workbook.write_workbook(out_root / workbook.WORKBOOK, pages)  # every chart's CSV, one sheet each
-    write_text_atomic(index, index_html(title, pages, _dataset_rows(pages), now, brief=brief,
-                                        whatif=whatif.write_pages(out_root),
+    with schedule.workbook_pool(pages) as pool:  # tables.xlsx is written meanwhile (openpyxl: half this step)
+        tables_job = pool.submit(workbook.write_workbook, out_root / workbook.WORKBOOK, schedule.workbook_pages(pages))
+        whatif_pages = whatif.write_pages(out_root)
+        pdf = out_root / pdf_name
+        notes = [f"FAILED {stem}: {msg}" for stem, msg in failures.items()] + \
+                [msg for msgs in problems.values() for msg in msgs]
+        key_findings = [kf for p in pages for kf in p["key_findings"]]
+        figures = [f for p in pages for f in p["figures"]]
+        # what the PDF shows; an unchanged build (same sentences, same chart files) keeps the PDF it has
+        content = hashlib.sha256(json.dumps([title, notes, repr(brief), [repr(k) for k in key_findings],
+                                             [(str(f["abs_png"]), f["abs_png"].stat().st_mtime_ns) for f in figures]],
+                                            default=str).encode()).hexdigest()
+        key_file = out_root / f".{pdf_name}.key"
+        if rebuild_pdf or not pdf.exists() or not key_file.exists() or key_file.read_text() != content:
+            chart_pack(pdf, figures, title=title, generated=now, key_findings=key_findings, problems=notes,
+                       brief=brief, datasets=_dataset_rows(pages),
+                       notebooks={p["stem"]: p["title"] for p in pages})
+            write_text_atomic(key_file, content)
+        if summary.build(pages).points:  # the community summary, on its own page (issue 26)
+            summary.write_pdf(out_root / "summary.pdf", pages, title=title)
+        tables = tables_job.result()
+    # the index last: every file it links to is written
+    write_text_atomic(index, index_html(title, pages, _dataset_rows(pages), now, brief=brief, whatif=whatif_pages,
                                         workbook=tables.name if tables else None))
-    pdf = out_root / pdf_name
-    notes = [f"FAILED {stem}: {msg}" for stem, msg in failures.items()] + \
-            [msg for msgs in problems.values() for msg in msgs]
-    key_findings = [kf for p in pages for kf in p["key_findings"]]
-    figures = [f for p in pages for f in p["figures"]]
-    # what the PDF shows; an unchanged build (same sentences, same chart files) keeps the PDF it has
-    content = hashlib.sha256(json.dumps([title, notes, repr(brief), [repr(k) for k in key_findings],
-                                         [(str(f["abs_png"]), f["abs_png"].stat().st_mtime_ns) for f in figures]],
-                                        default=str).encode()).hexdigest()
-    key_file = out_root / f".{pdf_name}.key"
-    if rebuild_pdf or not pdf.exists() or not key_file.exists() or key_file.read_text() != content:
-        chart_pack(pdf, figures, title=title, generated=now, key_findings=key_findings, problems=notes,
-                   brief=brief, datasets=_dataset_rows(pages),
-                   notebooks={p["stem"]: p["title"] for p in pages})
-        write_text_atomic(key_file, content)
-    if summary.build(pages).points:  # the community summary, on its own page (issue 26)
-        summary.write_pdf(out_root / "summary.pdf", pages, title=title)
     return index, pdf, problems

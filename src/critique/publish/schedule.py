@@ -1,9 +1,11 @@
-"""The order in which a report build starts its notebooks: the longest first (issue 29).
+"""How a report build spreads its work over two cores (issue 29): notebooks longest first, and the
+workbook beside the rest of the index step.
 
 ``critique reports --jobs 2`` hands notebooks to a pool of workers in the order it submits them.
-Submitted in file order, the two longest briefing notebooks (40 and 50, over half the work) were
-started last on a cold build, and the build waited for them alone at the end. Longest first
-(Graham's LPT rule) starts them at once and lets the short ones fill the other worker.
+Submitted in file order, the two longest briefing notebooks (40 and 50, about half the notebooks'
+wall time) were started 9th and 11th of 13 on a cold build, and the build waited for them alone
+at the end. Longest first (Graham's LPT rule) starts them at once and lets the short ones fill
+the other worker.
 
 What "longest" means, per notebook, the first that is known:
 
@@ -14,13 +16,17 @@ What "longest" means, per notebook, the first that is known:
 3. zero (a notebook nobody has timed goes last).
 
 Ties keep the list order. Only the order depends on these numbers, never a result.
+
+After the notebooks, ``tables.xlsx`` (every chart's CSV; openpyxl, about half of the index step for
+the briefing) is written by a second process while the what-if pages and PDFs are made
+(:func:`workbook_pool`), when the chart CSVs are big enough to pay for that process's start-up.
 """
 from __future__ import annotations
 
 import json
 import math
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Any, ContextManager, Mapping, Sequence
 
 from critique.core.atomicio import write_text_atomic
 from critique.core.errors import ParameterError
@@ -28,6 +34,7 @@ from critique.datasets import paths
 
 SECONDS_FILE = ".notebook-seconds.json"  # in the report folder: the last build's wall seconds
 HINT_FILE = "expected-seconds.yml"  # in notebooks/params/: committed, for a cold build
+WORKBOOK_APART_BYTES = 1_000_000  # chart CSVs above this: tables.xlsx written by a second process
 
 
 def hint(path: Path | None = None) -> dict[str, float]:
@@ -87,3 +94,29 @@ def record(timings: Path, seconds: Mapping[str, float]) -> None:
         write_text_atomic(Path(timings), json.dumps(merged, indent=1, sort_keys=True))
     except OSError:
         return
+
+
+def workbook_pages(pages: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """What :func:`critique.publish.workbook.write_workbook` reads of the index's page entries
+    (``stem``, ``title``, each figure's ``name``, ``title``, ``source``, ``abs_png``, ``csv``): plain
+    values another process can be handed."""
+    keys = ("name", "title", "source", "abs_png", "csv")
+    return [{"stem": p["stem"], "title": p.get("title", p["stem"]),
+             "figures": [{k: f.get(k) for k in keys} for f in p.get("figures", [])]} for p in pages]
+
+
+def workbook_pool(pages: Sequence[Mapping[str, Any]]) -> ContextManager:
+    """A pool of one worker for the workbook: a second (spawned) process when the chart CSVs of
+    ``pages`` exceed :data:`WORKBOOK_APART_BYTES`, else a thread of this process (a small workbook
+    is written faster than a process starts). Either way the same function writes the same file."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    size = sum(Path(f["abs_png"]).with_suffix(".csv").stat().st_size
+               for p in pages for f in p.get("figures", []) if f.get("csv"))
+    if size <= WORKBOOK_APART_BYTES:
+        return ThreadPoolExecutor(1)
+    import multiprocessing
+
+    from critique.core import parallel
+
+    return parallel.process_pool(1, context=multiprocessing.get_context("spawn"))
