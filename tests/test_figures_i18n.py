@@ -172,7 +172,7 @@ CASES = {
     "misid": (_misid, " 1,234 of 5,000 (m)", f" 1{NNBSP}234 sur 5{NNBSP}000 (m)"),
     "policy": (_policy, "detected victims (national total)", "victimes détectées (total national)"),
     "client_laws": (_client_laws, "12,214", f"12{NNBSP}214"),
-    "coverage": (_coverage, "38%", "38 %"),
+    "coverage": (_coverage, "38%", "38\u00a0%"),  # CLDR: no-break space before %
     "detection": (_detection, "range without partial years: 1.50 to 3.25",
                   "intervalle hors années partielles : 1,50 à 3,25"),
     "mse": (_mse, "observed on at least one list: 2,744", f"observées sur au moins une liste : 2{NNBSP}744"),
@@ -180,7 +180,7 @@ CASES = {
     "nrm-date": (_nrm, "07 Mar 2024", "07 mars\n2024"),
     "revisions": (_revisions, "release of 2024-12-11\n(100 -> 90 countries)",
                   "publication du 2024-12-11\n(100 -> 90 pays)"),
-    "revisions-change": (_revisions, "+12%", "+12 %"),
+    "revisions-change": (_revisions, "+12%", "+12\u00a0%"),
     "reconcile": (_reconcile, "+1,234", f"+1{NNBSP}234"),
     "claims": (_claims, "12,214", f"12{NNBSP}214"),
     "profile": (_profile, " 50,000", f" 50{NNBSP}000"),
