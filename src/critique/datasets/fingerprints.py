@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from critique.datasets import catalog
+from critique.datasets import translations
 from critique.datasets import paths
 from critique.datasets.parsecache import SAFE_LOADER
 
@@ -52,4 +53,6 @@ def title(dataset_id: str) -> str:
     files = _published_files(str(paths.published_dir()))
     sidecar = files[dataset_id].with_suffix(".yml")
     meta = yaml.safe_load(sidecar.read_text(encoding="utf-8")) if sidecar.exists() else {}
+    if isinstance(meta, dict):
+        translations.register(sidecar, "", meta)  # so that the index can show it in the reader's language
     return str((meta or {}).get("title") or dataset_id)

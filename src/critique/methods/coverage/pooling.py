@@ -11,7 +11,11 @@ UNODC's own data as it stood when a report was written (later releases revise it
 """
 from __future__ import annotations
 
+import re
+
 import pandas as pd
+
+from critique.core.i18n import _
 
 from critique.core.errors import ParameterError
 
@@ -63,3 +67,18 @@ def split_table(forms: pd.DataFrame, year: int, *, lookback: int = LOOKBACK, wit
             rows.append({"pooling": pooling, "excluded": excl or "", "countries": int(d[unit].nunique()),
                          **{p: 100 * float(by.get(p, 0.0)) / total for p in parts}, "victims": total})
     return pd.DataFrame(rows)
+
+
+_MOST_RECENT = re.compile(r"(\d{4}) or most recent \(back to (\d{4})\)")
+
+
+def shown(labels: pd.Series) -> pd.Series:
+    """The ``pooling`` labels of :func:`split_table` as a reader sees them, in the active language
+    (the labels themselves stay English: code compares them)."""
+    def one(label: object) -> object:
+        found = _MOST_RECENT.fullmatch(str(label))
+        if found:
+            return _("{year} or most recent (back to {back})", year=int(found[1]), back=int(found[2]))
+        return _("single year") if label == "single year" else label
+
+    return labels.map(one)

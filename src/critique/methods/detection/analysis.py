@@ -171,6 +171,11 @@ class DetectionAnalysis:
         return out
 
 
+def like_table(like: pd.DataFrame) -> pd.DataFrame:
+    """The like-with-like table as a page shows it: rounded to 0.1, its pooling in the reader's language."""
+    return like if like.empty else like.round(1).assign(pooling=pooling.shown(like["pooling"]))
+
+
 def like_reading(like: pd.DataFrame) -> str:
     """The printed shares of each edition beside the recount of its data year alone and pooled on
     each country's year "or most recent", and what the comparison can and cannot say."""
