@@ -74,3 +74,15 @@ def test_the_notebooks_narrative_is_in_the_readers_language(lang):
     print(f"{lang}: {sum(map(len, left.values()))} English passages in the narrative")
     assert sum(map(len, left.values())) <= MAX_ENGLISH_PASSAGES_IN_NARRATIVE, left
     assert i18n.current() == "en"
+
+
+def test_single_quoted_quotations_are_quotations_and_apostrophes_are_not():
+    assert residue.english_passages("<p>Il a écrit 'the number of victims is what it is and more' hier.</p>") == []
+    assert residue.english_passages("<p>It's the count of the victims that was in it.</p>") == [
+        "It's the count of the victims that was in it."]
+
+
+def test_the_listing_names_catalogue_strings_that_had_no_translation(tmp_path):
+    found = residue.Residue(pages={}, pages_read=3)
+    text = found.report(["Notebooks", "Sources"])
+    assert "## Strings with no translation in the catalogue, shown in English (2)\n- Notebooks\n- Sources" in text

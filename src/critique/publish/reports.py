@@ -230,7 +230,7 @@ def build_reports(params_file: Path | None = None, *, n_jobs: int = 1, force: bo
             from critique.publish import residue
 
             left = residue.scan(out_root)
-            write_text_atomic(out_root / "language-check.txt", left.report())
+            write_text_atomic(out_root / "language-check.txt", left.report(sorted(i18n.missing(lang))))
             language_log += "\n" + left.line()
     for stem, messages in problems.items():  # key findings that could not be filled fail the build
         if stem not in failed:

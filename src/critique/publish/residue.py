@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Sequence
 
 #: English function words that French, Spanish, Russian and Chinese prose does not use
 #: ("on", "in", "a", "as", "no", "per" are left out: they are words, or common Latin, in those languages)
@@ -33,7 +34,7 @@ MIN_SHARE = 0.25
 SKIP_TAGS = {"script", "style", "code", "pre", "blockquote", "q", "cite", "svg", "math", "kbd", "samp", "head"}
 BLOCK_TAGS = {"p", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "caption", "dt", "dd",
               "summary", "title", "div", "section", "article", "body", "span"}
-QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|«[^»]*»|„[^“”]*[“”]|「[^」]*」|‘[^’]*’")
+QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|«[^»]*»|„[^“”]*[“”]|「[^」]*」|‘[^’]*’|(?<!\w)'[^']{3,}'(?!\w)")
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
 
@@ -98,9 +99,13 @@ class Residue:
         return (f"English left on the pages: {self.count} passages on {len(self.pages)} of {self.pages_read} "
                 f"pages (quotations, citations, code and lang=\"en\" parts not counted; listed in language-check.txt)")
 
-    def report(self) -> str:
-        """The listing written beside the pages."""
+    def report(self, missing: Sequence[str] = ()) -> str:
+        """The listing written beside the pages; ``missing``: catalogue strings this build looked up
+        and found no translation for (listed first, for translators)."""
         out = [self.line(), ""]
+        if missing:
+            out += [f"## Strings with no translation in the catalogue, shown in English ({len(missing)})"]
+            out += [f"- {m[:300]}" for m in missing] + [""]
         for page, passages in sorted(self.pages.items()):
             out.append(f"## {page} ({len(passages)})")
             out += [f"- {p[:300]}" for p in passages]
