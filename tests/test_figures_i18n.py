@@ -184,7 +184,7 @@ CASES = {
     "reconcile": (_reconcile, "+1,234", f"+1{NNBSP}234"),
     "claims": (_claims, "12,214", f"12{NNBSP}214"),
     "profile": (_profile, " 50,000", f" 50{NNBSP}000"),
-    "profile-label": (_profile, "UNODC detected (2022)", "détectées selon l'ONUDC (2022)"),
+    "profile-label": (_profile, "UNODC detected (2022)", "détectées selon l'UNODC (2022)"),
     "overview": (_overview, "glotip (countries)", "glotip (pays)"),
 }
 

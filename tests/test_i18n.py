@@ -155,5 +155,5 @@ def test_the_verdict_words_stay_english_in_the_method_and_translate_where_shown(
     from critique.methods.claims import rules
 
     assert rules.CANNOT_TEST == "the data cannot test it"
-    assert i18n._(rules.CANNOT_TEST, lang="fr") == "les données ne permettent pas de la vérifier"
+    assert i18n._(rules.CANNOT_TEST, lang="fr") == "les données ne peuvent pas la tester"
     assert all(i18n._(w, lang="zh") != w for w in rules.VERDICTS)

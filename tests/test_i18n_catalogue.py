@@ -55,6 +55,9 @@ def test_extraction_finds_markdown_cells_chart_titles_and_key_finding_templates(
 def test_the_count_sees_a_string_with_no_translation(template, tmp_path, monkeypatch):
     from babel.messages.catalog import Catalog
 
+    import copy
+
+    template = copy.deepcopy(template)  # the module's fixture stays as extracted for the other tests
     template.add("A new sentence nobody translated yet")
     assert "A new sentence nobody translated yet" in i18n_catalogue.untranslated("fr", template)
     empty = Catalog(locale="fr")

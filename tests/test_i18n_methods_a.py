@@ -124,22 +124,22 @@ CASES = {
     "tip.exercise": (
         "Detected victims reported to UNODC went from 12,214 (2013) to 17,004 (2014); a change in detections "
         "measures detection and reporting as much as trafficking.",
-        f"Les victimes détectées déclarées à l'ONUDC sont passées de 12{NN}214 (2013) à 17{NN}004 (2014) ; une "
+        f"Les victimes détectées déclarées à l'UNODC sont passées de 12{NN}214 (2013) à 17{NN}004 (2014) ; une "
         "variation des détections mesure la détection et la déclaration autant que la traite."),
     "tip.tiers": (
         "Rated countries grew from 80 (2001) to 120 (2005). Tier 1 share, all rated: 10.0% -> 20.0% (+10.0 pp); "
         "panel of 60 rated since 2001: 15.0% -> 25.0% (+10.0 pp). Largest gap between the views: 3.5 pp.",
-        f"Les pays notés sont passés de 80 (2001) à 120 (2005). Part du niveau 1, tous les pays notés : 10,0{NB}% "
-        f"-> 20,0{NB}% (+10,0 pp) ; panel de 60 pays notés depuis 2001 : 15,0{NB}% -> 25,0{NB}% (+10,0 pp). Plus "
+        f"Les pays classés sont passés de 80 (2001) à 120 (2005). Part de la catégorie 1, tous les pays classés : 10,0{NB}% "
+        f"-> 20,0{NB}% (+10,0 pp) ; panel de 60 pays classés depuis 2001 : 15,0{NB}% -> 25,0{NB}% (+10,0 pp). Plus "
         "grand écart entre les vues : 3,5 pp."),
     "scorecards.analysis": (
         "TIP tier and 3P index, 2013: Spearman 0.52 (95% 0.31 to 0.69), n=142. Both are read from the same TIP "
         "reports, so agreement is partly built in; the 3P index scores which prosecution, protection and prevention "
         "policies a report describes, the tier grades effort against the US minimum standards: two constructs, not "
         "one ranking checked twice.",
-        f"Niveau TIP et indice 3P, 2013 : Spearman 0,52 (95{NB}% 0,31 à 0,69), n=142. Les deux sont lus dans les "
+        f"Catégorie TIP et indice 3P, 2013 : Spearman 0,52 (95{NB}% 0,31 à 0,69), n=142. Les deux sont lus dans les "
         "mêmes rapports TIP, donc la concordance est en partie construite ; l'indice 3P note les politiques de "
-        "poursuite, de protection et de prévention qu'un rapport décrit, le niveau évalue l'effort au regard des "
+        "poursuite, de protection et de prévention qu'un rapport décrit, la catégorie évalue l'effort au regard des "
         "normes minimales des États-Unis : deux constructions, pas un même classement vérifié deux fois."),
 }
 

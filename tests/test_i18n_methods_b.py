@@ -34,7 +34,7 @@ def test_counts_sentence_in_french_and_unchanged_in_english():
                                                 n_checks=1234, n_claims=12))
     assert en == "Of 1234 checks of 12 circulating claims, 1 'the data contradict it', 1233 'the data cannot test it'."
     assert fr == ("Sur 1234 vérifications de 12 affirmations en circulation : 1 « les données la contredisent », "
-                  "1233 « les données ne permettent pas de la vérifier ».")
+                  "1233 « les données ne peuvent pas la tester ».")
 
 
 def test_sources_sentence_agrees_with_claim_and_documents_in_french():
@@ -57,7 +57,7 @@ def test_partial_verdict_phrase_and_percent_range():
 
     en, fr = both(lambda: rules.phrase(rules.Verdict(rules.PARTIAL, rules.SMALLER)))
     assert en == "tested on part of the claim's scope; on that part, a smaller change than claimed"
-    assert fr == "vérifiée sur une partie de sa portée ; sur cette partie, une variation plus faible qu’affirmé"
+    assert fr == "testée sur une partie de la portée de l'affirmation ; sur cette partie, une variation plus petite qu’affirmé"
     assert both(lambda: verdict.pct_range(-12.4, 3.2)) == ("-12% to +3%", f"-12{NBSP}% à +3{NBSP}%")
 
 

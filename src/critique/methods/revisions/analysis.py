@@ -223,7 +223,7 @@ def analyse(A: pd.DataFrame, B: pd.DataFrame, older: str, newer: str, labels: di
     fy = pairs[pairs["year"] == focus_year]
     long = pd.concat([fy.assign(release="older", value=fy[f"{bound}_a"]), fy.assign(release="newer", value=fy[f"{bound}_b"])])
     focus = inf_.influence(long, "value", "iso3", "release", measure="change", base="older", part="newer",
-                           max_share=max_share, max_points=max_points, release=f"{older} to {newer}",
+                           max_share=max_share, max_points=max_points, release=_("{older} to {newer}", older=older, newer=newer),
                            label=_("Summed detected victims of data year {year}, older to newer release",
                                    year=focus_year))
     heads = [headline(T, headline_from, headline_to, release=r) for r, T in ((older, A), (newer, B))]
