@@ -115,3 +115,15 @@ def test_a_translation_spelled_like_the_english_is_not_counted_missing():
     assert i18n._("Sources", lang="fr") == "Sources"  # the French word is the English one
     assert i18n._("A sentence no catalogue has", lang="fr") == "A sentence no catalogue has"
     assert set(i18n.missing("fr")) == {"A sentence no catalogue has"}
+
+
+def test_data_read_counts_published_tables_apart_in_any_language():
+    from critique.publish.pdf import releases_read
+
+    rows = [{"id": "glotip@2025-04-14", "title": "UNODC country data", "citation": "UNODC (2025).",
+             "publisher": "UNODC"},
+            {"id": "claims", "title": "Registre des affirmations", "typed": True,
+             "citation": "saisi à partir des publications ; chaque ligne est citée dans data/published"}]
+    with i18n.using("fr"):
+        lines = releases_read(rows)
+    assert len(lines) == 2 and "Registre" not in " ".join(lines)  # the table is counted, not listed as a release

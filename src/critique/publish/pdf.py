@@ -120,7 +120,8 @@ def releases_read(datasets: Sequence[Mapping[str, Any]]) -> list[str]:
     the publisher (its ``publisher`` field up to the first ';'), how many tables and, where the tables
     name releases, how many releases from which to which; every table stays in the full data list.
     """
-    upstream = [d for d in datasets if not str(d.get("citation", "")).startswith("typed in from publications")]
+    upstream = [d for d in datasets if not d.get("typed")
+                and not str(d.get("citation", "")).startswith("typed in from publications")]
     by_publisher: dict[str, list[Mapping[str, Any]]] = {}
     for d in upstream:
         by_publisher.setdefault(str(d.get("publisher") or d.get("id", "")).split(";")[0].strip(), []).append(d)

@@ -360,6 +360,7 @@ def _dataset_rows(pages: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
                     title = item["id"]
                 rows[ref] = {"id": item["id"], "title": translations.shown(title),
                              "citation": _("typed in from publications; every row cited in data/published"),
+                             "typed": True,  # a published table (the citation above is in the reader's language)
                              "sha256": item["sha256"]}
     return [rows[k] for k in sorted(rows)]
 

@@ -232,7 +232,7 @@ def check_detections_as_prevalence(glotip: pd.DataFrame, evidence: pd.DataFrame,
     panel = s.change(before, after)
     reason = _("All {n_indicators} UNODC indicators ({indicators}) count what authorities detected or did, not people "
                "trafficked; detected victims on the {n_panel}-country fixed panel changed {change} from {before} to "
-               "{after} ({release}), a change in detection as much as in trafficking, so neither it nor UNODC's figure "
+               "{after} ({release}), which may reflect detection as much as trafficking, so neither it nor UNODC's figure "
                "can test the claimed {claimed:+g}% rise in trafficking.", n_indicators=len(indicators),
                indicators=", ".join(indicators), n_panel=len(s.panel), change=pct_range(*panel), before=before,
                after=after, release=release, claimed=claimed.value)
