@@ -312,8 +312,9 @@ def _page_entries(out_root: Path, names: Sequence[str],
         found = json.loads((folder / "findings.json").read_text(encoding="utf-8"))
         rendered = keyfindings.for_notebook(stem, found.get("findings", {}), {f["name"]: f for f in figures})
         from critique.core.i18n import _
-
-        entry.update({"title": _(_notebook_title(folder / f"{stem}.ipynb") or stem),  # in the reader's language
+        source_nb = paths.notebooks_dir() / f"{stem}.ipynb"  # the English title, translated once (the executed
+        title = _notebook_title(source_nb) if source_nb.exists() else None  # notebook's is already translated)
+        entry.update({"title": _(title) if title else _notebook_title(folder / f"{stem}.ipynb") or stem,
                       "html": f"{stem}/{stem}.html", "ipynb": f"{stem}/{stem}.ipynb",
                       "findings": f"{stem}/findings.json", "figures": figures,
                       "inputs": found.get("inputs", []), "key_findings": rendered.findings,
