@@ -127,3 +127,15 @@ def test_data_read_counts_published_tables_apart_in_any_language():
     with i18n.using("fr"):
         lines = releases_read(rows)
     assert len(lines) == 2 and "Registre" not in " ".join(lines)  # the table is counted, not listed as a release
+
+
+def test_table_headers_on_a_page_come_in_the_readers_language(monkeypatch):
+    from critique.publish import table_headers
+
+    page = "<table><tr><th>year</th><th class='x'>n_entering</th><th>Some header nobody listed</th></tr></table>"
+    monkeypatch.setattr(i18n, "translations", lambda lang: type("T", (), {"gettext": staticmethod(
+        lambda m: {"year": "année", "n_entering": "n entrants"}.get(m, m))})())
+    assert table_headers.translate_headers(page, "fr") == (
+        "<table><tr><th>année</th><th class='x'>n entrants</th><th>Some header nobody listed</th></tr></table>")
+    assert table_headers.translate_headers(page, "en") == page
+    assert "n_entering" in table_headers.HEADERS  # ("year" is already in the catalogue from elsewhere)

@@ -313,7 +313,9 @@ def finish_run(staging: Path, executed: Path, notebook: Path, source_bytes: byte
     if html:
         from critique.publish.pages import notebook_html
 
-        (staging / f"{notebook.stem}.html").write_text(notebook_html(executed), encoding="utf-8")
+        from critique.publish.table_headers import translate_headers
+
+        (staging / f"{notebook.stem}.html").write_text(translate_headers(notebook_html(executed)), encoding="utf-8")
     (staging / ".run-key").write_text(run_key(source_bytes, params, staging, code))
     outdirs.write_manifest(staging, notebook.stem)
     outdirs.swap_into_place(staging, out_dir, notebook.stem)
