@@ -94,10 +94,9 @@ def split_data(a: CoverageAnalysis):
     """The numbers behind the latest-split chart: the recounts and UNODC's printed shares."""
     import pandas as pd
 
-    y, back = a.influence_year, a.influence_year - a.settings.lookback
-    words = {"single year": _("single year"),
-             f"{y} or most recent (back to {back})": _("{year} or most recent (back to {back})", year=y, back=back)}
-    rows = a.splits.assign(source=a.release, pooling=a.splits["pooling"].map(lambda t: words.get(t, t)))
+    from critique.methods.coverage import pooling
+
+    rows = a.splits.assign(source=a.release, pooling=pooling.shown(a.splits["pooling"]))
     if a.printed:
         p = a.printed
         rows = pd.concat([rows, pd.DataFrame([{"pooling": _("UNODC {edition} report ({verification})",
